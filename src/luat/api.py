@@ -1,0 +1,118 @@
+"""The Python API: what the CLI and the HTTP API call.
+
+>>> import luat.api as luat
+>>> luat.show("khoản 1 Điều 60 Luật 58/2014/QH13")["unit"]["text"]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+from .cite import Context, library_names
+from .cite import cite as _cite
+from .cite.find import find_references
+from .cite.resolve import Resolver
+from .ingest import ALQAC_LIBRARIES, IngestReport, data_dir, default_paths
+from .ingest import ingest as _ingest
+from .models import Document, citation_of, parse_address
+from .sohieu import parse_number
+from .store import Library
+
+_OPEN: dict[str, Library] = {}
+
+
+def open_library(name: str = "default", readonly: bool = True) -> Library:
+    if name not in _OPEN:
+        _OPEN[name] = Library(name, readonly=readonly)
+    return _OPEN[name]
+
+
+def ingest(paths: list[Path] | None = None, library: str = "default", progress: bool = True,
+           workers: int | None = None) -> list[IngestReport]:
+    """Ingest files into a library. Without paths: the default library from ``LUAT_DATA``, and each ALQAC
+    law file into its own library (``alqac2024``, ``alqac2022``)."""
+    reports = []
+    if paths:
+        lib = Library(library)
+        reports.append(_ingest(paths, lib, progress=progress, workers=workers))
+        lib.close()
+    else:
+        lib = Library(library)
+        reports.append(_ingest(default_paths(), lib, progress=progress, workers=workers))
+        lib.close()
+        for name, rel in ALQAC_LIBRARIES.items():
+            path = data_dir() / rel
+            if path.exists():
+                alib = Library(name)
+                reports.append(_ingest([path], alib, progress=progress, workers=1))
+                alib.close()
+    _OPEN.pop(library, None)
+    return reports
+
+
+def document_dict(doc: Document) -> dict:
+    d = asdict(doc)
+    d["name"] = doc.name
+    return d
+
+
+def show(query: str, library: str = "default", toc: bool = False) -> dict:
+    """A document or one of its units, from a citation ("khoản 1 Điều 60 Luật BHXH 2014") or a số hiệu."""
+    lib = open_library(library)
+    refs = find_references(query, library_names(lib))
+    ref = next((r for r in refs if r.doc is not None and not r.doc.this), None)
+    if ref is None:
+        num = parse_number(query.strip())
+        docs = lib.find_documents(num.key) if num else lib.find_documents(query.strip())
+        if not docs:
+            raise LookupError(f"không tìm thấy văn bản hay đơn vị nào khớp với {query!r}")
+        doc_id, targets = docs[0], []
+    else:
+        resolver = Resolver(lib)
+        resolver.resolve(ref, Context())
+        if ref.status not in ("resolved", "ambiguous"):
+            raise LookupError(ref.message or f"không giải được dẫn chiếu {ref.text!r}")
+        doc_id = ref.targets[0].doc if ref.targets else resolver.documents_for(ref, None)[0][0]
+        targets = ref.targets
+    doc = lib.document(doc_id)
+    assert doc is not None
+    out: dict = {"query": query, "document": document_dict(doc)}
+    if toc or not targets:
+        out["toc"] = lib.toc(doc_id) if toc else None
+        out["articles"] = lib.db.execute("SELECT COUNT(*) FROM articles WHERE doc_id=?", (doc_id,)).fetchone()[0]
+    if targets:
+        t = targets[0]
+        out["unit"] = unit_dict(lib, doc_id, t.address or "")
+        if t.article:
+            versions = lib.versions(doc_id, t.article)
+            out["versions"] = [
+                {"date": v["date"], "source": v["label"], "kind": v["kind"], "note": v["note"], "code": v["code"],
+                 "newest": i == 0, "same_as_current": None}
+                for i, v in enumerate(versions)
+            ]
+    return out
+
+
+def unit_dict(lib: Library, doc_id: str, address: str) -> dict:
+    u = lib.unit(doc_id, address)
+    if u is None:
+        raise LookupError(f"{address} không có trong {doc_id}")
+    path = parse_address(address)
+    children = [
+        {"address": c.address, "kind": c.kind, "label": c.label, "text": c.text}
+        for c in lib.children(doc_id, address)
+    ]
+    return {"address": address, "citation": citation_of(path), "kind": u.kind, "label": u.label,
+            "heading": u.heading, "article": u.article, "text": u.text, "start": u.start, "end": u.end,
+            "children": children}
+
+
+def stats(library: str = "default") -> dict:
+    return open_library(library).stats()
+
+
+def cite(text: str, library: str = "default", context: Context | None = None) -> list[dict]:
+    """References in ``text`` with what they resolve to."""
+    lib = open_library(library)
+    return [r.as_dict() for r in _cite(text, lib, context)]

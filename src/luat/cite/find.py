@@ -1,0 +1,436 @@
+"""Find references in Vietnamese legal text.
+
+The finder tokenises the original text (keeping offsets), then reads chains of unit groups
+("điểm a khoản 1 Điều 2", "các khoản 1, 2 và 4 Điều 54", "từ Điều 10 đến Điều 15", "Mục III Điều 1")
+followed by an optional document ("của Luật này", "Nghị định số 115/2015/NĐ-CP ngày ... của Chính phủ",
+"Bộ luật Dân sự 2015", "Luật BHXH năm 2014"), or a document alone. Keywords are matched on the folded
+form, so lower-case and diacritic-free text ("khoan 1 dieu 60 luat bhxh") is read too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..models import DocMention, Reference, Target
+from ..sohieu import ABBREVIATIONS, DocNumber, find_numbers
+from ..text import POINT_LETTERS, fold, roman_to_int
+
+# Unit levels, lowest first; "section" is a Mục inside an Điều, "muc" a Mục of a Chương.
+RANK = {"diem": 0, "khoan": 1, "section": 2, "dieu": 3, "tieu_muc": 4, "muc": 5, "chuong": 6, "phan": 7}
+LEVEL_WORDS = {"diem": "diem", "khoan": "khoan", "dieu": "dieu", "muc": "muc", "chuong": "chuong", "phan": "phan"}
+LIST_SEPS = {",", "va", "hoac", "den", "toi", "-", "–"}
+RANGE_SEPS = {"den", "toi", "-", "–"}
+CONNECTORS = {"cua", "tai", "thuoc", "theo", "trong"}
+
+# Document types as folded word sequences, longest first.
+DOC_TYPE_WORDS: list[tuple[tuple[str, ...], str]] = sorted(
+    [
+        (("thong", "tu", "lien", "tich"), "Thông tư liên tịch"), (("nghi", "quyet", "lien", "tich"), "Nghị quyết liên tịch"),
+        (("van", "ban", "hop", "nhat"), "Văn bản hợp nhất"), (("bo", "luat"), "Bộ luật"), (("hien", "phap"), "Hiến pháp"),
+        (("phap", "lenh"), "Pháp lệnh"), (("nghi", "dinh"), "Nghị định"), (("thong", "tu"), "Thông tư"),
+        (("quyet", "dinh"), "Quyết định"), (("nghi", "quyet"), "Nghị quyết"), (("chi", "thi"), "Chỉ thị"),
+        (("luat",), "Luật"),
+    ],
+    key=lambda x: -len(x[0]),
+)
+# Abbreviated types, accepted only before a số hiệu ("NĐ 115/2015/NĐ-CP", "nd 115/2015").
+TYPE_ABBREV = {"nd": "Nghị định", "tt": "Thông tư", "qd": "Quyết định", "nq": "Nghị quyết", "ttlt": "Thông tư liên tịch",
+               "vbhn": "Văn bản hợp nhất", "ct": "Chỉ thị"}
+# Abbreviated codes: type and name in one word.
+CODE_ABBREV = {
+    "blld": ("Bộ luật", "lao dong"), "blds": ("Bộ luật", "dan su"), "blhs": ("Bộ luật", "hinh su"),
+    "bltths": ("Bộ luật", "to tung hinh su"), "blttds": ("Bộ luật", "to tung dan su"), "bltds": ("Bộ luật", "to tung dan su"),
+}
+# Names the finder knows without a library (codes and the most cited laws); a library adds its own.
+BUILTIN_NAMES: dict[str, list[str]] = {
+    "Bộ luật": ["dan su", "lao dong", "hinh su", "to tung dan su", "to tung hinh su", "hang hai viet nam", "hang hai"],
+    "Luật": [
+        "bao hiem xa hoi", "bao hiem y te", "viec lam", "dat dai", "doanh nghiep", "dau tu", "nha o", "hon nhan va gia dinh",
+        "an ninh mang", "cu tru", "xu ly vi pham hanh chinh", "ban hanh van ban quy pham phap luat", "quan ly thue",
+        "thue thu nhap ca nhan", "thue thu nhap doanh nghiep", "thue gia tri gia tang", "an toan ve sinh lao dong",
+        "can cuoc", "can cuoc cong dan", "cong doan", "giao duc", "giao thong duong bo", "trat tu an toan giao thong duong bo",
+        "kinh doanh bat dong san", "xay dung", "thuong mai", "so huu tri tue", "to chuc chinh quyen dia phuong",
+        "can bo cong chuc", "vien chuc", "tiep can thong tin", "bao ve quyen loi nguoi tieu dung", "phong chong tham nhung",
+        "to tung hanh chinh", "thi hanh an dan su", "luat su", "cong chung", "hoa giai o co so", "nguoi cao tuoi",
+        "nguoi khuyet tat", "tre em", "binh dang gioi", "phong chong ma tuy", "bao ve moi truong", "du lich", "thanh nien",
+        "trong trot", "chan nuoi", "dien anh", "trong tai thuong mai", "bao ve du lieu ca nhan", "giao dich dien tu",
+        "an toan thong tin mang", "nghia vu quan su", "quoc tich viet nam", "ho tich", "bau cu dai bieu quoc hoi va dai bieu hoi dong nhan dan",
+    ],
+    "Hiến pháp": [""],
+}
+STOP_WORDS = {
+    "quy", "như", "thì", "và", "có", "được", "là", "này", "đã", "sau", "tại", "của", "theo", "về", "ngày", "năm", "số",
+    "hướng", "đối", "trong", "khi", "để", "do", "với", "nêu", "gồm", "hiện", "mới", "sửa", "hết", "hiệu", "đang", "các",
+    "những", "cho", "phải", "không", "thuộc", "nhưng", "hoặc", "mà", "nếu", "từ", "đến", "bị", "sẽ", "cần",
+}
+ISSUER_PHRASES = sorted(
+    ["chinh phu", "quoc hoi", "thu tuong chinh phu", "uy ban thuong vu quoc hoi", "chu tich nuoc", "hoi dong tham phan toa an nhan dan toi cao",
+     "bao hiem xa hoi viet nam", "ngan hang nha nuoc viet nam", "ngan hang nha nuoc"],
+    key=len, reverse=True,
+)
+
+_TOKEN = re.compile(r"[^\W_]+|[^\w\s]")
+_DATE_SLASH = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+@dataclass(slots=True)
+class Tok:
+    start: int
+    end: int
+    raw: str
+    low: str
+    f: str  # folded
+    number: DocNumber | None = None
+    upper_initial: bool = False
+
+
+def tokenize(text: str) -> list[Tok]:
+    numbers = find_numbers(text)
+    toks: list[Tok] = []
+    pos = 0
+    spans = iter(numbers + [(len(text) + 1, len(text) + 1, None)])
+    nstart, nend, num = next(spans)
+    for m in _TOKEN.finditer(text):
+        if m.start() < pos:
+            continue
+        while m.start() >= nend:
+            nstart, nend, num = next(spans)
+        if nstart <= m.start() < nend:
+            toks.append(Tok(nstart, nend, text[nstart:nend], text[nstart:nend].lower(), fold(text[nstart:nend]), number=num))
+            pos = nend
+            continue
+        raw = m.group(0)
+        low = raw.lower()
+        toks.append(Tok(m.start(), m.end(), raw, low, fold(raw), upper_initial=raw[:1].isupper()))
+    return toks
+
+
+class NameIndex:
+    """Document names by type, as folded word tuples, for the longest-match reading of "Luật Bảo hiểm xã hội"."""
+
+    def __init__(self, names: Iterable[tuple[str, str]] = ()):
+        self.by_type: dict[str, set[tuple[str, ...]]] = {}
+        self.max_len = 0
+        for doc_type, words in BUILTIN_NAMES.items():
+            for w in words:
+                self.add(doc_type, w)
+        for doc_type, name in names:
+            self.add(doc_type, name)
+
+    def add(self, doc_type: str, name: str) -> None:
+        words = tuple(fold(name).split())
+        self.by_type.setdefault(doc_type, set()).add(words)
+        self.max_len = max(self.max_len, len(words))
+
+    def longest(self, doc_type: str, words: list[str]) -> int:
+        known = self.by_type.get(doc_type, set())
+        for n in range(min(len(words), self.max_len), 0, -1):
+            if tuple(words[:n]) in known:
+                return n
+        return 0
+
+
+DEFAULT_NAMES = NameIndex()
+
+
+class _Parser:
+    def __init__(self, text: str, names: NameIndex):
+        self.text = text
+        self.toks = tokenize(text)
+        self.names = names
+        self.n = len(self.toks)
+
+    def f(self, i: int) -> str:
+        return self.toks[i].f if i < self.n else ""
+
+    # ---------------------------------------------------------------- units
+
+    def level_at(self, i: int) -> tuple[str, int] | None:
+        f = self.f(i)
+        if f == "tieu" and self.f(i + 1) == "muc":
+            return "tieu_muc", 2
+        if f in LEVEL_WORDS:
+            return LEVEL_WORDS[f], 1
+        return None
+
+    def label_ok(self, level: str, i: int) -> str | None:
+        if i >= self.n or self.toks[i].number is not None:
+            return None
+        low = self.toks[i].low
+        if level == "dieu":
+            return low if re.fullmatch(r"\d{1,4}[a-zđ]?", low) else None
+        if level == "khoan":
+            return low if re.fullmatch(r"\d{1,3}", low) else None
+        if level == "diem":
+            m = re.fullmatch(r"([a-zđ])(\d?)", low)
+            return low if m and m.group(1) in POINT_LETTERS else None
+        if level in ("muc", "section", "tieu_muc"):
+            if re.fullmatch(r"\d{1,3}", low):
+                return low
+            return low.upper() if roman_to_int(low) and re.fullmatch(r"[ivxlc]+", low) else None
+        if level == "chuong":
+            if re.fullmatch(r"\d{1,3}", low):
+                return low
+            return low.upper() if re.fullmatch(r"[ivxlc]+", low) else None
+        if level == "phan":
+            if self.f(i) == "thu" and i + 1 < self.n:
+                return None  # "Phần thứ nhất" is rare in citations
+            return low.upper() if re.fullmatch(r"[ivxlc]+", low) else (low if low.isdigit() else None)
+        return None
+
+    def strong_follow(self, i: int) -> bool:
+        """After a comma-listed label: something that continues a reference, so that "Điều 5, 10 ngày" stops."""
+        if i >= self.n:
+            return True
+        t = self.toks[i]
+        return (t.raw in ",;.:)" or t.f in LIST_SEPS or t.f in CONNECTORS or self.level_at(i) is not None
+                or self.doc_type_at(i) is not None or t.f == "nay")
+
+    def labels(self, level: str, i: int) -> tuple[list[str], int]:
+        first = self.label_ok(level, i)
+        if first is None:
+            return [], i
+        out = [first]
+        j = i + 1
+        while j < self.n:
+            sep = self.f(j)
+            if sep not in LIST_SEPS:
+                break
+            k = j + 1
+            lv = self.level_at(k)
+            if lv is not None and lv[0] == level:
+                k += lv[1]
+            elif lv is not None:
+                break
+            lab = self.label_ok(level, k)
+            if lab is None:
+                break
+            if sep == "," and lv is None and not self.strong_follow(k + 1):
+                break
+            if sep in RANGE_SEPS:
+                out += _expand(level, out[-1], lab)
+            else:
+                out.append(lab)
+            j = k + 1
+        return out, j
+
+    # ---------------------------------------------------------------- documents
+
+    def doc_type_at(self, i: int) -> tuple[str, int] | None:
+        for words, name in DOC_TYPE_WORDS:
+            if tuple(self.f(i + k) for k in range(len(words))) == words:
+                if words == ("luat",) and i > 0 and self.f(i - 1) in ("phap", "bo", "van"):
+                    return None  # "pháp luật", not a Luật
+                return name, len(words)
+        return None
+
+    def doc_at(self, i: int) -> tuple[DocMention, int] | None:
+        if i >= self.n:
+            return None
+        t = self.toks[i]
+        if t.number is not None:
+            return self._doc_tail(DocMention(text="", doc_type=t.number.doc_type, number=t.number.text), i + 1, i)
+        if t.f in CODE_ABBREV:
+            doc_type, name = CODE_ABBREV[t.f]
+            return self._doc_tail(DocMention(text="", doc_type=doc_type, name=name), i + 1, i)
+        if t.f in TYPE_ABBREV and i + 1 < self.n:
+            k = i + 1 + (self.f(i + 1) == "so")
+            if k < self.n and self.toks[k].number is not None:
+                return self._doc_tail(DocMention(text="", doc_type=TYPE_ABBREV[t.f], number=self.toks[k].number.text), k + 1, i)
+        dt = self.doc_type_at(i)
+        if dt is None:
+            return None
+        doc_type, nw = dt
+        j = i + nw
+        if self.f(j) == "nay":
+            return DocMention(text=self.text[t.start:self.toks[j].end], doc_type=doc_type, this=True), j + 1
+        k = j + (self.f(j) == "so")
+        if self.f(k) == ":":
+            k += 1
+        if k < self.n and self.toks[k].number is not None:
+            return self._doc_tail(DocMention(text="", doc_type=doc_type, number=self.toks[k].number.text), k + 1, i)
+        # a name: longest known name, abbreviations expanded ("Luật BHXH"), else capitalised words
+        words: list[str] = []
+        owners: list[int] = []
+        k = j
+        while k < self.n and len(words) < 24 and self.toks[k].raw.isalnum() and not self.toks[k].raw.isdigit():
+            exp = ABBREVIATIONS.get(self.toks[k].low)
+            parts = fold(exp).split() if exp else [self.toks[k].f]
+            words += parts
+            owners += [k] * len(parts)
+            k += 1
+        n = self.names.longest(doc_type, words) if doc_type in self.names.by_type else 0
+        if doc_type == "Hiến pháp":
+            return self._doc_tail(DocMention(text="", doc_type=doc_type, name=""), j, i)
+        if n:
+            last_tok = owners[n - 1]
+            if n < len(owners) and owners[n] == last_tok:
+                n = 0  # the name would end inside an abbreviation
+            else:
+                return self._doc_tail(DocMention(text="", doc_type=doc_type, name=" ".join(words[:n])), last_tok + 1, i)
+        # unknown name: capitalised first word, then words until a stop word, a year or punctuation
+        if j < self.n and self.toks[j].upper_initial and not self.toks[j].raw.isupper() or (
+            j < self.n and self.toks[j].raw.isupper() and len(self.toks[j].raw) > 1 and self.toks[j].f in ABBREVIATIONS
+        ):
+            k = j
+            name_words: list[str] = []
+            while k < self.n and len(name_words) < 10:
+                tk = self.toks[k]
+                if not tk.raw.isalpha() or (name_words and tk.low in STOP_WORDS) or (name_words and tk.upper_initial and tk.f in LEVEL_WORDS):
+                    break
+                exp = ABBREVIATIONS.get(tk.low) if tk.raw.isupper() else None
+                name_words += fold(exp).split() if exp else [tk.f]
+                k += 1
+            if name_words:
+                return self._doc_tail(DocMention(text="", doc_type=doc_type, name=" ".join(name_words)), k, i)
+        return None
+
+    def _doc_tail(self, doc: DocMention, j: int, start: int) -> tuple[DocMention, int]:
+        """Year ("2014", "năm 2014"), "số 58/2014/QH13", date ("ngày 20 tháng 11 năm 2014") and issuer."""
+        if doc.number is None:
+            k = j + (self.f(j) == "so")
+            if k > j and k < self.n and self.toks[k].number is not None:
+                doc.number = self.toks[k].number.text
+                j = k + 1
+        if doc.year is None:
+            k = j + (self.f(j) == "nam")
+            if k < self.n and re.fullmatch(r"(19|20)\d\d", self.toks[k].low):
+                doc.year = int(self.toks[k].low)
+                j = k + 1
+        # date
+        if self.f(j) == "ngay":
+            k = j + 1
+            if k + 4 < self.n and self.toks[k].low.isdigit() and self.f(k + 1) == "thang" and self.toks[k + 2].low.isdigit() \
+                    and self.f(k + 3) == "nam" and re.fullmatch(r"\d{4}", self.toks[k + 4].low):
+                doc.year = doc.year or int(self.toks[k + 4].low)
+                j = k + 5
+            else:
+                m = _DATE_SLASH.match(self.text, self.toks[k].start) if k < self.n else None
+                if m:
+                    doc.year = doc.year or int(m.group(3))
+                    while j < self.n and self.toks[j].start < m.end():
+                        j += 1
+        # issuer
+        if self.f(j) == "cua":
+            rest = " ".join(self.f(j + 1 + x) for x in range(8))
+            for phrase in ISSUER_PHRASES:
+                if rest.startswith(phrase):
+                    j = j + 1 + len(phrase.split())
+                    break
+        if doc.number and doc.year is None:
+            m = re.search(r"/(\d{4})/", doc.number)
+            doc.year = int(m.group(1)) if m else None
+        doc.text = self.text[self.toks[start].start:self.toks[j - 1].end]
+        return doc, j
+
+    # ---------------------------------------------------------------- chains
+
+    def parse_at(self, i: int) -> tuple[Reference, int] | None:
+        j = i
+        if self.f(j) in ("cac", "tu") and self.level_at(j + 1):
+            j += 1
+        groups: list[tuple[str, list[str] | None]] = []
+        prev_rank = -1
+        relative = False
+        while j < self.n:
+            lv = self.level_at(j)
+            if lv is None:
+                break
+            level, nw = lv
+            k = j + nw
+            if self.f(k) == "nay":
+                if RANK.get(level, 9) <= prev_rank:
+                    break
+                groups.append((level, None))
+                relative = True
+                j = k + 1
+                break
+            labels, k2 = self.labels(level, k)
+            if not labels:
+                break
+            if level == "muc" and self._dieu_follows(k2):
+                level = "section"
+            if RANK[level] <= prev_rank:
+                break
+            groups.append((level, labels))
+            prev_rank = RANK[level]
+            j = k2
+            if self.f(j) in ("cua", "tai", "thuoc") and self.level_at(j + 1) and RANK[self.level_at(j + 1)[0]] > prev_rank or self.f(j) == "cac" and self.level_at(j + 1):
+                j += 1
+        doc = None
+        if not groups:
+            got = self.doc_at(i)
+        elif relative:
+            got = None  # "khoản 2 Điều này": the enclosing document
+        else:
+            jj = j + (self.f(j) in CONNECTORS)
+            got = self.doc_at(jj)
+        if got is not None:
+            doc, j = got
+        elif not groups:
+            return None
+        start = self.toks[i].start
+        end = self.toks[j - 1].end
+        ref = Reference(text=self.text[start:end], start=start, end=end, doc=doc, relative=relative)
+        ref.targets = _targets(groups)
+        if doc is not None and doc.this:
+            ref.relative = True
+        return ref, j
+
+    def _dieu_follows(self, k: int) -> bool:
+        if self.f(k) in ("cua", "tai", "thuoc"):
+            k += 1
+        lv = self.level_at(k)
+        return lv is not None and lv[0] == "dieu"
+
+
+def _expand(level: str, a: str, b: str) -> list[str]:
+    """The labels after ``a`` up to ``b`` in a range ("từ Điều 10 đến Điều 15")."""
+    if level == "diem":
+        if a in POINT_LETTERS and b in POINT_LETTERS and POINT_LETTERS.index(a) < POINT_LETTERS.index(b):
+            return POINT_LETTERS[POINT_LETTERS.index(a) + 1: POINT_LETTERS.index(b) + 1]
+        return [b]
+    ra, rb = (roman_to_int(a), roman_to_int(b)) if not a.isdigit() else (None, None)
+    if ra and rb and ra < rb <= ra + 50:
+        from ..text import int_to_roman
+
+        return [int_to_roman(x) for x in range(ra + 1, rb + 1)]
+    ma, mb = re.match(r"(\d+)$", a), re.match(r"(\d+)$", b)
+    if ma and mb and int(a) < int(b) <= int(a) + 300:
+        return [str(x) for x in range(int(a) + 1, int(b) + 1)]
+    return [b]
+
+
+def _targets(groups: list[tuple[str, list[str] | None]]) -> list[Target]:
+    """Cartesian product of the groups, lowest level varying fastest: "điểm a, b khoản 1" → 1a, 1b."""
+    if not groups:
+        return []
+    results: list[dict[str, str | None]] = [{}]
+    for level, labels in reversed(groups):
+        field_name = {"dieu": "article", "khoan": "clause", "diem": "point", "section": "section", "chuong": "chapter",
+                      "muc": "muc", "tieu_muc": "tieu_muc", "phan": "phan"}[level]
+        vals = labels if labels is not None else ["#this"]
+        results = [{**r, field_name: v} for r in results for v in vals]
+    out = []
+    for r in results:
+        out.append(Target(article=r.get("article"), clause=r.get("clause"), point=r.get("point"), section=r.get("section"),
+                          chapter=r.get("chapter")))
+    return out
+
+
+def find_references(text: str, names: NameIndex | None = None) -> list[Reference]:
+    """Every reference in ``text``, in order, with spans into ``text``. Never raises on any input."""
+    p = _Parser(text, names or DEFAULT_NAMES)
+    out: list[Reference] = []
+    i = 0
+    while i < p.n:
+        got = p.parse_at(i)
+        if got is None:
+            i += 1
+            continue
+        ref, j = got
+        out.append(ref)
+        i = max(j, i + 1)
+    return out

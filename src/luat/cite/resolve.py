@@ -1,0 +1,110 @@
+"""Resolve found references against a library: which document, which unit, and a status for each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..models import Reference, address_of, citation_of
+from ..sohieu import name_key, number_key
+from ..store import Library
+
+
+@dataclass(slots=True)
+class Context:
+    """Where a text sits, for relative references ("khoản 2 Điều này", "Luật này")."""
+
+    doc_id: str | None = None
+    article: str | None = None
+    clause: str | None = None
+
+
+class Resolver:
+    """Resolves references against one library; caches document look-ups."""
+
+    def __init__(self, library: Library):
+        self.library = library
+        self._docs: dict[tuple, list[str]] = {}
+        self._units: dict[tuple[str, str], bool] = {}
+
+    def documents_for(self, ref: Reference, context: Context | None) -> tuple[list[str], str | None]:
+        """Candidate document ids and, when none, a message naming what is missing."""
+        m = ref.doc
+        if m is None or m.this:
+            if context and context.doc_id:
+                return [context.doc_id], None
+            return [], "văn bản được dẫn chiếu không rõ (không có văn bản chứa đoạn trích)"
+        if m.number:
+            key = ("n", number_key(m.number))
+            if key not in self._docs:
+                self._docs[key] = self.library.find_documents(key[1])
+            found = self._docs[key]
+            return found, None if found else f"{m.doc_type or 'Văn bản'} {m.number} chưa có trong thư viện"
+        base = name_key(f"{m.doc_type or ''} {m.name or ''}")
+        if m.year:
+            key = ("a", f"{base} {m.year}")
+            if key not in self._docs:
+                self._docs[key] = self.library.find_documents(key[1])
+            if self._docs[key]:
+                return self._docs[key], None
+            label = f"{m.doc_type} {(m.name or '').strip()}".strip()
+            return [], f"{_display(m.text) or label} ({m.year}) chưa có trong thư viện"
+        key = ("a", base)
+        if key not in self._docs:
+            self._docs[key] = self.library.find_documents(base)
+        found = self._docs[key]
+        return found, None if found else f"{_display(m.text)} chưa có trong thư viện"
+
+    def unit_exists(self, doc_id: str, address: str) -> bool:
+        key = (doc_id, address)
+        if key not in self._units:
+            self._units[key] = self.library.unit(doc_id, address) is not None
+        return self._units[key]
+
+    def resolve(self, ref: Reference, context: Context | None = None) -> Reference:
+        docs, message = self.documents_for(ref, context)
+        if not docs:
+            ref.status = "not_in_library" if ref.doc is not None and not ref.doc.this else "unresolved"
+            ref.message = message
+            return ref
+        if len(docs) > 1:
+            # several documents answer to the name: take the newest, and say so
+            docs = sorted(docs, key=lambda d: (self.library.document(d).issued or "") if self.library.document(d) else "", reverse=True)
+            ref.candidates = docs
+        doc_id = docs[0]
+        missing = []
+        for t in ref.targets:
+            t.doc = doc_id
+            if t.article == "#this":
+                t.article = context.article if context else None
+            if t.clause == "#this":
+                t.clause = context.clause if context else None
+            path = t.path()
+            if not path:
+                continue
+            t.address = address_of(path)
+            t.exists = self.unit_exists(doc_id, t.address)
+            if not t.exists:
+                missing.append(citation_of(path))
+        doc = self.library.document(doc_id)
+        doc_name = doc.name if doc else doc_id
+        if missing:
+            ref.status = "unit_not_found"
+            ref.message = f"{', '.join(missing)} không có trong {doc_name}"
+        elif len(docs) > 1:
+            ref.status = "ambiguous"
+            ref.message = f"nhiều văn bản cùng tên: {', '.join(docs)}; chọn văn bản mới nhất {doc_id}"
+        else:
+            ref.status = "resolved"
+            ref.message = None
+        return ref
+
+
+def _display(text: str) -> str:
+    return " ".join(text.split())
+
+
+def resolve_all(refs: list[Reference], library: Library, context: Context | None = None) -> list[Reference]:
+    r = Resolver(library)
+    for ref in refs:
+        r.resolve(ref, context)
+    return refs

@@ -1,0 +1,175 @@
+"""The ``luat`` command line. Every command takes ``--json``; errors go to stderr with exit status 1 (not
+found, failed check) or 2 (bad input)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import api
+from .models import InputError
+
+
+def _print_json(obj) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _fail(msg: str, code: int = 1, as_json: bool = False) -> int:
+    if as_json:
+        _print_json({"error": msg})
+    print(f"luat: {msg}", file=sys.stderr)
+    return code
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.paths]
+    try:
+        reports = api.ingest(paths or None, library=args.library, progress=not args.quiet and not args.json,
+                             workers=args.workers)
+    except InputError as e:
+        return _fail(str(e), 2, args.json)
+    if args.json:
+        _print_json([r.as_dict() for r in reports])
+    else:
+        for r in reports:
+            print(f"Thư viện {r.library}: {r.files} tệp, {r.documents} văn bản, {r.articles} điều, {r.units} đơn vị, "
+                  f"{r.versions} phiên bản ({r.seconds:.1f} s)")
+            if r.warnings:
+                print(f"  {len(r.warnings)} đoạn không đọc được, ví dụ: {r.warnings[0]}")
+            for rej in r.rejected:
+                print(f"  bỏ qua: {rej}")
+    return 0 if all(not r.rejected for r in reports) or any(r.files > len(r.rejected) for r in reports) else 1
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    try:
+        result = api.show(args.query, library=args.library, toc=args.toc)
+    except (LookupError, FileNotFoundError) as e:
+        return _fail(str(e).strip("'\""), 1, args.json)
+    if args.json:
+        _print_json(result)
+        return 0
+    doc = result["document"]
+    print(f"{doc['name']} — số {doc['number'] or doc['doc_id']}")
+    meta = [f"Loại: {doc['doc_type'] or '?'}", f"Cơ quan ban hành: {doc['issuer'] or '?'}",
+            f"Ngày ban hành: {doc['issued'] or '?'}", f"Hiệu lực: {doc['effective'] or '?'}"]
+    print(" | ".join(meta))
+    if doc.get("title"):
+        print(f"Trích yếu: {doc['title']}")
+    for a in doc.get("amendments", [])[:10]:
+        print(f"  Được {a['kind']} bởi {a['by_units']} {a['by_number']}" + (f" (hiệu lực {a['effective']})" if a["effective"] else "")
+              + (f" — {a['target']}" if a["target"] else ""))
+    if result.get("toc") is not None:
+        print()
+        for e in result["toc"]:
+            indent = "  " * e["depth"]
+            name = {"phan": "Phần", "chuong": "Chương", "muc": "Mục", "tieu_muc": "Tiểu mục", "dieu": "Điều"}[e["kind"]]
+            print(f"{indent}{name} {e['label']}. {e['heading'] or ''}".rstrip(". "))
+    unit = result.get("unit")
+    if unit:
+        print()
+        print(f"{unit['citation']} {doc['name']}" + (f": {unit['heading']}" if unit.get("heading") else ""))
+        print(unit["text"])
+        if result.get("versions") and len(result["versions"]) > 1:
+            print()
+            print("Các phiên bản:")
+            for v in result["versions"]:
+                mark = " (mới nhất)" if v["newest"] else ""
+                print(f"  {v['date'] or '?'} — {v['source']}{mark}")
+        for title, key in (("Dẫn chiếu đến", "cites"), ("Được dẫn chiếu bởi", "cited_by")):
+            if result.get(key):
+                print(f"\n{title}:")
+                for c in result[key][:20]:
+                    print(f"  {c}")
+    for s in doc.get("sources", []):
+        print(f"Nguồn: {s}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    try:
+        s = api.stats(library=args.library)
+    except FileNotFoundError as e:
+        return _fail(str(e), 1, args.json)
+    if args.json:
+        _print_json(s)
+        return 0
+    print(f"Thư viện {s['library']} ({s['path']})")
+    for k in ("documents", "articles", "units", "versions", "articles_with_several_texts", "articles_merged_per_khoan"):
+        print(f"  {k}: {s[k]}")
+    print("  nguồn: " + ", ".join(f"{k} {v}" for k, v in s["sources"].items()))
+    print("  loại văn bản: " + ", ".join(f"{k} {v}" for k, v in list(s["by_type"].items())[:12]))
+    return 0
+
+
+def cmd_cite(args: argparse.Namespace) -> int:
+    text = args.text
+    if text == "-":
+        text = sys.stdin.read()
+    try:
+        refs = api.cite(text, library=args.library)
+    except FileNotFoundError as e:
+        return _fail(str(e), 1, args.json)
+    if args.json:
+        _print_json([r for r in refs])
+        return 0
+    if not refs:
+        print("Không tìm thấy dẫn chiếu nào.")
+    for r in refs:
+        targets = "; ".join(
+            ", ".join(f"{k}={v}" for k, v in t.items() if v) for t in r["targets"]
+        )
+        print(f"[{r['start']}:{r['end']}] {r['text']!r} → {r['status']}" + (f" ({targets})" if targets else "")
+              + (f" — {r['message']}" if r.get("message") else ""))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="luat", description="Tra cứu văn bản pháp luật Việt Nam với trích dẫn chính xác.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--library", default="default", help="tên thư viện (mặc định: default)")
+        sp.add_argument("--json", action="store_true", help="kết quả dạng JSON")
+
+    sp = sub.add_parser("ingest", help="nạp văn bản vào thư viện (không có PATH: thư viện mặc định)")
+    sp.add_argument("paths", nargs="*", help="tệp hoặc thư mục: .html.gz (Pháp điển), .txt/.html/.docx, .json")
+    sp.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")
+    sp.add_argument("--workers", type=int, default=None, help="số tiến trình đọc tệp")
+    common(sp)
+    sp.set_defaults(func=cmd_ingest)
+
+    sp = sub.add_parser("show", help='hiện một văn bản hoặc một đơn vị: "khoản 1 Điều 60 Luật 58/2014/QH13"')
+    sp.add_argument("query")
+    sp.add_argument("--toc", action="store_true", help="mục lục của văn bản")
+    common(sp)
+    sp.set_defaults(func=cmd_show)
+
+    sp = sub.add_parser("stats", help="thống kê thư viện")
+    common(sp)
+    sp.set_defaults(func=cmd_stats)
+
+    sp = sub.add_parser("cite", help="tìm và giải dẫn chiếu trong một đoạn văn ('-' để đọc stdin)")
+    sp.add_argument("text")
+    common(sp)
+    sp.set_defaults(func=cmd_cite)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except ValueError as e:
+        return _fail(str(e), 2, getattr(args, "json", False))
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,198 @@
+"""Ingest: find the files, read each with its reader (in worker processes), write them to a library in one
+transaction, and merge the versions of each touched document."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .models import Extract, InputError
+from .readers.jsonlaw import read_alqac, read_law_dict, sniff_json
+from .readers.official import DOCX_SUFFIXES, HTML_SUFFIXES, TEXT_SUFFIXES, read_official
+from .readers.phapdien import read_phapdien
+from .store import Library, body_hash
+from .structure import parse_body
+
+
+def data_dir() -> Path:
+    """Where the shared corpora live: ``$LUAT_DATA``, default ``../shared/data`` from the project root."""
+    env = os.environ.get("LUAT_DATA")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve()
+    for parent in [Path.cwd(), *here.parents]:
+        cand = parent.parent / "shared" / "data"
+        if cand.is_dir():
+            return cand
+    return Path("../shared/data")
+
+
+def default_paths(data: Path | None = None) -> list[Path]:
+    """The default library: both Pháp điển editions, the 110 official laws, the social-insurance texts."""
+    data = data or data_dir()
+    return [data / "phapdien" / "2025-02", data / "phapdien" / "2026-01", data / "vlc-2021", data / "bhxh"]
+
+
+ALQAC_LIBRARIES = {
+    "alqac2024": "alqac/2024/law/law.json",
+    "alqac2022": "alqac/2022-2023/raw/V1.1/additional_data/ALQAC_2022_training_data/law.json",
+}
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """Files under the given paths that luat can read, in a stable order."""
+    out: list[Path] = []
+    readable = (".gz", ".json", *TEXT_SUFFIXES, *HTML_SUFFIXES, *DOCX_SUFFIXES)
+    for p in paths:
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and (f.name.endswith(".html.gz") or f.suffix.lower() in readable))
+        else:
+            out.append(p)
+    return out
+
+
+def read_file(path: Path) -> Extract:
+    """Pick the reader by the file's name and content."""
+    if not path.exists():
+        raise InputError(str(path), "no such file")
+    name = path.name.lower()
+    if name.endswith(".html.gz"):
+        return read_phapdien(path)
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        kind = sniff_json(path)
+        if kind == "alqac":
+            return read_alqac(path)
+        if kind == "lawdict":
+            return read_law_dict(path)
+        raise InputError(str(path), "JSON that is neither a law_dict object nor an ALQAC law list")
+    if suffix in (*TEXT_SUFFIXES, *HTML_SUFFIXES, *DOCX_SUFFIXES):
+        return read_official(path, kind="official" if _is_corpus(path) else "user")
+    raise InputError(str(path), f"unrecognised file type {suffix or '(none)'!r}: expected .html.gz, .json, .txt, .html or .docx")
+
+
+def _is_corpus(path: Path) -> bool:
+    try:
+        path.resolve().relative_to(data_dir().resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _read_safely(path: Path) -> tuple[Path, Extract | None, str | None]:
+    """Read and prepare one file (in a worker process); errors become messages, never exceptions."""
+    try:
+        extract = read_file(path)
+        for rec in extract.records:
+            rec.clauses = [u.label for u in parse_body(rec.body) if u.kind == "khoan"]
+            rec.body_hash = body_hash(rec.body)
+        return path, extract, None
+    except InputError as e:
+        return path, None, str(e)
+    except Exception as e:  # a reader bug must not stop the batch
+        return path, None, f"{path}: cannot be read ({type(e).__name__}: {e})"
+
+
+@dataclass
+class IngestReport:
+    library: str
+    files: int = 0
+    documents: int = 0
+    articles: int = 0
+    units: int = 0
+    versions: int = 0
+    rejected: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "library": self.library, "files": self.files, "documents": self.documents, "articles": self.articles,
+            "units": self.units, "versions": self.versions, "rejected_files": self.rejected,
+            "warnings": len(self.warnings), "warning_examples": self.warnings[:20], "seconds": round(self.seconds, 1),
+        }
+
+
+def ingest(paths: list[Path], library: Library, *, workers: int | None = None, progress: bool = True,
+           after_write: Callable[[Library, set[str]], None] | None = None) -> IngestReport:
+    """Read ``paths`` and write them into ``library`` in one transaction."""
+    t0 = time.time()
+    files = expand(paths)
+    report = IngestReport(library=library.name, files=len(files))
+    workers = workers or min(os.cpu_count() or 1, 4)
+    touched: set[str] = set()
+    with library.transaction():
+        bar = _bar(len(files), "Đọc và ghi tệp", progress)
+        if workers > 1 and len(files) > 1:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                for path, extract, error in pool.map(_read_safely, files, chunksize=1):
+                    touched |= _take(library, path, extract, error, report)
+                    bar.update(1)
+        else:
+            for f in files:
+                touched |= _take(library, *_read_safely(f), report)
+                bar.update(1)
+        bar.close()
+        bar = _bar(len(touched), "Hợp nhất văn bản", progress)
+        for doc_id in sorted(touched):
+            library.rebuild([doc_id])
+            bar.update(1)
+        bar.close()
+        if after_write is not None:
+            after_write(library, touched)
+    stats = library.stats()
+    report.documents, report.articles = stats["documents"], stats["articles"]
+    report.units, report.versions = stats["units"], stats["versions"]
+    report.seconds = time.time() - t0
+    return report
+
+
+def _take(library: Library, path: Path, extract: Extract | None, error: str | None, report: IngestReport) -> set[str]:
+    if error is not None or extract is None:
+        report.rejected.append(error or f"{path}: unreadable")
+        return set()
+    report.warnings += [f"{path.name}: {w}" for w in extract.rejected]
+    return _write(library, extract)
+
+
+def _write(library: Library, ex: Extract) -> set[str]:
+    touched = library.remove_source(ex.source.path)
+    sid = library.add_source(ex.source.kind, ex.source.path, ex.source.label, ex.source.date)
+    rows = []
+    seen_docs: set[str] = set()
+    for rec in ex.records:
+        doc = rec.doc
+        library.upsert_document(doc)  # fills what earlier records of the same document lacked
+        seen_docs.add(doc.doc_id)
+        date = ex.source.date or doc.issued
+        rows.append((doc.doc_id, rec.article, sid, date, rec.heading, rec.body, rec.body_hash or body_hash(rec.body),
+                     json.dumps(rec.clauses or []), json.dumps(rec.context, ensure_ascii=False) if rec.context else None,
+                     rec.note, rec.code, rec.topic, rec.src_start, rec.src_end))
+        if rec.amendments:
+            library.add_amendments(doc.doc_id, rec.amendments, sid)
+    library.add_versions(rows)
+    for doc_id, outline in ex.outline.items():
+        library.add_outline(doc_id, outline, sid)
+    return touched | seen_docs
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _bar(total: int, desc: str, enabled: bool):
+    if not enabled:
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="", file=sys.stderr, leave=False)

@@ -1,0 +1,106 @@
+"""Reader for documents in the official layout: plain text (the ``vlc-2021`` laws, ``bhxh`` texts) and a
+user's own ``.txt``, ``.html`` or ``.docx`` file."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from ..models import ArticleRecord, Document, Extract, InputError, Source
+from ..sohieu import parse_number
+from ..structure import parse_text
+from ..text import nfc
+
+TEXT_SUFFIXES = (".txt", ".text", ".md")
+HTML_SUFFIXES = (".html", ".htm")
+DOCX_SUFFIXES = (".docx",)
+
+
+def load_text(path: Path) -> str:
+    """The document's text, one paragraph a line, NFC; errors name the file and what is wrong."""
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise InputError(str(path), f"cannot read ({e.strerror})") from e
+    if not raw.strip():
+        raise InputError(str(path), "empty file")
+    suffix = path.suffix.lower()
+    if suffix in DOCX_SUFFIXES:
+        return _docx_text(path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(str(path), f"not UTF-8 text (invalid byte 0x{raw[e.start]:02x} at offset {e.start})") from e
+    if "\x00" in text:
+        raise InputError(str(path), "binary content (NUL bytes), not a text document")
+    if suffix in HTML_SUFFIXES:
+        text = _html_text(text)
+    return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _html_text(html: str) -> str:
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(html)
+    for tag in tree.css("script, style"):
+        tag.decompose()
+    body = tree.body or tree.root
+    lines = []
+    for node in body.css("p, h1, h2, h3, h4, h5, h6, li, tr, div"):
+        if node.tag == "div" and node.css_first("p, div, table, li"):
+            continue
+        if node.tag == "tr":
+            cells = [" ".join(td.text(separator=" ").split()) for td in node.css("td, th")]
+            line = " | ".join(c for c in cells if c)
+        else:
+            if node.parent is not None and node.parent.tag in ("li", "td", "th"):
+                continue
+            line = " ".join(node.text(separator="").split())
+        if line:
+            lines.append(line)
+    if not lines:
+        lines = [" ".join(x.split()) for x in body.text(separator="\n").split("\n") if x.strip()]
+    return "\n".join(lines)
+
+
+def _docx_text(path: Path) -> str:
+    try:
+        import docx
+    except ImportError as e:  # pragma: no cover - dependency of the package
+        raise InputError(str(path), "python-docx is not installed") from e
+    try:
+        d = docx.Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise InputError(str(path), f"not a valid .docx file ({e})") from e
+    lines = [" ".join(p.text.split()) for p in d.paragraphs]
+    return nfc("\n".join(x for x in lines if x))
+
+
+def read_official(path: Path, *, kind: str = "official", doc_id: str | None = None) -> Extract:
+    """Read a whole document in the official layout."""
+    text = load_text(path)
+    parsed = parse_text(text)
+    if not parsed.articles:
+        raise InputError(str(path), "no 'Điều N.' article found: not a legal document in the official layout")
+    number = parsed.number
+    if doc_id is None:
+        if number is None:
+            # a document without a number is still usable, identified by its name
+            if not parsed.title:
+                raise InputError(str(path), "no số hiệu ('Số: ...') and no title in the header")
+            doc_id = f"{parsed.doc_type or 'Văn bản'} {parsed.title}"
+        else:
+            doc_id = number
+    num = parse_number(number) if number else None
+    issuer = parsed.issuer or (num.issuer if num else None)
+    doc = Document(doc_id=doc_id, number=number, doc_type=parsed.doc_type or (num.doc_type if num else None),
+                   title=parsed.title, issuer=issuer, issued=parsed.issued, effective=parsed.effective)
+    source = Source(kind=kind, path=str(path), label=f"{'Văn bản gốc' if kind == 'official' else 'Tệp của người dùng'}: {path.name}",
+                    date=parsed.issued)
+    records = []
+    for context, art in parsed.articles:
+        nl = art.text.find("\n")
+        body = art.text[nl + 1:].strip("\n") if nl >= 0 else ""
+        records.append(ArticleRecord(doc=doc, article=art.label, heading=art.heading, body=body, context=context,
+                                     src_start=art.start, src_end=art.end))
+    return Extract(source=source, records=records, outline={doc_id: parsed.outline}, text=text)

@@ -1,0 +1,400 @@
+"""The library: an embedded SQLite store of documents, their versions by source, and their merged tree.
+
+One SQLite file per named library under ``$LUAT_HOME/libraries/NAME.sqlite``. Writes happen in one
+transaction per ingest, so a killed ingest leaves the library as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .models import Amendment, Document, Unit, address_of, sort_key
+from .sohieu import name_aliases, number_key
+from .structure import parse_body
+
+SCHEMA_VERSION = "1"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS sources(
+    id INTEGER PRIMARY KEY, kind TEXT NOT NULL, path TEXT NOT NULL UNIQUE, label TEXT, date TEXT);
+CREATE TABLE IF NOT EXISTS documents(
+    doc_id TEXT PRIMARY KEY, number TEXT, number_key TEXT, doc_type TEXT, title TEXT, issuer TEXT,
+    issued TEXT, effective TEXT, status TEXT);
+CREATE INDEX IF NOT EXISTS documents_key ON documents(number_key);
+CREATE TABLE IF NOT EXISTS aliases(alias TEXT NOT NULL, doc_id TEXT NOT NULL, PRIMARY KEY(alias, doc_id));
+CREATE TABLE IF NOT EXISTS versions(
+    id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, article TEXT NOT NULL, source_id INTEGER NOT NULL,
+    date TEXT, heading TEXT, body TEXT NOT NULL, body_hash TEXT NOT NULL, clauses TEXT, context TEXT,
+    note TEXT, code TEXT, topic TEXT, src_start INTEGER, src_end INTEGER);
+CREATE INDEX IF NOT EXISTS versions_doc ON versions(doc_id, article);
+CREATE INDEX IF NOT EXISTS versions_source ON versions(source_id);
+CREATE TABLE IF NOT EXISTS outline(
+    doc_id TEXT NOT NULL, address TEXT NOT NULL, kind TEXT, label TEXT, heading TEXT, parent TEXT,
+    source_id INTEGER, PRIMARY KEY(doc_id, address));
+CREATE TABLE IF NOT EXISTS amendments(
+    doc_id TEXT NOT NULL, target TEXT, by_number TEXT, by_units TEXT, kind TEXT, effective TEXT, source_id INTEGER);
+CREATE INDEX IF NOT EXISTS amendments_doc ON amendments(doc_id);
+CREATE TABLE IF NOT EXISTS articles(
+    doc_id TEXT NOT NULL, article TEXT NOT NULL, heading TEXT, text TEXT NOT NULL, version_id INTEGER,
+    composed INTEGER NOT NULL DEFAULT 0, n_versions INTEGER NOT NULL DEFAULT 1, parent TEXT, ord INTEGER,
+    PRIMARY KEY(doc_id, article));
+CREATE TABLE IF NOT EXISTS units(
+    doc_id TEXT NOT NULL, address TEXT NOT NULL, article TEXT, kind TEXT NOT NULL, label TEXT NOT NULL,
+    heading TEXT, parent TEXT, start INTEGER, end INTEGER, ord INTEGER, PRIMARY KEY(doc_id, address));
+CREATE INDEX IF NOT EXISTS units_article ON units(doc_id, article);
+"""
+
+KIND_PRIORITY = {"user": 4, "official": 3, "phapdien": 2, "lawdict": 1, "alqac": 1}
+
+
+def luat_home() -> Path:
+    env = os.environ.get("LUAT_HOME")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(xdg) / "luat"
+
+
+def library_path(name: str) -> Path:
+    if not name or not all(c.isalnum() or c in "-_." for c in name) or name.startswith("."):
+        raise ValueError(f"library name {name!r}: use letters, digits, '-', '_' or '.'")
+    return luat_home() / "libraries" / f"{name}.sqlite"
+
+
+def body_hash(body: str) -> str:
+    """Identity of a text up to whitespace: two sources with the same words are one version."""
+    return hashlib.sha1(" ".join(body.split()).encode()).hexdigest()[:16]
+
+
+@dataclass(slots=True)
+class StoredUnit:
+    """A unit as read back from the library, with its verbatim text."""
+
+    doc: Document
+    address: str
+    article: str | None
+    kind: str
+    label: str
+    heading: str | None
+    text: str
+    parent: str | None
+    start: int
+    end: int
+
+
+class Library:
+    """A named library of documents in one SQLite file."""
+
+    def __init__(self, name: str = "default", path: Path | None = None, readonly: bool = False):
+        self.name = name
+        self.path = path or library_path(name)
+        if readonly and not self.path.exists():
+            raise FileNotFoundError(f"library {name!r} does not exist at {self.path}: run `luat ingest` first")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        if not readonly:
+            self.db.executescript(SCHEMA)
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
+        self._doc_cache: dict[str, Document] = {}
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+        self._doc_cache.clear()
+
+    # ------------------------------------------------------------------ writing (inside a transaction)
+
+    def remove_source(self, path: str) -> set[str]:
+        """Forget what a source file said; returns the documents it touched."""
+        row = self.db.execute("SELECT id FROM sources WHERE path=?", (path,)).fetchone()
+        if row is None:
+            return set()
+        sid = row["id"]
+        docs = {r[0] for r in self.db.execute("SELECT DISTINCT doc_id FROM versions WHERE source_id=?", (sid,))}
+        for table in ("versions", "outline", "amendments"):
+            self.db.execute(f"DELETE FROM {table} WHERE source_id=?", (sid,))
+        self.db.execute("DELETE FROM sources WHERE id=?", (sid,))
+        return docs
+
+    def add_source(self, kind: str, path: str, label: str, date: str | None) -> int:
+        cur = self.db.execute("INSERT INTO sources(kind, path, label, date) VALUES(?,?,?,?)", (kind, path, label, date))
+        return int(cur.lastrowid)
+
+    def upsert_document(self, doc: Document) -> None:
+        """Insert, or fill the fields the stored document lacks (first source to know a field wins)."""
+        row = self.db.execute("SELECT * FROM documents WHERE doc_id=?", (doc.doc_id,)).fetchone()
+        fields = ("number", "doc_type", "title", "issuer", "issued", "effective", "status")
+        if row is None:
+            self.db.execute(
+                "INSERT INTO documents VALUES(?,?,?,?,?,?,?,?,?)",
+                (doc.doc_id, doc.number, number_key(doc.number or doc.doc_id), doc.doc_type, doc.title, doc.issuer,
+                 doc.issued, doc.effective, doc.status),
+            )
+        else:
+            updates = {f: getattr(doc, f) for f in fields if row[f] is None and getattr(doc, f) is not None}
+            if updates:
+                sets = ", ".join(f"{f}=?" for f in updates)
+                self.db.execute(f"UPDATE documents SET {sets} WHERE doc_id=?", (*updates.values(), doc.doc_id))
+
+    def add_versions(self, rows: Iterable[tuple]) -> None:
+        self.db.executemany(
+            "INSERT INTO versions(doc_id, article, source_id, date, heading, body, body_hash, clauses, context, note,"
+            " code, topic, src_start, src_end) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+
+    def add_amendments(self, doc_id: str, amendments: Iterable[Amendment], source_id: int) -> None:
+        self.db.executemany(
+            "INSERT INTO amendments VALUES(?,?,?,?,?,?,?)",
+            [(doc_id, a.target, a.by_number, a.by_units, a.kind, a.effective, source_id) for a in amendments],
+        )
+
+    def add_outline(self, doc_id: str, outline: list[Unit], source_id: int) -> None:
+        rows = []
+
+        def walk(u: Unit, path: list[tuple[str, str]], parent: str | None) -> None:
+            if u.kind == "dieu":
+                return
+            p = path + [(u.kind, u.label)]
+            addr = address_of(p)
+            rows.append((doc_id, addr, u.kind, u.label, u.heading, parent, source_id))
+            for c in u.children:
+                walk(c, p, addr)
+
+        for u in outline:
+            walk(u, [], None)
+        self.db.executemany("INSERT OR REPLACE INTO outline VALUES(?,?,?,?,?,?,?)", rows)
+
+    def rebuild(self, doc_ids: Iterable[str]) -> None:
+        """Merge the versions of each document into one tree: per article the newest source wins; where
+        the newest sources hold only some khoản of an article (Pháp điển quotes an article under several
+        đề mục), they are merged per khoản."""
+        for doc_id in doc_ids:
+            self.db.execute("DELETE FROM articles WHERE doc_id=?", (doc_id,))
+            self.db.execute("DELETE FROM units WHERE doc_id=?", (doc_id,))
+            rows = self.db.execute(
+                "SELECT v.*, s.kind AS skind FROM versions v JOIN sources s ON s.id=v.source_id WHERE v.doc_id=?",
+                (doc_id,),
+            ).fetchall()
+            if not rows:
+                self.db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+                self.db.execute("DELETE FROM aliases WHERE doc_id=?", (doc_id,))
+                continue
+            by_article: dict[str, list[sqlite3.Row]] = {}
+            for r in rows:
+                by_article.setdefault(r["article"], []).append(r)
+            art_rows, unit_rows = [], []
+            for article, versions in by_article.items():
+                text, heading, version_id, composed, context = merge_versions(versions)
+                n_versions = len({v["body_hash"] for v in versions})
+                addr = f"dieu-{article.lower().replace('đ', 'dd')}"
+                parent = None
+                if context:
+                    parent = address_of([(k, lab) for k, lab, _h in context])
+                art_rows.append((doc_id, article, heading, text, version_id, composed, n_versions, parent))
+                units = [(doc_id, addr, article, "dieu", article, heading, parent, 0, len(text))]
+                for u, path in _walk_units(parse_body(text), [("dieu", article)]):
+                    units.append((doc_id, address_of(path), article, u.kind, u.label, u.heading,
+                                  address_of(path[:-1]), u.start, u.end))
+                unit_rows.append(units)
+            # document order: articles by number (6 < 6a < 10), units inside an article as parsed
+            order = sorted(range(len(art_rows)), key=lambda i: sort_key(f"dieu-{art_rows[i][1].lower()}"))
+            flat = []
+            for rank, i in enumerate(order):
+                art_rows[i] = (*art_rows[i], rank)
+                flat += [(*u, rank * 10000 + k) for k, u in enumerate(unit_rows[i])]
+            self.db.executemany("INSERT INTO articles VALUES(?,?,?,?,?,?,?,?,?)", art_rows)
+            self.db.executemany("INSERT INTO units VALUES(?,?,?,?,?,?,?,?,?,?)", flat)
+            self._refresh_document(doc_id)
+
+    def _refresh_document(self, doc_id: str) -> None:
+        doc = self.document(doc_id, cached=False)
+        if doc is None:
+            return
+        self.db.execute("DELETE FROM aliases WHERE doc_id=?", (doc_id,))
+        aliases = set(name_aliases(doc.doc_type, doc.title, doc.year))
+        aliases.add(number_key(doc.number or doc.doc_id))
+        self.db.executemany("INSERT OR IGNORE INTO aliases VALUES(?,?)", [(a, doc_id) for a in aliases])
+
+    # ------------------------------------------------------------------ reading
+
+    def document(self, doc_id: str, cached: bool = True) -> Document | None:
+        if cached and doc_id in self._doc_cache:
+            return self._doc_cache[doc_id]
+        row = self.db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        doc = Document(doc_id=row["doc_id"], number=row["number"], doc_type=row["doc_type"], title=row["title"],
+                       issuer=row["issuer"], issued=row["issued"], effective=row["effective"], status=row["status"])
+        doc.amendments = [
+            Amendment(target=r["target"], by_number=r["by_number"], by_units=r["by_units"], kind=r["kind"], effective=r["effective"])
+            for r in self.db.execute(
+                "SELECT DISTINCT target, by_number, by_units, kind, effective FROM amendments WHERE doc_id=?"
+                " ORDER BY effective, target", (doc_id,))
+        ]
+        doc.sources = [r[0] for r in self.db.execute(
+            "SELECT DISTINCT s.label FROM sources s JOIN versions v ON v.source_id=s.id WHERE v.doc_id=? ORDER BY s.date DESC",
+            (doc_id,))]
+        self._doc_cache[doc_id] = doc
+        return doc
+
+    def documents(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT doc_id FROM documents ORDER BY doc_id")]
+
+    def find_documents(self, key: str) -> list[str]:
+        """Documents whose number key or name alias equals ``key`` (already folded by the caller)."""
+        rows = self.db.execute(
+            "SELECT doc_id FROM documents WHERE number_key=? UNION SELECT doc_id FROM aliases WHERE alias=?", (key, key)
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def article_text(self, doc_id: str, article: str) -> str | None:
+        row = self.db.execute("SELECT text FROM articles WHERE doc_id=? AND article=?", (doc_id, article)).fetchone()
+        return row[0] if row else None
+
+    def unit(self, doc_id: str, address: str) -> StoredUnit | None:
+        row = self.db.execute("SELECT * FROM units WHERE doc_id=? AND address=?", (doc_id, address)).fetchone()
+        if row is None:
+            row = self.db.execute("SELECT * FROM outline WHERE doc_id=? AND address=?", (doc_id, address)).fetchone()
+            if row is None:
+                return None
+            doc = self.document(doc_id)
+            return StoredUnit(doc, address, None, row["kind"], row["label"], row["heading"], "", row["parent"], 0, 0)
+        return self._stored(row)
+
+    def _stored(self, row: sqlite3.Row, text: str | None = None) -> StoredUnit:
+        doc = self.document(row["doc_id"])
+        assert doc is not None
+        if text is None:
+            text = self.article_text(row["doc_id"], row["article"]) or ""
+        return StoredUnit(doc, row["address"], row["article"], row["kind"], row["label"], row["heading"],
+                          text[row["start"]:row["end"]], row["parent"], row["start"], row["end"])
+
+    def children(self, doc_id: str, address: str) -> list[StoredUnit]:
+        rows = self.db.execute("SELECT * FROM units WHERE doc_id=? AND parent=? ORDER BY ord", (doc_id, address)).fetchall()
+        return [self._stored(r) for r in rows]
+
+    def article_units(self, doc_id: str, article: str) -> list[StoredUnit]:
+        text = self.article_text(doc_id, article) or ""
+        rows = self.db.execute("SELECT * FROM units WHERE doc_id=? AND article=? ORDER BY ord", (doc_id, article)).fetchall()
+        return [self._stored(r, text) for r in rows]
+
+    def versions(self, doc_id: str, article: str) -> list[dict]:
+        rows = self.db.execute(
+            "SELECT v.id, v.date, v.heading, v.body, v.body_hash, v.note, v.code, v.topic, s.kind, s.label, s.path"
+            " FROM versions v JOIN sources s ON s.id=v.source_id WHERE v.doc_id=? AND v.article=?"
+            " ORDER BY v.date DESC", (doc_id, article)).fetchall()
+        return [dict(r) for r in rows]
+
+    def toc(self, doc_id: str) -> list[dict]:
+        """Outline and articles in document order: [{kind, label, heading, address, depth}]."""
+        outline = {r["address"]: dict(r) for r in self.db.execute("SELECT * FROM outline WHERE doc_id=?", (doc_id,))}
+        arts = self.db.execute("SELECT article, heading, parent FROM articles WHERE doc_id=? ORDER BY ord", (doc_id,)).fetchall()
+        out: list[dict] = []
+        seen: set[str] = set()
+
+        def depth(addr: str | None) -> int:
+            d = 0
+            while addr and addr in outline:
+                d += 1
+                addr = outline[addr]["parent"]
+            return d
+
+        def emit_chain(addr: str | None) -> None:
+            chain = []
+            while addr and addr in outline and addr not in seen:
+                chain.append(addr)
+                addr = outline[addr]["parent"]
+            for a in reversed(chain):
+                seen.add(a)
+                o = outline[a]
+                out.append({"kind": o["kind"], "label": o["label"], "heading": o["heading"], "address": a,
+                            "depth": depth(o["parent"])})
+
+        for a in arts:
+            emit_chain(a["parent"])
+            out.append({"kind": "dieu", "label": a["article"], "heading": a["heading"],
+                        "address": f"dieu-{a['article'].lower().replace('đ', 'dd')}", "depth": depth(a["parent"])})
+        return out
+
+    def stats(self) -> dict:
+        q = self.db.execute
+        return {
+            "library": self.name,
+            "path": str(self.path),
+            "documents": q("SELECT COUNT(*) FROM documents").fetchone()[0],
+            "articles": q("SELECT COUNT(*) FROM articles").fetchone()[0],
+            "units": q("SELECT COUNT(*) FROM units").fetchone()[0] + q("SELECT COUNT(*) FROM outline").fetchone()[0],
+            "versions": q("SELECT COUNT(*) FROM versions").fetchone()[0],
+            "articles_with_several_texts": q("SELECT COUNT(*) FROM articles WHERE n_versions>1").fetchone()[0],
+            "articles_merged_per_khoan": q("SELECT COUNT(*) FROM articles WHERE composed=1").fetchone()[0],
+            "sources": {r[0]: r[1] for r in q("SELECT kind, COUNT(*) FROM sources GROUP BY kind")},
+            "by_type": {r[0] or "?": r[1] for r in q("SELECT doc_type, COUNT(*) FROM documents GROUP BY doc_type ORDER BY 2 DESC")},
+        }
+
+    def iter_articles(self) -> Iterator[sqlite3.Row]:
+        yield from self.db.execute("SELECT * FROM articles ORDER BY doc_id, ord")
+
+
+def _walk_units(units: list[Unit], path: list[tuple[str, str]]):
+    for u in units:
+        p = path + [(u.kind, u.label)]
+        yield u, p
+        yield from _walk_units(u.children, p)
+
+
+def _clause_labels(body: str) -> list[str]:
+    return [u.label for u in parse_body(body) if u.kind == "khoan"]
+
+
+def merge_versions(versions: list[sqlite3.Row]) -> tuple[str, str | None, int, int, list]:
+    """Choose or compose the current text of one article from its versions.
+
+    Versions are grouped by date (a Pháp điển edition, an official text's issue date); the newest group
+    wins. Inside it, when several sources each hold some khoản of the article, their khoản are merged in
+    order, each kept verbatim. Returns (text, heading, version id, composed?, context)."""
+    def rank(v: sqlite3.Row) -> tuple:
+        return (v["date"] or "", KIND_PRIORITY.get(v["skind"], 0), len(v["body"]))
+
+    ordered = sorted(versions, key=rank, reverse=True)
+    best = ordered[0]
+    heading = next((v["heading"] for v in ordered if v["heading"]), None)
+    context = next((json.loads(v["context"]) for v in ordered if v["context"]), [])
+    group = [v for v in ordered if (v["date"] or "") == (best["date"] or "")]
+    clause_sets = [json.loads(v["clauses"] or "[]") for v in group]
+    union = sorted({c for cs in clause_sets for c in cs}, key=lambda c: int(c) if c.isdigit() else 10**6)
+    if len(group) == 1 or not union or set(clause_sets[0]) >= set(union):
+        return best["body"], heading, best["id"], 0, context
+    # compose per khoản from the group (a Pháp điển edition that split the article across đề mục)
+    parts: dict[str, str] = {}
+    intro = ""
+    for v in group:
+        units = parse_body(v["body"])
+        first = units[0].start if units else len(v["body"])
+        if not intro and first > 0 and v["body"][:first].strip():
+            intro = v["body"][:first].strip()
+        for u in units:
+            if u.kind == "khoan" and u.label not in parts:
+                parts[u.label] = u.text
+    body = "\n".join(([intro] if intro else []) + [parts[c] for c in union if c in parts])
+    return body, heading, best["id"], 1, context

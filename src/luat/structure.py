@@ -1,0 +1,373 @@
+"""Structure of a legal text in the official layout: header, Phần/Chương/Mục/Tiểu mục, Điều, and inside
+an Điều its sections (I., II.), khoản (1., 2.) and điểm (a), b), đ)).
+
+The parser is line based and keeps offsets: every unit's ``text`` is ``source[start:end]`` verbatim.
+Numbering must run in sequence (khoản 1, 2, 3...; điểm a, b, c, d, đ...), which keeps numbered lines
+inside quoted amendments, tables and lists from being taken for structure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .models import Unit
+from .sohieu import DOC_TYPES, NUMBER_PATTERN, parse_number
+from .text import POINT_LETTERS, fold, roman_to_int
+
+_ROMAN = r"[IVXLC]+"
+PHAN_RE = re.compile(rf"^\s*(?:Phần|PHẦN)\s+(thứ\s+\S+|THỨ\s+\S+|{_ROMAN}|\d+)\s*[:.\-–]?\s*(.*)$")
+CHUONG_RE = re.compile(rf"^\s*(?:Chương|CHƯƠNG)\s+({_ROMAN}|\d+)\s*[:.\-–]?\s*(.*)$")
+MUC_RE = re.compile(rf"^\s*(?:Mục|MỤC)\s+(\d+|{_ROMAN})\s*[:.\-–]?\s*(.*)$")
+TIEU_MUC_RE = re.compile(r"^\s*(?:Tiểu mục|TIỂU MỤC)\s+(\d+)\s*[:.\-–]?\s*(.*)$")
+DIEU_RE = re.compile(r"^\s*Điều\s+(\d+[a-zđ]?)\s*[.:]?\s*(.*)$")
+SECTION_RE = re.compile(rf"^\s*({_ROMAN})\s*[.:]\s+(\S.*)$")
+KHOAN_RE = re.compile(r"^\s*(\d{1,3})\s*\.(?!\d)\s*(.*)$")
+DIEM_RE = re.compile(r"^\s*([a-zđ])\s*\)\s*(.*)$")
+# Lines that close the body of a document: the passing formula, the signature block, the recipients.
+END_RE = re.compile(
+    r"^\s*(?:(?:Bộ luật|Luật|Pháp lệnh|Nghị quyết|Hiến pháp) này (?:đã )?được .{0,80}(?:thông qua|khóa [IVXLC]+)"
+    r"|Nơi nhận\s*:|TM\.\s|KT\.\s|Q\.\s?BỘ TRƯỞNG|CHỦ TỊCH QUỐC HỘI\s*$|THỦ TƯỚNG\s*$|BỘ TRƯỞNG\s*$)"
+)
+PART_ORDINALS = {
+    "nhat": 1, "hai": 2, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10,
+}
+DATE_RE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I)
+SLASH_DATE_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+EFFECTIVE_RE = re.compile(
+    r"có hiệu lực(?: thi hành)?(?: kể)?(?: từ)?(?: ngày)?\s+(\d{1,2})\s*(?:tháng\s*|/)(\d{1,2})\s*(?:năm\s*|/)(\d{4})",
+    re.I,
+)
+
+
+def iso_date(d: str | int, m: str | int, y: str | int) -> str | None:
+    d, m, y = int(d), int(m), int(y)
+    if not (1 <= d <= 31 and 1 <= m <= 12 and 1900 <= y <= 2100):
+        return None
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def part_label(raw: str) -> str:
+    """"thứ nhất" → "1", "II" → "II"."""
+    f = fold(raw)
+    if f.startswith("thu "):
+        word = f.split()[1]
+        return str(PART_ORDINALS.get(word, word))
+    return raw.upper() if roman_to_int(raw) else raw
+
+
+def _next_point(prev: str | None, cur: str) -> bool:
+    if prev is None:
+        return True
+    if prev in POINT_LETTERS and cur in POINT_LETTERS:
+        return POINT_LETTERS.index(cur) == POINT_LETTERS.index(prev) + 1
+    return False
+
+
+@dataclass(slots=True)
+class _Line:
+    start: int
+    end: int
+    text: str  # the line without its newline
+
+
+def _lines(text: str, start: int = 0, end: int | None = None) -> list[_Line]:
+    end = len(text) if end is None else end
+    out = []
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        out.append(_Line(pos, stop, text[pos:stop]))
+        pos = stop + 1
+    return out
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while start < end and text[start].isspace():
+        start += 1
+    return start, end
+
+
+def parse_body(text: str, start: int = 0, end: int | None = None) -> list[Unit]:
+    """Split the body of an Điều into sections, khoản and điểm. Offsets are into ``text``."""
+    end = len(text) if end is None else end
+    roots: list[Unit] = []
+    section: Unit | None = None
+    khoan: Unit | None = None
+    diem: Unit | None = None
+    open_units: list[Unit] = []
+
+    def close(unit: Unit | None, at: int) -> None:
+        if unit is not None and unit.end == -1:
+            s, e = _strip_span(text, unit.start, at)
+            unit.start, unit.end, unit.text = s, e, text[s:e]
+
+    def close_from(level: str, at: int) -> None:
+        order = ["section", "khoan", "diem"]
+        for u in reversed(open_units):
+            if order.index(u.kind) >= order.index(level):
+                close(u, at)
+        open_units[:] = [u for u in open_units if order.index(u.kind) < order.index(level)]
+
+    prev_section: int | None = None
+    for line in _lines(text, start, end):
+        s = line.text
+        if not s.strip() or s.lstrip()[:1] in "“\"'‘«":
+            continue
+        m = SECTION_RE.match(s)
+        if m:
+            n = roman_to_int(m.group(1))
+            if n is not None and ((prev_section is None and n == 1) or (prev_section is not None and n == prev_section + 1)):
+                close_from("section", line.start)
+                section = Unit("section", m.group(1), _heading(m.group(2)), start=line.start, end=-1)
+                roots.append(section)
+                open_units.append(section)
+                prev_section, khoan, diem = n, None, None
+                continue
+        m = KHOAN_RE.match(s)
+        if m and m.group(2):
+            n = int(m.group(1))
+            # the first khoản of a scope may have any number (Pháp điển quotes some khoản only)
+            if khoan is None or n == int(khoan.label) + 1:
+                close_from("khoan", line.start)
+                khoan = Unit("khoan", m.group(1), start=line.start, end=-1)
+                (section.children if section is not None else roots).append(khoan)
+                open_units.append(khoan)
+                diem = None
+                continue
+        m = DIEM_RE.match(s)
+        if m and m.group(2):
+            letter = m.group(1)
+            parent = khoan if khoan is not None else section
+            first_ok = letter == "a" or parent is None
+            if (diem is None and first_ok) or (diem is not None and _next_point(diem.label, letter)):
+                close_from("diem", line.start)
+                diem = Unit("diem", letter, start=line.start, end=-1)
+                (parent.children if parent is not None else roots).append(diem)
+                open_units.append(diem)
+                continue
+    close_from("section", end)
+    return roots
+
+
+def _heading(s: str) -> str | None:
+    s = s.strip()
+    return s or None
+
+
+@dataclass(slots=True)
+class ParsedText:
+    """A document in the official layout: header metadata, outline and articles."""
+
+    issuer: str | None = None
+    number: str | None = None
+    doc_type: str | None = None
+    title: str | None = None
+    issued: str | None = None
+    effective: str | None = None
+    place: str | None = None
+    outline: list[Unit] = field(default_factory=list)  # Phần/Chương/Mục/Tiểu mục with Điều as leaves
+    articles: list[tuple[list[tuple[str, str, str | None]], Unit]] = field(default_factory=list)
+    body_start: int = 0
+    body_end: int = 0
+
+
+_LEVELS = ["phan", "chuong", "muc", "tieu_muc"]
+
+
+def _is_upper_line(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+def sentence_case(s: str) -> str:
+    """"BẢO HIỂM XÃ HỘI" → "Bảo hiểm xã hội", keeping "Việt Nam"."""
+    s = re.sub(r"\s+", " ", s).strip()
+    if not _is_upper_line(s):
+        return s
+    low = s.lower()
+    low = re.sub(r"\bviệt nam\b", "Việt Nam", low)
+    return low[:1].upper() + low[1:]
+
+
+def parse_text(text: str) -> ParsedText:
+    """Parse a whole document in the official layout."""
+    out = ParsedText()
+    lines = _lines(text)
+    _parse_header(text, lines, out)
+
+    stack: list[Unit] = []  # open Phần/Chương/Mục/Tiểu mục
+    article: Unit | None = None
+    art_context: list[tuple[str, str, str | None]] = []
+    prev_article_num: tuple[int, str] | None = None
+    pending_heading: Unit | None = None  # a Chương whose title is on the following line
+    end = len(text)
+    first_struct: int | None = None
+
+    def close_article(at: int) -> None:
+        nonlocal article
+        if article is None:
+            return
+        s, e = _strip_span(text, article.start, at)
+        article.end = e
+        article.text = text[s:e]
+        body_start = article.start
+        # the body starts after the "Điều N. Heading" line
+        nl = text.find("\n", article.start, e)
+        body_start = e if nl < 0 else nl + 1
+        article.children = parse_body(text, body_start, e)
+        out.articles.append((art_context, article))
+        article = None
+
+    def close_outline(level: str, at: int) -> None:
+        while stack and _LEVELS.index(stack[-1].kind) >= _LEVELS.index(level):
+            u = stack.pop()
+            s, e = _strip_span(text, u.start, at)
+            u.end = e
+
+    for line in lines:
+        s = line.text
+        if line.start < out.body_start or not s.strip():
+            continue
+        if pending_heading is not None:
+            if _is_upper_line(s) and not DIEU_RE.match(s) and not MUC_RE.match(s):
+                pending_heading.heading = ((pending_heading.heading + " ") if pending_heading.heading else "") + s.strip()
+                continue
+            pending_heading = None
+        if END_RE.match(s) and (article is not None or stack):
+            end = line.start
+            break
+        for kind, rx in (("phan", PHAN_RE), ("chuong", CHUONG_RE), ("tieu_muc", TIEU_MUC_RE), ("muc", MUC_RE)):
+            m = rx.match(s)
+            if not m:
+                continue
+            if kind == "muc" and not any(u.kind == "chuong" for u in stack) and article is not None:
+                m = None
+                break
+            close_article(line.start)
+            close_outline(kind, line.start)
+            label = part_label(m.group(1)) if kind == "phan" else m.group(1)
+            unit = Unit(kind, label, _heading(m.group(2)), start=line.start, end=-1)
+            (stack[-1].children if stack else out.outline).append(unit)
+            stack.append(unit)
+            pending_heading = unit if kind in ("phan", "chuong", "muc") else None
+            if first_struct is None:
+                first_struct = line.start
+            break
+        else:
+            m = None
+        if m:
+            continue
+        m = DIEU_RE.match(s)
+        if m:
+            num = _article_num(m.group(1))
+            if prev_article_num is None or num > prev_article_num:
+                close_article(line.start)
+                article = Unit("dieu", m.group(1), _heading(m.group(2)), start=line.start, end=-1)
+                art_context = [(u.kind, u.label, u.heading) for u in stack]
+                (stack[-1].children if stack else out.outline).append(article)
+                prev_article_num = num
+                if first_struct is None:
+                    first_struct = line.start
+                continue
+    close_article(end)
+    close_outline("phan", end)
+    out.body_end = end
+    if out.effective is None:
+        out.effective = _effective_date(text, out)
+    return out
+
+
+def _article_num(label: str) -> tuple[int, str]:
+    m = re.match(r"(\d+)(.*)", label)
+    return (int(m.group(1)), m.group(2)) if m else (0, label)
+
+
+_NUMBER_LINE = re.compile(rf"(?:^|\b)(?:[Ss]ố|SỐ)\s*(?:hiệu)?\s*:?\s*({NUMBER_PATTERN})")
+_TYPE_LINE = re.compile(
+    r"^\s*(" + "|".join(re.escape(t.upper()) for t in sorted(DOC_TYPES, key=len, reverse=True)) + r")\b\s*(.*)$"
+)
+
+
+def _parse_header(text: str, lines: list[_Line], out: ParsedText) -> None:
+    """Issuer, number, place and date, type and title, from the lines before the first Căn cứ / Chương /
+    Điều line."""
+    issuer_lines: list[str] = []
+    title_lines: list[str] = []
+    in_issuer = True
+    in_title = False
+    body_start = 0
+    for i, line in enumerate(lines[:80]):
+        s = line.text.strip()
+        if not s:
+            if in_title and title_lines:
+                in_title = False
+            continue
+        if re.match(r"^-{3,}$|^_{3,}$", s):
+            in_issuer = False
+            continue
+        if in_issuer:
+            if re.match(r"(?i)^cộng hòa|^cộng hoà|^độc lập", s):
+                in_issuer = False
+                m2 = re.search(r"(?i)cộng h[oò][aà]", s)
+                if m2 and m2.start() > 0:
+                    issuer_lines.append(s[: m2.start()])
+            elif _is_upper_line(s):
+                issuer_lines.append(s)
+                continue
+            else:
+                in_issuer = False
+        if out.number is None:
+            m = _NUMBER_LINE.search(s)
+            if m:
+                num = parse_number(m.group(1))
+                if num:
+                    out.number = num.text
+        if out.issued is None:
+            m = DATE_RE.search(s)
+            if m and i < 30:
+                out.issued = iso_date(m.group(1), m.group(2), m.group(3))
+                place = s[: m.start()].strip(" ,")
+                out.place = place or None
+                continue
+        m = _TYPE_LINE.match(s)
+        if m and out.doc_type is None and out.issued is not None:
+            out.doc_type = next(t for t in DOC_TYPES if t.upper() == m.group(1))
+            rest = m.group(2).strip()
+            if rest:
+                title_lines.append(rest)
+            in_title = True
+            continue
+        if in_title:
+            if re.match(r"(?i)^(căn cứ|theo đề nghị|xét đề nghị)", s) or DIEU_RE.match(s) or CHUONG_RE.match(s):
+                in_title = False
+            else:
+                title_lines.append(s)
+                continue
+        if re.match(r"(?i)^(căn cứ|theo đề nghị|xét đề nghị)", s) or DIEU_RE.match(s) or CHUONG_RE.match(s) or PHAN_RE.match(s):
+            body_start = line.start
+            break
+    issuer = " ".join(x.strip() for x in issuer_lines).strip()
+    out.issuer = sentence_case(issuer) if issuer else None
+    if out.issuer and out.issuer.lower() == "quốc hội":
+        out.issuer = "Quốc hội"
+    if out.issuer and fold(out.issuer) == "chinh phu":
+        out.issuer = "Chính phủ"
+    if title_lines:
+        out.title = sentence_case(" ".join(title_lines))
+    if out.doc_type is None and out.number:
+        num = parse_number(out.number)
+        out.doc_type = num.doc_type if num else None
+    out.body_start = body_start
+
+
+def _effective_date(text: str, parsed: ParsedText) -> str | None:
+    for _ctx, art in reversed(parsed.articles):
+        if art.heading and "hiệu lực" in art.heading.lower():
+            m = EFFECTIVE_RE.search(art.text)
+            if m:
+                return iso_date(m.group(1), m.group(2), m.group(3))
+    return None

@@ -1,0 +1,107 @@
+"""Vietnamese text normalisation: the "clean" stage every other stage builds on.
+
+Three forms of a text are used in luat:
+
+* the **original** (only NFC-composed): what is stored and quoted verbatim;
+* the **normalised** form (:func:`normalize`): NFC, one tone-mark placement (``hoà`` → ``hòa``),
+  whitespace collapsed; used to compare texts and for the accented search field;
+* the **folded** form (:func:`fold`): normalised, lower-cased, tone and vowel marks removed and
+  ``đ`` → ``d``; used for the diacritic-free search field and for matching what users type.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
+_LETTER = r"a-zA-Z\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f"
+# Decomposed (NFD) syllable endings "oa", "oe", "uy" carrying the tone on the second vowel with no
+# final consonant: the traditional placement (used by most legal texts) puts it on the first vowel.
+# "qu" is a consonant, so "quý", "quả" keep their mark.
+_TONE_MOVE = re.compile(rf"(?<![qQ])([oOuU])([aAeEyY])([{_TONES}])(?![{_LETTER}])")
+_SPACE = re.compile(r"\s+")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _move_tone(m: re.Match[str]) -> str:
+    first, second, tone = m.group(1), m.group(2), m.group(3)
+    pair = (first + second).lower()
+    if pair not in ("oa", "oe", "uy"):
+        return m.group(0)
+    return first + tone + second
+
+
+def normalize_tones(text: str) -> str:
+    """Put tone marks in the traditional place: ``hoà`` → ``hòa``, ``thuỷ`` → ``thủy``."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", _TONE_MOVE.sub(_move_tone, decomposed))
+
+
+def normalize(text: str) -> str:
+    """NFC, one tone placement, whitespace collapsed to single spaces."""
+    return _SPACE.sub(" ", normalize_tones(text)).strip()
+
+
+def fold(text: str) -> str:
+    """Lower-case, diacritic-free form: ``Điều 60 Luật Bảo hiểm`` → ``dieu 60 luat bao hiem``."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACE.sub(" ", stripped.lower()).strip()
+
+
+def fold_char_map(text: str) -> str:
+    """Fold character by character, keeping the length, so offsets in the folded text are offsets
+    in the original (each NFC character folds to exactly one character)."""
+    out = []
+    for ch in text:
+        if ch in "đĐ":
+            out.append("d")
+            continue
+        base = unicodedata.normalize("NFD", ch)[0]
+        out.append(base.lower() if len(base.lower()) == 1 else ch)
+    return "".join(out)
+
+
+def squash(text: str) -> str:
+    """Comparison form for checking quotes: normalised, case-folded, punctuation spacing ignored."""
+    text = normalize(text).lower()
+    text = re.sub(r"[“”„\"«»]", '"', text)
+    text = re.sub(r"[‘’]", "'", text)
+    text = re.sub(r"\s*([,.;:!?)\]])", r"\1", text)
+    text = re.sub(r"([(\[])\s*", r"\1", text)
+    return text.strip()
+
+
+ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def roman_to_int(s: str) -> int | None:
+    s = s.upper()
+    if not s or any(c not in ROMAN for c in s):
+        return None
+    total = 0
+    for i, c in enumerate(s):
+        v = ROMAN[c]
+        if i + 1 < len(s) and ROMAN[s[i + 1]] > v:
+            total -= v
+        else:
+            total += v
+    return total
+
+
+def int_to_roman(n: int) -> str:
+    parts = [(100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+    out = []
+    for v, s in parts:
+        while n >= v:
+            out.append(s)
+            n -= v
+    return "".join(out)
+
+
+# Vietnamese điểm letters in order (no f, j, w, z; đ after d).
+POINT_LETTERS = ["a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "u", "v", "x", "y"]
