@@ -46,12 +46,12 @@ ALQAC_LIBRARIES = {
 
 
 def expand(paths: list[Path]) -> list[Path]:
-    """Files under the given paths that luat can read, in a stable order."""
+    """The files under the given paths, in a stable order (hidden files skipped); a file luat cannot
+    read is kept, so that the report names it."""
     out: list[Path] = []
-    readable = (".gz", ".json", *TEXT_SUFFIXES, *HTML_SUFFIXES, *DOCX_SUFFIXES)
     for p in paths:
         if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and (f.name.endswith(".html.gz") or f.suffix.lower() in readable))
+            out += sorted(f for f in p.rglob("*") if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts))
         else:
             out.append(p)
     return out

@@ -120,7 +120,8 @@ class Library:
             raise
         else:
             self.db.execute("COMMIT")
-        self._doc_cache.clear()
+        finally:
+            self._doc_cache.clear()
 
     # ------------------------------------------------------------------ writing (inside a transaction)
 

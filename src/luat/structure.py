@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .models import Unit
-from .sohieu import DOC_TYPES, NUMBER_PATTERN, parse_number
+from .sohieu import DOC_TYPES, ISSUERS, NUMBER_PATTERN, parse_number
 from .text import POINT_LETTERS, fold, roman_to_int
 
 _ROMAN = r"[IVXLC]+"
@@ -113,9 +113,17 @@ def parse_body(text: str, start: int = 0, end: int | None = None) -> list[Unit]:
         open_units[:] = [u for u in open_units if order.index(u.kind) < order.index(level)]
 
     prev_section: int | None = None
+    quoted = False  # inside a quoted passage (an amended article's new text), numbering is text
     for line in _lines(text, start, end):
         s = line.text
-        if not s.strip() or s.lstrip()[:1] in "“\"'‘«":
+        if not s.strip():
+            continue
+        opens, closes = s.count("“"), s.count("”")
+        if quoted:
+            quoted = closes <= opens
+            continue
+        if s.lstrip()[:1] in "“\"'‘«":
+            quoted = opens > closes
             continue
         m = SECTION_RE.match(s)
         if m:
@@ -170,7 +178,8 @@ class ParsedText:
     effective: str | None = None
     place: str | None = None
     outline: list[Unit] = field(default_factory=list)  # Phần/Chương/Mục/Tiểu mục with Điều as leaves
-    articles: list[tuple[list[tuple[str, str, str | None]], Unit]] = field(default_factory=list)
+    # (context above the article, the article, offset where its body starts)
+    articles: list[tuple[list[tuple[str, str, str | None]], Unit, int]] = field(default_factory=list)
     body_start: int = 0
     body_end: int = 0
 
@@ -214,12 +223,15 @@ def parse_text(text: str) -> ParsedText:
         s, e = _strip_span(text, article.start, at)
         article.end = e
         article.text = text[s:e]
-        body_start = article.start
-        # the body starts after the "Điều N. Heading" line
+        # the body starts after the "Điều N. Heading" line; a "heading" that reads as a sentence
+        # ("Điều 3. Quyết định này có hiệu lực ...") is the body itself
         nl = text.find("\n", article.start, e)
         body_start = e if nl < 0 else nl + 1
+        if article.heading and article.heading[-1] in ".:;":
+            body_start = text.find(article.heading, article.start, e)
+            article.heading = None
         article.children = parse_body(text, body_start, e)
-        out.articles.append((art_context, article))
+        out.articles.append((art_context, article, body_start))
         article = None
 
     def close_outline(level: str, at: int) -> None:
@@ -233,7 +245,7 @@ def parse_text(text: str) -> ParsedText:
         if line.start < out.body_start or not s.strip():
             continue
         if pending_heading is not None:
-            if _is_upper_line(s) and not DIEU_RE.match(s) and not MUC_RE.match(s):
+            if _is_upper_line(s) and not any(rx.match(s) for rx in (DIEU_RE, MUC_RE, CHUONG_RE, PHAN_RE, TIEU_MUC_RE)):
                 pending_heading.heading = ((pending_heading.heading + " ") if pending_heading.heading else "") + s.strip()
                 continue
             pending_heading = None
@@ -290,6 +302,9 @@ _NUMBER_LINE = re.compile(rf"(?:^|\b)(?:[Ss]ố|SỐ)\s*(?:hiệu)?\s*:?\s*({NUM
 _TYPE_LINE = re.compile(
     r"^\s*(" + "|".join(re.escape(t.upper()) for t in sorted(DOC_TYPES, key=len, reverse=True)) + r")\b\s*(.*)$"
 )
+
+
+_KNOWN_ISSUERS = {fold(v): v for v in ISSUERS.values()}
 
 
 def _parse_header(text: str, lines: list[_Line], out: ParsedText) -> None:
@@ -351,11 +366,9 @@ def _parse_header(text: str, lines: list[_Line], out: ParsedText) -> None:
             body_start = line.start
             break
     issuer = " ".join(x.strip() for x in issuer_lines).strip()
-    out.issuer = sentence_case(issuer) if issuer else None
-    if out.issuer and out.issuer.lower() == "quốc hội":
-        out.issuer = "Quốc hội"
-    if out.issuer and fold(out.issuer) == "chinh phu":
-        out.issuer = "Chính phủ"
+    out.issuer = _KNOWN_ISSUERS.get(fold(issuer), sentence_case(issuer)) if issuer else None
+    if issuer:
+        title_lines = [t for t in title_lines if fold(t) != fold(issuer)]
     if title_lines:
         out.title = sentence_case(" ".join(title_lines))
     if out.doc_type is None and out.number:
@@ -364,10 +377,16 @@ def _parse_header(text: str, lines: list[_Line], out: ParsedText) -> None:
     out.body_start = body_start
 
 
+SIGNING_RE = re.compile(r"có hiệu lực(?: thi hành)?(?: kể)? từ ngày ký", re.I)
+
+
 def _effective_date(text: str, parsed: ParsedText) -> str | None:
-    for _ctx, art in reversed(parsed.articles):
-        if art.heading and "hiệu lực" in art.heading.lower():
+    """From the article on hiệu lực (the last one that states a date), or the signing date."""
+    for _ctx, art, _body in reversed(parsed.articles):
+        if "hiệu lực" in art.text[:300].lower():
             m = EFFECTIVE_RE.search(art.text)
             if m:
                 return iso_date(m.group(1), m.group(2), m.group(3))
+            if SIGNING_RE.search(art.text):
+                return parsed.issued
     return None

@@ -98,9 +98,8 @@ def read_official(path: Path, *, kind: str = "official", doc_id: str | None = No
     source = Source(kind=kind, path=str(path), label=f"{'Văn bản gốc' if kind == 'official' else 'Tệp của người dùng'}: {path.name}",
                     date=parsed.issued)
     records = []
-    for context, art in parsed.articles:
-        nl = art.text.find("\n")
-        body = art.text[nl + 1:].strip("\n") if nl >= 0 else ""
+    for context, art, body_start in parsed.articles:
+        body = text[body_start:art.end].strip("\n")
         records.append(ArticleRecord(doc=doc, article=art.label, heading=art.heading, body=body, context=context,
                                      src_start=art.start, src_end=art.end))
     return Extract(source=source, records=records, outline={doc_id: parsed.outline}, text=text)

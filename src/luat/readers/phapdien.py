@@ -26,12 +26,9 @@ _NOTE_RE = re.compile(
     rf"^\(?\s*(?:Điều|điều)\s+(\d+[a-zđ]?)\s*(?:\.\s*)?({_TYPES_ALT})\s+(?:số\s+)?({NUMBER_PATTERN})(.*)$",
     re.S,
 )
-_NOTE_JUNK = re.compile(rf"({_TYPES_ALT})\s+(?:số\s+liên tịch|liên tịch số|số\s+Số:?|số:|Số:?)\s*")
+_NOTE_JUNK = re.compile(rf"({_TYPES_ALT})\s+(?:số\s+liên tịch|số\s+Số:?|số:|Số:?)\s+")
 _OLD_SLASH = re.compile(r"(\d{4}/[A-ZĐ]+)/([A-ZĐ])")
-_NOTE_DETAIL_RE = re.compile(
-    r"^\s*(?P<title>.*?)?\s*(?:ngày\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}))?\s*(?:của\s+(?P<issuer>[^,]+))?\s*,",
-    re.S,
-)
+_NOTE_DETAIL_RE = re.compile(r"\s*ngày\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?:\s+của\s+(?P<issuer>.+?))?\s*$", re.S)
 _AMEND_RE = re.compile(
     rf"((?:(?:Điều|Khoản|Điểm|điều|khoản|điểm)\s+[\w.]+\s*,?\s*)+)\s*({_TYPES_ALT})\s+(?:số\s+)?({NUMBER_PATTERN})"
     r"(?:[^()]*?có hiệu lực(?: thi hành)?(?: kể)? từ ngày\s+(?P<ed>\d{1,2})/(?P<em>\d{1,2})/(?P<ey>\d{4}))?"
@@ -75,25 +72,26 @@ def parse_note(note: str) -> dict | None:
     rest = note[m.end(3):]  # text after the number
     info: dict = {"article": m.group(1), "doc_type": m.group(2), "number": num.text, "title": None,
                   "issued": None, "issuer": None, "effective": None, "amendments": []}
-    head, _, tail = rest.partition("có hiệu lực")
-    d = _NOTE_DETAIL_RE.match(head + ",")
+    head = rest.partition("có hiệu lực")[0].strip(" ,")
+    d = _NOTE_DETAIL_RE.search(head)
     if d:
-        title = (d.group("title") or "").strip(" ,")
-        info["title"] = title or None
-        if d.group("y"):
-            info["issued"] = iso_date(d.group("d"), d.group("m"), d.group("y"))
-        if d.group("issuer"):
-            info["issuer"] = d.group("issuer").strip()
+        info["issued"] = iso_date(d.group("d"), d.group("m"), d.group("y"))
+        info["issuer"] = d.group("issuer").strip() if d.group("issuer") else None
+        head = head[: d.start()]
+    title = head.strip(" ,")
+    info["title"] = title[:1].upper() + title[1:] if title else None
     eff = EFFECTIVE_RE.search(note)
     if eff:
         info["effective"] = iso_date(eff.group(1), eff.group(2), eff.group(3))
     after = note[eff.end():] if eff else ""
+    prev = 0
     for am in _AMEND_RE.finditer(after):
         by = parse_number(am.group(3))
         if by is None:
             continue
-        before = after[: am.start()]
-        kind = "bãi bỏ" if "bãi bỏ" in before[-60:] else ("bổ sung" if "bổ sung" in before[-40:] and "sửa đổi" not in before[-60:] else "sửa đổi")
+        segment = after[prev: am.start()]
+        prev = am.end()
+        kind = ", ".join(k for k in ("sửa đổi", "bổ sung", "bãi bỏ", "thay thế") if k in segment) or "sửa đổi"
         date = iso_date(am.group("ed"), am.group("em"), am.group("ey")) if am.group("ey") else None
         info["amendments"].append(Amendment(target="", by_number=by.text, by_units=am.group(1).strip(" ,"), kind=kind, effective=date))
     return info

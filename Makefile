@@ -1,0 +1,36 @@
+# luat — the two commands a fresh machine needs: `make demo` (set up, ingest the default library, show
+# a provision) and `make test` (set up, run the tests). LUAT_DATA defaults to ../shared/data.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export LUAT_DATA ?= $(abspath ../shared/data)
+
+.PHONY: setup demo ingest test lint bench clean
+
+$(BIN)/luat: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(BIN)/luat
+
+setup: $(BIN)/luat
+
+ingest: setup
+	$(BIN)/luat ingest
+
+demo: ingest
+	$(BIN)/luat stats
+	$(BIN)/luat show "khoản 1 Điều 60 Luật 58/2014/QH13"
+
+test: setup
+	$(BIN)/ruff check src tests
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check src tests
+
+bench: setup
+	$(BIN)/python -m luat.bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info

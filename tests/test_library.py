@@ -1,0 +1,158 @@
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import BHXH_DEMUC, DATA, FIXTURES
+
+from luat import api
+from luat.ingest import ingest
+from luat.store import Library
+
+pytestmark = pytest.mark.data
+
+
+def test_show_clause_with_points_and_metadata(bhxh_library):
+    out = api.show("khoản 1 Điều 60 Luật 58/2014/QH13", library="test-bhxh")
+    doc, unit = out["document"], out["unit"]
+    assert (doc["number"], doc["doc_type"], doc["title"], doc["issuer"]) == ("58/2014/QH13", "Luật", "Bảo hiểm xã hội", "Quốc hội")
+    assert (doc["issued"], doc["effective"]) == ("2014-11-20", "2016-01-01")
+    assert doc["name"] == "Luật Bảo hiểm xã hội 2014"
+    kinds = {s.split(":")[0] for s in doc["sources"]}
+    assert {"Pháp điển 2025-02", "Văn bản gốc", "law_dict"} <= kinds
+    assert unit["citation"] == "khoản 1 Điều 60" and unit["address"] == "dieu-60-khoan-1"
+    assert [c["label"] for c in unit["children"]] == ["a", "b", "c", "d"]
+    assert unit["text"].startswith("1. Người lao động quy định tại khoản 1 Điều 2 của Luật này mà có yêu cầu")
+    assert "\nb) Ra nước ngoài để định cư;" in unit["text"]
+    assert unit["text"].endswith("mà không đủ điều kiện để hưởng lương hưu.")
+    # the same unit by name and year, abbreviated, and diacritic-free
+    for q in ("khoản 1 Điều 60 Luật BHXH 2014", "khoan 1 dieu 60 luat bao hiem xa hoi 2014"):
+        assert api.show(q, library="test-bhxh")["unit"]["text"] == unit["text"]
+
+
+def test_versions_by_source_newest_first(bhxh_library):
+    out = api.show("Điều 60 Luật 58/2014/QH13", library="test-bhxh")
+    versions = out["versions"]
+    assert versions[0]["newest"] and versions[0]["kind"] == "phapdien" and versions[0]["code"] == "2.1.LQ.60"
+    assert {v["kind"] for v in versions} == {"phapdien", "official", "lawdict"}
+    assert "Điều 60 Luật số 58/2014/QH13" in versions[0]["note"]
+
+
+def test_partial_article_keeps_what_the_source_holds(bhxh_library):
+    """Pháp điển quotes only khoản 2 of Điều 15 TT 59/2015 under đề mục 2.1, law_dict has all of it:
+    the newest source's khoản 2 is kept, and the article is still there in full from law_dict's text."""
+    units = bhxh_library.article_units("59/2015/TT-BLĐTBXH", "15")
+    labels = [u.label for u in units if u.kind == "khoan"]
+    assert "2" in labels
+    khoan2 = next(u for u in units if u.kind == "khoan" and u.label == "2")
+    assert khoan2.text.startswith("2. Việc xác định thời gian làm nghề")
+
+
+def test_amendments_known_to_the_library(bhxh_library):
+    doc = bhxh_library.document("58/2014/QH13")
+    repealed = {a.target for a in doc.amendments if "bãi bỏ" in a.kind}
+    assert {"dieu-42", "dieu-43"} <= repealed  # repealed by Luật An toàn, vệ sinh lao động 84/2015/QH13
+    assert all(a.by_number for a in doc.amendments)
+
+
+def test_toc_follows_the_official_outline(bhxh_library):
+    toc = api.show("58/2014/QH13", library="test-bhxh", toc=True)["toc"]
+    assert toc[0] == {"kind": "chuong", "label": "I", "heading": "NHỮNG QUY ĐỊNH CHUNG", "address": "chuong-i", "depth": 0}
+    assert toc[1]["kind"] == "dieu" and toc[1]["label"] == "1" and toc[1]["depth"] == 1
+    articles = [e["label"] for e in toc if e["kind"] == "dieu"]
+    assert articles[:3] == ["1", "2", "3"] and articles[-1] == "125" and len(articles) == 125
+
+
+def test_reingest_is_idempotent(bhxh_library):
+    before = bhxh_library.stats()
+    ingest([DATA / BHXH_DEMUC, DATA / "bhxh"], bhxh_library, progress=False, workers=1)
+    after = bhxh_library.stats()
+    assert before == after
+
+
+def test_bad_files_are_rejected_and_the_rest_ingested(luat_home, tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    good_gz = (DATA / BHXH_DEMUC).read_bytes()
+    (tmp_path / "truncated.html.gz").write_bytes(good_gz[:5000])
+    (tmp_path / "latin1.txt").write_bytes("Điều 1. Phạm vi".encode("utf-16"))
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 ...")
+    (tmp_path / "notes.txt").write_text("Chỉ là ghi chú, không có điều khoản nào.\n", encoding="utf-8")
+    (tmp_path / "qd.txt").write_text((FIXTURES / "qd-1676-2019-trich.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    lib = Library("test-bad")
+    report = ingest([tmp_path], lib, progress=False, workers=1)
+    reasons = {r.split(":")[0].rsplit("/", 1)[-1]: r for r in report.rejected}
+    assert set(reasons) == {"empty.txt", "truncated.html.gz", "latin1.txt", "scan.pdf", "notes.txt"}
+    assert "empty file" in reasons["empty.txt"]
+    assert "gzip" in reasons["truncated.html.gz"] or "truncated" in reasons["truncated.html.gz"].lower()
+    assert "not UTF-8" in reasons["latin1.txt"]
+    assert "unrecognised file type '.pdf'" in reasons["scan.pdf"]
+    assert "no 'Điều N.' article" in reasons["notes.txt"]
+    assert lib.document("1676/QĐ-TTg") is not None
+
+
+def test_failed_ingest_leaves_the_library_as_it_was(bhxh_library):
+    before = bhxh_library.stats()
+
+    def boom(library, touched):
+        raise RuntimeError("simulated crash after writing")
+
+    with pytest.raises(RuntimeError):
+        ingest([FIXTURES / "qd-1676-2019-trich.txt"], bhxh_library, progress=False, workers=1, after_write=boom)
+    assert bhxh_library.stats() == before
+    assert bhxh_library.document("1676/QĐ-TTg") is None
+
+
+def test_killed_ingest_process_leaves_the_library_as_it_was(bhxh_library):
+    before = bhxh_library.stats()
+    env = {**os.environ, "LUAT_HOME": os.environ["LUAT_HOME"]}
+    proc = subprocess.Popen([sys.executable, "-m", "luat.cli", "ingest", "--quiet", "--library", "test-bhxh",
+                             str(DATA / "phapdien" / "2025-02")], env=env, start_new_session=True)
+    time.sleep(4)  # well into writing: reading and writing a đề mục takes a fraction of a second
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    lib = Library("test-bhxh")
+    assert lib.stats() == before
+    lib.close()
+
+
+def test_user_quyet_dinh_sections_are_addressable(luat_home):
+    lib = Library("test-qd")
+    report = ingest([FIXTURES / "qd-1676-2019-trich.txt"], lib, progress=False, workers=1)
+    assert not report.rejected
+    out = api.show("Mục III Điều 1 Quyết định 1676/QĐ-TTg năm 2019", library="test-qd")
+    unit = out["unit"]
+    assert unit["kind"] == "section" and unit["label"] == "III" and unit["citation"] == "Mục III Điều 1"
+    assert unit["heading"].startswith("NỘI DUNG ĐỔI MỚI TOÀN DIỆN")
+    assert [c["label"] for c in unit["children"]] == ["1", "2", "3", "4"]
+    assert unit["children"][2]["text"].startswith("3. Đổi mới về hình thức tuyên truyền")
+    item = api.show("điểm b khoản 1 Mục III Điều 1 Quyết định 1676/QĐ-TTg", library="test-qd")["unit"]
+    assert item["text"].startswith("b) Cơ quan tổ chức thực hiện chính sách BHXH")
+    assert out["document"]["issuer"] == "Thủ tướng Chính phủ"
+
+
+def test_cli_json(bhxh_library):
+    env = {**os.environ}
+    run = subprocess.run([sys.executable, "-m", "luat.cli", "show", "khoản 1 Điều 60 Luật 58/2014/QH13", "--json",
+                          "--library", "test-bhxh"], capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["unit"]["address"] == "dieu-60-khoan-1"
+    run = subprocess.run([sys.executable, "-m", "luat.cli", "show", "Điều 999 Luật 58/2014/QH13", "--json",
+                          "--library", "test-bhxh"], capture_output=True, text=True, env=env)
+    assert run.returncode == 1 and "Điều 999" in json.loads(run.stdout)["error"]
+    run = subprocess.run([sys.executable, "-m", "luat.cli", "stats", "--json", "--library", "test-bhxh"],
+                         capture_output=True, text=True, env=env)
+    assert json.loads(run.stdout)["articles"] == bhxh_library.stats()["articles"]
+
+
+def test_alqac_law_file_is_its_own_library(luat_home):
+    lib = Library("test-alqac")
+    report = ingest([DATA / "alqac" / "2024" / "law" / "law.json"], lib, progress=False, workers=1)
+    assert report.documents == 17 and not report.rejected
+    assert lib.article_text("Luật Phòng, chống ma túy", "32") is not None
+    doc = lib.document("Luật Phòng, chống ma túy")
+    assert doc.doc_type == "Luật" and doc.title == "Phòng, chống ma túy"
+
+
