@@ -32,7 +32,7 @@ END_RE = re.compile(
 PART_ORDINALS = {
     "nhat": 1, "hai": 2, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10,
 }
-DATE_RE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I)
+DATE_RE = re.compile(r"ngày\s*(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I)
 SLASH_DATE_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 EFFECTIVE_RE = re.compile(
     r"có hiệu lực(?: thi hành)?(?: kể)?(?: từ)?(?: ngày)?\s+(\d{1,2})\s*(?:tháng\s*|/)(\d{1,2})\s*(?:năm\s*|/)(\d{4})",
@@ -305,6 +305,7 @@ _TYPE_LINE = re.compile(
 
 
 _KNOWN_ISSUERS = {fold(v): v for v in ISSUERS.values()}
+_TYPE_NAMES_UPPER = {t.upper() for t in DOC_TYPES}
 
 
 def _parse_header(text: str, lines: list[_Line], out: ParsedText) -> None:
@@ -324,6 +325,8 @@ def _parse_header(text: str, lines: list[_Line], out: ParsedText) -> None:
         if re.match(r"^-{3,}$|^_{3,}$", s):
             in_issuer = False
             continue
+        if in_issuer and s in _TYPE_NAMES_UPPER:
+            in_issuer = False  # a document that opens with its type ("LUẬT") names no issuer
         if in_issuer:
             if re.match(r"(?i)^cộng hòa|^cộng hoà|^độc lập", s):
                 in_issuer = False
@@ -349,7 +352,7 @@ def _parse_header(text: str, lines: list[_Line], out: ParsedText) -> None:
                 out.place = place or None
                 continue
         m = _TYPE_LINE.match(s)
-        if m and out.doc_type is None and out.issued is not None:
+        if m and out.doc_type is None and (out.issued is not None or not issuer_lines):
             out.doc_type = next(t for t in DOC_TYPES if t.upper() == m.group(1))
             rest = m.group(2).strip()
             if rest:
@@ -370,7 +373,19 @@ def _parse_header(text: str, lines: list[_Line], out: ParsedText) -> None:
     if issuer:
         title_lines = [t for t in title_lines if fold(t) != fold(issuer)]
     if title_lines:
-        out.title = sentence_case(" ".join(title_lines))
+        title = " ".join(title_lines)
+        # old laws: "SỐ 101-SL/L.003 NGÀY 20-5-1957 QUY ĐỊNH QUYỀN TỰ DO HỘI HỌP"
+        m = re.match(r"(?i)^số\s+\S+\s+ngày\s+(\d{1,2})-(\d{1,2})-(\d{4})\s+", title)
+        if m:
+            out.issued = out.issued or iso_date(m.group(1), m.group(2), m.group(3))
+            title = title[m.end():]
+        # "CỦA QUỐC HỘI ... SỐ 32/2004/QH11 NGÀY ... VỀ AN NINH QUỐC GIA" → "AN NINH QUỐC GIA"
+        m = re.match(r"(?is)^(?:của|số)\b.*?\bvề\s+(.+)$", title)
+        if m:
+            title = m.group(1)
+        title = re.sub(r"(?is)\s+(?:của\s+quốc\s+hội|số\s+\S+\s+ngày)\b.*$", "", title)
+        title = re.sub(r"(?i)^về\s+", "", title)
+        out.title = sentence_case(title)
     if out.doc_type is None and out.number:
         num = parse_number(out.number)
         out.doc_type = num.doc_type if num else None

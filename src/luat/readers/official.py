@@ -92,7 +92,8 @@ def read_official(path: Path, *, kind: str = "official", doc_id: str | None = No
         else:
             doc_id = number
     num = parse_number(number) if number else None
-    issuer = parsed.issuer or (num.issuer if num else None)
+    # the number's suffix names the issuer reliably (QH13 → Quốc hội); the header may be damaged
+    issuer = (num.issuer if num and num.issuer and "Liên tịch" not in num.issuer else None) or parsed.issuer
     doc = Document(doc_id=doc_id, number=number, doc_type=parsed.doc_type or (num.doc_type if num else None),
                    title=parsed.title, issuer=issuer, issued=parsed.issued, effective=parsed.effective)
     source = Source(kind=kind, path=str(path), label=f"{'Văn bản gốc' if kind == 'official' else 'Tệp của người dùng'}: {path.name}",
