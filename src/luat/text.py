@@ -53,17 +53,25 @@ def fold(text: str) -> str:
     return _SPACE.sub(" ", stripped.lower()).strip()
 
 
-def fold_char_map(text: str) -> str:
-    """Fold character by character, keeping the length, so offsets in the folded text are offsets
-    in the original (each NFC character folds to exactly one character)."""
-    out = []
-    for ch in text:
-        if ch in "đĐ":
-            out.append("d")
-            continue
-        base = unicodedata.normalize("NFD", ch)[0]
-        out.append(base.lower() if len(base.lower()) == 1 else ch)
-    return "".join(out)
+def _build_fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for cp in list(range(0x41, 0x5B)) + list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
+        ch = chr(cp)
+        f = fold(ch)
+        if len(f) == 1 and f != ch:
+            table[cp] = f
+    table[ord("Đ")] = "d"
+    table[ord("đ")] = "d"
+    return table
+
+
+_FOLD_TABLE = _build_fold_table()
+
+
+def fold_same_length(text: str) -> str:
+    """Fold character by character (lower-case, no diacritics, đ→d) keeping the length, so that offsets in
+    the folded text are offsets in the original. Fast: one ``str.translate``."""
+    return text.translate(_FOLD_TABLE)
 
 
 def squash(text: str) -> str:

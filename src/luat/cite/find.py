@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..models import DocMention, Reference, Target
 from ..sohieu import ABBREVIATIONS, DocNumber, find_numbers
-from ..text import POINT_LETTERS, fold, roman_to_int
+from ..text import POINT_LETTERS, fold, fold_same_length, roman_to_int
 
 # Unit levels, lowest first; "section" is a Mục inside an Điều, "muc" a Mục of a Chương.
 RANK = {"diem": 0, "khoan": 1, "section": 2, "dieu": 3, "tieu_muc": 4, "muc": 5, "chuong": 6, "phan": 7}
@@ -35,6 +35,7 @@ DOC_TYPE_WORDS: list[tuple[tuple[str, ...], str]] = sorted(
     ],
     key=lambda x: -len(x[0]),
 )
+_DOC_TYPE_FIRST = {words[0] for words, _ in DOC_TYPE_WORDS}
 # Abbreviated types, accepted only before a số hiệu ("NĐ 115/2015/NĐ-CP", "nd 115/2015").
 TYPE_ABBREV = {"nd": "Nghị định", "tt": "Thông tư", "qd": "Quyết định", "nq": "Nghị quyết", "ttlt": "Thông tư liên tịch",
                "vbhn": "Văn bản hợp nhất", "ct": "Chỉ thị"}
@@ -86,25 +87,48 @@ class Tok:
     upper_initial: bool = False
 
 
-def tokenize(text: str) -> list[Tok]:
-    numbers = find_numbers(text)
+def tokenize(text: str, start: int = 0, end: int | None = None, folded: str | None = None) -> list[Tok]:
+    """Tokens of ``text[start:end]`` with offsets into ``text``; a số hiệu is one token."""
+    end = len(text) if end is None else end
+    folded = folded if folded is not None else fold_same_length(text)
+    numbers = find_numbers(text[start:end])
     toks: list[Tok] = []
     pos = 0
-    spans = iter(numbers + [(len(text) + 1, len(text) + 1, None)])
+    spans = iter([(a + start, b + start, n) for a, b, n in numbers] + [(end + 1, end + 1, None)])
     nstart, nend, num = next(spans)
-    for m in _TOKEN.finditer(text):
+    for m in _TOKEN.finditer(text, start, end):
         if m.start() < pos:
             continue
         while m.start() >= nend:
             nstart, nend, num = next(spans)
         if nstart <= m.start() < nend:
-            toks.append(Tok(nstart, nend, text[nstart:nend], text[nstart:nend].lower(), fold(text[nstart:nend]), number=num))
+            raw = text[nstart:nend]
+            toks.append(Tok(nstart, nend, raw, raw.lower(), fold(raw), number=num))
             pos = nend
             continue
         raw = m.group(0)
-        low = raw.lower()
-        toks.append(Tok(m.start(), m.end(), raw, low, fold(raw), upper_initial=raw[:1].isupper()))
+        toks.append(Tok(m.start(), m.end(), raw, raw.lower(), folded[m.start():m.end()], upper_initial=raw[:1].isupper()))
     return toks
+
+
+# Where a reference can start (matched on the folded text): a unit word with its label, a document type,
+# an abbreviation, a số hiệu.
+_ANCHOR = re.compile("|".join([
+    r"\b(?:dieu|khoan)\s+(?:\d|nay\b)",
+    r"\bdiem\s+(?:[a-z]\d?\b|nay\b)",
+    r"\b(?:muc|chuong|phan|tieu\s+muc)\s+(?:\d|[ivxlc]+\b|nay\b)",
+    *[r"\b" + r"\s+".join(words) + r"\b" for words, _ in DOC_TYPE_WORDS if len(words) > 1],
+    r"(?<!phap )\bluat\b",
+    r"\b(?:" + "|".join(sorted({*TYPE_ABBREV, *CODE_ABBREV}, key=len, reverse=True)) + r")\b",
+    r"\d+\s*/",
+]))
+# A fast first pass: words an anchor can start with (checked against _ANCHOR where found).
+_CANDIDATE = re.compile(
+    r"(?<![a-z0-9])(?=[a-z0-9])(?:(?:dieu|khoan|diem|muc|chuong|phan|tieu|" + "|".join(
+        sorted({words[0] for words, _ in DOC_TYPE_WORDS} | set(TYPE_ABBREV) | set(CODE_ABBREV), key=len, reverse=True)
+    ) + r")\b|\d+\s*/)"
+)
+_WINDOW_AFTER = 170  # a reference runs at most this far past its last anchor (the longest law name)
 
 
 class NameIndex:
@@ -136,9 +160,9 @@ DEFAULT_NAMES = NameIndex()
 
 
 class _Parser:
-    def __init__(self, text: str, names: NameIndex):
+    def __init__(self, text: str, names: NameIndex, start: int = 0, end: int | None = None, folded: str | None = None):
         self.text = text
-        self.toks = tokenize(text)
+        self.toks = tokenize(text, start, end, folded)
         self.names = names
         self.n = len(self.toks)
 
@@ -219,6 +243,8 @@ class _Parser:
     # ---------------------------------------------------------------- documents
 
     def doc_type_at(self, i: int) -> tuple[str, int] | None:
+        if self.f(i) not in _DOC_TYPE_FIRST:
+            return None
         for words, name in DOC_TYPE_WORDS:
             if tuple(self.f(i + k) for k in range(len(words))) == words:
                 if words == ("luat",) and i > 0 and self.f(i - 1) in ("phap", "bo", "van"):
@@ -420,17 +446,41 @@ def _targets(groups: list[tuple[str, list[str] | None]]) -> list[Target]:
     return out
 
 
+def _windows(text: str, folded: str) -> list[tuple[int, int]]:
+    """Stretches of text around anchors, merged; the rest of the text cannot hold a reference."""
+    out: list[tuple[int, int]] = []
+    for c in _CANDIDATE.finditer(folded):
+        m = _ANCHOR.match(folded, c.start())
+        if m is None:
+            continue
+        a = max(0, m.start() - 8)
+        while a > 0 and not text[a - 1].isspace():
+            a -= 1
+        b = min(len(text), m.end() + _WINDOW_AFTER)
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
 def find_references(text: str, names: NameIndex | None = None) -> list[Reference]:
     """Every reference in ``text``, in order, with spans into ``text``. Never raises on any input."""
-    p = _Parser(text, names or DEFAULT_NAMES)
+    names = names or DEFAULT_NAMES
     out: list[Reference] = []
-    i = 0
-    while i < p.n:
-        got = p.parse_at(i)
-        if got is None:
-            i += 1
-            continue
-        ref, j = got
-        out.append(ref)
-        i = max(j, i + 1)
+    folded = fold_same_length(text)
+    for a, b in _windows(text, folded):
+        p = _Parser(text, names, a, b, folded)
+        i = 0
+        while i < p.n:
+            got = p.parse_at(i)
+            if got is None:
+                i += 1
+                continue
+            ref, j = got
+            if out and ref.start < out[-1].end:  # windows never overlap, but stay safe
+                i = max(j, i + 1)
+                continue
+            out.append(ref)
+            i = max(j, i + 1)
     return out
