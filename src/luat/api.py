@@ -84,6 +84,17 @@ def show(query: str, library: str = "default", toc: bool = False) -> dict:
     if targets:
         t = targets[0]
         out["unit"] = unit_dict(lib, doc_id, t.address or "")
+        out["cites"] = [
+            {"text": r["text"], "in": r["address"], "doc": r["target_doc"], "address": r["target_address"],
+             "status": r["status"], "message": r["message"]}
+            for r in lib.cites(doc_id, t.address or "")
+        ]
+        out["cited_by"] = [
+            {"doc": r["doc_id"], "address": r["address"], "citation": _cite_label(lib, r["doc_id"], r["address"]),
+             "text": r["text"]}
+            for r in lib.cited_by(doc_id, t.address or "")
+            if not (r["doc_id"] == doc_id and (r["address"] or "").startswith(t.address or "\0"))
+        ][:200]
         if t.article:
             versions = lib.versions(doc_id, t.article)
             out["versions"] = [
@@ -92,6 +103,12 @@ def show(query: str, library: str = "default", toc: bool = False) -> dict:
                 for i, v in enumerate(versions)
             ]
     return out
+
+
+def _cite_label(lib: Library, doc_id: str, address: str | None) -> str:
+    doc = lib.document(doc_id)
+    name = doc.name if doc else doc_id
+    return f"{citation_of(parse_address(address))} {name}" if address else name
 
 
 def unit_dict(lib: Library, doc_id: str, address: str) -> dict:

@@ -79,11 +79,15 @@ def cmd_show(args: argparse.Namespace) -> int:
             for v in result["versions"]:
                 mark = " (mới nhất)" if v["newest"] else ""
                 print(f"  {v['date'] or '?'} — {v['source']}{mark}")
-        for title, key in (("Dẫn chiếu đến", "cites"), ("Được dẫn chiếu bởi", "cited_by")):
-            if result.get(key):
-                print(f"\n{title}:")
-                for c in result[key][:20]:
-                    print(f"  {c}")
+        if result.get("cites"):
+            print("\nDẫn chiếu đến:")
+            for c in result["cites"][:30]:
+                target = f"{c['doc']} {c['address'] or ''}".strip() if c["doc"] else (c["message"] or c["status"])
+                print(f"  «{c['text']}» → {target} [{c['status']}]")
+        if result.get("cited_by"):
+            print(f"\nĐược dẫn chiếu bởi ({len(result['cited_by'])}):")
+            for c in result["cited_by"][:30]:
+                print(f"  {c['citation']}: «{c['text']}»")
     for s in doc.get("sources", []):
         print(f"Nguồn: {s}")
     return 0

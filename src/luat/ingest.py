@@ -12,6 +12,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cite.find import find_references, reference_to_json
+from .cite.link import link_documents, relink_missing
 from .models import Extract, InputError
 from .readers.jsonlaw import read_alqac, read_law_dict, sniff_json
 from .readers.official import DOCX_SUFFIXES, HTML_SUFFIXES, TEXT_SUFFIXES, read_official
@@ -92,6 +94,7 @@ def _read_safely(path: Path) -> tuple[Path, Extract | None, str | None]:
         for rec in extract.records:
             rec.clauses = [u.label for u in parse_body(rec.body) if u.kind == "khoan"]
             rec.body_hash = body_hash(rec.body)
+            rec.refs = json.dumps([reference_to_json(r) for r in find_references(rec.body)], ensure_ascii=False)
         return path, extract, None
     except InputError as e:
         return path, None, str(e)
@@ -144,6 +147,8 @@ def ingest(paths: list[Path], library: Library, *, workers: int | None = None, p
             library.rebuild([doc_id])
             bar.update(1)
         bar.close()
+        link_documents(library, sorted(touched))
+        relink_missing(library)
         if after_write is not None:
             after_write(library, touched)
     stats = library.stats()
@@ -173,7 +178,7 @@ def _write(library: Library, ex: Extract) -> set[str]:
         date = ex.source.date or doc.issued
         rows.append((doc.doc_id, rec.article, sid, date, rec.heading, rec.body, rec.body_hash or body_hash(rec.body),
                      json.dumps(rec.clauses or []), json.dumps(rec.context, ensure_ascii=False) if rec.context else None,
-                     rec.note, rec.code, rec.topic, rec.src_start, rec.src_end))
+                     rec.note, rec.code, rec.topic, rec.src_start, rec.src_end, rec.refs))
         if rec.amendments:
             library.add_amendments(doc.doc_id, rec.amendments, sid)
     library.add_versions(rows)

@@ -125,6 +125,7 @@ class ArticleRecord:
     amendments: list[Amendment] = field(default_factory=list)
     clauses: list[str] | None = None  # khoản numbers the body holds (filled before storing)
     body_hash: str | None = None
+    refs: str | None = None  # references found in the body, as JSON (filled before storing)
 
 
 @dataclass(slots=True)
@@ -271,9 +272,12 @@ class Reference:
     status: str = "unresolved"  # resolved | ambiguous | not_in_library | unit_not_found | unresolved
     message: str | None = None
     candidates: list[str] = field(default_factory=list)  # documents an ambiguous reference may mean
+    doc_id: str | None = None  # the document it resolved to
 
     def as_dict(self) -> dict:
+        targets = [t.as_dict() for t in self.targets] or ([{"doc": self.doc_id, "article": None, "clause": None,
+                                                             "point": None, "section": None}] if self.doc_id else [])
         return {"text": self.text, "start": self.start, "end": self.end, "status": self.status,
-                "message": self.message, "targets": [t.as_dict() for t in self.targets],
+                "message": self.message, "targets": targets,
                 "document": self.doc.text if self.doc else None,
                 **({"candidates": self.candidates} if self.candidates else {})}

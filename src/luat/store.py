@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .models import Amendment, Document, Unit, address_of, sort_key
+from .models import Amendment, Document, Unit, address_of, parse_address, sort_key
 from .sohieu import name_aliases, number_key
 from .structure import parse_body
 
@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS aliases(alias TEXT NOT NULL, doc_id TEXT NOT NULL, PR
 CREATE TABLE IF NOT EXISTS versions(
     id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, article TEXT NOT NULL, source_id INTEGER NOT NULL,
     date TEXT, heading TEXT, body TEXT NOT NULL, body_hash TEXT NOT NULL, clauses TEXT, context TEXT,
-    note TEXT, code TEXT, topic TEXT, src_start INTEGER, src_end INTEGER);
+    note TEXT, code TEXT, topic TEXT, src_start INTEGER, src_end INTEGER, refs TEXT);
 CREATE INDEX IF NOT EXISTS versions_doc ON versions(doc_id, article);
 CREATE INDEX IF NOT EXISTS versions_source ON versions(source_id);
 CREATE TABLE IF NOT EXISTS outline(
@@ -49,6 +49,12 @@ CREATE TABLE IF NOT EXISTS units(
     doc_id TEXT NOT NULL, address TEXT NOT NULL, article TEXT, kind TEXT NOT NULL, label TEXT NOT NULL,
     heading TEXT, parent TEXT, start INTEGER, end INTEGER, ord INTEGER, PRIMARY KEY(doc_id, address));
 CREATE INDEX IF NOT EXISTS units_article ON units(doc_id, article);
+CREATE TABLE IF NOT EXISTS refs(
+    doc_id TEXT NOT NULL, article TEXT NOT NULL, address TEXT, start INTEGER, end INTEGER, text TEXT,
+    mention TEXT, target_doc TEXT, target_address TEXT, status TEXT, message TEXT);
+CREATE INDEX IF NOT EXISTS refs_source ON refs(doc_id, article);
+CREATE INDEX IF NOT EXISTS refs_target ON refs(target_doc, target_address);
+CREATE INDEX IF NOT EXISTS refs_status ON refs(status);
 """
 
 KIND_PRIORITY = {"user": 4, "official": 3, "phapdien": 2, "lawdict": 1, "alqac": 1}
@@ -160,7 +166,7 @@ class Library:
     def add_versions(self, rows: Iterable[tuple]) -> None:
         self.db.executemany(
             "INSERT INTO versions(doc_id, article, source_id, date, heading, body, body_hash, clauses, context, note,"
-            " code, topic, src_start, src_end) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " code, topic, src_start, src_end, refs) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             rows,
         )
 
@@ -193,6 +199,7 @@ class Library:
         for doc_id in doc_ids:
             self.db.execute("DELETE FROM articles WHERE doc_id=?", (doc_id,))
             self.db.execute("DELETE FROM units WHERE doc_id=?", (doc_id,))
+            self.db.execute("DELETE FROM refs WHERE doc_id=?", (doc_id,))
             rows = self.db.execute(
                 "SELECT v.*, s.kind AS skind FROM versions v JOIN sources s ON s.id=v.source_id WHERE v.doc_id=?",
                 (doc_id,),
@@ -338,6 +345,22 @@ class Library:
                         "address": f"dieu-{a['article'].lower().replace('đ', 'dd')}", "depth": depth(a["parent"])})
         return out
 
+    def cites(self, doc_id: str, address: str) -> list[sqlite3.Row]:
+        """References made inside a unit (and its sub-units)."""
+        art = parse_address(address)
+        article = next((lab for k, lab in art if k == "dieu"), None)
+        rows = self.db.execute("SELECT * FROM refs WHERE doc_id=? AND article=? ORDER BY start", (doc_id, article)).fetchall()
+        return [r for r in rows if r["address"] == address or (r["address"] or "").startswith(address + "-")]
+
+    def cited_by(self, doc_id: str, address: str | None = None) -> list[sqlite3.Row]:
+        """References from anywhere in the library to a document or to a unit (or a unit inside it)."""
+        if address is None:
+            return self.db.execute("SELECT * FROM refs WHERE target_doc=? ORDER BY doc_id, article", (doc_id,)).fetchall()
+        return self.db.execute(
+            "SELECT * FROM refs WHERE target_doc=? AND (target_address=? OR target_address LIKE ?) ORDER BY doc_id, article",
+            (doc_id, address, address + "-%"),
+        ).fetchall()
+
     def stats(self) -> dict:
         q = self.db.execute
         return {
@@ -349,6 +372,7 @@ class Library:
             "versions": q("SELECT COUNT(*) FROM versions").fetchone()[0],
             "articles_with_several_texts": q("SELECT COUNT(*) FROM articles WHERE n_versions>1").fetchone()[0],
             "articles_merged_per_khoan": q("SELECT COUNT(*) FROM articles WHERE composed=1").fetchone()[0],
+            "references": {r[0]: r[1] for r in q("SELECT status, COUNT(*) FROM refs GROUP BY status")},
             "sources": {r[0]: r[1] for r in q("SELECT kind, COUNT(*) FROM sources GROUP BY kind")},
             "by_type": {r[0] or "?": r[1] for r in q("SELECT doc_type, COUNT(*) FROM documents GROUP BY doc_type ORDER BY 2 DESC")},
         }

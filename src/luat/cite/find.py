@@ -429,21 +429,32 @@ def _expand(level: str, a: str, b: str) -> list[str]:
     return [b]
 
 
+_FIELD = {"dieu": "article", "khoan": "clause", "diem": "point", "section": "section", "chuong": "chapter",
+          "muc": "muc", "tieu_muc": "tieu_muc", "phan": "phan"}
+
+
 def _targets(groups: list[tuple[str, list[str] | None]]) -> list[Target]:
-    """Cartesian product of the groups, lowest level varying fastest: "điểm a, b khoản 1" → 1a, 1b."""
+    """Targets of a chain of groups, lowest first. The lower groups belong to the first label of a list:
+    "khoản 2 Điều 34, Điều 37" is khoản 2 of Điều 34 and the whole of Điều 37; "điểm đ và điểm e khoản 1"
+    is two points of khoản 1."""
     if not groups:
         return []
-    results: list[dict[str, str | None]] = [{}]
-    for level, labels in reversed(groups):
-        field_name = {"dieu": "article", "khoan": "clause", "diem": "point", "section": "section", "chuong": "chapter",
-                      "muc": "muc", "tieu_muc": "tieu_muc", "phan": "phan"}[level]
-        vals = labels if labels is not None else ["#this"]
-        results = [{**r, field_name: v} for r in results for v in vals]
-    out = []
-    for r in results:
-        out.append(Target(article=r.get("article"), clause=r.get("clause"), point=r.get("point"), section=r.get("section"),
-                          chapter=r.get("chapter")))
-    return out
+
+    def build(desc: list[tuple[str, list[str] | None]]) -> list[dict[str, str]]:
+        if not desc:
+            return [{}]
+        level, labels = desc[0]
+        lower = build(desc[1:])
+        out: list[dict[str, str]] = []
+        for i, lab in enumerate(labels if labels is not None else ["#this"]):
+            if i == 0:
+                out += [{_FIELD[level]: lab, **rest} for rest in lower]
+            else:
+                out.append({_FIELD[level]: lab})
+        return out
+
+    return [Target(article=r.get("article"), clause=r.get("clause"), point=r.get("point"), section=r.get("section"),
+                   chapter=r.get("chapter")) for r in build(list(reversed(groups)))]
 
 
 def _windows(text: str, folded: str) -> list[tuple[int, int]]:
@@ -483,4 +494,38 @@ def find_references(text: str, names: NameIndex | None = None) -> list[Reference
                 continue
             out.append(ref)
             i = max(j, i + 1)
+    return out
+
+
+def reference_to_json(ref: Reference) -> list:
+    """Compact form for storing a found (unresolved) reference."""
+    d = ref.doc
+    mention = [d.text, d.doc_type, d.number, d.name, d.year, d.this] if d else None
+    return [ref.start, ref.end, ref.text, mention, ref.relative,
+            [[t.article, t.clause, t.point, t.section, t.chapter] for t in ref.targets]]
+
+
+def reference_from_json(row: list) -> Reference:
+    start, end, text, mention, relative, targets = row
+    doc = DocMention(*mention) if mention else None
+    return Reference(text=text, start=start, end=end, doc=doc, relative=relative,
+                     targets=[Target(article=a, clause=c, point=p, section=s, chapter=ch) for a, c, p, s, ch in targets])
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of “quoted” passages: in an amending document they hold the amended text, whose own
+    references ("khoản 2 Điều này") speak of the amended document."""
+    out = []
+    depth, start = 0, 0
+    for i, ch in enumerate(text):
+        if ch == "“":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == "”" and depth:
+            depth -= 1
+            if depth == 0:
+                out.append((start, i + 1))
+    if depth:
+        out.append((start, len(text)))
     return out

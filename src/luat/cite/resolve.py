@@ -61,6 +61,20 @@ class Resolver:
         return self._units[key]
 
     def resolve(self, ref: Reference, context: Context | None = None) -> Reference:
+        same_doc = ref.doc is None or ref.doc.this
+        for t in ref.targets:
+            if t.article == "#this":
+                t.article = context.article if context else None
+            if t.clause == "#this":
+                t.clause = context.clause if context else None
+            # "khoản 2" or "điểm a khoản 1" inside an article means that article; "điểm a" that khoản
+            if same_doc and context and t.article is None and t.section is None and t.chapter is None:
+                if t.clause or t.point:
+                    t.article = context.article
+                if t.point and not t.clause:
+                    t.clause = context.clause
+            path = t.path()
+            t.address = address_of(path) if path else None
         docs, message = self.documents_for(ref, context)
         if not docs:
             ref.status = "not_in_library" if ref.doc is not None and not ref.doc.this else "unresolved"
@@ -71,20 +85,15 @@ class Resolver:
             docs = sorted(docs, key=lambda d: (self.library.document(d).issued or "") if self.library.document(d) else "", reverse=True)
             ref.candidates = docs
         doc_id = docs[0]
+        ref.doc_id = doc_id
         missing = []
         for t in ref.targets:
             t.doc = doc_id
-            if t.article == "#this":
-                t.article = context.article if context else None
-            if t.clause == "#this":
-                t.clause = context.clause if context else None
-            path = t.path()
-            if not path:
+            if not t.address:
                 continue
-            t.address = address_of(path)
             t.exists = self.unit_exists(doc_id, t.address)
             if not t.exists:
-                missing.append(citation_of(path))
+                missing.append(citation_of(t.path()))
         doc = self.library.document(doc_id)
         doc_name = doc.name if doc else doc_id
         if missing:

@@ -1,0 +1,103 @@
+"""Linking: the references each unit makes, resolved and stored during ingest, so that a unit can list
+what it cites and what cites it."""
+
+from __future__ import annotations
+
+import bisect
+import json
+from collections.abc import Iterable
+
+from ..models import Reference
+from ..store import Library
+from .find import DocMention, find_references, quote_spans, reference_from_json
+from .resolve import Context, Resolver
+
+
+def _mention_json(ref: Reference) -> str | None:
+    d = ref.doc
+    if d is None:
+        return None
+    return json.dumps([d.text, d.doc_type, d.number, d.name, d.year, d.this], ensure_ascii=False)
+
+
+def _units_index(library: Library, doc_id: str, article: str) -> tuple[list[int], list[tuple[int, int, str, str | None]]]:
+    rows = library.db.execute(
+        "SELECT address, kind, label, start, end FROM units WHERE doc_id=? AND article=? AND kind!='dieu' ORDER BY start",
+        (doc_id, article),
+    ).fetchall()
+    spans = [(r["start"], r["end"], r["address"], r["label"] if r["kind"] == "khoan" else None) for r in rows]
+    return [s[0] for s in spans], spans
+
+
+def _innermost(starts: list[int], spans: list, pos: int, article_address: str) -> tuple[str, str | None]:
+    """The deepest unit containing ``pos`` and the khoản it sits in."""
+    address, clause = article_address, None
+    best_len = None
+    for i in range(bisect.bisect_right(starts, pos) - 1, -1, -1):
+        s, e, addr, lab = spans[i]
+        if s <= pos < e:
+            if best_len is None or e - s < best_len:
+                address, best_len = addr, e - s
+            if lab is not None and clause is None:
+                clause = lab
+        if clause is not None and best_len is not None:
+            break
+    return address, clause
+
+
+def link_documents(library: Library, doc_ids: Iterable[str]) -> int:
+    """Find (or take from the stored versions) and resolve the references of every article of ``doc_ids``."""
+    resolver = Resolver(library)
+    total = 0
+    for doc_id in doc_ids:
+        library.db.execute("DELETE FROM refs WHERE doc_id=?", (doc_id,))
+        arts = library.db.execute(
+            "SELECT a.article, a.text, a.composed, v.refs FROM articles a LEFT JOIN versions v ON v.id=a.version_id"
+            " WHERE a.doc_id=?", (doc_id,)).fetchall()
+        rows = []
+        for art in arts:
+            if art["refs"] is not None and not art["composed"]:
+                refs = [reference_from_json(r) for r in json.loads(art["refs"])]
+            else:
+                refs = find_references(art["text"])
+            if not refs:
+                continue
+            article = art["article"]
+            art_addr = f"dieu-{article.lower().replace('đ', 'dd')}"
+            starts, spans = _units_index(library, doc_id, article)
+            quotes = quote_spans(art["text"]) if "“" in art["text"] else []
+            for ref in refs:
+                address, clause = _innermost(starts, spans, ref.start, art_addr)
+                if (ref.doc is None or ref.doc.this) and any(a <= ref.start < b for a, b in quotes):
+                    ref.status = "unresolved"
+                    ref.message = "dẫn chiếu nằm trong đoạn trích văn bản được sửa đổi: không rõ văn bản"
+                else:
+                    resolver.resolve(ref, Context(doc_id=doc_id, article=article, clause=clause))
+                mention = _mention_json(ref)
+                targets = ref.targets or [None]
+                for t in targets:
+                    rows.append((doc_id, article, address, ref.start, ref.end, ref.text, mention, ref.doc_id,
+                                 t.address if t else None, ref.status, ref.message))
+        library.db.executemany("INSERT INTO refs VALUES(?,?,?,?,?,?,?,?,?,?,?)", rows)
+        total += len(rows)
+    return total
+
+
+def relink_missing(library: Library) -> int:
+    """Resolve again the references whose document was not in the library (it may have been added)."""
+    rows = library.db.execute(
+        "SELECT rowid, * FROM refs WHERE status='not_in_library' AND mention IS NOT NULL").fetchall()
+    resolver = Resolver(library)
+    fixed = 0
+    for r in rows:
+        mention = DocMention(*json.loads(r["mention"]))
+        ref = Reference(text=r["text"], start=r["start"], end=r["end"], doc=mention)
+        docs, _msg = resolver.documents_for(ref, None)
+        if not docs:
+            continue
+        target = r["target_address"]
+        exists = target is None or resolver.unit_exists(docs[0], target)
+        status = "resolved" if exists else "unit_not_found"
+        library.db.execute("UPDATE refs SET target_doc=?, status=?, message=NULL WHERE rowid=?", (docs[0], status, r["rowid"]))
+        fixed += 1
+    return fixed
