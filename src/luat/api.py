@@ -133,3 +133,10 @@ def cite(text: str, library: str = "default", context: Context | None = None) ->
     """References in ``text`` with what they resolve to."""
     lib = open_library(library)
     return [r.as_dict() for r in _cite(text, lib, context)]
+
+
+def check(text: str, library: str = "default", today: str | None = None) -> list[dict]:
+    """Check a drafted answer: citations resolve, quotes are verbatim; notes on amendments."""
+    from .cite.check import check_text
+
+    return [c.as_dict() for c in check_text(text, open_library(library), today=today)]

@@ -110,7 +110,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_cite(args: argparse.Namespace) -> int:
-    text = args.text
+    words = args.text
+    if words[0] == "check" and len(words) == 2:
+        return cmd_cite_check(args, words[1])
+    text = " ".join(words)
     if text == "-":
         text = sys.stdin.read()
     try:
@@ -118,17 +121,46 @@ def cmd_cite(args: argparse.Namespace) -> int:
     except FileNotFoundError as e:
         return _fail(str(e), 1, args.json)
     if args.json:
-        _print_json([r for r in refs])
+        _print_json(refs)
         return 0
     if not refs:
         print("Không tìm thấy dẫn chiếu nào.")
     for r in refs:
-        targets = "; ".join(
-            ", ".join(f"{k}={v}" for k, v in t.items() if v) for t in r["targets"]
-        )
+        targets = "; ".join(", ".join(f"{k}={v}" for k, v in t.items() if v) for t in r["targets"])
         print(f"[{r['start']}:{r['end']}] {r['text']!r} → {r['status']}" + (f" ({targets})" if targets else "")
               + (f" — {r['message']}" if r.get("message") else ""))
     return 0
+
+
+def cmd_cite_check(args: argparse.Namespace, source: str) -> int:
+    if source == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(source).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            return _fail(f"{source}: cannot read ({e})", 2, args.json)
+    try:
+        checks = api.check(text, library=args.library)
+    except FileNotFoundError as e:
+        return _fail(str(e), 1, args.json)
+    failed = [c for c in checks if not c["ok"]]
+    if args.json:
+        _print_json({"ok": not failed, "citations": checks})
+    else:
+        if not checks:
+            print("Không có trích dẫn nào để kiểm tra.")
+        for c in checks:
+            mark = "✓" if c["ok"] else "✗"
+            print(f"{mark} {c['text']} — {c['status']}" + (f": {c['message']}" if c.get("message") else ""))
+            for q in c["quotes"]:
+                qm = "✓" if q["ok"] else ("?" if q["ok"] is None else "✗")
+                short = q["text"] if len(q["text"]) < 90 else q["text"][:87] + "..."
+                print(f"    {qm} trích «{short}»" + (f" — {q['message']}" if q["message"] else ""))
+            for n in c["notes"]:
+                print(f"    ! {n}")
+        print(f"{len(checks) - len(failed)}/{len(checks)} trích dẫn đạt.")
+    return 1 if failed else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -156,8 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
     common(sp)
     sp.set_defaults(func=cmd_stats)
 
-    sp = sub.add_parser("cite", help="tìm và giải dẫn chiếu trong một đoạn văn ('-' để đọc stdin)")
-    sp.add_argument("text")
+    sp = sub.add_parser("cite", help="tìm và giải dẫn chiếu trong một đoạn văn ('-': stdin); "
+                                     "`luat cite check FILE|-` kiểm tra một câu trả lời")
+    sp.add_argument("text", nargs="+")
     common(sp)
     sp.set_defaults(func=cmd_cite)
     return p

@@ -232,6 +232,7 @@ class Target:
         p: list[tuple[str, str]] = []
         if self.article is None and self.chapter:
             p.append(("chuong", self.chapter))
+            return p
         if self.article:
             p.append(("dieu", self.article))
         if self.section:

@@ -10,10 +10,11 @@ form, so lower-case and diacritic-free text ("khoan 1 dieu 60 luat bhxh") is rea
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..models import DocMention, Reference, Target
+from ..models import NAMED_TYPES, DocMention, Reference, Target
 from ..sohieu import ABBREVIATIONS, DocNumber, find_numbers
 from ..text import POINT_LETTERS, fold, fold_same_length, roman_to_int
 
@@ -66,6 +67,8 @@ STOP_WORDS = {
     "hướng", "đối", "trong", "khi", "để", "do", "với", "nêu", "gồm", "hiện", "mới", "sửa", "hết", "hiệu", "đang", "các",
     "những", "cho", "phải", "không", "thuộc", "nhưng", "hoặc", "mà", "nếu", "từ", "đến", "bị", "sẽ", "cần",
 }
+# Words that cannot sit inside a law's name (used where a year closes the name).
+_NAME_BREAK = {"quy", "nhu", "thi", "tai", "theo", "cua", "nam", "so", "ngay", "duoc", "la", "nay", "dieu", "khoan", "diem"}
 ISSUER_PHRASES = sorted(
     ["chinh phu", "quoc hoi", "thu tuong chinh phu", "uy ban thuong vu quoc hoi", "chu tich nuoc", "hoi dong tham phan toa an nhan dan toi cao",
      "bao hiem xa hoi viet nam", "ngan hang nha nuoc viet nam", "ngan hang nha nuoc"],
@@ -165,6 +168,8 @@ class _Parser:
         self.toks = tokenize(text, start, end, folded)
         self.names = names
         self.n = len(self.toks)
+        sample = text[start:end]
+        self.lowercase_text = sample == sample.lower()
 
     def f(self, i: int) -> str:
         return self.toks[i].f if i < self.n else ""
@@ -270,7 +275,12 @@ class _Parser:
             return None
         doc_type, nw = dt
         j = i + nw
+        # in running text a document type is written with a capital ("Luật này", "Nghị định số ..."); in
+        # text that is all lower-case (crawled answers) the capital tells nothing
+        capital = t.upper_initial or self.lowercase_text
         if self.f(j) == "nay":
+            if not capital or (self.lowercase_text and doc_type == "Quyết định"):
+                return None  # "quyết định này" is a decision, not the document
             return DocMention(text=self.text[t.start:self.toks[j].end], doc_type=doc_type, this=True), j + 1
         k = j + (self.f(j) == "so")
         if self.f(k) == ":":
@@ -295,23 +305,41 @@ class _Parser:
             if n < len(owners) and owners[n] == last_tok:
                 n = 0  # the name would end inside an abbreviation
             else:
-                return self._doc_tail(DocMention(text="", doc_type=doc_type, name=" ".join(words[:n])), last_tok + 1, i)
-        # unknown name: capitalised first word, then words until a stop word, a year or punctuation
-        if j < self.n and self.toks[j].upper_initial and not self.toks[j].raw.isupper() or (
-            j < self.n and self.toks[j].raw.isupper() and len(self.toks[j].raw) > 1 and self.toks[j].f in ABBREVIATIONS
-        ):
-            k = j
-            name_words: list[str] = []
-            while k < self.n and len(name_words) < 10:
-                tk = self.toks[k]
-                if not tk.raw.isalpha() or (name_words and tk.low in STOP_WORDS) or (name_words and tk.upper_initial and tk.f in LEVEL_WORDS):
-                    break
-                exp = ABBREVIATIONS.get(tk.low) if tk.raw.isupper() else None
-                name_words += fold(exp).split() if exp else [tk.f]
-                k += 1
+                name = words[:n]
+                k = last_tok + 1
+                # a longer name that starts like a known one: "Luật đầu tư công", "Luật Doanh nghiệp nhà nước"
+                if t.upper_initial and not self.lowercase_text and doc_type in NAMED_TYPES:
+                    extra, k = self._name_words(k, limit=4)
+                    name += extra
+                return self._doc_tail(DocMention(text="", doc_type=doc_type, name=" ".join(name)), k, i)
+        if doc_type not in NAMED_TYPES or j >= self.n or not self.toks[j].raw[:1].isalpha():
+            return None  # only codes and laws are cited by name; "Quyết định thành lập ..." is a decision
+        # an unknown name after a capitalised type: words until a stop word, a year or punctuation
+        if t.upper_initial and not self.lowercase_text:
+            name_words, k = self._name_words(j, limit=10)
             if name_words:
                 return self._doc_tail(DocMention(text="", doc_type=doc_type, name=" ".join(name_words)), k, i)
+        # any case: words closed by a year ("luật kiểm toán độc lập 2011", "luật các tổ chức tín dụng năm 2010")
+        k = j
+        name_words = []
+        while k < self.n and len(name_words) < 12 and self.toks[k].raw.isalpha() and self.toks[k].f not in _NAME_BREAK:
+            name_words.append(self.toks[k].f)
+            k += 1
+        kk = k + (self.f(k) == "nam")
+        if name_words and kk < self.n and re.fullmatch(r"(19|20)\d\d", self.toks[kk].low):
+            return self._doc_tail(DocMention(text="", doc_type=doc_type, name=" ".join(name_words)), k, i)
         return None
+
+    def _name_words(self, k: int, limit: int) -> tuple[list[str], int]:
+        words: list[str] = []
+        while k < self.n and len(words) < limit:
+            tk = self.toks[k]
+            if not tk.raw.isalpha() or tk.low in STOP_WORDS or (tk.upper_initial and tk.f in LEVEL_WORDS):
+                break
+            exp = ABBREVIATIONS.get(tk.low) if tk.raw.isupper() else None
+            words += fold(exp).split() if exp else [tk.f]
+            k += 1
+        return words, k
 
     def _doc_tail(self, doc: DocMention, j: int, start: int) -> tuple[DocMention, int]:
         """Year ("2014", "năm 2014"), "số 58/2014/QH13", date ("ngày 20 tháng 11 năm 2014") and issuer."""
@@ -369,6 +397,8 @@ class _Parser:
             if self.f(k) == "nay":
                 if RANK.get(level, 9) <= prev_rank:
                     break
+                if not groups and not self._this_is_reference(j, level):
+                    return None
                 groups.append((level, None))
                 relative = True
                 j = k + 1
@@ -376,8 +406,10 @@ class _Parser:
             labels, k2 = self.labels(level, k)
             if not labels:
                 break
-            if level == "muc" and self._dieu_follows(k2):
-                level = "section"
+            if level == "dieu" and not groups and self._is_heading(j, k2):
+                return None
+            if level == "muc" and (self._dieu_follows(k2) or not self._chuong_follows(k2)):
+                level = "section"  # "Mục III Điều 1"; "mục 3 chỉ thị ..." (a document without articles)
             if RANK[level] <= prev_rank:
                 break
             groups.append((level, labels))
@@ -392,7 +424,7 @@ class _Parser:
             got = None  # "khoản 2 Điều này": the enclosing document
         else:
             jj = j + (self.f(j) in CONNECTORS)
-            got = self.doc_at(jj)
+            got = self.doc_at(jj) or self._attached_doc(jj)
         if got is not None:
             doc, j = got
         elif not groups:
@@ -404,6 +436,42 @@ class _Parser:
         if doc is not None and doc.this:
             ref.relative = True
         return ref, j
+
+    def _this_is_reference(self, j: int, level: str) -> bool:
+        """"Điều này" refers to the article, but "điều này" in running text is "this matter": in mixed-case
+        text the capital decides; in lower-case text, the word before ("tại", "theo", "chi tiết" ...)."""
+        if level != "dieu":
+            return True
+        if not self.lowercase_text:
+            return self.toks[j].upper_initial
+        return j > 0 and self.f(j - 1) in {"tai", "theo", "cua", "thuoc", "trong", "tiet", "dinh", "va", "hoac"}
+
+    def _attached_doc(self, j: int) -> tuple[DocMention, int] | None:
+        """"Điều 5 Quy chế ... ban hành kèm theo Quyết định 1076/QĐ-KTNN": the article is in the document's
+        annex, cited through the document."""
+        if self.f(j) not in ("quy", "dieu", "noi"):
+            return None
+        for k in range(j + 1, min(self.n - 2, j + 45)):
+            if self.f(k) == "kem" and self.f(k + 1) == "theo":
+                return self.doc_at(k + 2)
+            lv = self.level_at(k)
+            if self.toks[k].raw in ";:" or (lv is not None and self.label_ok(lv[0], k + lv[1])):
+                return None
+        return None
+
+    def _chuong_follows(self, k: int) -> bool:
+        if self.f(k) in ("cua", "tai", "thuoc"):
+            k += 1
+        lv = self.level_at(k)
+        return lv is not None and lv[0] in ("chuong", "phan")
+
+    def _is_heading(self, j: int, k2: int) -> bool:
+        """"Điều 77. Áp dụng ..." at the start of a line is an article's heading, not a reference."""
+        start = self.toks[j].start
+        line_start = start == 0 or self.text[start - 1] == "\n" or not self.text[max(0, start - 4):start].strip()
+        if not line_start or k2 != j + 2 or k2 + 1 >= self.n:
+            return False
+        return self.toks[k2].raw in ".:" and self.toks[k2 + 1].raw[:1].isupper()
 
     def _dieu_follows(self, k: int) -> bool:
         if self.f(k) in ("cua", "tai", "thuoc"):
@@ -475,8 +543,39 @@ def _windows(text: str, folded: str) -> list[tuple[int, int]]:
     return out
 
 
+def _nfc_with_offsets(text: str) -> tuple[str, list[int]]:
+    """NFC of ``text`` and, for each position of it (and its end), the position in ``text``. Composition
+    only joins a base character with the combining marks that follow it, so segments are normalised
+    one by one."""
+    out: list[str] = []
+    offsets: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        seg = unicodedata.normalize("NFC", text[i:j])
+        out.append(seg)
+        offsets += [i] * len(seg)
+        i = j
+    offsets.append(n)
+    return "".join(out), offsets
+
+
 def find_references(text: str, names: NameIndex | None = None) -> list[Reference]:
-    """Every reference in ``text``, in order, with spans into ``text``. Never raises on any input."""
+    """Every reference in ``text``, in order, with spans into ``text``. Never raises on any input; text
+    that is not NFC (decomposed accents) is read in NFC and the spans point into the original."""
+    if not unicodedata.is_normalized("NFC", text):
+        norm, offsets = _nfc_with_offsets(text)
+        refs = _find(norm, names)
+        for r in refs:
+            r.start, r.end = offsets[r.start], offsets[r.end]
+            r.text = text[r.start:r.end]
+        return refs
+    return _find(text, names)
+
+
+def _find(text: str, names: NameIndex | None) -> list[Reference]:
     names = names or DEFAULT_NAMES
     out: list[Reference] = []
     folded = fold_same_length(text)
@@ -494,7 +593,21 @@ def find_references(text: str, names: NameIndex | None = None) -> list[Reference
                 continue
             out.append(ref)
             i = max(j, i + 1)
+    _share_documents(text, out)
     return out
+
+
+_LIST_GAP = re.compile(r"^\s*(?:,|;|và|hoặc|va|hoac)?\s*(?:,|và|hoặc|va|hoac)?\s*$", re.I)
+
+
+def _share_documents(text: str, refs: list[Reference]) -> None:
+    """"khoản 2 Điều 2, Điều 13 và khoản 4 Điều 35 Luật Trọng tài thương mại": the document named at the
+    end of a list belongs to each item of it."""
+    for idx in range(len(refs) - 2, -1, -1):
+        cur, nxt = refs[idx], refs[idx + 1]
+        if cur.doc is None and not cur.relative and cur.targets and nxt.doc is not None and not nxt.doc.this \
+                and _LIST_GAP.match(text[cur.end:nxt.start]):
+            cur.doc = nxt.doc
 
 
 def reference_to_json(ref: Reference) -> list:

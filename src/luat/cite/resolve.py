@@ -98,7 +98,8 @@ class Resolver:
         doc_name = doc.name if doc else doc_id
         if missing:
             ref.status = "unit_not_found"
-            ref.message = f"{', '.join(missing)} không có trong {doc_name}"
+            n = self.library.db.execute("SELECT COUNT(*) FROM articles WHERE doc_id=?", (doc_id,)).fetchone()[0]
+            ref.message = f"{', '.join(missing)} không có trong {doc_name} (thư viện có {n} điều của văn bản này)"
         elif len(docs) > 1:
             ref.status = "ambiguous"
             ref.message = f"nhiều văn bản cùng tên: {', '.join(docs)}; chọn văn bản mới nhất {doc_id}"
