@@ -110,10 +110,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_cite(args: argparse.Namespace) -> int:
-    words = args.text
-    if words[0] == "check" and len(words) == 2:
-        return cmd_cite_check(args, words[1])
-    text = " ".join(words)
+    text = " ".join(args.text)
     if text == "-":
         text = sys.stdin.read()
     try:
@@ -132,7 +129,8 @@ def cmd_cite(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_cite_check(args: argparse.Namespace, source: str) -> int:
+def cmd_cite_check(args: argparse.Namespace) -> int:
+    source = args.file
     if source == "-":
         text = sys.stdin.read()
     else:
@@ -196,9 +194,21 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def build_check_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="luat cite check", description="Kiểm tra trích dẫn và đoạn trích của một câu trả lời.")
+    p.add_argument("file", help="tệp văn bản, hoặc '-' để đọc stdin")
+    p.add_argument("--library", default="default")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_cite_check)
+    return p
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    if argv[:2] == ["cite", "check"]:
+        parser, argv = build_check_parser(), argv[2:]
+    else:
+        parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)

@@ -1,0 +1,151 @@
+"""The reference engine on real text: 320 sentences from the official laws, Pháp điển (articles and
+notes) and the TVPL answers, each with its references checked by hand (tests/data/cite_cases.jsonl)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from luat import api
+from luat.cite import Context, Resolver, find_references
+from luat.cite.check import check_text
+
+CASES = [json.loads(line) for line in (Path(__file__).parent / "data" / "cite_cases.jsonl").open(encoding="utf-8")]
+
+
+def compact(ref) -> dict:
+    d = ref.doc
+    doc = None if d is None else ("this" if d.this else (d.number or f"name:{d.name}" + (f"@{d.year}" if d.year else "")))
+    targets = []
+    for t in ref.targets:
+        x = "/".join(v for v in [t.article or "", t.clause or "", t.point or ""]).rstrip("/")
+        if t.section:
+            x = f"{t.article}/M.{t.section}"
+        if t.chapter and not t.article:
+            x = f"C.{t.chapter}"
+        targets.append(x)
+    return {"text": ref.text, "start": ref.start, "targets": targets, "doc": doc}
+
+
+def test_enough_cases():
+    assert len(CASES) >= 300
+    assert sum(len(c["refs"]) for c in CASES) >= 200
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c['src']}:{i}" for i, c in enumerate(CASES)])
+def test_find(case):
+    found = [compact(r) for r in find_references(case["text"])]
+    assert found == case["refs"]
+    for r in find_references(case["text"]):
+        assert case["text"][r.start:r.end] == r.text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("Điều khoản điểm 0123456789 .,;/-“”Luật này Nghị định số NĐ-CP QH aăâđ\n")), max_size=300))
+def test_finder_never_crashes_on_legal_looking_text(text):
+    for r in find_references(text):
+        assert 0 <= r.start < r.end <= len(text)
+        assert text[r.start:r.end] == r.text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400))
+def test_finder_never_crashes_on_any_text(text):
+    for r in find_references(text):
+        assert text[r.start:r.end] == r.text
+
+
+
+
+@pytest.mark.data
+@pytest.mark.parametrize("text,status,doc,address,message", [
+    ("khoản 1 Điều 60 Luật Bảo hiểm xã hội 2014", "resolved", "58/2014/QH13", "dieu-60-khoan-1", None),
+    ("điểm đ khoản 1 Điều 2 Luật số 58/2014/QH13", "resolved", "58/2014/QH13", "dieu-2-khoan-1-diem-dd", None),
+    ("khoan 1 dieu 60 luat bhxh 2014", "resolved", "58/2014/QH13", "dieu-60-khoan-1", None),
+    ("Điều 8 Nghị định 115/2015/nd-cp", "resolved", "115/2015/NĐ-CP", "dieu-8", None),
+    ("Điều 300 Luật Bảo hiểm xã hội 2014", "unit_not_found", "58/2014/QH13", "dieu-300", "Điều 300 không có trong"),
+    ("Điều 5 Luật Bảo hiểm xã hội 2024", "not_in_library", None, "dieu-5", "Luật Bảo hiểm xã hội 2024"),
+    ("Mục III Điều 1 Quyết định 1676/QĐ-TTg năm 2019", "not_in_library", None, "dieu-1-section-iii", "1676/QĐ-TTg"),
+    ("Điều 38 Bộ luật Dân sự 2015", "resolved", "91/2015/QH13", "dieu-38", None),
+])
+def test_resolve(bhxh_library, text, status, doc, address, message):
+    ref = find_references(text)[0]
+    Resolver(bhxh_library).resolve(ref, Context())
+    assert ref.status == status, ref.message
+    assert ref.doc_id == doc
+    assert ref.targets[0].address == address
+    if message:
+        assert message in ref.message
+
+
+@pytest.mark.data
+def test_relative_reference_resolves_in_its_article(bhxh_library):
+    ref = find_references("trừ trường hợp quy định tại điểm c khoản 1 Điều này")[0]
+    Resolver(bhxh_library).resolve(ref, Context(doc_id="58/2014/QH13", article="60"))
+    assert ref.status == "resolved" and ref.targets[0].address == "dieu-60-khoan-1-diem-c"
+    bare = find_references("theo quy định tại khoản 2")[0]
+    Resolver(bhxh_library).resolve(bare, Context(doc_id="58/2014/QH13", article="60", clause="3"))
+    assert bare.targets[0].address == "dieu-60-khoan-2" and bare.status == "resolved"
+
+
+@pytest.mark.data
+def test_links_stored_at_ingest(bhxh_library):
+    out = api.show("Điều 60 Luật 58/2014/QH13", library="test-bhxh")
+    cites = {(c["text"], c["address"]) for c in out["cites"]}
+    assert ("các khoản 1, 2 và 4 Điều 54 của Luật này", "dieu-54-khoan-4") in cites
+    assert ("điểm đ và điểm e khoản 1 Điều 2 của Luật này", "dieu-2-khoan-1-diem-dd") in cites
+    cited_by = {(c["doc"], c["address"]) for c in out["cited_by"]}
+    assert ("58/2014/QH13", "dieu-61") in cited_by  # "Điều 60 của Luật này" in Điều 61
+    assert any(doc == "59/2015/TT-BLĐTBXH" for doc, _ in cited_by)  # a Thông tư citing Luật BHXH
+
+
+ANSWER = """Căn cứ khoản 1 Điều 60 Luật Bảo hiểm xã hội 2014 quy định như sau:
+- Người lao động quy định tại khoản 1 Điều 2 của Luật này mà có yêu cầu thì được hưởng bảo hiểm xã hội một lần nếu thuộc một trong các trường hợp sau đây:
++ Ra nước ngoài để định cư;
+"""
+
+
+@pytest.mark.data
+def test_check_accepts_a_faithful_answer(bhxh_library):
+    checks = check_text(ANSWER, bhxh_library, today="2026-01-01")
+    assert len(checks) == 1 and checks[0].ok
+    assert [q.ok for q in checks[0].quotes] == [True, True]
+
+
+@pytest.mark.data
+def test_check_flags_each_fault_with_its_own_message(bhxh_library):
+    altered = ANSWER.replace("Ra nước ngoài để định cư", "Ra nước ngoài để lao động")
+    fabricated = "Theo Điều 300 Luật Bảo hiểm xã hội 2014, người lao động được rút ngay."
+    missing = "Căn cứ Điều 5 Luật Bảo hiểm xã hội 2024 thì người lao động được rút ngay."
+    (c1,) = check_text(altered, bhxh_library)
+    assert not c1.ok and c1.quotes[1].ok is False
+    assert "không khớp nguyên văn khoản 1 Điều 60" in c1.quotes[1].message and "lao động" in c1.quotes[1].message
+    (c2,) = check_text(fabricated, bhxh_library)
+    assert c2.reference.status == "unit_not_found" and "Điều 300 không có trong Luật Bảo hiểm xã hội 2014" in c2.reference.message
+    (c3,) = check_text(missing, bhxh_library)
+    assert c3.reference.status == "not_in_library" and "Luật Bảo hiểm xã hội 2024" in c3.reference.message
+
+
+@pytest.mark.data
+def test_cli_check_exit_status(bhxh_library, tmp_path):
+    good, bad = tmp_path / "good.txt", tmp_path / "bad.txt"
+    good.write_text(ANSWER, encoding="utf-8")
+    bad.write_text(ANSWER.replace("định cư", "du lịch"), encoding="utf-8")
+    cmd = [sys.executable, "-m", "luat.cli", "cite", "check", "--library", "test-bhxh", "--json"]
+    ok = subprocess.run(cmd + [str(good)], capture_output=True, text=True)
+    assert ok.returncode == 0 and json.loads(ok.stdout)["ok"] is True
+    ko = subprocess.run(cmd + [str(bad)], capture_output=True, text=True)
+    assert ko.returncode == 1 and json.loads(ko.stdout)["ok"] is False
+
+
+@pytest.mark.data
+def test_cli_cite_json_shape(bhxh_library):
+    run = subprocess.run([sys.executable, "-m", "luat.cli", "cite", "căn cứ khoản 1 điều 60 luật bhxh 2014", "--json",
+                          "--library", "test-bhxh"], capture_output=True, text=True)
+    (ref,) = json.loads(run.stdout)
+    assert ref["text"] == "khoản 1 điều 60 luật bhxh 2014" and ref["start"] == 7 and ref["status"] == "resolved"
+    assert ref["targets"] == [{"doc": "58/2014/QH13", "article": "60", "clause": "1", "point": None, "section": None}]
