@@ -29,10 +29,14 @@ def open_library(name: str = "default", readonly: bool = True) -> Library:
 
 
 def ingest(paths: list[Path] | None = None, library: str = "default", progress: bool = True,
-           workers: int | None = None) -> list[IngestReport]:
+           workers: int | None = None, rebuild: bool = False) -> list[IngestReport]:
     """Ingest files into a library. Without paths: the default library from ``LUAT_DATA``, and each ALQAC
-    law file into its own library (``alqac2024``, ``alqac2022``)."""
+    law file into its own library (``alqac2024``, ``alqac2022``). ``rebuild`` starts from empty libraries."""
     reports = []
+    if rebuild:
+        _OPEN.pop(library, None)
+        for name in [library] + ([] if paths else list(ALQAC_LIBRARIES)):
+            Library.delete(name)
     if paths:
         lib = Library(library)
         reports.append(_ingest(paths, lib, progress=progress, workers=workers))

@@ -28,7 +28,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths]
     try:
         reports = api.ingest(paths or None, library=args.library, progress=not args.quiet and not args.json,
-                             workers=args.workers)
+                             workers=args.workers, rebuild=args.rebuild)
     except InputError as e:
         return _fail(str(e), 2, args.json)
     if args.json:
@@ -173,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("paths", nargs="*", help="tệp hoặc thư mục: .html.gz (Pháp điển), .txt/.html/.docx, .json")
     sp.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")
     sp.add_argument("--workers", type=int, default=None, help="số tiến trình đọc tệp")
+    sp.add_argument("--rebuild", action="store_true", help="xóa thư viện và nạp lại từ đầu")
     common(sp)
     sp.set_defaults(func=cmd_ingest)
 
@@ -212,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except ValueError as e:
+    except (ValueError, RuntimeError) as e:
         return _fail(str(e), 2, getattr(args, "json", False))
     except BrokenPipeError:
         return 0

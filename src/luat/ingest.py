@@ -18,7 +18,7 @@ from .models import Extract, InputError
 from .readers.jsonlaw import read_alqac, read_law_dict, sniff_json
 from .readers.official import DOCX_SUFFIXES, HTML_SUFFIXES, TEXT_SUFFIXES, read_official
 from .readers.phapdien import read_phapdien
-from .store import Library, body_hash
+from .store import Library, body_hash, merge_document
 from .structure import parse_body
 
 
@@ -94,7 +94,6 @@ def _read_safely(path: Path) -> tuple[Path, Extract | None, str | None]:
         for rec in extract.records:
             rec.clauses = [u.label for u in parse_body(rec.body) if u.kind == "khoan"]
             rec.body_hash = body_hash(rec.body)
-            rec.refs = json.dumps([reference_to_json(r) for r in find_references(rec.body)], ensure_ascii=False)
         return path, extract, None
     except InputError as e:
         return path, None, str(e)
@@ -143,9 +142,16 @@ def ingest(paths: list[Path], library: Library, *, workers: int | None = None, p
                 bar.update(1)
         bar.close()
         bar = _bar(len(touched), "Hợp nhất văn bản", progress)
-        for doc_id in sorted(touched):
-            library.rebuild([doc_id])
-            bar.update(1)
+        payloads = ((doc_id, library.versions_of(doc_id)) for doc_id in sorted(touched))
+        if workers > 1 and len(touched) > 20:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                for doc_id, merged in pool.map(_merge, payloads, chunksize=16):
+                    library.write_merged(doc_id, merged)
+                    bar.update(1)
+        else:
+            for payload in payloads:
+                library.write_merged(*_merge(payload))
+                bar.update(1)
         bar.close()
         link_documents(library, sorted(touched))
         relink_missing(library)
@@ -156,6 +162,16 @@ def ingest(paths: list[Path], library: Library, *, workers: int | None = None, p
     report.units, report.versions = stats["units"], stats["versions"]
     report.seconds = time.time() - t0
     return report
+
+
+def _found_references(text: str) -> str:
+    return json.dumps([reference_to_json(r) for r in find_references(text)], ensure_ascii=False)
+
+
+def _merge(payload: tuple[str, list[dict]]) -> tuple[str, tuple[list, list] | None]:
+    """Merge one document and find the references of its articles (in a worker process)."""
+    doc_id, versions = payload
+    return doc_id, (merge_document(doc_id, versions, _found_references) if versions else None)
 
 
 def _take(library: Library, path: Path, extract: Extract | None, error: str | None, report: IngestReport) -> set[str]:
@@ -178,7 +194,7 @@ def _write(library: Library, ex: Extract) -> set[str]:
         date = ex.source.date or doc.issued
         rows.append((doc.doc_id, rec.article, sid, date, rec.heading, rec.body, rec.body_hash or body_hash(rec.body),
                      json.dumps(rec.clauses or []), json.dumps(rec.context, ensure_ascii=False) if rec.context else None,
-                     rec.note, rec.code, rec.topic, rec.src_start, rec.src_end, rec.refs))
+                     rec.note, rec.code, rec.topic, rec.src_start, rec.src_end))
         if rec.amendments:
             library.add_amendments(doc.doc_id, rec.amendments, sid)
     library.add_versions(rows)

@@ -125,7 +125,6 @@ class ArticleRecord:
     amendments: list[Amendment] = field(default_factory=list)
     clauses: list[str] | None = None  # khoản numbers the body holds (filled before storing)
     body_hash: str | None = None
-    refs: str | None = None  # references found in the body, as JSON (filled before storing)
 
 
 @dataclass(slots=True)

@@ -19,7 +19,7 @@ from .models import Amendment, Document, Unit, address_of, parse_address, sort_k
 from .sohieu import name_aliases, number_key
 from .structure import parse_body
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "3"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS sources(
@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS aliases(alias TEXT NOT NULL, doc_id TEXT NOT NULL, PR
 CREATE TABLE IF NOT EXISTS versions(
     id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, article TEXT NOT NULL, source_id INTEGER NOT NULL,
     date TEXT, heading TEXT, body TEXT NOT NULL, body_hash TEXT NOT NULL, clauses TEXT, context TEXT,
-    note TEXT, code TEXT, topic TEXT, src_start INTEGER, src_end INTEGER, refs TEXT);
+    note TEXT, code TEXT, topic TEXT, src_start INTEGER, src_end INTEGER);
 CREATE INDEX IF NOT EXISTS versions_doc ON versions(doc_id, article);
 CREATE INDEX IF NOT EXISTS versions_source ON versions(source_id);
 CREATE TABLE IF NOT EXISTS outline(
@@ -44,7 +44,7 @@ CREATE INDEX IF NOT EXISTS amendments_doc ON amendments(doc_id);
 CREATE TABLE IF NOT EXISTS articles(
     doc_id TEXT NOT NULL, article TEXT NOT NULL, heading TEXT, text TEXT NOT NULL, version_id INTEGER,
     composed INTEGER NOT NULL DEFAULT 0, n_versions INTEGER NOT NULL DEFAULT 1, parent TEXT, ord INTEGER,
-    PRIMARY KEY(doc_id, article));
+    refs TEXT, PRIMARY KEY(doc_id, article));
 CREATE TABLE IF NOT EXISTS units(
     doc_id TEXT NOT NULL, address TEXT NOT NULL, article TEXT, kind TEXT NOT NULL, label TEXT NOT NULL,
     heading TEXT, parent TEXT, start INTEGER, end INTEGER, ord INTEGER, PRIMARY KEY(doc_id, address));
@@ -108,6 +108,12 @@ class Library:
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        has_meta = self.db.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone()
+        version = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() if has_meta else None
+        if version is not None and version[0] != SCHEMA_VERSION:
+            self.db.close()
+            raise RuntimeError(f"library {name!r} at {self.path} was built by another version of luat (schema "
+                               f"{version[0]}, expected {SCHEMA_VERSION}): rebuild it with `luat ingest --rebuild`")
         if not readonly:
             self.db.executescript(SCHEMA)
             self.db.execute("INSERT OR IGNORE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
@@ -115,6 +121,15 @@ class Library:
 
     def close(self) -> None:
         self.db.close()
+
+    @staticmethod
+    def delete(name: str) -> None:
+        """Remove a library's files (it is derived data: ``luat ingest`` builds it again)."""
+        path = library_path(name)
+        for suffix in ("", "-wal", "-shm"):
+            p = Path(str(path) + suffix)
+            if p.exists():
+                p.unlink()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -166,7 +181,7 @@ class Library:
     def add_versions(self, rows: Iterable[tuple]) -> None:
         self.db.executemany(
             "INSERT INTO versions(doc_id, article, source_id, date, heading, body, body_hash, clauses, context, note,"
-            " code, topic, src_start, src_end, refs) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " code, topic, src_start, src_end) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             rows,
         )
 
@@ -192,48 +207,33 @@ class Library:
             walk(u, [], None)
         self.db.executemany("INSERT OR REPLACE INTO outline VALUES(?,?,?,?,?,?,?)", rows)
 
-    def rebuild(self, doc_ids: Iterable[str]) -> None:
-        """Merge the versions of each document into one tree: per article the newest source wins; where
-        the newest sources hold only some khoản of an article (Pháp điển quotes an article under several
-        đề mục), they are merged per khoản."""
+    def versions_of(self, doc_id: str) -> list[dict]:
+        """What merging a document needs: its versions with their source kind, as plain dicts."""
+        rows = self.db.execute(
+            "SELECT v.id, v.article, v.date, v.heading, v.body, v.body_hash, v.clauses, v.context, s.kind AS skind"
+            " FROM versions v JOIN sources s ON s.id=v.source_id WHERE v.doc_id=?", (doc_id,)).fetchall()
+        return [dict(r) for r in rows]
+
+    def write_merged(self, doc_id: str, merged: tuple[list, list] | None) -> None:
+        """Replace a document's merged tree with ``merged`` (from :func:`merge_document`); ``None`` means the
+        document has no version left and goes."""
+        self.db.execute("DELETE FROM articles WHERE doc_id=?", (doc_id,))
+        self.db.execute("DELETE FROM units WHERE doc_id=?", (doc_id,))
+        self.db.execute("DELETE FROM refs WHERE doc_id=?", (doc_id,))
+        if merged is None:
+            self.db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+            self.db.execute("DELETE FROM aliases WHERE doc_id=?", (doc_id,))
+            return
+        art_rows, unit_rows = merged
+        self.db.executemany("INSERT INTO articles VALUES(?,?,?,?,?,?,?,?,?,?)", art_rows)
+        self.db.executemany("INSERT INTO units VALUES(?,?,?,?,?,?,?,?,?,?)", unit_rows)
+        self._refresh_document(doc_id)
+
+    def rebuild(self, doc_ids: Iterable[str], find=None) -> None:
+        """Merge the versions of each document into one tree (in this process)."""
         for doc_id in doc_ids:
-            self.db.execute("DELETE FROM articles WHERE doc_id=?", (doc_id,))
-            self.db.execute("DELETE FROM units WHERE doc_id=?", (doc_id,))
-            self.db.execute("DELETE FROM refs WHERE doc_id=?", (doc_id,))
-            rows = self.db.execute(
-                "SELECT v.*, s.kind AS skind FROM versions v JOIN sources s ON s.id=v.source_id WHERE v.doc_id=?",
-                (doc_id,),
-            ).fetchall()
-            if not rows:
-                self.db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
-                self.db.execute("DELETE FROM aliases WHERE doc_id=?", (doc_id,))
-                continue
-            by_article: dict[str, list[sqlite3.Row]] = {}
-            for r in rows:
-                by_article.setdefault(r["article"], []).append(r)
-            art_rows, unit_rows = [], []
-            for article, versions in by_article.items():
-                text, heading, version_id, composed, context = merge_versions(versions)
-                n_versions = len({v["body_hash"] for v in versions})
-                addr = f"dieu-{article.lower().replace('đ', 'dd')}"
-                parent = None
-                if context:
-                    parent = address_of([(k, lab) for k, lab, _h in context])
-                art_rows.append((doc_id, article, heading, text, version_id, composed, n_versions, parent))
-                units = [(doc_id, addr, article, "dieu", article, heading, parent, 0, len(text))]
-                for u, path in _walk_units(parse_body(text), [("dieu", article)]):
-                    units.append((doc_id, address_of(path), article, u.kind, u.label, u.heading,
-                                  address_of(path[:-1]), u.start, u.end))
-                unit_rows.append(units)
-            # document order: articles by number (6 < 6a < 10), units inside an article as parsed
-            order = sorted(range(len(art_rows)), key=lambda i: sort_key(f"dieu-{art_rows[i][1].lower()}"))
-            flat = []
-            for rank, i in enumerate(order):
-                art_rows[i] = (*art_rows[i], rank)
-                flat += [(*u, rank * 10000 + k) for k, u in enumerate(unit_rows[i])]
-            self.db.executemany("INSERT INTO articles VALUES(?,?,?,?,?,?,?,?,?)", art_rows)
-            self.db.executemany("INSERT INTO units VALUES(?,?,?,?,?,?,?,?,?,?)", flat)
-            self._refresh_document(doc_id)
+            versions = self.versions_of(doc_id)
+            self.write_merged(doc_id, merge_document(doc_id, versions, find) if versions else None)
 
     def _refresh_document(self, doc_id: str) -> None:
         doc = self.document(doc_id, cached=False)
@@ -381,6 +381,36 @@ class Library:
         yield from self.db.execute("SELECT * FROM articles ORDER BY doc_id, ord")
 
 
+def merge_document(doc_id: str, versions: list[dict], find=None) -> tuple[list, list]:
+    """Merge a document's versions into rows for ``articles`` and ``units``: per article the newest source
+    wins; where the newest sources hold only some khoản of an article (Pháp điển quotes an article under
+    several đề mục), they are merged per khoản. ``find(text)`` gives the references of each article's
+    text (stored as JSON, resolved later). Pure: runs in worker processes."""
+    by_article: dict[str, list[dict]] = {}
+    for v in versions:
+        by_article.setdefault(v["article"], []).append(v)
+    art_rows, unit_rows = [], []
+    for article, vs in by_article.items():
+        text, heading, version_id, composed, context = merge_versions(vs)
+        n_versions = len({v["body_hash"] for v in vs})
+        addr = f"dieu-{article.lower().replace('đ', 'dd')}"
+        parent = address_of([(k, lab) for k, lab, _h in context]) if context else None
+        refs = find(text) if find is not None else None
+        art_rows.append((doc_id, article, heading, text, version_id, composed, n_versions, parent, refs))
+        units = [(doc_id, addr, article, "dieu", article, heading, parent, 0, len(text))]
+        for u, path in _walk_units(parse_body(text), [("dieu", article)]):
+            units.append((doc_id, address_of(path), article, u.kind, u.label, u.heading, address_of(path[:-1]), u.start, u.end))
+        unit_rows.append(units)
+    # document order: articles by number (6 < 6a < 10), units inside an article as parsed
+    order = sorted(range(len(art_rows)), key=lambda i: sort_key(f"dieu-{art_rows[i][1].lower()}"))
+    arts, flat = [], []
+    for rank, i in enumerate(order):
+        a = art_rows[i]
+        arts.append((*a[:8], rank, a[8]))
+        flat += [(*u, rank * 10000 + k) for k, u in enumerate(unit_rows[i])]
+    return arts, flat
+
+
 def _walk_units(units: list[Unit], path: list[tuple[str, str]]):
     for u in units:
         p = path + [(u.kind, u.label)]
@@ -392,13 +422,13 @@ def _clause_labels(body: str) -> list[str]:
     return [u.label for u in parse_body(body) if u.kind == "khoan"]
 
 
-def merge_versions(versions: list[sqlite3.Row]) -> tuple[str, str | None, int, int, list]:
+def merge_versions(versions: list[dict]) -> tuple[str, str | None, int, int, list]:
     """Choose or compose the current text of one article from its versions.
 
     Versions are grouped by date (a Pháp điển edition, an official text's issue date); the newest group
     wins. Inside it, when several sources each hold some khoản of the article, their khoản are merged in
     order, each kept verbatim. Returns (text, heading, version id, composed?, context)."""
-    def rank(v: sqlite3.Row) -> tuple:
+    def rank(v: dict) -> tuple:
         return (v["date"] or "", KIND_PRIORITY.get(v["skind"], 0), len(v["body"]))
 
     ordered = sorted(versions, key=rank, reverse=True)

@@ -131,6 +131,8 @@ _CANDIDATE = re.compile(
         sorted({words[0] for words, _ in DOC_TYPE_WORDS} | set(TYPE_ABBREV) | set(CODE_ABBREV), key=len, reverse=True)
     ) + r")\b|\d+\s*/)"
 )
+_ANNEX = re.compile(r"[\w ,]{0,25}?\b(?:quy che|quy tac|quy dinh|dieu le|noi quy)\b")
+_START_WORDS = {"cac", "tu", "tieu", *LEVEL_WORDS, *_DOC_TYPE_FIRST, *TYPE_ABBREV, *CODE_ABBREV}
 _WINDOW_AFTER = 170  # a reference runs at most this far past its last anchor (the longest law name)
 
 
@@ -382,6 +384,9 @@ class _Parser:
     # ---------------------------------------------------------------- chains
 
     def parse_at(self, i: int) -> tuple[Reference, int] | None:
+        tok = self.toks[i]
+        if tok.number is None and tok.f not in _START_WORDS:
+            return None
         j = i
         if self.f(j) in ("cac", "tu") and self.level_at(j + 1):
             j += 1
@@ -525,6 +530,16 @@ def _targets(groups: list[tuple[str, list[str] | None]]) -> list[Target]:
                    chapter=r.get("chapter")) for r in build(list(reversed(groups)))]
 
 
+def _reach(anchor: str) -> int:
+    """How far past an anchor its reference can run: a law's name after "Luật" is long; a number is
+    followed by its date and issuer; a unit word by its labels, and the next anchor."""
+    if anchor[0].isdigit():
+        return 80
+    if anchor.startswith(("luat", "bo", "hien", "phap")):
+        return _WINDOW_AFTER
+    return 60
+
+
 def _windows(text: str, folded: str) -> list[tuple[int, int]]:
     """Stretches of text around anchors, merged; the rest of the text cannot hold a reference."""
     out: list[tuple[int, int]] = []
@@ -535,7 +550,10 @@ def _windows(text: str, folded: str) -> list[tuple[int, int]]:
         a = max(0, m.start() - 8)
         while a > 0 and not text[a - 1].isspace():
             a -= 1
-        b = min(len(text), m.end() + _WINDOW_AFTER)
+        reach = _reach(m.group())
+        if reach < _WINDOW_AFTER and _ANNEX.match(folded, m.end()):
+            reach = _WINDOW_AFTER  # "Điều 5 Quy chế ... ban hành kèm theo Quyết định ..."
+        b = min(len(text), m.end() + reach)
         if out and a <= out[-1][1]:
             out[-1] = (out[-1][0], b)
         else:

@@ -20,13 +20,18 @@ def _mention_json(ref: Reference) -> str | None:
     return json.dumps([d.text, d.doc_type, d.number, d.name, d.year, d.this], ensure_ascii=False)
 
 
-def _units_index(library: Library, doc_id: str, article: str) -> tuple[list[int], list[tuple[int, int, str, str | None]]]:
+def _units_by_article(library: Library, doc_id: str) -> dict[str, tuple[list[int], list[tuple[int, int, str, str | None]]]]:
+    """For each article of a document, its sub-units' spans in start order (and the starts, for bisect)."""
     rows = library.db.execute(
-        "SELECT address, kind, label, start, end FROM units WHERE doc_id=? AND article=? AND kind!='dieu' ORDER BY start",
-        (doc_id, article),
+        "SELECT article, address, kind, label, start, end FROM units WHERE doc_id=? AND kind!='dieu' ORDER BY article, start",
+        (doc_id,),
     ).fetchall()
-    spans = [(r["start"], r["end"], r["address"], r["label"] if r["kind"] == "khoan" else None) for r in rows]
-    return [s[0] for s in spans], spans
+    out: dict[str, tuple[list[int], list]] = {}
+    for r in rows:
+        starts, spans = out.setdefault(r["article"], ([], []))
+        starts.append(r["start"])
+        spans.append((r["start"], r["end"], r["address"], r["label"] if r["kind"] == "khoan" else None))
+    return out
 
 
 def _innermost(starts: list[int], spans: list, pos: int, article_address: str) -> tuple[str, str | None]:
@@ -51,12 +56,11 @@ def link_documents(library: Library, doc_ids: Iterable[str]) -> int:
     total = 0
     for doc_id in doc_ids:
         library.db.execute("DELETE FROM refs WHERE doc_id=?", (doc_id,))
-        arts = library.db.execute(
-            "SELECT a.article, a.text, a.composed, v.refs FROM articles a LEFT JOIN versions v ON v.id=a.version_id"
-            " WHERE a.doc_id=?", (doc_id,)).fetchall()
+        arts = library.db.execute("SELECT article, text, refs FROM articles WHERE doc_id=?", (doc_id,)).fetchall()
+        index = _units_by_article(library, doc_id)
         rows = []
         for art in arts:
-            if art["refs"] is not None and not art["composed"]:
+            if art["refs"] is not None:
                 refs = [reference_from_json(r) for r in json.loads(art["refs"])]
             else:
                 refs = find_references(art["text"])
@@ -64,7 +68,7 @@ def link_documents(library: Library, doc_ids: Iterable[str]) -> int:
                 continue
             article = art["article"]
             art_addr = f"dieu-{article.lower().replace('đ', 'dd')}"
-            starts, spans = _units_index(library, doc_id, article)
+            starts, spans = index.get(article, ([], []))
             quotes = quote_spans(art["text"]) if "“" in art["text"] else []
             for ref in refs:
                 address, clause = _innermost(starts, spans, ref.start, art_addr)

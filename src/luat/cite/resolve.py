@@ -24,7 +24,7 @@ class Resolver:
     def __init__(self, library: Library):
         self.library = library
         self._docs: dict[tuple, list[str]] = {}
-        self._units: dict[tuple[str, str], bool] = {}
+        self._addresses: dict[str, set[str]] = {}
 
     def documents_for(self, ref: Reference, context: Context | None) -> tuple[list[str], str | None]:
         """Candidate document ids and, when none, a message naming what is missing."""
@@ -55,10 +55,15 @@ class Resolver:
         return found, None if found else f"{_display(m.text)} chưa có trong thư viện"
 
     def unit_exists(self, doc_id: str, address: str) -> bool:
-        key = (doc_id, address)
-        if key not in self._units:
-            self._units[key] = self.library.unit(doc_id, address) is not None
-        return self._units[key]
+        known = self._addresses.get(doc_id)
+        if known is None:
+            db = self.library.db
+            known = {r[0] for r in db.execute("SELECT address FROM units WHERE doc_id=?", (doc_id,))}
+            known |= {r[0] for r in db.execute("SELECT address FROM outline WHERE doc_id=?", (doc_id,))}
+            if len(self._addresses) > 2000:
+                self._addresses.clear()
+            self._addresses[doc_id] = known
+        return address in known
 
     def resolve(self, ref: Reference, context: Context | None = None) -> Reference:
         same_doc = ref.doc is None or ref.doc.this
