@@ -73,7 +73,7 @@ ABBREVIATIONS = {
 # A số hiệu: number (maybe with a letter), optional year, suffix of letter tokens joined by '-'.
 NUMBER_PATTERN = (
     r"(?<![\w/])(\d{1,5}[a-zA-Z]?)\s*/\s*(?:(\d{4})\s*/\s*)?"
-    r"((?:[A-ZĐa-zđ][A-ZĐa-zđ0-9&]*)(?:\s*-\s*[A-ZĐa-zđ][A-ZĐa-zđ0-9&]*)*)(?![\w/])"
+    r"((?:[A-ZĐa-zđðÐ][A-ZĐa-zđðÐ0-9&]*)(?:\s*-\s*[A-ZĐa-zđðÐ][A-ZĐa-zđðÐ0-9&]*)*)(?![\w/])"
 )
 NUMBER_RE = re.compile(NUMBER_PATTERN)
 
@@ -104,6 +104,7 @@ class DocNumber:
 
 
 def _norm_token(tok: str) -> str:
+    tok = tok.replace("ð", "đ").replace("Ð", "Đ")
     folded = fold(tok).upper()
     if folded in _TOKEN_FORMS:
         return _TOKEN_FORMS[folded]

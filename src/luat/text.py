@@ -46,9 +46,12 @@ def normalize(text: str) -> str:
     return _SPACE.sub(" ", normalize_tones(text)).strip()
 
 
+_D_FOLD = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})  # ð (eth) is a common typo for đ
+
+
 def fold(text: str) -> str:
     """Lower-case, diacritic-free form: ``Điều 60 Luật Bảo hiểm`` → ``dieu 60 luat bao hiem``."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    decomposed = unicodedata.normalize("NFD", text.translate(_D_FOLD))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACE.sub(" ", stripped.lower()).strip()
 
@@ -60,8 +63,8 @@ def _build_fold_table() -> dict[int, str]:
         f = fold(ch)
         if len(f) == 1 and f != ch:
             table[cp] = f
-    table[ord("Đ")] = "d"
-    table[ord("đ")] = "d"
+    for ch in "ĐđÐð":
+        table[ord(ch)] = "d"
     return table
 
 

@@ -68,7 +68,7 @@ STOP_WORDS = {
     "những", "cho", "phải", "không", "thuộc", "nhưng", "hoặc", "mà", "nếu", "từ", "đến", "bị", "sẽ", "cần",
 }
 # Words that cannot sit inside a law's name (used where a year closes the name).
-_NAME_BREAK = {"quy", "nhu", "thi", "tai", "theo", "cua", "nam", "so", "ngay", "duoc", "la", "nay", "dieu", "khoan", "diem"}
+_NAME_BREAK = {"quy", "nhu", "thi", "tai", "theo", "cua", "nam", "so", "ngay", "duoc", "la", "nay"}
 ISSUER_PHRASES = sorted(
     ["chinh phu", "quoc hoi", "thu tuong chinh phu", "uy ban thuong vu quoc hoi", "chu tich nuoc", "hoi dong tham phan toa an nhan dan toi cao",
      "bao hiem xa hoi viet nam", "ngan hang nha nuoc viet nam", "ngan hang nha nuoc"],
@@ -131,7 +131,7 @@ _CANDIDATE = re.compile(
         sorted({words[0] for words, _ in DOC_TYPE_WORDS} | set(TYPE_ABBREV) | set(CODE_ABBREV), key=len, reverse=True)
     ) + r")\b|\d+\s*/)"
 )
-_ANNEX = re.compile(r"[\w ,]{0,25}?\b(?:quy che|quy tac|quy dinh|dieu le|noi quy)\b")
+_ANNEX = re.compile(r"[\w ,]{0,25}?\b(?:quy che|quy tac|quy dinh|quy trinh|dieu le|noi quy|phu luc)\b")
 _START_WORDS = {"cac", "tu", "tieu", *LEVEL_WORDS, *_DOC_TYPE_FIRST, *TYPE_ABBREV, *CODE_ABBREV}
 _WINDOW_AFTER = 170  # a reference runs at most this far past its last anchor (the longest law name)
 
@@ -324,8 +324,14 @@ class _Parser:
         # any case: words closed by a year ("luật kiểm toán độc lập 2011", "luật các tổ chức tín dụng năm 2010")
         k = j
         name_words = []
-        while k < self.n and len(name_words) < 12 and self.toks[k].raw.isalpha() and self.toks[k].f not in _NAME_BREAK:
-            name_words.append(self.toks[k].f)
+        while k < self.n and len(name_words) < 14:
+            tk = self.toks[k]
+            if tk.raw == "," and name_words and k + 1 < self.n and self.toks[k + 1].raw.isalpha():
+                k += 1  # "luật phòng, chống bạo lực gia đình 2022"
+                continue
+            if not tk.raw.isalpha() or tk.f in _NAME_BREAK or (tk.f in LEVEL_WORDS and self.label_ok(LEVEL_WORDS[tk.f], k + 1)):
+                break
+            name_words.append(tk.f)
             k += 1
         kk = k + (self.f(k) == "nam")
         if name_words and kk < self.n and re.fullmatch(r"(19|20)\d\d", self.toks[kk].low):
@@ -454,11 +460,13 @@ class _Parser:
     def _attached_doc(self, j: int) -> tuple[DocMention, int] | None:
         """"Điều 5 Quy chế ... ban hành kèm theo Quyết định 1076/QĐ-KTNN": the article is in the document's
         annex, cited through the document."""
-        if self.f(j) not in ("quy", "dieu", "noi"):
+        if self.f(j) not in ("quy", "dieu", "noi", "phu", "theo"):
             return None
-        for k in range(j + 1, min(self.n - 2, j + 45)):
-            if self.f(k) == "kem" and self.f(k + 1) == "theo":
-                return self.doc_at(k + 2)
+        for k in range(j + 1, min(self.n - 1, j + 60)):
+            if self.f(k) == "theo" and (self.doc_type_at(k + 1) or self.toks[k + 1].number is not None):
+                got = self.doc_at(k + 1)  # "... ban hành kèm theo Quyết định ...", "... theo quyết định 401/..."
+                if got is not None and got[0].number:
+                    return got
             lv = self.level_at(k)
             if self.toks[k].raw in ";:" or (lv is not None and self.label_ok(lv[0], k + lv[1])):
                 return None
