@@ -13,13 +13,16 @@ from .cite import Context, library_names
 from .cite import cite as _cite
 from .cite.find import find_references
 from .cite.resolve import Resolver
+from .index import build_index
 from .ingest import ALQAC_LIBRARIES, IngestReport, data_dir, default_paths
 from .ingest import ingest as _ingest
 from .models import Document, citation_of, parse_address
+from .search import Filters, Searcher
 from .sohieu import parse_number
 from .store import Library
 
 _OPEN: dict[str, Library] = {}
+_SEARCHERS: dict[str, Searcher] = {}
 
 
 def open_library(name: str = "default", readonly: bool = True) -> Library:
@@ -33,25 +36,20 @@ def ingest(paths: list[Path] | None = None, library: str = "default", progress: 
     """Ingest files into a library. Without paths: the default library from ``LUAT_DATA``, and each ALQAC
     law file into its own library (``alqac2024``, ``alqac2022``). ``rebuild`` starts from empty libraries."""
     reports = []
+    _SEARCHERS.clear()
     if rebuild:
         _OPEN.pop(library, None)
         for name in [library] + ([] if paths else list(ALQAC_LIBRARIES)):
             Library.delete(name)
-    if paths:
-        lib = Library(library)
-        reports.append(_ingest(paths, lib, progress=progress, workers=workers))
+    jobs = [(library, paths)] if paths else [(library, default_paths())] + [
+        (name, [data_dir() / rel]) for name, rel in ALQAC_LIBRARIES.items() if (data_dir() / rel).exists()]
+    for name, job_paths in jobs:
+        lib = Library(name)
+        report = _ingest(job_paths, lib, progress=progress, workers=workers)
+        report.index = build_index(lib, progress=progress)
+        reports.append(report)
         lib.close()
-    else:
-        lib = Library(library)
-        reports.append(_ingest(default_paths(), lib, progress=progress, workers=workers))
-        lib.close()
-        for name, rel in ALQAC_LIBRARIES.items():
-            path = data_dir() / rel
-            if path.exists():
-                alib = Library(name)
-                reports.append(_ingest([path], alib, progress=progress, workers=1))
-                alib.close()
-    _OPEN.pop(library, None)
+        _OPEN.pop(name, None)
     return reports
 
 
@@ -144,3 +142,31 @@ def check(text: str, library: str = "default", today: str | None = None) -> list
     from .cite.check import check_text
 
     return [c.as_dict() for c in check_text(text, open_library(library), today=today)]
+
+
+def searcher(library: str = "default") -> Searcher:
+    if library not in _SEARCHERS:
+        _SEARCHERS[library] = Searcher(open_library(library))
+    return _SEARCHERS[library]
+
+
+def index(library: str = "default", progress: bool = True) -> dict:
+    _SEARCHERS.pop(library, None)
+    lib = Library(library, readonly=True)
+    try:
+        return build_index(lib, progress=progress)
+    finally:
+        lib.close()
+
+
+def search(query: str, library: str = "default", k: int = 10, filters: Filters | None = None) -> list[dict]:
+    """Ranked articles for a question, a số hiệu or a citation."""
+    return [h.as_dict() for h in searcher(library).search(query, k=k, filters=filters)]
+
+
+def ask(question: str, library: str = "default", as_of: str | None = None) -> dict:
+    """Answer a question in the form of a published consultation, with verified citations."""
+    from .answer import Consultant
+
+    lib = open_library(library)
+    return Consultant(lib, searcher(library)).ask(question, as_of=as_of).as_dict()

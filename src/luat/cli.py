@@ -161,6 +161,105 @@ def cmd_cite_check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_index(args: argparse.Namespace) -> int:
+    try:
+        info = api.index(library=args.library, progress=not args.json)
+    except FileNotFoundError as e:
+        return _fail(str(e), 1, args.json)
+    if args.json:
+        _print_json(info)
+    else:
+        print(f"Chỉ mục {info['library']}: {info['articles']} điều ({info['seconds']} s) tại {info['path']}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from .search import Filters, QueryError
+
+    filters = Filters(doc_type=args.type, issuer=args.issuer, year=args.year, topic=args.topic, in_force=args.in_force)
+    try:
+        hits = api.search(args.query, library=args.library, k=args.k, filters=filters)
+    except QueryError as e:
+        return _fail(str(e), 2, args.json)
+    except FileNotFoundError as e:
+        return _fail(str(e), 1, args.json)
+    if args.json:
+        _print_json(hits)
+        return 0
+    if not hits:
+        print("Không tìm thấy điều luật phù hợp.")
+    for i, h in enumerate(hits, 1):
+        head = f" — {h['heading']}" if h["heading"] else ""
+        print(f"{i}. {h['citation']}{head}")
+        if h["clause"]:
+            print(f"   khoản {h['clause']}: {h['snippet']}")
+        elif h["snippet"]:
+            print(f"   {h['snippet']}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluate import load_bench, run_search, score_run
+    from .progress import bar
+
+    try:
+        questions, errors = load_bench(Path(args.bench))
+    except InputError as e:
+        return _fail(str(e), 2, args.json)
+    if args.limit:
+        questions = questions[: args.limit]
+    if args.ask:
+        from .answer import evaluate_ask
+
+        result = evaluate_ask(questions, library=args.library, progress=not args.json)
+        result["bench"] = args.bench
+        result["skipped_lines"] = errors
+        if args.json:
+            _print_json(result)
+        else:
+            for k, v in result.items():
+                if k not in ("details",):
+                    print(f"{k}: {v}")
+        return 0
+    try:
+        s = api.searcher(args.library)
+    except FileNotFoundError as e:
+        return _fail(str(e), 1, args.json)
+    runs = []
+    for name, plain in (("luat", False), ("bm25", True)):
+        b = bar(len(questions), f"Đánh giá {name}", not args.json)
+        ranked, lat = run_search(s, questions, args.k, plain, progress=lambda b=b: b.update(1))
+        b.close()
+        runs.append(score_run(name, questions, ranked, lat).as_dict())
+    out = {"bench": args.bench, "library": args.library, "k": args.k, "runs": runs, "skipped_lines": errors}
+    if args.json:
+        _print_json(out)
+    else:
+        keys = ["questions", "recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10", "qps", "p50_ms", "p95_ms"]
+        print("run   " + "  ".join(f"{k:>9}" for k in keys))
+        for r in runs:
+            print(f"{r['name']:<6}" + "  ".join(f"{r[k]:>9}" for k in keys))
+        for e in errors:
+            print(f"bỏ qua: {e}")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    try:
+        a = api.ask(args.question, library=args.library, as_of=args.as_of)
+    except FileNotFoundError as e:
+        return _fail(str(e), 1, args.json)
+    if args.json:
+        _print_json(a)
+        return 0
+    print(a["answer"])
+    if a["status"] != "answered" and a["retrieved"]:
+        print("\nCác điều gần nhất trong thư viện:")
+        for r in a["retrieved"][:5]:
+            print(f"  - {r['citation']}" + (f" — {r['heading']}" if r["heading"] else ""))
+    return 0 if a["status"] == "answered" else 3
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="luat", description="Tra cứu văn bản pháp luật Việt Nam với trích dẫn chính xác.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -182,6 +281,35 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--toc", action="store_true", help="mục lục của văn bản")
     common(sp)
     sp.set_defaults(func=cmd_show)
+
+    sp = sub.add_parser("ask", help="trả lời câu hỏi pháp lý, có căn cứ và trích dẫn nguyên văn")
+    sp.add_argument("question")
+    sp.add_argument("--as-of", help="trích dẫn bản có hiệu lực tại ngày YYYY-MM-DD")
+    common(sp)
+    sp.set_defaults(func=cmd_ask)
+
+    sp = sub.add_parser("index", help="lập lại chỉ mục tìm kiếm của thư viện")
+    common(sp)
+    sp.set_defaults(func=cmd_index)
+
+    sp = sub.add_parser("search", help="tìm điều luật theo câu hỏi, số hiệu hoặc trích dẫn")
+    sp.add_argument("query")
+    sp.add_argument("-k", type=int, default=10, help="số kết quả (tối đa 100)")
+    sp.add_argument("--type", help="loại văn bản, ví dụ 'Nghị định'")
+    sp.add_argument("--issuer", help="cơ quan ban hành, ví dụ 'Chính phủ'")
+    sp.add_argument("--year", type=int, help="năm ban hành")
+    sp.add_argument("--topic", help="đề mục Pháp điển, ví dụ 'Bảo hiểm xã hội'")
+    sp.add_argument("--in-force", action="store_true", help="chỉ văn bản đã có hiệu lực")
+    common(sp)
+    sp.set_defaults(func=cmd_search)
+
+    sp = sub.add_parser("eval", help="đánh giá tìm kiếm (hoặc --ask) trên một tệp benchmark JSONL")
+    sp.add_argument("bench")
+    sp.add_argument("-k", type=int, default=10)
+    sp.add_argument("--limit", type=int, default=0, help="chỉ n câu đầu")
+    sp.add_argument("--ask", action="store_true", help="đánh giá `luat ask`")
+    common(sp)
+    sp.set_defaults(func=cmd_eval)
 
     sp = sub.add_parser("stats", help="thống kê thư viện")
     common(sp)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -15,6 +14,7 @@ from pathlib import Path
 from .cite.find import find_references, reference_to_json
 from .cite.link import link_documents, relink_missing
 from .models import Extract, InputError
+from .progress import bar as progress_bar
 from .readers.jsonlaw import read_alqac, read_law_dict, sniff_json
 from .readers.official import DOCX_SUFFIXES, HTML_SUFFIXES, TEXT_SUFFIXES, read_official
 from .readers.phapdien import read_phapdien
@@ -112,12 +112,14 @@ class IngestReport:
     rejected: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    index: dict | None = None
 
     def as_dict(self) -> dict:
         return {
             "library": self.library, "files": self.files, "documents": self.documents, "articles": self.articles,
             "units": self.units, "versions": self.versions, "rejected_files": self.rejected,
             "warnings": len(self.warnings), "warning_examples": self.warnings[:20], "seconds": round(self.seconds, 1),
+            "index": self.index,
         }
 
 
@@ -130,7 +132,7 @@ def ingest(paths: list[Path], library: Library, *, workers: int | None = None, p
     workers = workers or min(os.cpu_count() or 1, 4)
     touched: set[str] = set()
     with library.transaction():
-        bar = _bar(len(files), "Đọc và ghi tệp", progress)
+        bar = progress_bar(len(files), "Đọc và ghi tệp", progress)
         if workers > 1 and len(files) > 1:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 for path, extract, error in pool.map(_read_safely, files, chunksize=1):
@@ -141,7 +143,7 @@ def ingest(paths: list[Path], library: Library, *, workers: int | None = None, p
                 touched |= _take(library, *_read_safely(f), report)
                 bar.update(1)
         bar.close()
-        bar = _bar(len(touched), "Hợp nhất văn bản", progress)
+        bar = progress_bar(len(touched), "Hợp nhất văn bản", progress)
         payloads = ((doc_id, library.versions_of(doc_id)) for doc_id in sorted(touched))
         if workers > 1 and len(touched) > 20:
             with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -201,19 +203,3 @@ def _write(library: Library, ex: Extract) -> set[str]:
     for doc_id, outline in ex.outline.items():
         library.add_outline(doc_id, outline, sid)
     return touched | seen_docs
-
-
-class _NoBar:
-    def update(self, n: int) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-def _bar(total: int, desc: str, enabled: bool):
-    if not enabled:
-        return _NoBar()
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc=desc, unit="", file=sys.stderr, leave=False)

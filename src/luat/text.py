@@ -35,8 +35,15 @@ def _move_tone(m: re.Match[str]) -> str:
     return first + tone + second
 
 
+# Fast check on NFC text: a syllable ending in o/u + a vowel carrying a tone mark, the only place where
+# the two placements differ.
+_NEW_STYLE = re.compile(r"[oOuU][àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ](?![^\W\d_])")
+
+
 def normalize_tones(text: str) -> str:
     """Put tone marks in the traditional place: ``hoà`` → ``hòa``, ``thuỷ`` → ``thủy``."""
+    if unicodedata.is_normalized("NFC", text) and not _NEW_STYLE.search(text):
+        return text
     decomposed = unicodedata.normalize("NFD", text)
     return unicodedata.normalize("NFC", _TONE_MOVE.sub(_move_tone, decomposed))
 

@@ -47,7 +47,8 @@ class Resolver:
             if self._docs[key]:
                 return self._docs[key], None
             label = f"{m.doc_type} {(m.name or '').strip()}".strip()
-            return [], f"{_display(m.text) or label} ({m.year}) chưa có trong thư viện"
+            shown = _display(m.text) or label
+            return [], f"{shown}{'' if str(m.year) in shown else f' ({m.year})'} chưa có trong thư viện"
         key = ("a", base)
         if key not in self._docs:
             self._docs[key] = self.library.find_documents(base)

@@ -1,0 +1,334 @@
+"""The consultant: ``luat ask`` answers a question in the form of a published consultation.
+
+"Căn cứ khoản 1 Điều 60 Luật Bảo hiểm xã hội 2014 (số 58/2014/QH13) quy định về ... như sau:" followed
+by the provision quoted verbatim (khoản as "- ", điểm as "+ "), further bases after "Ngoài ra, ...", and
+what the library knows of amendments. Before anything is shown, the answer goes through the reference
+checker: every citation must resolve and every quote must be verbatim, or nothing is shown.
+
+Statuses: ``answered``; ``not_in_library`` when the question names a document the library lacks;
+``not_found`` when nothing retrieved matches well enough (threshold calibrated in docs/BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+
+from .cite import Context, Resolver, find_references, library_names
+from .index import folded_syllables
+from .models import Document, citation_of
+from .search import Hit, Searcher, clean_query
+from .sohieu import number_key
+from .store import Library
+from .structure import parse_body
+from .text import normalize, squash
+
+# Share of the question's content words that the best article must contain; calibrated on
+# zalo-phapdien-dev (answerable) against zalo-not-in-library-dev (not answerable), see docs/BENCHMARKS.md.
+MIN_COVERAGE = 0.75
+SECOND_BASIS_RATIO = 0.85  # a further basis is quoted when its score is this close to the first
+
+
+@dataclass
+class Citation:
+    doc: str
+    doc_title: str
+    article: str
+    clause: str | None
+    point: str | None
+    section: str | None
+    quote: str
+    version: str | None  # date of the quoted text's source
+    source: str | None
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Answer:
+    question: str
+    status: str
+    answer: str
+    citations: list[Citation] = field(default_factory=list)
+    retrieved: list[dict] = field(default_factory=list)
+    coverage: float | None = None
+    similar: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"question": self.question, "status": self.status, "answer": self.answer,
+                "citations": [c.as_dict() for c in self.citations], "retrieved": self.retrieved,
+                "coverage": None if self.coverage is None else round(self.coverage, 3)}
+
+
+def coverage(question_terms: list[str], text: str) -> float:
+    """Share of the question's distinct content syllables that occur in the text (folded)."""
+    terms = set(question_terms)
+    if not terms:
+        return 0.0
+    words = set(folded_syllables(text))
+    return len(terms & words) / len(terms)
+
+
+def _topic(question: str, heading: str | None) -> str:
+    """The topic phrase of the opening sentence: the provision's heading, in running text."""
+    if heading:
+        h = heading.strip().rstrip(".:")
+        return h[0].lower() + h[1:] if h[:1].isupper() and not h[:2].isupper() else h
+    q = clean_query(question)
+    return q
+
+
+def layout_quote(text: str) -> str:
+    """Lay a provision out as in the seed: khoản as "- ", điểm as "+ ", text kept verbatim (the numbering
+    "1." / "a)" is replaced by the bullet)."""
+    lines = []
+    for line in text.split("\n"):
+        s = line.strip()
+        if not s:
+            continue
+        m = re.match(r"^(\d{1,3})\.\s+(.*)$", s)
+        if m:
+            lines.append(f"- {m.group(2)}")
+            continue
+        m = re.match(r"^([a-zđ]\d?)\)\s+(.*)$", s)
+        if m:
+            lines.append(f"+ {m.group(2)}")
+            continue
+        lines.append(s)
+    return "\n".join(lines)
+
+
+class Consultant:
+    def __init__(self, library: Library, searcher: Searcher):
+        self.library = library
+        self.searcher = searcher
+        self.resolver = Resolver(library)
+        self.names = library_names(library)
+
+    def missing_documents(self, question: str) -> list[str]:
+        """Documents the question names that the library does not hold."""
+        out = []
+        for ref in find_references(normalize(question), self.names):
+            if ref.doc is None or ref.doc.this:
+                continue
+            self.resolver.resolve(ref, Context())
+            if ref.status == "not_in_library":
+                out.append(ref.message.replace(" chưa có trong thư viện", "") if ref.message else ref.text)
+        return out
+
+    def ask(self, question: str, as_of: str | None = None, k: int = 10) -> Answer:
+        question = normalize(question or "")
+        if not question:
+            return Answer(question, "not_found", "Câu hỏi trống.")
+        missing = self.missing_documents(question)
+        hits = self.searcher.search(question, k=k)
+        retrieved = [h.as_dict() for h in hits]
+        if missing and not any(h.exact for h in hits):
+            names = ", ".join(dict.fromkeys(missing))
+            return Answer(question, "not_in_library",
+                          f"Thư viện hiện chưa có {names}, nên không thể trả lời câu hỏi này bằng văn bản đó. "
+                          "Để bổ sung, nạp toàn văn bằng lệnh: luat ingest ĐƯỜNG_DẪN_TỆP (.txt, .html hoặc .docx).",
+                          retrieved=retrieved)
+        if not hits:
+            return Answer(question, "not_found", "Không tìm thấy quy định phù hợp trong thư viện.", retrieved=retrieved)
+        pq = self.searcher.parse(question)
+        first = hits[0]
+        text = self._article_text(first, as_of)
+        cov = 1.0 if first.exact else coverage(pq.terms, (first.heading or "") + " " + text)
+        if cov < MIN_COVERAGE:
+            return Answer(question, "not_found",
+                          "Thư viện không có quy định đủ khớp với câu hỏi này; các điều gần nhất được liệt kê để tham khảo.",
+                          retrieved=retrieved, coverage=cov)
+        bases = [first]
+        for h in hits[1:3]:
+            close = h.exact or (h.score >= SECOND_BASIS_RATIO * first.score and not first.exact)
+            if close and (h.doc.doc_id, h.article) != (first.doc.doc_id, first.article):
+                bases.append(h)
+                break
+        parts, citations = [], []
+        for i, h in enumerate(bases):
+            part, cit, problems = self._basis(question, h, pq.terms, as_of, first=i == 0)
+            # grounding: the citation resolves and every quoted line is verbatim, or the basis is not shown
+            if problems:
+                if i == 0:
+                    return Answer(question, "not_found", "Không lập được câu trả lời có trích dẫn kiểm chứng được: "
+                                  + "; ".join(problems), retrieved=retrieved, coverage=cov)
+                continue
+            parts.append(part)
+            citations.append(cit)
+        return Answer(question, "answered", "\n\n".join(parts), citations, retrieved, coverage=cov)
+
+    def verify(self, opening: str, body: str, as_of: str | None = None) -> list[str]:
+        """Problems with one basis: its citation must resolve to an existing unit, and every quoted line
+        (bullets stripped) must be verbatim in that unit's text (or its version at ``as_of``)."""
+        refs = [r for r in find_references(opening, self.names) if r.targets and r.doc is not None]
+        if not refs:
+            return [f"không đọc được trích dẫn trong «{opening}»"]
+        ref = self.resolver.resolve(refs[0], Context())
+        if ref.status != "resolved":
+            return [ref.message or f"trích dẫn «{ref.text}» không giải được"]
+        t = ref.targets[0]
+        unit = self.library.unit(t.doc, t.address)
+        source = unit.text if unit else ""
+        if as_of and unit and unit.article:
+            article_text = self._article_text_by_id(t.doc, unit.article, as_of)
+            source = article_text
+        hay = squash(source)
+        problems = []
+        for line in body.split("\n"):
+            q = re.sub(r"^[-+]\s+", "", line.strip())
+            if q and squash(q) not in hay:
+                problems.append(f"đoạn trích không khớp nguyên văn {citation_of(t.path())}: «{q[:60]}»")
+        return problems
+
+    def _article_text(self, hit: Hit, as_of: str | None) -> str:
+        return self._article_text_by_id(hit.doc.doc_id, hit.article, as_of)
+
+    def _article_text_by_id(self, doc_id: str, article: str, as_of: str | None) -> str:
+        """The article's current text, or the newest version dated on or before ``as_of``."""
+        if as_of:
+            v = self.library.db.execute(
+                "SELECT body FROM versions WHERE doc_id=? AND article=? AND date IS NOT NULL AND date<=? ORDER BY date DESC LIMIT 1",
+                (doc_id, article, as_of)).fetchone()
+            if v:
+                return v[0]
+        return self.library.article_text(doc_id, article) or ""
+
+    def _basis(self, question: str, hit: Hit, terms: list[str], as_of: str | None,
+               first: bool) -> tuple[str, Citation, list[str]]:
+        doc = hit.doc
+        text = self._article_text(hit, as_of)
+        units = [u for u in parse_body(text) if u.kind in ("khoan", "section")]
+        clause = None
+        quote = text
+        if units:
+            # the khoản (or section) that holds the answer: the most of the question's words, per length
+            def score(u) -> float:
+                words = folded_syllables(u.text)
+                return sum(1 for w in set(words) if w in set(terms)) / (1 + len(words) ** 0.35)
+
+            best = max(units, key=score) if not hit.clause else next((u for u in units if u.label == hit.clause), units[0])
+            if score(best) > 0 and len(units) > 1:
+                clause = best
+                quote = best.text
+        path = [("dieu", hit.article)]
+        if clause is not None:
+            path.append((clause.kind, clause.label))
+        cite = citation_of(path)
+        name = doc.name
+        number = f" (số {doc.number})" if doc.number and doc.number not in name else ""
+        topic = _topic(question, hit.heading)
+        lead = "Căn cứ" if first else "Ngoài ra, theo"
+        opening = f"{lead} {cite} {name}{number} quy định về {topic} như sau:"
+        body = layout_quote(quote)
+        notes = self._amendment_notes(doc, hit.article)
+        version = self._version_of(doc.doc_id, hit.article, as_of)
+        part = opening + "\n\n" + body + ("\n\n" + notes if notes else "")
+        problems = self.verify(opening, body, as_of)
+        citation = Citation(doc=doc.number or doc.doc_id, doc_title=doc.name, article=hit.article,
+                            clause=clause.label if clause is not None and clause.kind == "khoan" else None, point=None,
+                            section=clause.label if clause is not None and clause.kind == "section" else None,
+                            quote=quote, version=version[0], source=version[1])
+        return part, citation, problems
+
+    def _version_of(self, doc_id: str, article: str, as_of: str | None) -> tuple[str | None, str | None]:
+        row = self.library.db.execute(
+            "SELECT v.date, s.label FROM articles a JOIN versions v ON v.id=a.version_id JOIN sources s ON s.id=v.source_id"
+            " WHERE a.doc_id=? AND a.article=?", (doc_id, article)).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def _amendment_notes(self, doc: Document, article: str) -> str:
+        target = f"dieu-{article.lower().replace('đ', 'dd')}"
+        notes = []
+        for a in doc.amendments:
+            if a.target == target:
+                when = f" từ ngày {_vn_date(a.effective)}" if a.effective else ""
+                notes.append(f"Lưu ý: Điều {article} đã được {a.kind} bởi {a.by_units} văn bản số {a.by_number}{when}; "
+                             "nội dung trên là bản mới nhất mà thư viện có.")
+        return "\n".join(dict.fromkeys(notes))
+
+
+def _vn_date(iso: str) -> str:
+    y, m, d = iso.split("-")
+    return f"{d}/{m}/{y}"
+
+
+# ------------------------------------------------------------------------------------------- evaluation
+
+
+def evaluate_ask(questions, library: str = "default", progress: bool = True) -> dict:
+    """Score ``luat ask``: first citation gold, any citation gold, answered share, abstentions on
+    not-in-library questions, p50/p95 time, and the counts of unresolved citations and non-verbatim quotes."""
+    from . import api
+    from .progress import bar
+
+    lib = api.open_library(library)
+    consultant = Consultant(lib, api.searcher(library))
+    first_gold = any_gold = answered = abstain_ok = expect_abstain = with_gold = 0
+    unresolved = not_verbatim = 0
+    times = []
+    b = bar(len(questions), "Đánh giá ask", progress)
+    details = []
+    for q in questions:
+        gold = set(q.relevant)
+        if not gold and q.answer:
+            gold = _gold_from_answer(q.answer, lib)
+        t0 = time.perf_counter()
+        a = consultant.ask(q.question)
+        times.append(time.perf_counter() - t0)
+        b.update(1)
+        cited = [(number_key(c.doc), c.article.lower()) for c in a.citations]
+        if q.expect == "not_in_library":
+            expect_abstain += 1
+            abstain_ok += a.status != "answered"
+        if a.status == "answered":
+            answered += 1
+            for part in a.answer.split("\n\n"):
+                if part.startswith(("Căn cứ ", "Ngoài ra, theo ")):
+                    opening, _, rest = part.partition("\n\n")
+                    body = rest.split("\n\nLưu ý:")[0]
+                    for p in consultant.verify(opening, body):
+                        unresolved += "không giải được" in p or "chưa có" in p or "không có trong" in p
+                        not_verbatim += "không khớp nguyên văn" in p
+        if gold and q.expect != "not_in_library":
+            with_gold += 1
+            first_gold += bool(cited) and cited[0] in gold
+            any_gold += any(c in gold for c in cited)
+        details.append({"id": q.id, "status": a.status, "cited": cited[:3]})
+    b.close()
+    s = sorted(times)
+    n = len(questions)
+    out = {
+        "questions": n, "answered": round(answered / max(1, n), 4),
+        "questions_with_gold": with_gold,
+        "first_citation_gold": round(first_gold / max(1, with_gold), 4),
+        "any_citation_gold": round(any_gold / max(1, with_gold), 4),
+        "unresolved_citations": unresolved, "non_verbatim_quotes": not_verbatim,
+        "p50_ms": round(s[len(s) // 2] * 1000, 1) if s else None,
+        "p95_ms": round(s[min(len(s) - 1, int(0.95 * len(s)))] * 1000, 1) if s else None,
+    }
+    if expect_abstain:
+        out["abstained_when_not_in_library"] = round(abstain_ok / expect_abstain, 4)
+    out["details"] = details
+    return out
+
+
+def _gold_from_answer(answer: str, lib: Library) -> set[tuple[str, str]]:
+    """The legal basis a human answer opens with ("căn cứ khoản 1 điều 25 nghị định 29/2024/nđ-cp"), as
+    (document, article) pairs, through the reference engine; only when the document is in the library."""
+    first = re.split(r"(?<=[.:])\s|\n", answer.strip(), maxsplit=1)[0]
+    resolver = Resolver(lib)
+    for ref in find_references(first, library_names(lib)):
+        if ref.doc is None or ref.doc.this or not ref.targets:
+            continue
+        resolver.resolve(ref, Context())
+        if ref.doc_id is None:
+            return set()
+        doc = lib.document(ref.doc_id)
+        key = number_key(doc.number or doc.doc_id) if doc else number_key(ref.doc_id)
+        return {(key, t.article.lower()) for t in ref.targets if t.article}
+    return set()
+
+

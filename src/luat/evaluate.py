@@ -1,0 +1,109 @@
+"""``luat eval``: retrieval quality and speed on a benchmark file, side by side with a plain BM25 baseline.
+
+A benchmark line is ``{"id", "question", "relevant": [{"doc", "article"}]}``. A hit is a result whose source
+document and article equal a gold pair (numbers compared after normalisation). Metrics are at the level of
+(document, article): Recall@1/5/10, MRR@10, nDCG@10 (binary gains), queries per second, p50/p95 latency.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .models import InputError
+from .search import Searcher, key_of
+
+
+@dataclass
+class BenchQuestion:
+    id: str
+    question: str
+    relevant: set[tuple[str, str]]
+    expect: str | None = None
+    answer: str | None = None
+
+
+def load_bench(path: Path) -> tuple[list[BenchQuestion], list[str]]:
+    """Questions from a benchmark file; lines that are not valid are reported and skipped."""
+    out, errors = [], []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(str(path), f"cannot read ({e})") from e
+    for i, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            rel = {key_of(r["doc"], str(r["article"])) for r in d.get("relevant") or []}
+            q = d["question"]
+            if not isinstance(q, str) or not q.strip():
+                raise ValueError("empty 'question'")
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
+            errors.append(f"{path}:{i}: {e}")
+            continue
+        out.append(BenchQuestion(str(d.get("id", i)), q, rel, d.get("expect"), d.get("answer")))
+    return out, errors
+
+
+@dataclass
+class RunMetrics:
+    name: str
+    recall: dict[int, float] = field(default_factory=dict)
+    mrr10: float = 0.0
+    ndcg10: float = 0.0
+    qps: float = 0.0
+    p50_ms: float = 0.0
+    p95_ms: float = 0.0
+    questions: int = 0
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "questions": self.questions, **{f"recall@{k}": round(v, 4) for k, v in self.recall.items()},
+                "mrr@10": round(self.mrr10, 4), "ndcg@10": round(self.ndcg10, 4), "qps": round(self.qps, 1),
+                "p50_ms": round(self.p50_ms, 2), "p95_ms": round(self.p95_ms, 2)}
+
+
+def score_run(name: str, questions: list[BenchQuestion], ranked: list[list[tuple[str, str]]], latencies: list[float],
+              ks: tuple[int, ...] = (1, 5, 10)) -> RunMetrics:
+    """Metrics of ranked (document, article) lists against the gold pairs (questions without gold skipped)."""
+    m = RunMetrics(name)
+    rows = [(q, r) for q, r in zip(questions, ranked, strict=True) if q.relevant]
+    m.questions = len(rows)
+    if not rows:
+        return m
+    for k in ks:
+        m.recall[k] = sum(len(q.relevant & set(r[:k])) / len(q.relevant) for q, r in rows) / len(rows)
+    mrr = ndcg = 0.0
+    for q, r in rows:
+        for i, key in enumerate(r[:10]):
+            if key in q.relevant:
+                mrr += 1 / (i + 1)
+                break
+        dcg = sum(1 / math.log2(i + 2) for i, key in enumerate(r[:10]) if key in q.relevant)
+        idcg = sum(1 / math.log2(i + 2) for i in range(min(10, len(q.relevant))))
+        ndcg += dcg / idcg
+    m.mrr10, m.ndcg10 = mrr / len(rows), ndcg / len(rows)
+    if latencies:
+        m.qps = len(latencies) / sum(latencies)
+        s = sorted(latencies)
+        m.p50_ms = statistics.median(s) * 1000
+        m.p95_ms = s[min(len(s) - 1, int(0.95 * len(s)))] * 1000
+    return m
+
+
+def run_search(searcher: Searcher, questions: list[BenchQuestion], k: int, plain: bool,
+               progress: Callable[[], None] | None = None) -> tuple[list[list[tuple[str, str]]], list[float]]:
+    ranked, lat = [], []
+    for q in questions:
+        t0 = time.perf_counter()
+        hits = searcher.search(q.question, k=k, plain=plain)
+        lat.append(time.perf_counter() - t0)
+        ranked.append([key_of(h.doc.number or h.doc.doc_id, h.article) for h in hits])
+        if progress:
+            progress()
+    return ranked, lat

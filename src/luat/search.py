@@ -1,0 +1,276 @@
+"""Search: from a plain question, a số hiệu or "Điều 60 luật bhxh" to ranked articles.
+
+Query understanding, in order:
+1. a reference with a document ("Điều 60 Luật BHXH 2014", "115/2015/NĐ-CP") goes straight to that unit,
+   or restricts the search to that document;
+2. question phrasing ("cho tôi hỏi", "được quy định như thế nào", "có được không") is dropped;
+3. legal abbreviations are expanded (BHXH → bảo hiểm xã hội);
+4. terms are searched folded (users type without marks) and, when the query has its marks, accented too,
+   so đất/đặt and hưởng/hướng are not confused; syllable bigrams reward phrases.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+
+import tantivy
+
+from .cite import Context, Resolver, find_references, library_names
+from .index import bigrams, folded_syllables, open_index, syllables
+from .models import Document, citation_of, parse_address
+from .sohieu import ABBREVIATIONS, number_key
+from .store import Library
+from .text import fold, normalize
+
+MAX_QUERY_CHARS = 1000
+MAX_K = 100
+
+# Question phrasing that carries no legal content (folded, longest first).
+QUESTION_PHRASES = sorted([
+    "cho toi hoi", "cho em hoi", "xin hoi", "toi muon hoi", "cho hoi", "vui long cho biet", "xin cho biet",
+    "duoc quy dinh nhu the nao", "quy dinh nhu the nao", "duoc quy dinh ra sao", "quy dinh ra sao",
+    "nhu the nao", "the nao", "ra sao", "co duoc khong", "duoc khong", "hay khong", "co phai", "phai khong",
+    "la gi", "bao gom nhung gi", "gom nhung gi", "nhung gi", "bao nhieu", "khi nao", "o dau", "la ai",
+    "duoc quy dinh", "theo quy dinh", "quy dinh", "hien nay", "phap luat", "ai",
+], key=len, reverse=True)
+# Function words that BM25 would otherwise count (folded).
+STOP = {
+    "thi", "la", "cua", "va", "cac", "nhung", "duoc", "co", "khong", "cho", "ve", "trong", "theo", "nay", "do",
+    "khi", "nao", "gi", "hoac", "voi", "de", "tai", "tu", "den", "neu", "ma", "nhu", "se", "da", "dang",
+    "bi", "tren", "duoi", "sau", "truoc", "nguoi", "viec", "phai", "can", "hay", "nhe", "a", "oi", "vay", "roi",
+}
+
+
+@dataclass
+class Filters:
+    doc_type: str | None = None  # loại văn bản
+    issuer: str | None = None  # cơ quan ban hành (words)
+    year: int | None = None
+    topic: str | None = None  # đề mục (words)
+    in_force: bool = False
+    doc_id: str | None = None
+
+
+@dataclass
+class Hit:
+    doc: Document
+    article: str
+    score: float
+    heading: str | None
+    citation: str
+    clause: str | None = None  # the best-matching khoản
+    snippet: str = ""
+    exact: bool = False  # reached through a reference in the query
+
+    def as_dict(self) -> dict:
+        return {"doc": self.doc.number or self.doc.doc_id, "doc_id": self.doc.doc_id, "article": self.article,
+                "clause": self.clause, "score": round(self.score, 4), "citation": self.citation, "heading": self.heading,
+                "snippet": self.snippet, "exact": self.exact,
+                "document": {"name": self.doc.name, "type": self.doc.doc_type, "issuer": self.doc.issuer,
+                             "issued": self.doc.issued, "effective": self.doc.effective, "title": self.doc.title}}
+
+
+@dataclass
+class ParsedQuery:
+    text: str
+    terms: list[str]  # folded content syllables
+    accented: list[str]  # accented content syllables ([] when the query has no marks)
+    doc_ids: list[str] = field(default_factory=list)  # documents named in the query
+    units: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, address) named in the query
+
+
+class QueryError(ValueError):
+    pass
+
+
+def clean_query(text: str) -> str:
+    """Folded query with question phrasing removed and abbreviations expanded."""
+    words = []
+    for w in re.findall(r"[^\W_]+|\S", normalize(text)):
+        exp = ABBREVIATIONS.get(w.lower())
+        words.append(exp if exp and (w.isupper() or w.lower() == w) and len(w) > 1 else w)
+    q = " " + fold(" ".join(words)) + " "
+    for phrase in QUESTION_PHRASES:
+        q = q.replace(f" {phrase} ", " ")
+    return " ".join(q.split())
+
+
+def _has_marks(text: str) -> bool:
+    return fold(text) != text.lower()
+
+
+# Field weights, measured on zalo-phapdien-dev (docs/BENCHMARKS.md).
+WEIGHTS = {"text": 1.0, "heading": 1.0, "title": 0.3, "bigram": 1.6, "accented": 2.0}
+
+
+class Searcher:
+    """Searches one library; keeps the index reader and the library open."""
+
+    weights = WEIGHTS
+
+    def __init__(self, library: Library):
+        self.library = library
+        self.index = open_index(library.name)
+        self.index.reload()
+        self.schema = self.index.schema
+        self.searcher = self.index.searcher()
+        self.resolver = Resolver(library)
+        self.names = library_names(library)
+
+    # ---------------------------------------------------------------- query understanding
+
+    def parse(self, text: str) -> ParsedQuery:
+        text = normalize(text or "")
+        if not text:
+            raise QueryError("câu hỏi trống: hãy nhập nội dung cần tra cứu")
+        if len(text) > MAX_QUERY_CHARS:
+            text = text[:MAX_QUERY_CHARS]
+        pq = ParsedQuery(text=text, terms=[], accented=[])
+        rest = text
+        for ref in find_references(text, self.names):
+            if ref.doc is None or ref.doc.this:
+                continue
+            self.resolver.resolve(ref, Context())
+            if ref.doc_id is None:
+                continue
+            pq.doc_ids.append(ref.doc_id)
+            for t in ref.targets:
+                if t.address and t.exists:
+                    pq.units.append((ref.doc_id, t.address))
+            rest = rest.replace(ref.text, " ")
+        cleaned = clean_query(rest)
+        pq.terms = [w for w in folded_syllables(cleaned) if w not in STOP]
+        if _has_marks(rest):
+            acc = syllables(rest)
+            pq.accented = [w for w in acc if fold(w) in set(pq.terms)]
+        return pq
+
+    # ---------------------------------------------------------------- ranking
+
+    def _term(self, fieldname: str, term: str, boost: float) -> tantivy.Query:
+        q = tantivy.Query.term_query(self.schema, fieldname, term)
+        return tantivy.Query.boost_query(q, boost) if boost != 1.0 else q
+
+    def build_query(self, pq: ParsedQuery, filters: Filters, plain: bool = False) -> tantivy.Query | None:
+        should: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        if plain:
+            should = [(tantivy.Occur.Should, self._term("text_f", t, 1.0)) for t in dict.fromkeys(folded_syllables(pq.text))]
+        else:
+            w = self.weights
+            terms = list(dict.fromkeys(pq.terms))
+            for t in terms:
+                should.append((tantivy.Occur.Should, self._term("text_f", t, w["text"])))
+                should.append((tantivy.Occur.Should, self._term("heading_f", t, w["heading"])))
+                if w["title"]:
+                    should.append((tantivy.Occur.Should, self._term("title_f", t, w["title"])))
+            for b in dict.fromkeys(bigrams(pq.terms)):
+                should.append((tantivy.Occur.Should, self._term("bi_f", b, w["bigram"])))
+            for a in dict.fromkeys(pq.accented):
+                should.append((tantivy.Occur.Should, self._term("text_a", a, w["accented"])))
+        if not should:
+            return None
+        must: list[tuple[tantivy.Occur, tantivy.Query]] = [(tantivy.Occur.Must, tantivy.Query.boolean_query(should))]
+        must += self._filter_clauses(filters)
+        return tantivy.Query.boolean_query(must)
+
+    def _filter_clauses(self, f: Filters) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        out = []
+        if f.doc_id:
+            out.append((tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "doc_id", f.doc_id)))
+        if f.doc_type:
+            out.append((tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "doc_type", f.doc_type)))
+        if f.year:
+            out.append((tantivy.Occur.Must, tantivy.Query.range_query(self.schema, "year", tantivy.FieldType.Integer, f.year, f.year)))
+        for name, value in (("issuer_f", f.issuer), ("topic_f", f.topic)):
+            if value:
+                for w in folded_syllables(value):
+                    out.append((tantivy.Occur.Must, tantivy.Query.term_query(self.schema, name, w)))
+        return out
+
+    def search(self, text: str, k: int = 10, filters: Filters | None = None, plain: bool = False) -> list[Hit]:
+        k = max(1, min(int(k), MAX_K))
+        filters = filters or Filters()
+        pq = self.parse(text)
+        hits: list[Hit] = []
+        seen: set[tuple[str, str]] = set()
+        if not plain:
+            for doc_id, address in pq.units:
+                article = next((lab for kind, lab in parse_address(address) if kind == "dieu"), None)
+                if article and (doc_id, article) not in seen:
+                    seen.add((doc_id, article))
+                    hits.append(self._hit(doc_id, article, 1e9, pq, exact=True,
+                                          clause=next((lab for kd, lab in parse_address(address) if kd == "khoan"), None)))
+            if pq.doc_ids and not filters.doc_id and not pq.units:
+                filters = Filters(**{**filters.__dict__, "doc_id": pq.doc_ids[0]})
+        query = self.build_query(pq, filters, plain=plain)
+        if query is None:
+            if filters.doc_id and not hits:  # a bare số hiệu: the document's first articles
+                rows = self.library.db.execute("SELECT article FROM articles WHERE doc_id=? ORDER BY ord LIMIT ?", (filters.doc_id, k))
+                return [self._hit(filters.doc_id, r[0], 1.0, pq, exact=True) for r in rows]
+            return hits[:k]
+        result = self.searcher.search(query, k + len(hits))
+        for score, addr in result.hits:
+            d = self.searcher.doc(addr)
+            key = (d["doc_id"][0], d["article"][0])
+            if key in seen:
+                continue
+            seen.add(key)
+            hits.append(self._hit(key[0], key[1], score, pq))
+            if len(hits) >= k:
+                break
+        if filters.in_force:
+            hits = [h for h in hits if self._in_force(h.doc)]
+        return hits[:k]
+
+    def _in_force(self, doc: Document) -> bool:
+        today = time.strftime("%Y-%m-%d")
+        return not doc.effective or doc.effective <= today
+
+    def _hit(self, doc_id: str, article: str, score: float, pq: ParsedQuery, exact: bool = False,
+             clause: str | None = None) -> Hit:
+        doc = self.library.document(doc_id)
+        assert doc is not None
+        row = self.library.db.execute("SELECT heading, text FROM articles WHERE doc_id=? AND article=?", (doc_id, article)).fetchone()
+        heading, text = (row["heading"], row["text"]) if row else (None, "")
+        best_clause, snippet = clause, ""
+        if pq.terms or clause:
+            best_clause, snippet = self._best_clause(doc_id, article, text, pq, clause)
+        path = [("dieu", article)] + ([("khoan", best_clause)] if best_clause and exact and clause else [])
+        citation = f"{citation_of(path)} {doc.name}" + (f" ({doc.number})" if doc.number and doc.number not in doc.name else "")
+        return Hit(doc=doc, article=article, score=score, heading=heading, citation=citation, clause=best_clause,
+                   snippet=snippet, exact=exact)
+
+    def _best_clause(self, doc_id: str, article: str, text: str, pq: ParsedQuery, clause: str | None) -> tuple[str | None, str]:
+        terms = set(pq.terms)
+        rows = self.library.db.execute(
+            "SELECT label, start, end FROM units WHERE doc_id=? AND article=? AND kind='khoan'", (doc_id, article)).fetchall()
+        best, best_score, span = clause, -1.0, (0, min(len(text), 400))
+        for r in rows:
+            part = text[r["start"]:r["end"]]
+            if clause is not None:
+                if r["label"] == clause:
+                    span = (r["start"], r["end"])
+                    break
+                continue
+            words = folded_syllables(part)
+            score = sum(1 for w in words if w in terms) / (1 + len(words) ** 0.5)
+            if score > best_score:
+                best, best_score, span = r["label"], score, (r["start"], r["end"])
+        return best, highlight(text[span[0]:span[1]], terms)
+
+
+def highlight(text: str, folded_terms: set[str], limit: int = 420) -> str:
+    """The passage with query words in «»; diacritic-insensitive, original text kept."""
+    text = text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+    def mark(m: re.Match[str]) -> str:
+        return f"«{m.group(0)}»" if fold(m.group(0)) in folded_terms else m.group(0)
+
+    return re.sub(r"[^\W_]+", mark, text)
+
+
+def key_of(doc: str, article: str) -> tuple[str, str]:
+    """Comparison key of a (document, article) pair: number folded, article lower-cased."""
+    return number_key(doc), article.strip().lower()
