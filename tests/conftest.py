@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from luat.index import build_index
 from luat.ingest import data_dir, ingest
 from luat.store import Library
 
@@ -41,4 +42,15 @@ def bhxh_library(luat_home) -> Library:
              DATA / "vlc-2021" / "bo-luat-dan-su.txt"]
     report = ingest(paths, lib, progress=False, workers=2)
     assert not report.rejected, report.rejected
+    build_index(lib, progress=False)
+    return lib
+
+
+@pytest.fixture(scope="session")
+def qd_library(luat_home) -> Library:
+    """A user's own Quyết định (the fixture in the layout of a Quyết định phê duyệt Đề án)."""
+    lib = Library("test-qd")
+    report = ingest([FIXTURES / "qd-1676-2019-trich.txt"], lib, progress=False, workers=1)
+    assert not report.rejected, report.rejected
+    build_index(lib, progress=False)
     return lib

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from .cite import Context, Resolver, find_references, library_names
 from .index import folded_syllables
 from .models import Document, citation_of
-from .search import Hit, Searcher, clean_query
+from .search import QUESTION_PHRASES, Hit, Searcher
 from .sohieu import number_key
 from .store import Library
-from .structure import parse_body
-from .text import normalize, squash
+from .structure import parse_body, sentence_case
+from .text import fold_same_length, normalize, squash
 
 # Share of the question's content words that the best article must contain; calibrated on
 # zalo-phapdien-dev (answerable) against zalo-not-in-library-dev (not answerable), see docs/BENCHMARKS.md.
@@ -72,12 +72,20 @@ def coverage(question_terms: list[str], text: str) -> float:
 
 
 def _topic(question: str, heading: str | None) -> str:
-    """The topic phrase of the opening sentence: the provision's heading, in running text."""
+    """The topic phrase of the opening sentence: the provision's heading in running text, or else the
+    question without its question phrasing ("cho tôi hỏi", "được quy định thế nào")."""
     if heading:
-        h = heading.strip().rstrip(".:")
+        h = sentence_case(heading.strip().rstrip(".:"))
         return h[0].lower() + h[1:] if h[:1].isupper() and not h[:2].isupper() else h
-    q = clean_query(question)
-    return q
+    folded = fold_same_length(question)
+    keep = [True] * len(question)
+    for phrase in QUESTION_PHRASES:
+        for m in re.finditer(rf"(?<![^\W_]){re.escape(phrase)}(?![^\W_])", folded):
+            for i in range(m.start(), m.end()):
+                keep[i] = False
+    topic = "".join(c for c, k in zip(question, keep, strict=True) if k)
+    topic = " ".join(topic.replace("?", " ").split()).strip(" ,.")
+    return topic[0].lower() + topic[1:] if topic[:1].isupper() and not topic[:2].isupper() else topic
 
 
 def layout_quote(text: str) -> str:
@@ -205,21 +213,28 @@ class Consultant:
         quote = text
         if units:
             # the khoản (or section) that holds the answer: the most of the question's words, per length
-            def score(u) -> float:
-                words = folded_syllables(u.text)
-                return sum(1 for w in set(words) if w in set(terms)) / (1 + len(words) ** 0.35)
+            wanted = set(terms)
 
-            best = max(units, key=score) if not hit.clause else next((u for u in units if u.label == hit.clause), units[0])
+            def score(u) -> float:
+                # the unit's first line (a khoản's lead, a section's heading) says what it is about
+                words = folded_syllables(u.text)
+                lead = set(folded_syllables(u.text.split("\n", 1)[0]))
+                return len(lead & wanted) / (1 + len(lead) ** 0.5) + len(set(words) & wanted) / (1 + len(words) ** 0.35)
+
+            named = next((u for u in units if u.kind == "khoan" and u.label == hit.clause), None) if hit.exact else None
+            best = named or max(units, key=score)
             if score(best) > 0 and len(units) > 1:
                 clause = best
-                quote = best.text
+                # a section's heading line is named in the opening sentence; quote what is under it
+                quote = best.text.split("\n", 1)[1] if best.kind == "section" and "\n" in best.text else best.text
         path = [("dieu", hit.article)]
         if clause is not None:
             path.append((clause.kind, clause.label))
         cite = citation_of(path)
         name = doc.name
         number = f" (số {doc.number})" if doc.number and doc.number not in name else ""
-        topic = _topic(question, hit.heading)
+        section_heading = clause.heading if clause is not None and clause.kind == "section" else None
+        topic = _topic(question, section_heading or hit.heading)
         lead = "Căn cứ" if first else "Ngoài ra, theo"
         opening = f"{lead} {cite} {name}{number} quy định về {topic} như sau:"
         body = layout_quote(quote)

@@ -214,7 +214,72 @@ def bench_cite() -> str:
     return "\n".join(body)
 
 
-BENCHES = {"ingest": bench_ingest, "cite": bench_cite}
+def bench_search() -> str:
+    from . import api
+    from .evaluate import load_bench, run_search, score_run
+    from .ingest import data_dir
+
+    data = data_dir()
+    sets = [("zalo-phapdien-dev.jsonl", "default"), ("alqac2025-train.jsonl", "alqac2024"), ("alqac2022-train.jsonl", "alqac2022")]
+    rows = ["| benchmark | library | run | R@1 | R@5 | R@10 | MRR@10 | nDCG@10 | q/s | p50 ms | p95 ms |",
+            "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for bench, lib in sets:
+        questions, _errors = load_bench(data / "bench" / bench)
+        s = api.searcher(lib)
+        for name, plain in (("luat", False), ("bm25", True)):
+            ranked, lat = run_search(s, questions, 10, plain)
+            m = score_run(name, questions, ranked, lat).as_dict()
+            rows.append(f"| {bench} ({m['questions']}) | {lib} | {name} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | "
+                        f"{m['recall@10']:.3f} | {m['mrr@10']:.3f} | **{m['ndcg@10']:.3f}** | {m['qps']:.0f} | {m['p50_ms']:.1f} | "
+                        f"{m['p95_ms']:.1f} |")
+    body = [
+        "## Search",
+        "",
+        "Command: `make bench` (`python -m luat.bench search`, the same figures as `luat eval BENCH.jsonl --library NAME`).",
+        f"Machine: {machine()}. Date: {time.strftime('%Y-%m-%d')}. Every run is side by side with `bm25`: plain BM25 over",
+        "the same tantivy index (folded syllables of the article text, no query understanding, no other field).",
+        "",
+        *rows,
+    ]
+    return "\n".join(body)
+
+
+def bench_ask() -> str:
+    from .answer import MIN_COVERAGE, evaluate_ask
+    from .evaluate import BenchQuestion, load_bench
+    from .ingest import data_dir
+
+    data = data_dir()
+    rows = ["| questions | answered | first citation gold | any citation gold | abstained (expected) | unresolved citations "
+            "| non-verbatim quotes | p50 ms | p95 ms |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    results = {}
+    for bench in ("zalo-phapdien-dev.jsonl", "zalo-not-in-library-dev.jsonl"):
+        qs, _ = load_bench(data / "bench" / bench)
+        results[bench] = r = evaluate_ask(qs, progress=False)
+        rows.append(f"| {bench} ({r['questions']}) | {r['answered']:.3f} | {r['first_citation_gold']:.3f} | "
+                    f"{r['any_citation_gold']:.3f} | {r.get('abstained_when_not_in_library', '—')} | {r['unresolved_citations']} | "
+                    f"{r['non_verbatim_quotes']} | {r['p50_ms']} | {r['p95_ms']} |")
+    tvpl = [BenchQuestion(str(i), d["question"], set(), None, d["answer"]) for i, d in
+            enumerate(json.loads(x) for x in (data / "qa" / "tvpl-privacy-dev.jsonl").open(encoding="utf-8"))]
+    r = evaluate_ask(tvpl, progress=False)
+    rows.append(f"| tvpl-privacy-dev.jsonl ({r['questions']}; {r['questions_with_gold']} with a basis in the library) | "
+                f"{r['answered']:.3f} | {r['first_citation_gold']:.3f} | {r['any_citation_gold']:.3f} | — | "
+                f"{r['unresolved_citations']} | {r['non_verbatim_quotes']} | {r['p50_ms']} | {r['p95_ms']} |")
+    body = [
+        "## The consultant (`luat ask`)",
+        "",
+        "Command: `make bench` (`python -m luat.bench ask`; `luat eval BENCH.jsonl --ask` for one file).",
+        f"Machine: {machine()}. Date: {time.strftime('%Y-%m-%d')}. Abstention threshold: the best article must hold "
+        f"{MIN_COVERAGE:.0%} of the question's content words (`answer.MIN_COVERAGE`).",
+        "TVPL gold: the (document, article) of the legal basis the human answer opens with, read by the reference",
+        "engine, where that document is in the library.",
+        "",
+        *rows,
+    ]
+    return "\n".join(body)
+
+
+BENCHES = {"ingest": bench_ingest, "cite": bench_cite, "search": bench_search, "ask": bench_ask}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,48 @@
+import pytest
+
+from luat import api
+from luat.answer import Consultant, layout_quote
+
+pytestmark = pytest.mark.data
+
+
+def test_answer_in_the_seed_form(bhxh_library):
+    a = api.ask("Người lao động ra nước ngoài định cư có được hưởng bảo hiểm xã hội một lần không?", library="test-bhxh")
+    assert a["status"] == "answered", a["answer"]
+    assert a["answer"].startswith("Căn cứ ")
+    assert "quy định về" in a["answer"].split("\n")[0] and a["answer"].split("\n")[0].endswith("như sau:")
+    c = a["citations"][0]
+    assert c["doc"] and c["article"] and c["quote"]
+    consultant = Consultant(api.open_library("test-bhxh"), api.searcher("test-bhxh"))
+    opening, _, body = a["answer"].partition("\n\n")
+    assert consultant.verify(opening, body.split("\n\n")[0]) == []
+
+
+def test_document_not_in_library(bhxh_library):
+    a = api.ask("Theo Luật Bảo hiểm xã hội 2024 thì điều kiện hưởng lương hưu là gì?", library="test-bhxh")
+    assert a["status"] == "not_in_library"
+    assert "Luật Bảo hiểm xã hội 2024" in a["answer"] and "luat ingest" in a["answer"]
+
+
+def test_verify_rejects_an_altered_quote(bhxh_library):
+    consultant = Consultant(api.open_library("test-bhxh"), api.searcher("test-bhxh"))
+    opening = "Căn cứ khoản 1 Điều 60 Luật Bảo hiểm xã hội 2014 (số 58/2014/QH13) quy định về bảo hiểm xã hội một lần như sau:"
+    assert consultant.verify(opening, "+ Ra nước ngoài để định cư;") == []
+    problems = consultant.verify(opening, "+ Ra nước ngoài để du lịch;")
+    assert problems and "không khớp nguyên văn" in problems[0]
+    assert "không có trong" in consultant.verify(opening.replace("Điều 60", "Điều 300"), "+ x")[0]
+
+
+def test_section_inside_an_article_of_a_users_decision(qd_library):
+    a = api.ask("Nội dung đổi mới toàn diện nội dung, hình thức và phương pháp tuyên truyền BHXH được quy định thế nào?",
+                library="test-qd")
+    assert a["status"] == "answered", a["answer"]
+    assert a["answer"].startswith("Căn cứ Mục III Điều 1 Quyết định 1676/QĐ-TTg")
+    assert "- Phân định rõ trách nhiệm trong tuyên truyền bảo hiểm xã hội" in a["answer"]
+    assert "+ Cơ quan quản lý nhà nước về BHXH chịu trách nhiệm chỉ đạo" in a["answer"]
+    assert a["citations"][0]["section"] == "III"
+
+
+def test_layout_quote():
+    assert layout_quote("1. Khoản một:\na) điểm a;\nb) điểm b.\n2. Khoản hai.") == \
+        "- Khoản một:\n+ điểm a;\n+ điểm b.\n- Khoản hai."

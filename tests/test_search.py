@@ -1,0 +1,90 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from luat import api
+from luat.evaluate import BenchQuestion, score_run
+from luat.search import Filters, QueryError, clean_query
+
+pytestmark = pytest.mark.data
+
+
+def top(query, k=5, **kw):
+    return api.search(query, library="test-bhxh", k=k, **kw)
+
+
+def test_number_goes_to_the_document(bhxh_library):
+    hits = top("Nghị định 115/2015/NĐ-CP")
+    assert hits and all(h["doc"] == "115/2015/NĐ-CP" for h in hits)
+    assert top("115/2015/nd-cp")[0]["doc"] == "115/2015/NĐ-CP"
+
+
+def test_reference_goes_to_the_unit(bhxh_library):
+    for q in ("Điều 60 Luật BHXH 2014", "dieu 60 luat bao hiem xa hoi 2014", "khoản 1 Điều 60 Luật 58/2014/QH13"):
+        h = top(q)[0]
+        assert (h["doc"], h["article"], h["exact"]) == ("58/2014/QH13", "60", True), q
+    assert top("khoản 1 Điều 60 Luật 58/2014/QH13")[0]["clause"] == "1"
+
+
+def test_diacritic_free_and_abbreviated_queries(bhxh_library):
+    accented = [(h["doc"], h["article"]) for h in top("hưởng bảo hiểm xã hội một lần")]
+    assert ("58/2014/QH13", "60") in accented or ("115/2015/NĐ-CP", "8") in accented
+    folded = [(h["doc"], h["article"]) for h in top("huong bao hiem xa hoi mot lan")]
+    assert set(folded[:3]) & set(accented[:3])
+    abbreviated = [(h["doc"], h["article"]) for h in top("hưởng BHXH một lần")]
+    assert abbreviated[:3] == accented[:3]
+
+
+def test_question_phrasing_carries_no_weight():
+    q = clean_query("Cho tôi hỏi thủ tục hưởng BHXH một lần được quy định như thế nào?")
+    assert "cho toi hoi" not in q and "nhu the nao" not in q and "duoc quy dinh" not in q
+    assert "bao hiem xa hoi" in q
+
+
+def test_tone_distinct_words(bhxh_library):
+    s = api.searcher("test-bhxh")
+    pq = s.parse("tiền đặt cọc")
+    assert "đặt" in pq.accented and "đất" not in pq.accented
+    h = top("tiền đặt cọc khi mua bán")[0]
+    assert (h["doc"], h["article"]) == ("91/2015/QH13", "328")  # Bộ luật Dân sự, Điều 328 Đặt cọc
+    land = [(x["doc"], x["article"]) for x in top("đất đai quyền sử dụng đất", k=10)]
+    assert ("91/2015/QH13", "328") not in land
+
+
+def test_filters(bhxh_library):
+    hits = top("bảo hiểm xã hội một lần", filters=Filters(doc_type="Nghị định"))
+    assert hits and all(h["document"]["type"] == "Nghị định" for h in hits)
+    assert top("bảo hiểm xã hội một lần", filters=Filters(doc_type="Không có loại này")) == []
+    assert all(h["document"]["issued"] is None or h["document"]["issued"].startswith("2015")
+               for h in top("bảo hiểm xã hội", filters=Filters(year=2015)))
+
+
+@pytest.mark.parametrize("query", ['"bảo hiểm', "điều: 60", "(bảo hiểm) AND *", "x" * 10_000, "????", "NOT OR AND"])
+def test_odd_queries_never_crash(bhxh_library, query):
+    assert isinstance(top(query), list)
+
+
+def test_empty_query_is_a_clear_error(bhxh_library):
+    with pytest.raises(QueryError):
+        top("   ")
+    run = subprocess.run([sys.executable, "-m", "luat.cli", "search", "", "--library", "test-bhxh", "--json"],
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and "trống" in json.loads(run.stdout)["error"]
+
+
+def test_metrics_on_a_hand_computed_run():
+    qs = [BenchQuestion("a", "q", {("D", "1")}), BenchQuestion("b", "q", {("D", "2"), ("D", "3")}),
+          BenchQuestion("c", "q", {("D", "9")})]
+    ranked = [[("D", "1"), ("D", "5")], [("D", "5"), ("D", "3"), ("D", "2")], [("D", "7")]]
+    m = score_run("toy", qs, ranked, [0.01, 0.02, 0.03])
+    assert m.recall[1] == pytest.approx((1 + 0 + 0) / 3)
+    assert m.recall[5] == pytest.approx((1 + 1 + 0) / 3)
+    assert m.mrr10 == pytest.approx((1 + 1 / 2 + 0) / 3)
+    # nDCG: q1 = 1; q2 = (1/log2(3) + 1/log2(4)) / (1 + 1/log2(3)); q3 = 0
+    import math
+
+    q2 = (1 / math.log2(3) + 1 / math.log2(4)) / (1 + 1 / math.log2(3))
+    assert m.ndcg10 == pytest.approx((1 + q2) / 3)
+    assert m.p50_ms == pytest.approx(20.0)
