@@ -45,9 +45,7 @@ def ingest(paths: list[Path] | None = None, library: str = "default", progress: 
         (name, [data_dir() / rel]) for name, rel in ALQAC_LIBRARIES.items() if (data_dir() / rel).exists()]
     for name, job_paths in jobs:
         lib = Library(name)
-        report = _ingest(job_paths, lib, progress=progress, workers=workers)
-        report.index = build_index(lib, progress=progress)
-        reports.append(report)
+        reports.append(_ingest(job_paths, lib, progress=progress, workers=workers))
         lib.close()
         _OPEN.pop(name, None)
     return reports

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import tantivy
 
+from .parallel import bounded_map
 from .progress import bar as progress_bar
 from .store import Library, luat_home
 from .text import fold_same_length, normalize_tones
@@ -72,63 +73,89 @@ def article_fields(doc_name: str, doc_title: str | None, heading: str | None, te
     }
 
 
+class IndexBuilder:
+    """Writes a new index into a side folder; ``finish`` swaps it in (readers of the old one keep working)."""
+
+    def __init__(self, library_name: str):
+        self.t0 = time.time()
+        self.library_name = library_name
+        self.target = index_path(library_name)
+        self.tmp = self.target.with_name(self.target.name + ".building")
+        if self.tmp.exists():
+            shutil.rmtree(self.tmp)
+        self.tmp.mkdir(parents=True)
+        self.index = tantivy.Index(build_schema(), str(self.tmp))
+        self.writer = self.index.writer(heap_size=128_000_000, num_threads=1)
+        self.count = 0
+
+    def add(self, fields: dict) -> None:
+        self.writer.add_document(tantivy.Document(**fields))
+        self.count += 1
+
+    def finish(self) -> dict:
+        self.writer.commit()
+        self.writer.wait_merging_threads()
+        (self.tmp / "luat-index-version").write_text(INDEX_VERSION)
+        if self.target.exists():
+            old = self.target.with_name(self.target.name + ".old")
+            if old.exists():
+                shutil.rmtree(old)
+            self.target.rename(old)
+            self.tmp.rename(self.target)
+            shutil.rmtree(old)
+        else:
+            self.tmp.rename(self.target)
+        return {"library": self.library_name, "articles": self.count, "seconds": round(time.time() - self.t0, 1),
+                "path": str(self.target)}
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def doc_meta(row) -> tuple:
+    """What the index needs of a document row: (name, title, type, year, issuer)."""
+    from .models import Document
+
+    doc = Document(doc_id=row["doc_id"], number=row["number"], doc_type=row["doc_type"], title=row["title"], issued=row["issued"])
+    return doc.name, row["title"], row["doc_type"] or "", doc.year or 0, row["issuer"] or ""
+
+
 def build_index(library: Library, progress: bool = True) -> dict:
-    """Build the index of ``library`` from scratch into a new folder and swap it in (readers keep working)."""
-    t0 = time.time()
-    target = index_path(library.name)
-    tmp = target.with_name(target.name + ".building")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
-    schema = build_schema()
-    index = tantivy.Index(schema, str(tmp))
-    writer = index.writer(heap_size=256_000_000, num_threads=min(2, os.cpu_count() or 1))
-    docs = {r["doc_id"]: r for r in library.db.execute("SELECT * FROM documents")}
+    """Build the index of ``library`` from scratch from its merged articles."""
+    builder = IndexBuilder(library.name)
+    metas = {r["doc_id"]: doc_meta(r) for r in library.db.execute("SELECT * FROM documents")}
     topics = {}
     for r in library.db.execute("SELECT doc_id, article, group_concat(DISTINCT topic) AS t FROM versions WHERE topic IS NOT NULL GROUP BY doc_id, article"):
         topics[(r["doc_id"], r["article"])] = r["t"]
     total = library.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
     bar = progress_bar(total, "Lập chỉ mục", progress)
-    from .models import Document
 
     def chunks():
         batch = []
         for row in library.db.execute("SELECT doc_id, article, heading, text FROM articles"):
-            d = docs[row["doc_id"]]
-            doc = Document(doc_id=d["doc_id"], number=d["number"], doc_type=d["doc_type"], title=d["title"], issued=d["issued"])
-            batch.append((row["doc_id"], row["article"], doc.name, d["title"], row["heading"], row["text"], d["doc_type"] or "",
-                          doc.year or 0, d["issuer"] or "", topics.get((row["doc_id"], row["article"])) or ""))
+            name, title, doc_type, year, issuer = metas[row["doc_id"]]
+            batch.append((row["doc_id"], row["article"], name, title, row["heading"], row["text"], doc_type, year, issuer,
+                          topics.get((row["doc_id"], row["article"])) or ""))
             if len(batch) == 500:
                 yield batch
                 batch = []
         if batch:
             yield batch
 
-    n = 0
-    workers = min(2, os.cpu_count() or 1)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for prepared in pool.map(_prepare, chunks()):
-            for fields in prepared:
-                writer.add_document(tantivy.Document(**fields))
-            n += len(prepared)
-            bar.update(len(prepared))
-    writer.commit()
-    writer.wait_merging_threads()
+    try:
+        with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+            for prepared in bounded_map(pool, prepare_fields, chunks(), window=6):
+                for fields in prepared:
+                    builder.add(fields)
+                bar.update(len(prepared))
+    except BaseException:
+        builder.abandon()
+        raise
     bar.close()
-    (tmp / "luat-index-version").write_text(INDEX_VERSION)
-    if target.exists():
-        old = target.with_name(target.name + ".old")
-        if old.exists():
-            shutil.rmtree(old)
-        target.rename(old)
-        tmp.rename(target)
-        shutil.rmtree(old)
-    else:
-        tmp.rename(target)
-    return {"library": library.name, "articles": n, "seconds": round(time.time() - t0, 1), "path": str(target)}
+    return builder.finish()
 
 
-def _prepare(batch: list[tuple]) -> list[dict]:
+def prepare_fields(batch: list[tuple]) -> list[dict]:
     """Index fields of a batch of articles (in a worker process)."""
     out = []
     for doc_id, article, name, title, heading, text, doc_type, year, issuer, topic in batch:

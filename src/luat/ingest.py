@@ -13,7 +13,9 @@ from pathlib import Path
 
 from .cite.find import find_references, reference_to_json
 from .cite.link import link_documents, relink_missing
+from .index import IndexBuilder, build_index, doc_meta, prepare_fields
 from .models import Extract, InputError
+from .parallel import bounded_map
 from .progress import bar as progress_bar
 from .readers.jsonlaw import read_alqac, read_law_dict, sniff_json
 from .readers.official import DOCX_SUFFIXES, HTML_SUFFIXES, TEXT_SUFFIXES, read_official
@@ -124,18 +126,20 @@ class IngestReport:
 
 
 def ingest(paths: list[Path], library: Library, *, workers: int | None = None, progress: bool = True,
-           after_write: Callable[[Library, set[str]], None] | None = None) -> IngestReport:
-    """Read ``paths`` and write them into ``library`` in one transaction."""
+           after_write: Callable[[Library, set[str]], None] | None = None, build_index_now: bool = True) -> IngestReport:
+    """Read ``paths`` and write them into ``library`` in one transaction, then (re)build its search index."""
     t0 = time.time()
     files = expand(paths)
     report = IngestReport(library=library.name, files=len(files))
     workers = workers or min(os.cpu_count() or 1, 4)
     touched: set[str] = set()
+    fresh = library.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 0
+    builder = None
     with library.transaction():
         bar = progress_bar(len(files), "Đọc và ghi tệp", progress)
         if workers > 1 and len(files) > 1:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                for path, extract, error in pool.map(_read_safely, files, chunksize=1):
+                for path, extract, error in bounded_map(pool, _read_safely, files, window=8):
                     touched |= _take(library, path, extract, error, report)
                     bar.update(1)
         else:
@@ -144,21 +148,34 @@ def ingest(paths: list[Path], library: Library, *, workers: int | None = None, p
                 bar.update(1)
         bar.close()
         bar = progress_bar(len(touched), "Hợp nhất văn bản", progress)
-        payloads = ((doc_id, library.versions_of(doc_id)) for doc_id in sorted(touched))
+        # a library ingested from empty gets its search index built on the way (the merge workers prepare
+        # the fields); otherwise the index is rebuilt after the commit
+        builder = IndexBuilder(library.name) if fresh and build_index_now else None
+        metas = {r["doc_id"]: doc_meta(r) for r in library.db.execute("SELECT * FROM documents")} if builder else {}
+        payloads = ((doc_id, library.versions_of(doc_id), metas.get(doc_id)) for doc_id in sorted(touched))
         if workers > 1 and len(touched) > 20:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                for doc_id, merged in pool.map(_merge, payloads, chunksize=16):
+                for doc_id, merged, fields in bounded_map(pool, _merge, payloads, window=64):
                     library.write_merged(doc_id, merged)
+                    for f in fields:
+                        builder.add(f)
                     bar.update(1)
         else:
             for payload in payloads:
-                library.write_merged(*_merge(payload))
+                doc_id, merged, fields = _merge(payload)
+                library.write_merged(doc_id, merged)
+                for f in fields:
+                    builder.add(f)
                 bar.update(1)
         bar.close()
         link_documents(library, sorted(touched))
         relink_missing(library)
         if after_write is not None:
             after_write(library, touched)
+    if builder is not None:
+        report.index = builder.finish()
+    elif build_index_now:
+        report.index = build_index(library, progress=progress)
     stats = library.stats()
     report.documents, report.articles = stats["documents"], stats["articles"]
     report.units, report.versions = stats["units"], stats["versions"]
@@ -170,10 +187,21 @@ def _found_references(text: str) -> str:
     return json.dumps([reference_to_json(r) for r in find_references(text)], ensure_ascii=False)
 
 
-def _merge(payload: tuple[str, list[dict]]) -> tuple[str, tuple[list, list] | None]:
-    """Merge one document and find the references of its articles (in a worker process)."""
-    doc_id, versions = payload
-    return doc_id, (merge_document(doc_id, versions, _found_references) if versions else None)
+def _merge(payload: tuple[str, list[dict], tuple | None]) -> tuple[str, tuple[list, list] | None, list[dict]]:
+    """Merge one document, find the references of its articles and, when asked (``meta``), prepare their
+    index fields (in a worker process)."""
+    doc_id, versions, meta = payload
+    merged = merge_document(doc_id, versions, _found_references) if versions else None
+    fields = []
+    if merged is not None and meta is not None:
+        name, title, doc_type, year, issuer = meta
+        topics: dict[str, str] = {}
+        for v in versions:
+            if v.get("topic"):
+                topics.setdefault(v["article"], v["topic"])
+        batch = [(doc_id, a[1], name, title, a[2], a[3], doc_type, year, issuer, topics.get(a[1], "")) for a in merged[0]]
+        fields = prepare_fields(batch)
+    return doc_id, merged, fields
 
 
 def _take(library: Library, path: Path, extract: Extract | None, error: str | None, report: IngestReport) -> set[str]:

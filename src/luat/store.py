@@ -210,7 +210,7 @@ class Library:
     def versions_of(self, doc_id: str) -> list[dict]:
         """What merging a document needs: its versions with their source kind, as plain dicts."""
         rows = self.db.execute(
-            "SELECT v.id, v.article, v.date, v.heading, v.body, v.body_hash, v.clauses, v.context, s.kind AS skind"
+            "SELECT v.id, v.article, v.date, v.heading, v.body, v.body_hash, v.clauses, v.context, v.topic, s.kind AS skind"
             " FROM versions v JOIN sources s ON s.id=v.source_id WHERE v.doc_id=?", (doc_id,)).fetchall()
         return [dict(r) for r in rows]
 
