@@ -13,21 +13,13 @@ from hypothesis import strategies as st
 from luat import api
 from luat.cite import Context, Resolver, find_references
 from luat.cite.check import check_text
+from luat.evaluate import compact_reference
 
 CASES = [json.loads(line) for line in (Path(__file__).parent / "data" / "cite_cases.jsonl").open(encoding="utf-8")]
 
 
 def compact(ref) -> dict:
-    d = ref.doc
-    doc = None if d is None else ("this" if d.this else (d.number or f"name:{d.name}" + (f"@{d.year}" if d.year else "")))
-    targets = []
-    for t in ref.targets:
-        x = "/".join(v for v in [t.article or "", t.clause or "", t.point or ""]).rstrip("/")
-        if t.section:
-            x = f"{t.article}/M.{t.section}"
-        if t.chapter and not t.article:
-            x = f"C.{t.chapter}"
-        targets.append(x)
+    doc, targets = compact_reference(ref)
     return {"text": ref.text, "start": ref.start, "targets": targets, "doc": doc}
 
 

@@ -156,3 +156,28 @@ def test_alqac_law_file_is_its_own_library(luat_home):
     assert doc.doc_type == "Luật" and doc.title == "Phòng, chống ma túy"
 
 
+
+
+def _fixture_paragraphs() -> list[str]:
+    return [line for line in (FIXTURES / "qd-1676-2019-trich.txt").read_text(encoding="utf-8").split("\n") if line.strip()]
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".html"])
+def test_users_docx_and_html_in_the_official_layout(luat_home, tmp_path, suffix):
+    path = tmp_path / f"quyet-dinh{suffix}"
+    if suffix == ".docx":
+        import docx
+
+        d = docx.Document()
+        for p in _fixture_paragraphs():
+            d.add_paragraph(p)
+        d.save(str(path))
+    else:
+        body = "".join(f"<p>{p}</p>" for p in _fixture_paragraphs())
+        path.write_text(f"<html><head><script>alert(1)</script></head><body>{body}</body></html>", encoding="utf-8")
+    lib = Library(f"test-user{suffix[1:]}")
+    report = ingest([path], lib, progress=False, workers=1)
+    assert not report.rejected
+    unit = lib.unit("1676/QĐ-TTg", "dieu-1-section-iii-khoan-3")
+    assert unit is not None and unit.text.startswith("3. Đổi mới về hình thức tuyên truyền")
+    assert lib.document("1676/QĐ-TTg").issuer == "Thủ tướng Chính phủ"

@@ -68,25 +68,12 @@ def bench_ingest() -> str:
     return "\n".join(body)
 
 
-def _compact(ref) -> tuple:
-    d = ref.doc
-    doc = None if d is None else ("this" if d.this else (d.number or f"name:{d.name}" + (f"@{d.year}" if d.year else "")))
-    targets = []
-    for t in ref.targets:
-        x = "/".join(v for v in [t.article or "", t.clause or "", t.point or ""]).rstrip("/")
-        if t.section:
-            x = f"{t.article}/M.{t.section}"
-        if t.chapter and not t.article:
-            x = f"C.{t.chapter}"
-        targets.append(x)
-    return doc, tuple(targets)
-
-
 def evaluate_references(path: Path, library_name: str = "default") -> dict:
     """Finding precision/recall on a labelled file (strict: same span, targets and document; by target:
     the (document, provision) pairs of each sentence), and the share of found references whose document
     resolves to the labelled one in the library."""
     from .cite import Context, Resolver, find_references, library_names
+    from .evaluate import compact_reference
     from .sohieu import number_key
     from .store import Library
 
@@ -101,17 +88,17 @@ def evaluate_references(path: Path, library_name: str = "default") -> dict:
         case = json.loads(line)
         text = case["text"]
         found = find_references(text, names)
-        pred = {(r.start, r.end): (r, *_compact(r)) for r in found}
+        pred = {(r.start, r.end): (r, *compact_reference(r)) for r in found}
         gold = {(g["start"], g["start"] + len(g["text"])): g for g in case["refs"]}
         for span, g in gold.items():
             p = pred.get(span)
-            if p is not None and p[1] == g["doc"] and list(p[2]) == g["targets"]:
+            if p is not None and p[1] == g["doc"] and p[2] == g["targets"]:
                 tp += 1
             else:
                 fn += 1
                 misses.append(f"{g['text']!r} in {text[:80]!r}")
         fp += sum(1 for span, p in pred.items() if span not in gold or gold[span]["doc"] != p[1]
-                  or gold[span]["targets"] != list(p[2]))
+                  or gold[span]["targets"] != p[2])
         gold_pairs = {(g["doc"], t) for g in case["refs"] for t in (g["targets"] or [""])}
         pred_pairs = {(p[1], t) for p in pred.values() for t in (p[2] or ("",))}
         ttp += len(gold_pairs & pred_pairs)

@@ -19,6 +19,23 @@ from .models import InputError
 from .search import Searcher, key_of
 
 
+def compact_reference(ref) -> tuple[str | None, list[str]]:
+    """A found reference as labelled in the reference sets: (document mention, targets), the mention as
+    "this", a number, or "name:<folded name>@<year>"; a target as "article/clause/point", "article/M.section"
+    or "C.chapter"."""
+    d = ref.doc
+    doc = None if d is None else ("this" if d.this else (d.number or f"name:{d.name}" + (f"@{d.year}" if d.year else "")))
+    targets = []
+    for t in ref.targets:
+        x = "/".join(v for v in [t.article or "", t.clause or "", t.point or ""]).rstrip("/")
+        if t.section:
+            x = f"{t.article}/M.{t.section}"
+        if t.chapter and not t.article:
+            x = f"C.{t.chapter}"
+        targets.append(x)
+    return doc, targets
+
+
 @dataclass
 class BenchQuestion:
     id: str

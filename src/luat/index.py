@@ -85,7 +85,8 @@ class IndexBuilder:
             shutil.rmtree(self.tmp)
         self.tmp.mkdir(parents=True)
         self.index = tantivy.Index(build_schema(), str(self.tmp))
-        self.writer = self.index.writer(heap_size=128_000_000, num_threads=1)
+        # tantivy indexes on its own threads: add() only queues the document
+        self.writer = self.index.writer(heap_size=256_000_000, num_threads=min(2, os.cpu_count() or 1))
         self.count = 0
 
     def add(self, fields: dict) -> None:

@@ -115,13 +115,14 @@ class IngestReport:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     index: dict | None = None
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per phase: read, merge, link, index
 
     def as_dict(self) -> dict:
         return {
             "library": self.library, "files": self.files, "documents": self.documents, "articles": self.articles,
             "units": self.units, "versions": self.versions, "rejected_files": self.rejected,
             "warnings": len(self.warnings), "warning_examples": self.warnings[:20], "seconds": round(self.seconds, 1),
-            "index": self.index,
+            "index": self.index, "phases": {k: round(v, 1) for k, v in self.phases.items()},
         }
 
 
@@ -147,6 +148,7 @@ def ingest(paths: list[Path], library: Library, *, workers: int | None = None, p
                 touched |= _take(library, *_read_safely(f), report)
                 bar.update(1)
         bar.close()
+        report.phases["read"] = time.time() - t0
         bar = progress_bar(len(touched), "Hợp nhất văn bản", progress)
         # a library ingested from empty gets its search index built on the way (the merge workers prepare
         # the fields); otherwise the index is rebuilt after the commit
@@ -168,14 +170,18 @@ def ingest(paths: list[Path], library: Library, *, workers: int | None = None, p
                     builder.add(f)
                 bar.update(1)
         bar.close()
+        report.phases["merge"] = time.time() - t0 - report.phases["read"]
         link_documents(library, sorted(touched))
         relink_missing(library)
+        report.phases["link"] = time.time() - t0 - report.phases["read"] - report.phases["merge"]
         if after_write is not None:
             after_write(library, touched)
+    t_index = time.time()
     if builder is not None:
         report.index = builder.finish()
     elif build_index_now:
         report.index = build_index(library, progress=progress)
+    report.phases["index"] = time.time() - t_index
     stats = library.stats()
     report.documents, report.articles = stats["documents"], stats["articles"]
     report.units, report.versions = stats["units"], stats["versions"]

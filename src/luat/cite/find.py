@@ -656,15 +656,18 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     references ("khoản 2 Điều này") speak of the amended document."""
     out = []
     depth, start = 0, 0
-    for i, ch in enumerate(text):
-        if ch == "“":
+    for m in _QUOTE_MARK.finditer(text):
+        if m.group() == "“":
             if depth == 0:
-                start = i
+                start = m.start()
             depth += 1
-        elif ch == "”" and depth:
+        elif depth:
             depth -= 1
             if depth == 0:
-                out.append((start, i + 1))
+                out.append((start, m.end()))
     if depth:
         out.append((start, len(text)))
     return out
+
+
+_QUOTE_MARK = re.compile("[“”]")

@@ -25,6 +25,7 @@ class Resolver:
         self.library = library
         self._docs: dict[tuple, list[str]] = {}
         self._addresses: dict[str, set[str]] = {}
+        self._article_counts: dict[str, int] = {}
 
     def documents_for(self, ref: Reference, context: Context | None) -> tuple[list[str], str | None]:
         """Candidate document ids and, when none, a message naming what is missing."""
@@ -104,7 +105,10 @@ class Resolver:
         doc_name = doc.name if doc else doc_id
         if missing:
             ref.status = "unit_not_found"
-            n = self.library.db.execute("SELECT COUNT(*) FROM articles WHERE doc_id=?", (doc_id,)).fetchone()[0]
+            n = self._article_counts.get(doc_id)
+            if n is None:
+                n = self._article_counts[doc_id] = self.library.db.execute(
+                    "SELECT COUNT(*) FROM articles WHERE doc_id=?", (doc_id,)).fetchone()[0]
             ref.message = f"{', '.join(missing)} không có trong {doc_name} (thư viện có {n} điều của văn bản này)"
         elif len(docs) > 1:
             ref.status = "ambiguous"

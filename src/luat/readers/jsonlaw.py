@@ -13,17 +13,13 @@ from pathlib import Path
 from ..models import ArticleRecord, Document, Extract, InputError, Source
 from ..sohieu import DOC_TYPES, parse_number
 from ..text import nfc
+from .common import read_input
 
 _DIEU_HEAD = re.compile(r"^\s*Điều\s+(\d+[a-zđ]?)\s*[.:]?\s*(.*)$")
 
 
 def _load_json(path: Path):
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise InputError(str(path), f"cannot read ({e.strerror})") from e
-    if not raw.strip():
-        raise InputError(str(path), "empty file")
+    raw = read_input(path)
     try:
         return json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as e:

@@ -10,6 +10,7 @@ from ..models import ArticleRecord, Document, Extract, InputError, Source
 from ..sohieu import parse_number
 from ..structure import parse_text
 from ..text import nfc
+from .common import read_input
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 HTML_SUFFIXES = (".html", ".htm")
@@ -18,12 +19,7 @@ DOCX_SUFFIXES = (".docx",)
 
 def load_text(path: Path) -> str:
     """The document's text, one paragraph a line, NFC; errors name the file and what is wrong."""
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise InputError(str(path), f"cannot read ({e.strerror})") from e
-    if not raw.strip():
-        raise InputError(str(path), "empty file")
+    raw = read_input(path)
     suffix = path.suffix.lower()
     if suffix in DOCX_SUFFIXES:
         return _docx_text(path)

@@ -43,6 +43,9 @@ def edition_date(path: Path) -> str | None:
 
 def _text(node: LexborNode) -> str:
     if node.tag == "table":
+        if node.css_first("table table") is not None or node.css_first("td table, th table") is not None:
+            # nested tables: a row's cells would repeat the inner tables' text at every level
+            return "\n".join(t for t in (_clean(x) for x in node.text(separator="\n").split("\n")) if t)
         rows = []
         for tr in node.css("tr"):
             cells = [_clean(td.text(separator=" ")) for td in tr.css("td, th")]
