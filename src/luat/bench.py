@@ -257,7 +257,7 @@ def bench_ask() -> str:
         "",
         "Command: `make bench` (`python -m luat.bench ask`; `luat eval BENCH.jsonl --ask` for one file).",
         f"Machine: {machine()}. Date: {time.strftime('%Y-%m-%d')}. Abstention threshold: the best article must hold "
-        f"{MIN_COVERAGE:.0%} of the question's content words (`answer.MIN_COVERAGE`).",
+        f"a coverage of {MIN_COVERAGE} of the question (mean of its word and bigram coverage; `answer.MIN_COVERAGE`).",
         "TVPL gold: the (document, article) of the legal basis the human answer opens with, read by the reference",
         "engine, where that document is in the library.",
         "",
