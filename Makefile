@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export LUAT_DATA ?= $(abspath ../shared/data)
 
-.PHONY: setup demo ingest test lint bench clean
+.PHONY: setup demo ingest test lint bench serve clean
 
 $(BIN)/luat: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -28,6 +28,10 @@ test: setup
 
 lint: setup
 	$(BIN)/ruff check src tests
+
+serve: setup
+	test -f "$${LUAT_HOME:-$$HOME/.local/share/luat}/libraries/default.sqlite" || $(BIN)/luat ingest
+	$(BIN)/luat serve
 
 bench: setup
 	$(BIN)/python -m luat.bench

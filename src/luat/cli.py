@@ -260,6 +260,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0 if a["status"] == "answered" else 3
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .web import serve
+
+    if args.json:
+        _print_json({"url": f"http://{args.host}:{args.port}/", "library": args.library})
+    serve(host=args.host, port=args.port, library=args.library)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="luat", description="Tra cứu văn bản pháp luật Việt Nam với trích dẫn chính xác.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -310,6 +319,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--ask", action="store_true", help="đánh giá `luat ask`")
     common(sp)
     sp.set_defaults(func=cmd_eval)
+
+    sp = sub.add_parser("serve", help="trang web và HTTP API (mặc định http://127.0.0.1:8000)")
+    sp.add_argument("--host", default="127.0.0.1")
+    sp.add_argument("--port", type=int, default=8000)
+    common(sp)
+    sp.set_defaults(func=cmd_serve)
 
     sp = sub.add_parser("stats", help="thống kê thư viện")
     common(sp)
