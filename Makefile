@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export LUAT_DATA ?= $(abspath ../shared/data)
 
-.PHONY: setup demo ingest test lint bench serve clean
+.PHONY: setup demo ingest test lint bench serve screenshots clean
 
 $(BIN)/luat: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -28,6 +28,9 @@ test: setup
 
 lint: setup
 	$(BIN)/ruff check src tests
+
+screenshots: setup
+	LUAT_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_browser.py
 
 serve: setup
 	test -f "$${LUAT_HOME:-$$HOME/.local/share/luat}/libraries/default.sqlite" || $(BIN)/luat ingest

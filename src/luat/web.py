@@ -119,9 +119,9 @@ main{max-width:900px;margin:0 auto;padding:1rem}
 form{display:flex;gap:.5rem;flex-wrap:wrap;margin:.5rem 0 1rem}input[type=text],textarea,select{font-size:1rem;padding:.5rem;border:1px solid #b9c0c9;border-radius:4px}
 input[type=text],textarea{flex:1 1 20rem}button{font-size:1rem;padding:.5rem 1rem;background:#7a1b1b;color:#fff;border:0;border-radius:4px}
 .hit,.card{background:#fff;border:1px solid #e1e4e8;border-radius:6px;padding:.8rem;margin:.6rem 0}
-mark{background:#ffe58a}.muted{color:#5b6673;font-size:.9rem}.answer p{margin:.4rem 0}.quote{border-left:3px solid #7a1b1b;padding-left:.8rem}
+.small{flex:0 1 9rem}mark{background:#ffe58a}.muted{color:#5b6673;font-size:.9rem}.answer p{margin:.4rem 0}.quote{border-left:3px solid #7a1b1b;padding-left:.8rem}
 .toc li{margin:.1rem 0}.unit{margin:.25rem 0}.unit:target{background:#fff3c4}h2 a{color:inherit}
-@media (max-width:600px){main{padding:.5rem}form{flex-direction:column}}
+@media (max-width:600px){main{padding:.5rem}form{flex-direction:column}input[type=text],textarea,select,.small{flex:none;width:100%;box-sizing:border-box}}
 """
 
 BASE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -139,9 +139,9 @@ PAGES = {
     "search": """{% extends "base" %}{% block body %}
 <form action="/tim-kiem" method="get"><input type="text" name="q" value="{{ q }}" maxlength="1000" aria-label="Tìm kiếm">
 <select name="type" aria-label="Loại văn bản"><option value="">Mọi loại văn bản</option>{% for t in types %}<option{% if t == f.doc_type %} selected{% endif %}>{{ t }}</option>{% endfor %}</select>
-<input type="text" name="issuer" value="{{ f.issuer or '' }}" placeholder="Cơ quan ban hành" aria-label="Cơ quan ban hành" style="flex:0 1 12rem">
-<input type="text" name="year" value="{{ f.year or '' }}" placeholder="Năm" aria-label="Năm" style="flex:0 1 5rem">
-<input type="text" name="topic" value="{{ f.topic or '' }}" placeholder="Đề mục" aria-label="Đề mục" style="flex:0 1 10rem">
+<input type="text" name="issuer" value="{{ f.issuer or '' }}" placeholder="Cơ quan ban hành" aria-label="Cơ quan ban hành" class="small">
+<input type="text" name="year" value="{{ f.year or '' }}" placeholder="Năm" aria-label="Năm" class="small">
+<input type="text" name="topic" value="{{ f.topic or '' }}" placeholder="Đề mục" aria-label="Đề mục" class="small">
 <button type="submit">Tìm</button></form>
 {% if error %}<p>{{ error }}</p>{% endif %}
 {% for h in hits %}<div class="hit"><a href="{{ h.href }}"><strong>{{ h.citation }}</strong></a>{% if h.heading %} — {{ h.heading }}{% endif %}
