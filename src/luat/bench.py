@@ -266,7 +266,92 @@ def bench_ask() -> str:
     return "\n".join(body)
 
 
-BENCHES = {"ingest": bench_ingest, "cite": bench_cite, "search": bench_search, "ask": bench_ask}
+def bench_web(total: int = 2000, concurrency: int = 16) -> str:
+    """A bounded load test on loopback: ``total`` mixed requests, ``concurrency`` at a time, against
+    ``luat serve`` on the default library; latency per endpoint and the errors."""
+    import random
+    import socket
+    import statistics as st
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    from .evaluate import load_bench
+    from .ingest import data_dir
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "luat.cli", "serve", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(base + "/api/stats", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        questions = [q.question for q in load_bench(data_dir() / "bench" / "zalo-phapdien-dev.jsonl")[0]]
+        rng = random.Random(7)
+        refs = ["khoản 1 Điều 60 Luật 58/2014/QH13", "Điều 8 Nghị định 115/2015/NĐ-CP", "Điều 35 Bộ luật Lao động 2019",
+                "điểm a khoản 1 Điều 2 Luật BHXH 2014", "Điều 38 Bộ luật Dân sự 2015"]
+        docs = ["115/2015/NĐ-CP", "59/2015/TT-BLĐTBXH", "45/2019/QH14", "58/2014/QH13"]
+        plan = []
+        for _ in range(total):
+            r = rng.random()
+            if r < 0.4:
+                plan.append(("search", "GET", "/api/search", {"q": rng.choice(questions)}, None))
+            elif r < 0.6:
+                plan.append(("ask", "POST", "/api/ask", None, {"question": rng.choice(questions)}))
+            elif r < 0.8:
+                plan.append(("unit", "GET", "/api/units", {"ref": rng.choice(refs)}, None))
+            elif r < 0.9:
+                plan.append(("document", "GET", "/api/documents/" + rng.choice(docs), None, None))
+            else:
+                plan.append(("search page", "GET", "/tim-kiem", {"q": rng.choice(questions)}, None))
+        client = httpx.Client(base_url=base, timeout=60)
+
+        def one(item):
+            name, method, path, params, body = item
+            t0 = time.perf_counter()
+            try:
+                resp = client.request(method, path, params=params, json=body)
+                ok = resp.status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            return name, time.perf_counter() - t0, ok
+
+        t0 = time.time()
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            results = list(pool.map(one, plan))
+        wall = time.time() - t0
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    rows = ["| endpoint | requests | errors | p50 ms | p95 ms |", "|---|---:|---:|---:|---:|"]
+    for name in ("search", "ask", "unit", "document", "search page"):
+        lat = sorted(x[1] for x in results if x[0] == name)
+        errors = sum(1 for x in results if x[0] == name and not x[2])
+        if lat:
+            rows.append(f"| {name} | {len(lat)} | {errors} | {st.median(lat) * 1000:.0f} | {lat[int(0.95 * (len(lat) - 1))] * 1000:.0f} |")
+    errors = sum(1 for x in results if not x[2])
+    body = [
+        "## Web: a bounded load test on loopback",
+        "",
+        "Command: `make bench` (`python -m luat.bench web`): `luat serve` on the default library, "
+        f"{total} mixed requests (40% search, 20% ask, 20% unit, 10% document, 10% search page), {concurrency} at a time,",
+        f"from one process on 127.0.0.1. Machine: {machine()}. Date: {time.strftime('%Y-%m-%d')}.",
+        "Latencies include queueing: the server handles one request at a time (one SQLite connection).",
+        "",
+        f"**{total} requests in {wall:.0f} s ({total / wall:.0f} requests/s), {errors} errors.**",
+        "",
+        *rows,
+    ]
+    return "\n".join(body)
+
+
+BENCHES = {"ingest": bench_ingest, "cite": bench_cite, "search": bench_search, "ask": bench_ask, "web": bench_web}
 
 
 def main(argv: list[str] | None = None) -> int:

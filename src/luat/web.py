@@ -212,6 +212,8 @@ def text_html(text: str, anchors: dict[int, str], links: list[tuple[int, int, st
 
 
 def create_app(library: str = "default") -> FastAPI:
+    """The app. Handlers are ``async``: they run one at a time on the event loop's thread, which is what
+    the library's single SQLite connection needs (and the work is CPU-bound under the GIL anyway)."""
     app = FastAPI(title="luat", description="Tra cứu văn bản pháp luật Việt Nam với trích dẫn chính xác", version="0.1.0")
     env = _env()
 
@@ -250,25 +252,25 @@ def create_app(library: str = "default") -> FastAPI:
     responses = {400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}}
 
     @app.get("/api/search", response_model=SearchResponse, responses=responses, tags=["api"])
-    def api_search(q: str = Query(..., max_length=MAX_QUERY_CHARS), k: int = Query(10, ge=1, le=MAX_K),
+    async def api_search(q: str = Query(..., max_length=MAX_QUERY_CHARS), k: int = Query(10, ge=1, le=MAX_K),
                    type: str | None = None, issuer: str | None = None, year: int | None = None,
                    topic: str | None = None, in_force: bool = False) -> SearchResponse:
         hits = api.search(q, library=library, k=k, filters=_filters(type, issuer, year, topic, in_force))
         return SearchResponse(query=q, hits=[HitModel(**h) for h in hits])
 
     @app.post("/api/ask", response_model=AskResponse, responses=responses, tags=["api"])
-    def api_ask(body: AskRequest) -> AskResponse:
+    async def api_ask(body: AskRequest) -> AskResponse:
         if len(body.question) > MAX_QUERY_CHARS:
             raise QueryError(f"câu hỏi quá dài (tối đa {MAX_QUERY_CHARS} ký tự)")
         return AskResponse(**api.ask(body.question, library=library, as_of=body.as_of))
 
     @app.get("/api/documents/{number:path}", response_model=DocumentResponse, responses=responses, tags=["api"])
-    def api_document(number: str) -> DocumentResponse:
+    async def api_document(number: str) -> DocumentResponse:
         out = api.show(number, library=library, toc=True)
         return DocumentResponse(document=out["document"], toc=out.get("toc"), articles=out.get("articles", 0))
 
     @app.get("/api/units", response_model=UnitResponse, responses=responses, tags=["api"])
-    def api_unit(ref: str = Query(..., max_length=300, description='ví dụ "khoản 1 Điều 60 Luật 58/2014/QH13"')) -> UnitResponse:
+    async def api_unit(ref: str = Query(..., max_length=300, description='ví dụ "khoản 1 Điều 60 Luật 58/2014/QH13"')) -> UnitResponse:
         out = api.show(ref, library=library)
         if "unit" not in out:
             raise LookupError(f"{ref!r} chỉ ra một văn bản, không phải một điều, khoản hay điểm")
@@ -276,23 +278,23 @@ def create_app(library: str = "default") -> FastAPI:
                             cites=out.get("cites", []), cited_by=out.get("cited_by", []))
 
     @app.post("/api/cite", response_model=list[ReferenceModel], responses=responses, tags=["api"])
-    def api_cite(body: CiteRequest) -> list[ReferenceModel]:
+    async def api_cite(body: CiteRequest) -> list[ReferenceModel]:
         if len(body.text) > 100_000:
             raise QueryError("văn bản quá dài (tối đa 100 000 ký tự)")
         return [ReferenceModel(**r) for r in api.cite(body.text, library=library)]
 
     @app.get("/api/stats", response_model=dict, tags=["api"])
-    def api_stats() -> dict:
+    async def api_stats() -> dict:
         return api.stats(library=library)
 
     # ------------------------------------------------------------------ pages
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home():
+    async def home():
         return render("home", title="Hỏi đáp pháp luật", stats=api.stats(library=library))
 
     @app.get("/tim-kiem", response_class=HTMLResponse, include_in_schema=False)
-    def search_page(q: str = "", type: str = "", issuer: str = "", year: str = "", topic: str = ""):
+    async def search_page(q: str = "", type: str = "", issuer: str = "", year: str = "", topic: str = ""):
         q = q[:MAX_QUERY_CHARS]
         f = _filters(type, issuer, year, topic, False)
         hits, error = [], None
@@ -310,7 +312,7 @@ def create_app(library: str = "default") -> FastAPI:
         return render("search", title=f"Tìm: {q}" if q else "Tìm kiếm", q=q, hits=hits, f=f, types=types, error=error)
 
     @app.get("/hoi", response_class=HTMLResponse, include_in_schema=False)
-    def answer_page(q: str = ""):
+    async def answer_page(q: str = ""):
         q = q[:MAX_QUERY_CHARS]
         if not q.strip():
             raise QueryError("câu hỏi trống: hãy nhập nội dung cần hỏi")
@@ -329,7 +331,7 @@ def create_app(library: str = "default") -> FastAPI:
         return render("answer", title=q, a=a, cites=cites, answer_html=_answer_html(a["answer"], links))
 
     @app.get("/van-ban/{number:path}", response_class=HTMLResponse, include_in_schema=False)
-    def document_page(number: str):
+    async def document_page(number: str):
         lib = api.open_library(library)
         out = api.show(number, library=library, toc=True)
         doc = out["document"]
