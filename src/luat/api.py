@@ -167,4 +167,21 @@ def ask(question: str, library: str = "default", as_of: str | None = None) -> di
     from .answer import Consultant
 
     lib = open_library(library)
-    return Consultant(lib, searcher(library)).ask(question, as_of=as_of).as_dict()
+    out = Consultant(lib, searcher(library)).ask(question, as_of=as_of).as_dict()
+    out["similar"] = similar_consultations(question, library)
+    return out
+
+
+def consultations(library: str = "default"):
+    from .consult import ConsultationBase
+
+    return ConsultationBase(open_library(library, readonly=False) if library not in _OPEN else _OPEN[library])
+
+
+def similar_consultations(question: str, library: str = "default", k: int = 3) -> list[dict]:
+    """Published consultations with a similar question ("Câu hỏi tương tự đã được trả lời")."""
+    lib = open_library(library)
+    has = lib.db.execute("SELECT 1 FROM sqlite_master WHERE name='consultations'").fetchone()
+    if not has or not lib.db.execute("SELECT 1 FROM consultations LIMIT 1").fetchone():
+        return []
+    return consultations(library).search(question, k=k)

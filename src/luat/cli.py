@@ -253,6 +253,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
         _print_json(a)
         return 0
     print(a["answer"])
+    if a.get("similar"):
+        print("\nCâu hỏi tương tự đã được trả lời:")
+        for c in a["similar"]:
+            print(f"  - {c['title'] or c['question'][:120]}" + (f" ({c['url']})" if c["url"] else ""))
     if a["status"] != "answered" and a["retrieved"]:
         print("\nCác điều gần nhất trong thư viện:")
         for r in a["retrieved"][:5]:
@@ -267,6 +271,47 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _print_json({"url": f"http://{args.host}:{args.port}/", "library": args.library})
     serve(host=args.host, port=args.port, library=args.library)
     return 0
+
+
+def cmd_consult(args: argparse.Namespace) -> int:
+    base = api.consultations(args.library)
+    if args.action == "ingest":
+        if not args.args:
+            return _fail("luat consult ingest FILE...: cần ít nhất một tệp", 2, args.json)
+        report = base.ingest([Path(p) for p in args.args]).as_dict()
+        if args.json:
+            _print_json(report)
+        else:
+            print(f"{report['records']} tư vấn, {report['citations']} trích dẫn; trích dẫn giải được hết: "
+                  f"{report['all_citations_resolve']} ({report['share_all_resolve']:.1%}); {report['groups']} nhóm câu hỏi")
+            for reason, n in report["top_reasons"].items():
+                print(f"  {n} × {reason}")
+            for r in report["rejected"][:20]:
+                print(f"  bỏ qua: {r}")
+        return 0
+    if args.action == "search":
+        try:
+            hits = base.search(" ".join(args.args), k=args.k, cites=args.cites)
+        except LookupError as e:
+            return _fail(str(e).strip("'\""), 1, args.json)
+        if args.json:
+            _print_json(hits)
+        else:
+            for h in hits:
+                print(f"- [{h['id']}] {h['title'] or h['question'][:150]}" + (f"  {h['url']}" if h["url"] else ""))
+        return 0
+    if args.action == "check":
+        stale = base.check()
+        if args.json:
+            _print_json(stale)
+        else:
+            for s in stale:
+                print(f"[{s['id']}] {s['question'][:120]}")
+                for r in s["reasons"][:5]:
+                    print(f"    - {r}")
+            print(f"{len(stale)} tư vấn cần xem lại.")
+        return 1 if stale else 0
+    return _fail(f"không có lệnh consult {args.action!r}", 2, args.json)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -325,6 +370,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--port", type=int, default=8000)
     common(sp)
     sp.set_defaults(func=cmd_serve)
+
+    sp = sub.add_parser("consult", help="tư vấn đã công bố: consult ingest FILE... | search \"...\" [--cites ...] | check")
+    sp.add_argument("action", choices=["ingest", "search", "check"])
+    sp.add_argument("args", nargs="*")
+    sp.add_argument("-k", type=int, default=10)
+    sp.add_argument("--cites", help='tư vấn trích dẫn một quy định, ví dụ "Điều 60 Luật 58/2014/QH13"')
+    common(sp)
+    sp.set_defaults(func=cmd_consult)
 
     sp = sub.add_parser("stats", help="thống kê thư viện")
     common(sp)

@@ -165,6 +165,7 @@ PAGES = {
 {% for art in articles %}<section class="card" id="{{ art.address }}"><h2><a href="#{{ art.address }}">Điều {{ art.label }}</a>{% if art.heading %}. {{ art.heading }}{% endif %}</h2>
 {{ art.html }}
 {% if art.versions > 1 %}<div class="muted">{{ art.versions }} phiên bản theo nguồn; bản hiển thị: {{ art.source }}</div>{% endif %}
+{% if art.consultations %}<details><summary class="muted">Tư vấn trích dẫn điều này ({{ art.consultations|length }})</summary><ul>{% for c in art.consultations %}<li>{% if c.url %}<a href="{{ c.url }}" rel="noopener">{{ c.question }}</a>{% else %}{{ c.question }}{% endif %}</li>{% endfor %}</ul></details>{% endif %}
 {% if art.cited_by %}<details><summary class="muted">Được dẫn chiếu bởi {{ art.cited_by|length }} quy định</summary><ul>{% for c in art.cited_by %}<li><a href="{{ c.href }}">{{ c.label }}</a></li>{% endfor %}</ul></details>{% endif %}
 </section>{% endfor %}
 {% endblock %}""",
@@ -348,6 +349,13 @@ def create_app(library: str = "default") -> FastAPI:
                 src = lib.document(r["doc_id"])
                 label = f"{citation_of(parse_address(r['address'] or ''))} {src.name if src else r['doc_id']}"
                 cited.setdefault(art, []).append({"href": doc_href(r["doc_id"], r["address"]), "label": label})
+        consulted: dict[str, list] = {}
+        if lib.db.execute("SELECT 1 FROM sqlite_master WHERE name='consultation_refs'").fetchone():
+            for r in lib.db.execute("SELECT DISTINCT r.target_address, c.question, c.url FROM consultation_refs r JOIN consultations c"
+                                    " ON c.id=r.consultation_id WHERE r.target_doc=? AND r.target_address IS NOT NULL", (doc_id,)):
+                art = next((lab for k, lab in parse_address(r["target_address"]) if k == "dieu"), None)
+                if art:
+                    consulted.setdefault(art, []).append({"question": r["question"], "url": r["url"]})
         articles = []
         for a in lib.db.execute("SELECT a.article, a.heading, a.text, a.n_versions, s.label AS source FROM articles a"
                                 " LEFT JOIN versions v ON v.id=a.version_id LEFT JOIN sources s ON s.id=v.source_id"
@@ -357,7 +365,8 @@ def create_app(library: str = "default") -> FastAPI:
             uniq = [c for c in cited.get(a["article"], []) if not (c["href"] in seen or seen.add(c["href"]))]
             articles.append({"label": a["article"], "heading": a["heading"], "address": f"dieu-{a['article'].lower().replace('đ', 'dd')}",
                              "html": text_html(a["text"], anchors, refs_by_article.get(a["article"], [])),
-                             "versions": a["n_versions"], "source": a["source"], "cited_by": uniq[:50]})
+                             "versions": a["n_versions"], "source": a["source"], "cited_by": uniq[:50],
+                             "consultations": consulted.get(a["article"], [])[:20]})
         return render("document", title=doc["name"], doc=doc, toc=toc, articles=articles)
 
     return app

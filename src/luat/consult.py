@@ -1,0 +1,355 @@
+"""Published consultations ("hỏi đáp pháp luật"): a searchable base of answered questions, each linked to
+the provisions its answer cites, with a staleness check.
+
+Records come from JSON/JSONL (``question``, ``answer``, ``original_url``, optionally ``title``, ``topic``,
+``date``) or from a text page in the seed's layout (title, question, answer, footer). Citations are found
+and resolved by the reference engine; quotes are checked against the library by ``luat cite check``'s
+checker. Near-duplicate questions are grouped so that search shows one per group.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tantivy
+
+from .cite import Context, Resolver, find_references, library_names
+from .cite.check import check_text
+from .index import bigrams, folded_syllables, syllables
+from .models import InputError, citation_of, parse_address
+from .readers.common import read_input
+from .store import Library, luat_home
+from .text import nfc, normalize
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS consultations(
+    id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, title TEXT, question TEXT NOT NULL, answer TEXT NOT NULL,
+    topic TEXT, date TEXT, url TEXT, source TEXT, grp INTEGER);
+CREATE TABLE IF NOT EXISTS consultation_refs(
+    consultation_id INTEGER NOT NULL, text TEXT, start INTEGER, end INTEGER, target_doc TEXT, target_address TEXT,
+    status TEXT, message TEXT);
+CREATE INDEX IF NOT EXISTS consultation_refs_target ON consultation_refs(target_doc, target_address);
+"""
+_FOOTER = re.compile(r"^(chúng tôi phản hồi|trân trọng|đi đến trang|thư viện pháp luật|lượt xem|thông báo)", re.I)
+DUPLICATE_JACCARD = 0.8
+
+
+@dataclass
+class Consultation:
+    question: str
+    answer: str
+    title: str | None = None
+    topic: str | None = None
+    date: str | None = None
+    url: str | None = None
+    source: str | None = None
+
+    @property
+    def key(self) -> str:
+        """Identity for re-ingesting: one page may publish several questions, so the URL and the question."""
+        digest = hashlib.sha1(normalize(self.question).encode()).hexdigest()[:16]
+        return f"{self.url}#{digest}" if self.url else hashlib.sha1((self.question + "\n" + self.answer).encode()).hexdigest()
+
+
+@dataclass
+class ConsultReport:
+    records: int = 0
+    rejected: list[str] = field(default_factory=list)
+    citations: int = 0
+    resolved_all: int = 0  # consultations whose citations all resolve
+    reasons: dict[str, int] = field(default_factory=dict)
+    groups: int = 0
+
+    def as_dict(self) -> dict:
+        return {"records": self.records, "rejected": self.rejected, "citations": self.citations,
+                "all_citations_resolve": self.resolved_all,
+                "share_all_resolve": round(self.resolved_all / max(1, self.records), 4),
+                "top_reasons": dict(sorted(self.reasons.items(), key=lambda x: -x[1])[:10]), "groups": self.groups}
+
+
+def read_consultations(path: Path) -> tuple[list[Consultation], list[str]]:
+    """Records of a file, and a message for each bad one (the file and line or index, and why)."""
+    raw = read_input(path)
+    try:
+        text = nfc(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as e:
+        raise InputError(str(path), f"not UTF-8 text (invalid byte at offset {e.start})") from e
+    name = path.name.lower()
+    if name.endswith((".jsonl", ".json")):
+        items: list[tuple[str, object]] = []
+        if name.endswith(".jsonl"):
+            for i, line in enumerate(text.splitlines(), 1):
+                if line.strip():
+                    try:
+                        items.append((f"{path}:{i}", json.loads(line)))
+                    except json.JSONDecodeError as e:
+                        items.append((f"{path}:{i}", e))
+        else:
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as e:
+                raise InputError(str(path), f"invalid JSON at line {e.lineno}: {e.msg}") from e
+            items = [(f"{path}[{i}]", d) for i, d in enumerate(data if isinstance(data, list) else [data])]
+        out, bad = [], []
+        for where, d in items:
+            if isinstance(d, Exception):
+                bad.append(f"{where}: invalid JSON ({d})")
+                continue
+            if not isinstance(d, dict) or not str(d.get("question") or "").strip() or not str(d.get("answer") or "").strip():
+                bad.append(f"{where}: needs non-empty 'question' and 'answer'")
+                continue
+            out.append(Consultation(question=str(d["question"]).strip(), answer=str(d["answer"]).strip(),
+                                    title=d.get("title"), topic=d.get("topic"), date=d.get("date"),
+                                    url=d.get("original_url") or d.get("url"), source=str(path)))
+        return out, bad
+    return [_read_page(path, text)], []
+
+
+def _read_page(path: Path, text: str) -> Consultation:
+    """A page in the seed's layout: a title, the question, the answer, then a footer."""
+    paras = [p.strip() for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if p.strip()]
+    if len(paras) < 3:
+        raise InputError(str(path), "expected a title, a question and an answer separated by blank lines")
+    title, question = paras[0], paras[1]
+    answer = []
+    for p in paras[2:]:
+        if _FOOTER.match(p):
+            break
+        answer.append(p)
+    if not answer:
+        raise InputError(str(path), "no answer after the question")
+    return Consultation(question=question, answer="\n\n".join(answer), title=title, source=str(path))
+
+
+def _shingles(text: str) -> set[str]:
+    words = folded_syllables(text)
+    return set(bigrams(words)) or set(words)
+
+
+class ConsultationBase:
+    """Consultations stored beside a library, with their own search index."""
+
+    def __init__(self, library: Library):
+        self.library = library
+        library.db.executescript(SCHEMA)
+        self.index_path = luat_home() / "indexes" / f"{library.name}.consult"
+
+    # ------------------------------------------------------------------ ingest
+
+    def ingest(self, paths: list[Path]) -> ConsultReport:
+        report = ConsultReport()
+        records: list[Consultation] = []
+        for p in paths:
+            try:
+                recs, bad = read_consultations(p)
+            except InputError as e:
+                report.rejected.append(str(e))
+                continue
+            records += recs
+            report.rejected += bad
+        db = self.library.db
+        names = library_names(self.library)
+        resolver = Resolver(self.library)
+        with self.library.transaction():
+            for c in records:
+                db.execute("DELETE FROM consultation_refs WHERE consultation_id IN (SELECT id FROM consultations WHERE key=?)", (c.key,))
+                db.execute("DELETE FROM consultations WHERE key=?", (c.key,))
+                cur = db.execute("INSERT INTO consultations(key, title, question, answer, topic, date, url, source) VALUES(?,?,?,?,?,?,?,?)",
+                                 (c.key, c.title, c.question, c.answer, c.topic, c.date, c.url, c.source))
+                cid = cur.lastrowid
+                rows, ok = self._citations(c.answer, names, resolver)
+                db.executemany("INSERT INTO consultation_refs VALUES(?,?,?,?,?,?,?,?)", [(cid, *r) for r in rows])
+                report.records += 1
+                report.citations += len(rows)
+                report.resolved_all += ok
+                for r in rows:
+                    if r[5] != "resolved":
+                        reason = {"not_in_library": "văn bản chưa có trong thư viện", "unit_not_found": "điều, khoản không có trong văn bản",
+                                  "unresolved": "không rõ văn bản", "ambiguous": "nhiều văn bản cùng tên"}.get(r[5], r[5])
+                        report.reasons[reason] = report.reasons.get(reason, 0) + 1
+            report.groups = self._group()
+        self.build_index()
+        return report
+
+    def _citations(self, answer: str, names, resolver: Resolver) -> tuple[list[tuple], bool]:
+        """The answer's own citations (not those inside the provisions it quotes), resolved."""
+        rows = []
+        quoted = [(c.start, c.end) for chk in check_text(answer, self.library) for c in chk.quotes]
+        for ref in find_references(answer, names):
+            if any(a <= ref.start < b for a, b in quoted) or ref.doc is None or ref.doc.this:
+                continue
+            resolver.resolve(ref, Context())
+            for t in ref.targets or [None]:
+                rows.append((ref.text, ref.start, ref.end, ref.doc_id, t.address if t else None, ref.status, ref.message))
+        return rows, bool(rows) and all(r[5] in ("resolved", "ambiguous") for r in rows)
+
+    def _group(self) -> int:
+        """Group near-duplicate questions (Jaccard of syllable bigrams ≥ DUPLICATE_JACCARD)."""
+        rows = self.library.db.execute("SELECT id, question FROM consultations ORDER BY id").fetchall()
+        parent = {r["id"]: r["id"] for r in rows}
+        by_word: dict[str, list[int]] = {}
+        sh = {r["id"]: _shingles(r["question"]) for r in rows}
+        for cid, s in sh.items():
+            for w in s:
+                by_word.setdefault(w, []).append(cid)
+
+        def find(x: int) -> int:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for cid, s in sh.items():
+            cands: dict[int, int] = {}
+            for w in s:
+                lst = by_word[w]
+                if len(lst) > 200:
+                    continue
+                for o in lst:
+                    if o < cid:
+                        cands[o] = cands.get(o, 0) + 1
+            for o, inter in cands.items():
+                if inter / len(s | sh[o]) >= DUPLICATE_JACCARD:
+                    parent[find(cid)] = find(o)
+        self.library.db.executemany("UPDATE consultations SET grp=? WHERE id=?", [(find(c), c) for c in parent])
+        return len({find(c) for c in parent})
+
+    def build_index(self) -> None:
+        sb = tantivy.SchemaBuilder()
+        sb.add_integer_field("id", stored=True, indexed=True)
+        for name in ("q_f", "q_bi", "q_a", "a_f"):
+            sb.add_text_field(name, tokenizer_name="whitespace")
+        schema = sb.build()
+        tmp = self.index_path.with_name(self.index_path.name + ".building")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        idx = tantivy.Index(schema, str(tmp))
+        w = idx.writer(heap_size=64_000_000, num_threads=1)
+        for r in self.library.db.execute("SELECT id, title, question, answer FROM consultations"):
+            q = f"{r['title'] or ''} {r['question']}"
+            qf = folded_syllables(q)
+            w.add_document(tantivy.Document(id=r["id"], q_f=" ".join(qf), q_bi=" ".join(bigrams(qf)),
+                                            q_a=" ".join(syllables(q)), a_f=" ".join(folded_syllables(r["answer"][:4000]))))
+        w.commit()
+        w.wait_merging_threads()
+        shutil.rmtree(self.index_path, ignore_errors=True)
+        tmp.rename(self.index_path)
+
+    # ------------------------------------------------------------------ search
+
+    def search(self, query: str, k: int = 10, cites: str | None = None, one_per_group: bool = True) -> list[dict]:
+        """By question similarity and text; or every consultation citing a provision (``cites``)."""
+        db = self.library.db
+        if cites:
+            ref = next((r for r in find_references(cites, library_names(self.library)) if r.doc is not None), None)
+            if ref is None:
+                raise LookupError(f"không đọc được trích dẫn {cites!r}")
+            Resolver(self.library).resolve(ref, Context())
+            if ref.doc_id is None:
+                raise LookupError(ref.message or f"không giải được {cites!r}")
+            address = ref.targets[0].address if ref.targets else None
+            sql = "SELECT DISTINCT consultation_id FROM consultation_refs WHERE target_doc=?"
+            args: list = [ref.doc_id]
+            if address:
+                sql += " AND (target_address=? OR target_address LIKE ?)"
+                args += [address, address + "-%"]
+            ids = [r[0] for r in db.execute(sql, args)]
+            return [self._record(i, None) for i in ids[:k]]
+        if not (self.index_path / "meta.json").exists():
+            return []
+        idx = tantivy.Index.open(str(self.index_path))
+        idx.reload()
+        schema = idx.schema
+        terms = folded_syllables(normalize(query))
+        should = []
+        for t in dict.fromkeys(terms):
+            should.append((tantivy.Occur.Should, tantivy.Query.term_query(schema, "q_f", t)))
+            should.append((tantivy.Occur.Should, tantivy.Query.boost_query(tantivy.Query.term_query(schema, "a_f", t), 0.2)))
+        for b in dict.fromkeys(bigrams(terms)):
+            should.append((tantivy.Occur.Should, tantivy.Query.boost_query(tantivy.Query.term_query(schema, "q_bi", b), 1.5)))
+        for a in dict.fromkeys(syllables(query)):
+            should.append((tantivy.Occur.Should, tantivy.Query.boost_query(tantivy.Query.term_query(schema, "q_a", a), 0.5)))
+        if not should:
+            return []
+        searcher = idx.searcher()
+        out, groups = [], set()
+        for score, addr in searcher.search(tantivy.Query.boolean_query(should), k * 4).hits:
+            cid = searcher.doc(addr)["id"][0]
+            rec = self._record(cid, score)
+            if one_per_group and rec["group"] in groups:
+                continue
+            groups.add(rec["group"])
+            out.append(rec)
+            if len(out) >= k:
+                break
+        return out
+
+    def _record(self, cid: int, score: float | None) -> dict:
+        r = self.library.db.execute("SELECT * FROM consultations WHERE id=?", (cid,)).fetchone()
+        refs = self.library.db.execute("SELECT * FROM consultation_refs WHERE consultation_id=?", (cid,)).fetchall()
+        return {"id": cid, "title": r["title"], "question": r["question"], "url": r["url"], "date": r["date"],
+                "group": r["grp"], "score": None if score is None else round(score, 3),
+                "citations": [{"text": x["text"], "doc": x["target_doc"], "address": x["target_address"], "status": x["status"]}
+                              for x in refs]}
+
+    def citing(self, doc_id: str) -> dict[str, list[dict]]:
+        """Consultations citing each unit of a document: address → [{id, question}]."""
+        out: dict[str, list[dict]] = {}
+        for r in self.library.db.execute(
+                "SELECT DISTINCT r.target_address, c.id, c.question FROM consultation_refs r JOIN consultations c ON c.id=r.consultation_id"
+                " WHERE r.target_doc=? AND r.target_address IS NOT NULL", (doc_id,)):
+            out.setdefault(r["target_address"], []).append({"id": r["id"], "question": r["question"]})
+        return out
+
+    # ------------------------------------------------------------------ staleness
+
+    def check(self) -> list[dict]:
+        """Consultations that may be stale, each with its reasons: a cited provision not in the library; a
+        provision amended or replaced after the answer's date; a quote that no longer matches."""
+        out = []
+        for c in self.library.db.execute("SELECT * FROM consultations ORDER BY id").fetchall():
+            reasons = []
+            for r in self.library.db.execute("SELECT * FROM consultation_refs WHERE consultation_id=?", (c["id"],)):
+                if r["status"] in ("not_in_library", "unit_not_found"):
+                    reasons.append(f"«{r['text']}»: {r['message']}")
+                elif r["target_doc"]:
+                    doc = self.library.document(r["target_doc"])
+                    art = next((f"dieu-{lab}" for k, lab in parse_address(r["target_address"] or "") if k == "dieu"), None)
+                    for a in doc.amendments if doc else []:
+                        if (a.target == art or not a.target) and a.effective and (not c["date"] or a.effective > c["date"]):
+                            what = citation_of(parse_address(a.target)) if a.target else doc.name
+                            reasons.append(f"«{r['text']}»: {what} đã được {a.kind} bởi {a.by_number} từ {a.effective}")
+            for chk in check_text(c["answer"], self.library):
+                for q in chk.quotes:
+                    if q.ok is False:
+                        reasons.append(f"«{chk.reference.text}»: {q.message}")
+            if reasons:
+                out.append({"id": c["id"], "question": c["question"], "url": c["url"], "reasons": list(dict.fromkeys(reasons))})
+        return out
+
+
+
+def relink_consultations(library: Library) -> int:
+    """Resolve again the consultations' citations whose document was missing (it may have been ingested)."""
+    if not library.db.execute("SELECT 1 FROM sqlite_master WHERE name='consultation_refs'").fetchone():
+        return 0
+    resolver = Resolver(library)
+    names = library_names(library)
+    fixed = 0
+    for r in library.db.execute("SELECT rowid, * FROM consultation_refs WHERE status IN ('not_in_library','unresolved')").fetchall():
+        ref = next((x for x in find_references(r["text"], names) if x.doc is not None), None)
+        if ref is None:
+            continue
+        resolver.resolve(ref, Context())
+        if ref.doc_id is None:
+            continue
+        t = next((t for t in ref.targets if t.address == r["target_address"]), ref.targets[0] if ref.targets else None)
+        library.db.execute("UPDATE consultation_refs SET target_doc=?, target_address=?, status=?, message=? WHERE rowid=?",
+                           (ref.doc_id, t.address if t else None, ref.status, ref.message, r["rowid"]))
+        fixed += 1
+    return fixed
