@@ -61,6 +61,7 @@ def test_pages(client):
     assert 'id="dieu-60"' in doc.text and 'id="dieu-60-khoan-1"' in doc.text and 'id="dieu-60-khoan-1-diem-a"' in doc.text
     assert 'href="/van-ban/58/2014/QH13#dieu-2-khoan-1"' in doc.text  # "khoản 1 Điều 2 của Luật này" linked
     assert "Được dẫn chiếu bởi" in doc.text and 'id="toc"' in doc.text
+    assert 'class="versions"' in doc.text and "Pháp điển 2025-02" in doc.text  # the texts of several sources
     assert client.get("/van-ban/99/2099/QH99").status_code == 404
 
 

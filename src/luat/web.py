@@ -164,7 +164,7 @@ PAGES = {
 <details open class="toc"><summary>Mục lục</summary><ul id="toc">{% for e in toc %}<li style="margin-left:{{ e.depth }}rem"><a href="#{{ e.address }}">{{ e.name }} {{ e.label }}</a>{% if e.heading %}. {{ e.heading }}{% endif %}</li>{% endfor %}</ul></details>
 {% for art in articles %}<section class="card" id="{{ art.address }}"><h2><a href="#{{ art.address }}">Điều {{ art.label }}</a>{% if art.heading %}. {{ art.heading }}{% endif %}</h2>
 {{ art.html }}
-{% if art.versions > 1 %}<div class="muted">{{ art.versions }} phiên bản theo nguồn; bản hiển thị: {{ art.source }}</div>{% endif %}
+{% if art.versions > 1 %}<details class="versions"><summary class="muted">{{ art.versions }} phiên bản khác nhau theo nguồn; bản hiển thị (mới nhất): {{ art.source }}</summary><ul>{% for v in art.version_list %}<li>{{ v.date }} — {{ v.source }}</li>{% endfor %}</ul></details>{% endif %}
 {% if art.consultations %}<details><summary class="muted">Tư vấn trích dẫn điều này ({{ art.consultations|length }})</summary><ul>{% for c in art.consultations %}<li>{% if c.url %}<a href="{{ c.url }}" rel="noopener">{{ c.question }}</a>{% else %}{{ c.question }}{% endif %}</li>{% endfor %}</ul></details>{% endif %}
 {% if art.cited_by %}<details><summary class="muted">Được dẫn chiếu bởi {{ art.cited_by|length }} quy định</summary><ul>{% for c in art.cited_by %}<li><a href="{{ c.href }}">{{ c.label }}</a></li>{% endfor %}</ul></details>{% endif %}
 </section>{% endfor %}
@@ -356,6 +356,10 @@ def create_app(library: str = "default") -> FastAPI:
                 art = next((lab for k, lab in parse_address(r["target_address"]) if k == "dieu"), None)
                 if art:
                     consulted.setdefault(art, []).append({"question": r["question"], "url": r["url"]})
+        versions: dict[str, list] = {}
+        for v in lib.db.execute("SELECT v.article, v.date, s.label FROM versions v JOIN sources s ON s.id=v.source_id"
+                                " WHERE v.doc_id=? ORDER BY v.date DESC", (doc_id,)):
+            versions.setdefault(v["article"], []).append({"date": v["date"] or "?", "source": v["label"]})
         articles = []
         for a in lib.db.execute("SELECT a.article, a.heading, a.text, a.n_versions, s.label AS source FROM articles a"
                                 " LEFT JOIN versions v ON v.id=a.version_id LEFT JOIN sources s ON s.id=v.source_id"
@@ -366,6 +370,7 @@ def create_app(library: str = "default") -> FastAPI:
             articles.append({"label": a["article"], "heading": a["heading"], "address": f"dieu-{a['article'].lower().replace('đ', 'dd')}",
                              "html": text_html(a["text"], anchors, refs_by_article.get(a["article"], [])),
                              "versions": a["n_versions"], "source": a["source"], "cited_by": uniq[:50],
+                             "version_list": versions.get(a["article"], []),
                              "consultations": consulted.get(a["article"], [])[:20]})
         return render("document", title=doc["name"], doc=doc, toc=toc, articles=articles)
 
