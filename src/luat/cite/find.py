@@ -132,6 +132,7 @@ _CANDIDATE = re.compile(
     ) + r")\b|\d+\s*/)"
 )
 _ANNEX = re.compile(r"[\w ,]{0,25}?\b(?:quy che|quy tac|quy dinh|quy trinh|dieu le|noi quy|phu luc)\b")
+_LEVEL_ACCENTED = {"điều", "khoản", "điểm", "mục", "chương", "phần"}
 _START_WORDS = {"cac", "tu", "tieu", *LEVEL_WORDS, *_DOC_TYPE_FIRST, *TYPE_ABBREV, *CODE_ABBREV}
 _WINDOW_AFTER = 170  # a reference runs at most this far past its last anchor (the longest law name)
 
@@ -183,6 +184,10 @@ class _Parser:
         if f == "tieu" and self.f(i + 1) == "muc":
             return "tieu_muc", 2
         if f in LEVEL_WORDS:
+            low = self.toks[i].low if i < self.n else ""
+            # with its marks the word must be the unit's own ("diễu", "khoán" fold alike but are not)
+            if low != f and low not in _LEVEL_ACCENTED:
+                return None
             return LEVEL_WORDS[f], 1
         return None
 
@@ -193,7 +198,7 @@ class _Parser:
         if level == "dieu":
             return low if re.fullmatch(r"\d{1,4}[a-zđ]?", low) else None
         if level == "khoan":
-            return low if re.fullmatch(r"\d{1,3}", low) else None
+            return low if re.fullmatch(r"\d{1,3}[a-zđ]?", low) else None
         if level == "diem":
             m = re.fullmatch(r"([a-zđ])(\d?)", low)
             return low if m and m.group(1) in POINT_LETTERS else None
@@ -277,6 +282,8 @@ class _Parser:
             return None
         doc_type, nw = dt
         j = i + nw
+        if i > 0 and self.f(i - 1) in ("hoc", "nganh", "khoa") and doc_type == "Luật":
+            return None  # "đại học Luật", "ngành Luật", "khoa Luật": a field of study
         # in running text a document type is written with a capital ("Luật này", "Nghị định số ..."); in
         # text that is all lower-case (crawled answers) the capital tells nothing
         capital = t.upper_initial or self.lowercase_text
@@ -324,10 +331,13 @@ class _Parser:
         # any case: words closed by a year ("luật kiểm toán độc lập 2011", "luật các tổ chức tín dụng năm 2010")
         k = j
         name_words = []
-        while k < self.n and len(name_words) < 14:
+        while k < self.n and len(name_words) < 24:
             tk = self.toks[k]
-            if tk.raw == "," and name_words and k + 1 < self.n and self.toks[k + 1].raw.isalpha():
-                k += 1  # "luật phòng, chống bạo lực gia đình 2022"
+            if tk.raw in ",()/" and name_words and k + 1 < self.n and (self.toks[k + 1].raw.isalpha() or self.toks[k + 1].raw in "()"):
+                k += 1  # "luật phòng, chống bạo lực gia đình 2022", "... ở người (hiv/aids) 2006"
+                continue
+            if tk.raw == ")" and name_words:
+                k += 1
                 continue
             if not tk.raw.isalpha() or tk.f in _NAME_BREAK or (tk.f in LEVEL_WORDS and self.label_ok(LEVEL_WORDS[tk.f], k + 1)):
                 break
@@ -342,8 +352,12 @@ class _Parser:
         words: list[str] = []
         while k < self.n and len(words) < limit:
             tk = self.toks[k]
-            if not tk.raw.isalpha() or tk.low in STOP_WORDS or (tk.upper_initial and tk.f in LEVEL_WORDS):
-                break
+            joins = tk.low in ("và", "của") and words and k + 1 < self.n and self.toks[k + 1].upper_initial \
+                and self.toks[k + 1].f not in LEVEL_WORDS and self.doc_type_at(k + 1) is None
+            # "quy" stops a name only as "quy định": "Luật Tiêu chuẩn và Quy chuẩn kỹ thuật" goes on
+            stop = tk.low in STOP_WORDS and not (tk.low == "quy" and self.f(k + 1) != "dinh")
+            if not tk.raw.isalpha() or (stop and not joins) or (tk.upper_initial and tk.f in LEVEL_WORDS):
+                break  # "Luật Trách nhiệm bồi thường của Nhà nước" goes on past "của"
             exp = ABBREVIATIONS.get(tk.low) if tk.raw.isupper() else None
             words += fold(exp).split() if exp else [tk.f]
             k += 1
@@ -417,8 +431,10 @@ class _Parser:
             labels, k2 = self.labels(level, k)
             if not labels:
                 break
-            if level == "dieu" and not groups and self._is_heading(j, k2):
+            if level in ("dieu", "chuong", "phan", "muc") and not groups and self._is_heading(j, k2):
                 return None
+            if level == "muc" and self.f(k2) == "phu" and self.f(k2 + 1) == "luc":
+                return None  # "mục 5 Phụ lục 01": a section of an annex, not a provision
             if level == "muc" and (self._dieu_follows(k2) or not self._chuong_follows(k2)):
                 level = "section"  # "Mục III Điều 1"; "mục 3 chỉ thị ..." (a document without articles)
             if RANK[level] <= prev_rank:
@@ -631,8 +647,20 @@ def _share_documents(text: str, refs: list[Reference]) -> None:
     end of a list belongs to each item of it."""
     for idx in range(len(refs) - 2, -1, -1):
         cur, nxt = refs[idx], refs[idx + 1]
-        if cur.doc is None and not cur.relative and cur.targets and nxt.doc is not None and not nxt.doc.this \
-                and _LIST_GAP.match(text[cur.end:nxt.start]):
+        if not _LIST_GAP.match(text[cur.end:nxt.start]):
+            continue
+        # "điểm b khoản 4 và điểm a khoản 5 Điều này": the first chain lacks the Điều the second names;
+        # they are one reference to two provisions of that article
+        if cur.doc is None and not cur.relative and cur.targets and nxt.targets and all(t.article is None for t in cur.targets) \
+                and all(t.section is None and t.chapter is None for t in cur.targets) and nxt.targets[0].article:
+            for t in cur.targets:
+                t.article = nxt.targets[0].article
+                t.section = t.section or nxt.targets[0].section
+            merged = Reference(text=text[cur.start:nxt.end], start=cur.start, end=nxt.end, targets=cur.targets + nxt.targets,
+                               doc=nxt.doc, relative=nxt.relative)
+            refs[idx:idx + 2] = [merged]
+            continue
+        if cur.doc is None and not cur.relative and cur.targets and nxt.doc is not None and not nxt.doc.this:
             cur.doc = nxt.doc
 
 

@@ -52,7 +52,13 @@ class Resolver:
             return [], f"{shown}{'' if str(m.year) in shown else f' ({m.year})'} chưa có trong thư viện"
         key = ("a", base)
         if key not in self._docs:
-            self._docs[key] = self.library.find_documents(base)
+            found = self.library.find_documents(base)
+            # a name read too far ("Luật ... của Nhà nước đảm bảo"): the longest known prefix, 3 words at least
+            words = base.split()
+            while not found and len(words) > 3:
+                words.pop()
+                found = self.library.find_documents(" ".join(words))
+            self._docs[key] = found
         found = self._docs[key]
         return found, None if found else f"{_display(m.text)} chưa có trong thư viện"
 
