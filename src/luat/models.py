@@ -17,7 +17,6 @@ KIND_NAMES = {
     "phan": "Phần", "chuong": "Chương", "muc": "Mục", "tieu_muc": "Tiểu mục", "dieu": "Điều",
     "section": "Mục", "khoan": "khoản", "diem": "điểm",
 }
-ARTICLE_LEVEL = ("dieu", "section", "khoan", "diem")
 
 
 @dataclass(slots=True)

@@ -229,12 +229,6 @@ class Library:
         self.db.executemany("INSERT INTO units VALUES(?,?,?,?,?,?,?,?,?,?)", unit_rows)
         self._refresh_document(doc_id)
 
-    def rebuild(self, doc_ids: Iterable[str], find=None) -> None:
-        """Merge the versions of each document into one tree (in this process)."""
-        for doc_id in doc_ids:
-            versions = self.versions_of(doc_id)
-            self.write_merged(doc_id, merge_document(doc_id, versions, find) if versions else None)
-
     def _refresh_document(self, doc_id: str) -> None:
         doc = self.document(doc_id, cached=False)
         if doc is None:
@@ -265,9 +259,6 @@ class Library:
             (doc_id,))]
         self._doc_cache[doc_id] = doc
         return doc
-
-    def documents(self) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT doc_id FROM documents ORDER BY doc_id")]
 
     def find_documents(self, key: str) -> list[str]:
         """Documents whose number key or name alias equals ``key`` (already folded by the caller)."""
@@ -377,9 +368,6 @@ class Library:
             "by_type": {r[0] or "?": r[1] for r in q("SELECT doc_type, COUNT(*) FROM documents GROUP BY doc_type ORDER BY 2 DESC")},
         }
 
-    def iter_articles(self) -> Iterator[sqlite3.Row]:
-        yield from self.db.execute("SELECT * FROM articles ORDER BY doc_id, ord")
-
 
 def merge_document(doc_id: str, versions: list[dict], find=None) -> tuple[list, list]:
     """Merge a document's versions into rows for ``articles`` and ``units``: per article the newest source
@@ -416,10 +404,6 @@ def _walk_units(units: list[Unit], path: list[tuple[str, str]]):
         p = path + [(u.kind, u.label)]
         yield u, p
         yield from _walk_units(u.children, p)
-
-
-def _clause_labels(body: str) -> list[str]:
-    return [u.label for u in parse_body(body) if u.kind == "khoan"]
 
 
 def merge_versions(versions: list[dict]) -> tuple[str, str | None, int, int, list]:

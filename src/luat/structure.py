@@ -33,7 +33,6 @@ PART_ORDINALS = {
     "nhat": 1, "hai": 2, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10,
 }
 DATE_RE = re.compile(r"ngày\s*(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I)
-SLASH_DATE_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 EFFECTIVE_RE = re.compile(
     r"có hiệu lực(?: thi hành)?(?: kể)?(?: từ)?(?: ngày)?\s+(\d{1,2})\s*(?:tháng\s*|/)(\d{1,2})\s*(?:năm\s*|/)(\d{4})",
     re.I,
@@ -214,7 +213,6 @@ def parse_text(text: str) -> ParsedText:
     prev_article_num: tuple[int, str] | None = None
     pending_heading: Unit | None = None  # a Chương whose title is on the following line
     end = len(text)
-    first_struct: int | None = None
 
     def close_article(at: int) -> None:
         nonlocal article
@@ -266,8 +264,6 @@ def parse_text(text: str) -> ParsedText:
             (stack[-1].children if stack else out.outline).append(unit)
             stack.append(unit)
             pending_heading = unit if kind in ("phan", "chuong", "muc") else None
-            if first_struct is None:
-                first_struct = line.start
             break
         else:
             m = None
@@ -282,8 +278,6 @@ def parse_text(text: str) -> ParsedText:
                 art_context = [(u.kind, u.label, u.heading) for u in stack]
                 (stack[-1].children if stack else out.outline).append(article)
                 prev_article_num = num
-                if first_struct is None:
-                    first_struct = line.start
                 continue
     close_article(end)
     close_outline("phan", end)
