@@ -20,6 +20,7 @@ from markupsafe import Markup
 from pydantic import BaseModel
 
 from . import api
+from .answer import Citation
 from .models import address_of, citation_of, parse_address
 from .search import MAX_K, MAX_QUERY_CHARS, Filters, QueryError
 
@@ -49,23 +50,11 @@ class AskRequest(BaseModel):
     as_of: str | None = None
 
 
-class CitationModel(BaseModel):
-    doc: str
-    doc_title: str
-    article: str
-    clause: str | None
-    point: str | None
-    section: str | None
-    quote: str
-    version: str | None
-    source: str | None
-
-
 class AskResponse(BaseModel):
     question: str
     status: str
     answer: str
-    citations: list[CitationModel]
+    citations: list[Citation]
     retrieved: list[dict]
     coverage: float | None
 
