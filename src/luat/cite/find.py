@@ -37,6 +37,7 @@ DOC_TYPE_WORDS: list[tuple[tuple[str, ...], str]] = sorted(
     key=lambda x: -len(x[0]),
 )
 _DOC_TYPE_FIRST = {words[0] for words, _ in DOC_TYPE_WORDS}
+_TYPE_ACCENTED = {words: name.lower() for words, name in DOC_TYPE_WORDS}
 # Abbreviated types, accepted only before a số hiệu ("NĐ 115/2015/NĐ-CP", "nd 115/2015").
 TYPE_ABBREV = {"nd": "Nghị định", "tt": "Thông tư", "qd": "Quyết định", "nq": "Nghị quyết", "ttlt": "Thông tư liên tịch",
                "vbhn": "Văn bản hợp nhất", "ct": "Chỉ thị"}
@@ -259,6 +260,10 @@ class _Parser:
             return None
         for words, name in DOC_TYPE_WORDS:
             if tuple(self.f(i + k) for k in range(len(words))) == words:
+                # with marks the words must be the type's own: "thực hiện pháp luật" is not "Hiến pháp"
+                lows = [self.toks[i + k].low for k in range(len(words))]
+                if any(lo != f for lo, f in zip(lows, words, strict=True)) and " ".join(lows) != _TYPE_ACCENTED[words]:
+                    continue
                 if words == ("luat",) and i > 0 and self.f(i - 1) in ("phap", "bo", "van"):
                     return None  # "pháp luật", not a Luật
                 return name, len(words)
