@@ -18,6 +18,16 @@ def test_answer_in_the_seed_form(bhxh_library):
     assert consultant.verify(opening, body.split("\n\n")[0]) == []
 
 
+def test_as_of_quotes_the_version_then_in_force(bhxh_library):
+    q = "Người lao động ra nước ngoài định cư có được hưởng bảo hiểm xã hội một lần không?"
+    now = api.ask(q, library="test-bhxh")
+    then = api.ask(q, library="test-bhxh", as_of="2015-06-30")
+    assert now["status"] == then["status"] == "answered"
+    assert now["citations"][0]["version"] > "2015-06-30"  # Pháp điển 2025-02
+    assert then["citations"][0]["version"] <= "2015-06-30"  # the official text of 2014
+    assert then["citations"][0]["source"].startswith("Văn bản gốc")
+
+
 def test_document_not_in_library(bhxh_library):
     a = api.ask("Theo Luật Bảo hiểm xã hội 2024 thì điều kiện hưởng lương hưu là gì?", library="test-bhxh")
     assert a["status"] == "not_in_library"

@@ -258,6 +258,13 @@ class Consultant:
         return part, citation, problems
 
     def _version_of(self, doc_id: str, article: str, as_of: str | None) -> tuple[str | None, str | None]:
+        """Date and source of the text quoted: the current one, or the newest on or before ``as_of``."""
+        if as_of:
+            row = self.library.db.execute(
+                "SELECT v.date, s.label FROM versions v JOIN sources s ON s.id=v.source_id WHERE v.doc_id=? AND v.article=?"
+                " AND v.date IS NOT NULL AND v.date<=? ORDER BY v.date DESC LIMIT 1", (doc_id, article, as_of)).fetchone()
+            if row:
+                return row[0], row[1]
         row = self.library.db.execute(
             "SELECT v.date, s.label FROM articles a JOIN versions v ON v.id=a.version_id JOIN sources s ON s.id=v.source_id"
             " WHERE a.doc_id=? AND a.article=?", (doc_id, article)).fetchone()
