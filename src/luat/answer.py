@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from .cite import Context, Resolver, find_references, library_names
 from .index import folded_syllables
-from .models import Document, citation_of
+from .models import Document, article_address, citation_of
 from .search import QUESTION_PHRASES, Hit, Searcher
 from .sohieu import number_key
 from .store import Library
@@ -271,7 +271,7 @@ class Consultant:
         return (row[0], row[1]) if row else (None, None)
 
     def _amendment_notes(self, doc: Document, article: str) -> str:
-        target = f"dieu-{article.lower().replace('đ', 'dd')}"
+        target = article_address(article)
         notes = []
         for a in doc.amendments:
             if a.target == target:

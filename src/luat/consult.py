@@ -21,7 +21,7 @@ import tantivy
 from .cite import Context, Resolver, find_references, library_names
 from .cite.check import check_text
 from .index import bigrams, folded_syllables, syllables
-from .models import InputError, citation_of, parse_address
+from .models import InputError, article_address, citation_of, parse_address
 from .readers.common import read_input
 from .store import Library, luat_home
 from .text import nfc, normalize
@@ -319,7 +319,7 @@ class ConsultationBase:
                     reasons.append(f"«{r['text']}»: {r['message']}")
                 elif r["target_doc"]:
                     doc = self.library.document(r["target_doc"])
-                    art = next((f"dieu-{lab}" for k, lab in parse_address(r["target_address"] or "") if k == "dieu"), None)
+                    art = next((article_address(lab) for k, lab in parse_address(r["target_address"] or "") if k == "dieu"), None)
                     for a in doc.amendments if doc else []:
                         if (a.target == art or not a.target) and a.effective and (not c["date"] or a.effective > c["date"]):
                             what = citation_of(parse_address(a.target)) if a.target else doc.name

@@ -165,6 +165,11 @@ def address_of(path: list[tuple[str, str]]) -> str:
     return "-".join(parts)
 
 
+def article_address(article: str) -> str:
+    """Address of an Điều: "60" → "dieu-60", "6đ" → "dieu-6dd"."""
+    return address_of([("dieu", article)])
+
+
 _ADDR_PART = re.compile(r"(phan|chuong|muc|tieumuc|dieu|section|khoan|diem)-([0-9a-z]+)")
 
 

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .models import Amendment, Document, Unit, address_of, parse_address, sort_key
+from .models import Amendment, Document, Unit, address_of, article_address, parse_address, sort_key
 from .sohieu import name_aliases, number_key
 from .structure import parse_body
 
@@ -333,7 +333,7 @@ class Library:
         for a in arts:
             emit_chain(a["parent"])
             out.append({"kind": "dieu", "label": a["article"], "heading": a["heading"],
-                        "address": f"dieu-{a['article'].lower().replace('đ', 'dd')}", "depth": depth(a["parent"])})
+                        "address": article_address(a['article']), "depth": depth(a["parent"])})
         return out
 
     def cites(self, doc_id: str, address: str) -> list[sqlite3.Row]:
@@ -381,7 +381,7 @@ def merge_document(doc_id: str, versions: list[dict], find=None) -> tuple[list, 
     for article, vs in by_article.items():
         text, heading, version_id, composed, context = merge_versions(vs)
         n_versions = len({v["body_hash"] for v in vs})
-        addr = f"dieu-{article.lower().replace('đ', 'dd')}"
+        addr = article_address(article)
         parent = address_of([(k, lab) for k, lab, _h in context]) if context else None
         refs = find(text) if find is not None else None
         art_rows.append((doc_id, article, heading, text, version_id, composed, n_versions, parent, refs))
@@ -390,7 +390,7 @@ def merge_document(doc_id: str, versions: list[dict], find=None) -> tuple[list, 
             units.append((doc_id, address_of(path), article, u.kind, u.label, u.heading, address_of(path[:-1]), u.start, u.end))
         unit_rows.append(units)
     # document order: articles by number (6 < 6a < 10), units inside an article as parsed
-    order = sorted(range(len(art_rows)), key=lambda i: sort_key(f"dieu-{art_rows[i][1].lower()}"))
+    order = sorted(range(len(art_rows)), key=lambda i: sort_key(article_address(art_rows[i][1])))
     arts, flat = [], []
     for rank, i in enumerate(order):
         a = art_rows[i]

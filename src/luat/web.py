@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from . import api
 from .answer import Citation
-from .models import address_of, citation_of, parse_address
+from .models import address_of, article_address, citation_of, parse_address
 from .search import MAX_K, MAX_QUERY_CHARS, Filters, QueryError
 
 # ----------------------------------------------------------------------------------------- models
@@ -294,7 +294,7 @@ def create_app(library: str = "default") -> FastAPI:
             except QueryError as e:
                 error = str(e)
         for h in hits:
-            addr = f"dieu-{h['article'].lower().replace('đ', 'dd')}" + (f"-khoan-{h['clause']}" if h["clause"] else "")
+            addr = article_address(h['article']) + (f"-khoan-{h['clause']}" if h["clause"] else "")
             h["href"] = doc_href(h["doc"], addr)
             h["snippet_html"] = snippet_html(h["snippet"])
         types = [r[0] for r in api.open_library(library).db.execute(
@@ -317,7 +317,7 @@ def create_app(library: str = "default") -> FastAPI:
             cites.append({"href": href, "label": label})
             links.append((citation_of(path), href))
         for r in a["retrieved"]:
-            r["href"] = doc_href(r["doc"], f"dieu-{r['article'].lower().replace('đ', 'dd')}")
+            r["href"] = doc_href(r["doc"], article_address(r['article']))
         return render("answer", title=q, a=a, cites=cites, answer_html=_answer_html(a["answer"], links))
 
     @app.get("/van-ban/{number:path}", response_class=HTMLResponse, include_in_schema=False)
@@ -356,7 +356,7 @@ def create_app(library: str = "default") -> FastAPI:
             anchors = {u.start: u.address for u in lib.article_units(doc_id, a["article"]) if u.kind != "dieu"}
             seen = set()
             uniq = [c for c in cited.get(a["article"], []) if not (c["href"] in seen or seen.add(c["href"]))]
-            articles.append({"label": a["article"], "heading": a["heading"], "address": f"dieu-{a['article'].lower().replace('đ', 'dd')}",
+            articles.append({"label": a["article"], "heading": a["heading"], "address": article_address(a['article']),
                              "html": text_html(a["text"], anchors, refs_by_article.get(a["article"], [])),
                              "versions": a["n_versions"], "source": a["source"], "cited_by": uniq[:50],
                              "version_list": versions.get(a["article"], []),

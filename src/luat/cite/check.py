@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from ..models import Reference, citation_of, parse_address
+from ..models import Reference, article_address, citation_of, parse_address
 from ..store import Library
 from ..text import squash
 from . import library_names
@@ -138,7 +138,7 @@ def check_text(text: str, library: Library, today: str | None = None) -> list[Ci
             unit = library.unit(t.doc, t.address)
             if unit is None:
                 continue
-            heading = library.unit(t.doc, f"dieu-{unit.article.lower().replace('đ', 'dd')}").heading if unit.article else None
+            heading = library.unit(t.doc, article_address(unit.article)).heading if unit.article else None
             sources.append((t, unit.text, heading))
         needle = squash(quote.text)
         if any(needle in squash(src) or (h and needle == squash(h)) for _t, src, h in sources):
@@ -158,7 +158,7 @@ def check_text(text: str, library: Library, today: str | None = None) -> list[Ci
             check.notes.append(f"{doc.name} chưa có hiệu lực (hiệu lực từ {doc.effective})")
         if doc.status and "hết hiệu lực" in doc.status.lower():
             check.notes.append(f"{doc.name}: {doc.status}")
-        articles = {f"dieu-{t.article.lower().replace('đ', 'dd')}" for t in ref.targets if t.article}
+        articles = {article_address(t.article) for t in ref.targets if t.article}
         for a in doc.amendments:
             if a.target and a.target not in articles:
                 continue

@@ -7,7 +7,7 @@ import bisect
 import json
 from collections.abc import Iterable
 
-from ..models import Reference
+from ..models import Reference, article_address
 from ..store import Library
 from .find import DocMention, find_references, quote_spans, reference_from_json
 from .resolve import Context, Resolver
@@ -67,7 +67,7 @@ def link_documents(library: Library, doc_ids: Iterable[str]) -> int:
             if not refs:
                 continue
             article = art["article"]
-            art_addr = f"dieu-{article.lower().replace('đ', 'dd')}"
+            art_addr = article_address(article)
             starts, spans = index.get(article, ([], []))
             quotes = quote_spans(art["text"]) if "“" in art["text"] else []
             for ref in refs:

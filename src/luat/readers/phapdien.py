@@ -15,7 +15,7 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ..models import Amendment, ArticleRecord, Document, Extract, InputError, Source
+from ..models import Amendment, ArticleRecord, Document, Extract, InputError, Source, article_address
 from ..sohieu import DOC_TYPES, NUMBER_PATTERN, parse_number
 from ..structure import EFFECTIVE_RE, iso_date
 from ..text import nfc
@@ -135,7 +135,7 @@ def read_phapdien(path: Path) -> Extract:
                        issuer=info["issuer"] or (num.issuer if num else None), issued=info["issued"],
                        effective=info["effective"])
         amendments = [
-            Amendment(target=f"dieu-{info['article']}", by_number=a.by_number, by_units=a.by_units, kind=a.kind, effective=a.effective)
+            Amendment(target=article_address(info["article"]), by_number=a.by_number, by_units=a.by_units, kind=a.kind, effective=a.effective)
             for a in info["amendments"]
         ]
         extract.records.append(ArticleRecord(
