@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 from . import api
-from .models import InputError
 
 
 def _print_json(obj) -> None:
@@ -26,11 +25,8 @@ def _fail(msg: str, code: int = 1, as_json: bool = False) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths]
-    try:
-        reports = api.ingest(paths or None, library=args.library, progress=not args.quiet and not args.json,
-                             workers=args.workers, rebuild=args.rebuild)
-    except InputError as e:
-        return _fail(str(e), 2, args.json)
+    reports = api.ingest(paths or None, library=args.library, progress=not args.quiet and not args.json,
+                         workers=args.workers, rebuild=args.rebuild)
     if args.json:
         _print_json([r.as_dict() for r in reports])
     else:
@@ -41,14 +37,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 print(f"  {len(r.warnings)} đoạn không đọc được, ví dụ: {r.warnings[0]}")
             for rej in r.rejected:
                 print(f"  bỏ qua: {rej}")
-    return 0 if all(not r.rejected for r in reports) or any(r.files > len(r.rejected) for r in reports) else 1
+    # a batch with some bad files still succeeds; only a batch where nothing could be read fails
+    return 1 if any(r.rejected for r in reports) and all(len(r.rejected) >= r.files for r in reports) else 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    try:
-        result = api.show(args.query, library=args.library, toc=args.toc)
-    except (LookupError, FileNotFoundError) as e:
-        return _fail(str(e).strip("'\""), 1, args.json)
+    result = api.show(args.query, library=args.library, toc=args.toc)
     if args.json:
         _print_json(result)
         return 0
@@ -94,10 +88,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    try:
-        s = api.stats(library=args.library)
-    except FileNotFoundError as e:
-        return _fail(str(e), 1, args.json)
+    s = api.stats(library=args.library)
     if args.json:
         _print_json(s)
         return 0
@@ -113,10 +104,7 @@ def cmd_cite(args: argparse.Namespace) -> int:
     text = " ".join(args.text)
     if text == "-":
         text = sys.stdin.read()
-    try:
-        refs = api.cite(text, library=args.library)
-    except FileNotFoundError as e:
-        return _fail(str(e), 1, args.json)
+    refs = api.cite(text, library=args.library)
     if args.json:
         _print_json(refs)
         return 0
@@ -138,10 +126,7 @@ def cmd_cite_check(args: argparse.Namespace) -> int:
             text = Path(source).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
             return _fail(f"{source}: cannot read ({e})", 2, args.json)
-    try:
-        checks = api.check(text, library=args.library)
-    except FileNotFoundError as e:
-        return _fail(str(e), 1, args.json)
+    checks = api.check(text, library=args.library)
     failed = [c for c in checks if not c["ok"]]
     if args.json:
         _print_json({"ok": not failed, "citations": checks})
@@ -162,10 +147,7 @@ def cmd_cite_check(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    try:
-        info = api.index(library=args.library, progress=not args.json)
-    except FileNotFoundError as e:
-        return _fail(str(e), 1, args.json)
+    info = api.index(library=args.library, progress=not args.json)
     if args.json:
         _print_json(info)
     else:
@@ -174,15 +156,10 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from .search import Filters, QueryError
+    from .search import Filters
 
     filters = Filters(doc_type=args.type, issuer=args.issuer, year=args.year, topic=args.topic, in_force=args.in_force)
-    try:
-        hits = api.search(args.query, library=args.library, k=args.k, filters=filters)
-    except QueryError as e:
-        return _fail(str(e), 2, args.json)
-    except FileNotFoundError as e:
-        return _fail(str(e), 1, args.json)
+    hits = api.search(args.query, library=args.library, k=args.k, filters=filters)
     if args.json:
         _print_json(hits)
         return 0
@@ -202,10 +179,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluate import load_bench, run_search, score_run
     from .progress import bar
 
-    try:
-        questions, errors = load_bench(Path(args.bench))
-    except InputError as e:
-        return _fail(str(e), 2, args.json)
+    questions, errors = load_bench(Path(args.bench))
     if args.limit:
         questions = questions[: args.limit]
     if args.ask:
@@ -221,10 +195,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 if k not in ("details",):
                     print(f"{k}: {v}")
         return 0
-    try:
-        s = api.searcher(args.library)
-    except FileNotFoundError as e:
-        return _fail(str(e), 1, args.json)
+    s = api.searcher(args.library)
     runs = []
     for name, plain in (("luat", False), ("bm25", True)):
         b = bar(len(questions), f"Đánh giá {name}", not args.json)
@@ -245,10 +216,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    try:
-        a = api.ask(args.question, library=args.library, as_of=args.as_of)
-    except FileNotFoundError as e:
-        return _fail(str(e), 1, args.json)
+    a = api.ask(args.question, library=args.library, as_of=args.as_of)
     if args.json:
         _print_json(a)
         return 0
@@ -290,10 +258,7 @@ def cmd_consult(args: argparse.Namespace) -> int:
                 print(f"  bỏ qua: {r}")
         return 0
     if args.action == "search":
-        try:
-            hits = base.search(" ".join(args.args), k=args.k, cites=args.cites)
-        except LookupError as e:
-            return _fail(str(e).strip("'\""), 1, args.json)
+        hits = base.search(" ".join(args.args), k=args.k, cites=args.cites)
         if args.json:
             _print_json(hits)
         else:
@@ -407,10 +372,15 @@ def main(argv: list[str] | None = None) -> int:
     else:
         parser = build_parser()
     args = parser.parse_args(argv)
+    # errors are reported here, once: bad input (InputError, QueryError and other ValueErrors, a library
+    # from another version) exits 2; something not found (a library, an index, a unit) exits 1
+    as_json = getattr(args, "json", False)
     try:
         return int(args.func(args) or 0)
     except (ValueError, RuntimeError) as e:
-        return _fail(str(e), 2, getattr(args, "json", False))
+        return _fail(str(e), 2, as_json)
+    except (LookupError, FileNotFoundError) as e:
+        return _fail(str(e).strip("'\""), 1, as_json)
     except BrokenPipeError:
         return 0
 
