@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from .cite import Context, Resolver, find_references, library_names
 from .index import folded_syllables
 from .models import Document, article_address, citation_of
-from .search import QUESTION_PHRASES, Hit, Searcher
+from .search import Hit, Searcher, strip_question_phrasing
 from .sohieu import number_key
 from .store import Library
 from .structure import parse_body, sentence_case
-from .text import fold_same_length, normalize, squash
+from .text import normalize, squash
 
 # How much of the question (see coverage) the best article must hold; calibrated on zalo-phapdien-dev
 # (answerable) against zalo-not-in-library-dev (not answerable) to answer 90% of the former: of the
@@ -80,21 +80,17 @@ def coverage(question_terms: list[str], text: str) -> float:
     return (unigram + bigram) / 2
 
 
+def _running(phrase: str) -> str:
+    """A phrase as it reads inside a sentence: first letter lower-cased unless it opens an acronym."""
+    return phrase[0].lower() + phrase[1:] if phrase[:1].isupper() and not phrase[:2].isupper() else phrase
+
+
 def _topic(question: str, heading: str | None) -> str:
     """The topic phrase of the opening sentence: the provision's heading in running text, or else the
-    question without its question phrasing ("cho tôi hỏi", "được quy định thế nào")."""
+    question without its question phrasing."""
     if heading:
-        h = sentence_case(heading.strip().rstrip(".:"))
-        return h[0].lower() + h[1:] if h[:1].isupper() and not h[:2].isupper() else h
-    folded = fold_same_length(question)
-    keep = [True] * len(question)
-    for phrase in QUESTION_PHRASES:
-        for m in re.finditer(rf"(?<![^\W_]){re.escape(phrase)}(?![^\W_])", folded):
-            for i in range(m.start(), m.end()):
-                keep[i] = False
-    topic = "".join(c for c, k in zip(question, keep, strict=True) if k)
-    topic = " ".join(topic.replace("?", " ").split()).strip(" ,.")
-    return topic[0].lower() + topic[1:] if topic[:1].isupper() and not topic[:2].isupper() else topic
+        return _running(sentence_case(heading.strip().rstrip(".:")))
+    return _running(strip_question_phrasing(question).replace("?", " ").strip(" ,."))
 
 
 def layout_quote(text: str) -> str:

@@ -73,7 +73,7 @@ def show(query: str, library: str = "default", toc: bool = False) -> dict:
         resolver.resolve(ref, Context())
         if ref.status not in ("resolved", "ambiguous"):
             raise LookupError(ref.message or f"không giải được dẫn chiếu {ref.text!r}")
-        doc_id = ref.targets[0].doc if ref.targets else resolver.documents_for(ref, None)[0][0]
+        doc_id = ref.doc_id
         targets = ref.targets
     doc = lib.document(doc_id)
     assert doc is not None

@@ -68,7 +68,7 @@ def article_fields(doc_name: str, doc_title: str | None, heading: str | None, te
         "heading_f": head_f_joined,
         "text_f": all_f_joined,
         "text_a": all_joined,
-        "bi_f": " ".join(map("_".join, zip(all_f, all_f[1:], strict=False))),
+        "bi_f": " ".join(bigrams(all_f)),
         "title_f": " ".join(folded_syllables(f"{doc_name} {doc_title or ''}")),
     }
 

@@ -22,7 +22,7 @@ from .index import bigrams, folded_syllables, open_index, syllables
 from .models import Document, citation_of, parse_address
 from .sohieu import ABBREVIATIONS, number_key
 from .store import Library
-from .text import fold, normalize
+from .text import fold, fold_same_length, normalize
 
 MAX_QUERY_CHARS = 1000
 MAX_K = 100
@@ -85,16 +85,28 @@ class QueryError(ValueError):
     pass
 
 
+_QUESTION_RE = re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, QUESTION_PHRASES)) + r")(?![^\W_])")
+
+
+def strip_question_phrasing(text: str) -> str:
+    """The question without its phrasing ("cho tôi hỏi", "được quy định như thế nào"), marks kept. Phrases
+    are found on the folded text, whose offsets are the original's."""
+    text = normalize(text)
+    kept, pos = [], 0
+    for m in _QUESTION_RE.finditer(fold_same_length(text)):
+        kept.append(text[pos:m.start()])
+        pos = m.end()
+    kept.append(text[pos:])
+    return " ".join(" ".join(kept).split())
+
+
 def clean_query(text: str) -> str:
     """Folded query with question phrasing removed and abbreviations expanded."""
     words = []
-    for w in re.findall(r"[^\W_]+|\S", normalize(text)):
+    for w in re.findall(r"[^\W_]+|\S", strip_question_phrasing(text)):
         exp = ABBREVIATIONS.get(w.lower())
         words.append(exp if exp and (w.isupper() or w.lower() == w) and len(w) > 1 else w)
-    q = " " + fold(" ".join(words)) + " "
-    for phrase in QUESTION_PHRASES:
-        q = q.replace(f" {phrase} ", " ")
-    return " ".join(q.split())
+    return " ".join(fold(" ".join(words)).split())
 
 
 def _has_marks(text: str) -> bool:

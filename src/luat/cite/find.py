@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from ..models import NAMED_TYPES, DocMention, Reference, Target
 from ..sohieu import ABBREVIATIONS, DocNumber, find_numbers
@@ -669,11 +669,14 @@ def _share_documents(text: str, refs: list[Reference]) -> None:
             cur.doc = nxt.doc
 
 
+def mention_to_json(doc: DocMention | None) -> list | None:
+    """A document mention as stored (``DocMention(*stored)`` reads it back)."""
+    return list(astuple(doc)) if doc is not None else None
+
+
 def reference_to_json(ref: Reference) -> list:
     """Compact form for storing a found (unresolved) reference."""
-    d = ref.doc
-    mention = [d.text, d.doc_type, d.number, d.name, d.year, d.this] if d else None
-    return [ref.start, ref.end, ref.text, mention, ref.relative,
+    return [ref.start, ref.end, ref.text, mention_to_json(ref.doc), ref.relative,
             [[t.article, t.clause, t.point, t.section, t.chapter] for t in ref.targets]]
 
 

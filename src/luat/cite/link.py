@@ -9,15 +9,8 @@ from collections.abc import Iterable
 
 from ..models import Reference, article_address
 from ..store import Library
-from .find import DocMention, find_references, quote_spans, reference_from_json
+from .find import DocMention, find_references, mention_to_json, quote_spans, reference_from_json
 from .resolve import Context, Resolver
-
-
-def _mention_json(ref: Reference) -> str | None:
-    d = ref.doc
-    if d is None:
-        return None
-    return json.dumps([d.text, d.doc_type, d.number, d.name, d.year, d.this], ensure_ascii=False)
 
 
 def _units_by_article(library: Library, doc_id: str) -> dict[str, tuple[list[int], list[tuple[int, int, str, str | None]]]]:
@@ -77,7 +70,7 @@ def link_documents(library: Library, doc_ids: Iterable[str]) -> int:
                     ref.message = "dẫn chiếu nằm trong đoạn trích văn bản được sửa đổi: không rõ văn bản"
                 else:
                     resolver.resolve(ref, Context(doc_id=doc_id, article=article, clause=clause))
-                mention = _mention_json(ref)
+                mention = json.dumps(mention_to_json(ref.doc), ensure_ascii=False) if ref.doc else None
                 targets = ref.targets or [None]
                 for t in targets:
                     rows.append((doc_id, article, address, ref.start, ref.end, ref.text, mention, ref.doc_id,
