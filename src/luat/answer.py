@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from .cite import Context, Resolver, find_references, library_names
 from .index import folded_syllables
 from .models import Document, article_address, citation_of
-from .search import Hit, Searcher, strip_question_phrasing
+from .search import Hit, Searcher, passage_score, strip_question_phrasing
 from .sohieu import number_key
 from .store import Library
 from .structure import parse_body, sentence_case
@@ -221,10 +221,7 @@ class Consultant:
             wanted = set(terms)
 
             def score(u) -> float:
-                # the unit's first line (a khoản's lead, a section's heading) says what it is about
-                words = folded_syllables(u.text)
-                lead = set(folded_syllables(u.text.split("\n", 1)[0]))
-                return len(lead & wanted) / (1 + len(lead) ** 0.5) + len(set(words) & wanted) / (1 + len(words) ** 0.35)
+                return passage_score(u.text, wanted)
 
             named = next((u for u in units if u.kind == "khoan" and u.label == hit.clause), None) if hit.exact else None
             best = named or max(units, key=score)

@@ -266,11 +266,18 @@ class Searcher:
                     span = (r["start"], r["end"])
                     break
                 continue
-            words = folded_syllables(part)
-            score = sum(1 for w in words if w in terms) / (1 + len(words) ** 0.5)
+            score = passage_score(part, terms)
             if score > best_score:
                 best, best_score, span = r["label"], score, (r["start"], r["end"])
         return best, highlight(text[span[0]:span[1]], terms)
+
+
+def passage_score(text: str, terms: set[str]) -> float:
+    """How well a khoản (or section) answers the query's folded terms: its first line (a khoản's lead, a
+    section's heading) says what it is about; the rest counts, damped by length."""
+    words = folded_syllables(text)
+    lead = set(folded_syllables(text.split("\n", 1)[0]))
+    return len(lead & terms) / (1 + len(lead) ** 0.5) + len(set(words) & terms) / (1 + len(words) ** 0.35)
 
 
 def highlight(text: str, folded_terms: set[str], limit: int = 420) -> str:
