@@ -57,6 +57,7 @@ class Answer:
     retrieved: list[dict] = field(default_factory=list)
     coverage: float | None = None
     similar: list[dict] = field(default_factory=list)
+    bases: list[tuple[str, str]] = field(default_factory=list)  # (opening sentence, quoted lines) per basis shown
 
     def as_dict(self) -> dict:
         return {"question": self.question, "status": self.status, "answer": self.answer,
@@ -160,28 +161,31 @@ class Consultant:
             if close and (h.doc.doc_id, h.article) != (first.doc.doc_id, first.article):
                 bases.append(h)
                 break
-        parts, citations = [], []
+        parts, citations, shown = [], [], []
         for i, h in enumerate(bases):
-            part, cit, problems = self._basis(question, h, pq.terms, as_of, first=i == 0)
+            opening, body, notes, cit = self._basis(question, h, pq.terms, as_of, first=i == 0)
             # grounding: the citation resolves and every quoted line is verbatim, or the basis is not shown
+            problems = self.verify(opening, body, as_of)
             if problems:
                 if i == 0:
                     return Answer(question, "not_found", "Không lập được câu trả lời có trích dẫn kiểm chứng được: "
-                                  + "; ".join(problems), retrieved=retrieved, coverage=cov)
+                                  + "; ".join(m for _kind, m in problems), retrieved=retrieved, coverage=cov)
                 continue
-            parts.append(part)
+            parts.append(opening + "\n\n" + body + ("\n\n" + notes if notes else ""))
             citations.append(cit)
-        return Answer(question, "answered", "\n\n".join(parts), citations, retrieved, coverage=cov)
+            shown.append((opening, body))
+        return Answer(question, "answered", "\n\n".join(parts), citations, retrieved, coverage=cov, bases=shown)
 
-    def verify(self, opening: str, body: str, as_of: str | None = None) -> list[str]:
-        """Problems with one basis: its citation must resolve to an existing unit, and every quoted line
-        (bullets stripped) must be verbatim in that unit's text (or its version at ``as_of``)."""
+    def verify(self, opening: str, body: str, as_of: str | None = None) -> list[tuple[str, str]]:
+        """Problems with one basis, as (kind, message): "unresolved" when its citation does not resolve to
+        an existing unit, "not_verbatim" for each quoted line (bullets stripped) that is not in that unit's
+        text (or its version at ``as_of``)."""
         refs = [r for r in find_references(opening, self.names) if r.targets and r.doc is not None]
         if not refs:
-            return [f"không đọc được trích dẫn trong «{opening}»"]
+            return [("unresolved", f"không đọc được trích dẫn trong «{opening}»")]
         ref = self.resolver.resolve(refs[0], Context())
         if ref.status != "resolved":
-            return [ref.message or f"trích dẫn «{ref.text}» không giải được"]
+            return [("unresolved", ref.message or f"trích dẫn «{ref.text}» không giải được")]
         t = ref.targets[0]
         unit = self.library.unit(t.doc, t.address)
         source = unit.text if unit else ""
@@ -193,7 +197,7 @@ class Consultant:
         for line in body.split("\n"):
             q = re.sub(r"^[-+]\s+", "", line.strip())
             if q and squash(q) not in hay:
-                problems.append(f"đoạn trích không khớp nguyên văn {citation_of(t.path())}: «{q[:60]}»")
+                problems.append(("not_verbatim", f"đoạn trích không khớp nguyên văn {citation_of(t.path())}: «{q[:60]}»"))
         return problems
 
     def _article_text(self, hit: Hit, as_of: str | None) -> str:
@@ -210,7 +214,8 @@ class Consultant:
         return self.library.article_text(doc_id, article) or ""
 
     def _basis(self, question: str, hit: Hit, terms: list[str], as_of: str | None,
-               first: bool) -> tuple[str, Citation, list[str]]:
+               first: bool) -> tuple[str, str, str, Citation]:
+        """One basis: (opening sentence, quoted lines, amendment notes, citation)."""
         doc = hit.doc
         text = self._article_text(hit, as_of)
         units = [u for u in parse_body(text) if u.kind in ("khoan", "section")]
@@ -242,13 +247,11 @@ class Consultant:
         body = layout_quote(quote)
         notes = self._amendment_notes(doc, hit.article)
         version = self._version_of(doc.doc_id, hit.article, as_of)
-        part = opening + "\n\n" + body + ("\n\n" + notes if notes else "")
-        problems = self.verify(opening, body, as_of)
         citation = Citation(doc=doc.number or doc.doc_id, doc_title=doc.name, article=hit.article,
                             clause=clause.label if clause is not None and clause.kind == "khoan" else None, point=None,
                             section=clause.label if clause is not None and clause.kind == "section" else None,
                             quote=quote, version=version[0], source=version[1])
-        return part, citation, problems
+        return opening, body, notes, citation
 
     def _version_of(self, doc_id: str, article: str, as_of: str | None) -> tuple[str | None, str | None]:
         """Date and source of the text quoted: the current one, or the newest on or before ``as_of``."""
@@ -309,13 +312,11 @@ def evaluate_ask(questions, library: str = "default", progress: bool = True) -> 
             abstain_ok += a.status != "answered"
         if a.status == "answered":
             answered += 1
-            for part in a.answer.split("\n\n"):
-                if part.startswith(("Căn cứ ", "Ngoài ra, theo ")):
-                    opening, _, rest = part.partition("\n\n")
-                    body = rest.split("\n\nLưu ý:")[0]
-                    for p in consultant.verify(opening, body):
-                        unresolved += "không giải được" in p or "chưa có" in p or "không có trong" in p
-                        not_verbatim += "không khớp nguyên văn" in p
+            # audit what was shown, line by line, against the library
+            for opening, body in a.bases:
+                for kind, _message in consultant.verify(opening, body):
+                    unresolved += kind == "unresolved"
+                    not_verbatim += kind == "not_verbatim"
         if gold and q.expect != "not_in_library":
             with_gold += 1
             first_gold += bool(cited) and cited[0] in gold
