@@ -8,14 +8,14 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .cite.find import find_references, reference_to_json
 from .cite.link import link_documents, relink_missing
 from .consult import relink_consultations
 from .index import IndexBuilder, build_index, doc_meta, prepare_fields
-from .models import Extract, InputError
+from .models import Document, Extract, InputError
 from .parallel import bounded_map
 from .progress import bar as progress_bar
 from .readers.jsonlaw import read_alqac, read_law_dict, sniff_json
@@ -223,12 +223,19 @@ def _take(library: Library, path: Path, extract: Extract | None, error: str | No
 def _write(library: Library, ex: Extract) -> set[str]:
     touched = library.remove_source(ex.source.path)
     sid = library.add_source(ex.source.kind, ex.source.path, ex.source.label, ex.source.date)
+    # one upsert per document, with what all of its records know (Pháp điển names a document's title and
+    # issue date only in the note of its Điều 1)
+    docs: dict[str, Document] = {}
+    for rec in ex.records:
+        known = docs.setdefault(rec.doc.doc_id, replace(rec.doc))
+        for f in ("number", "doc_type", "title", "issuer", "issued", "effective", "status"):
+            if getattr(known, f) is None and getattr(rec.doc, f) is not None:
+                setattr(known, f, getattr(rec.doc, f))
+    for doc in docs.values():
+        library.upsert_document(doc)
     rows = []
-    seen_docs: set[str] = set()
     for rec in ex.records:
         doc = rec.doc
-        library.upsert_document(doc)  # fills what earlier records of the same document lacked
-        seen_docs.add(doc.doc_id)
         date = ex.source.date or doc.issued
         rows.append((doc.doc_id, rec.article, sid, date, rec.heading, rec.body, rec.body_hash or body_hash(rec.body),
                      json.dumps(rec.clauses or []), json.dumps(rec.context, ensure_ascii=False) if rec.context else None,
@@ -238,4 +245,4 @@ def _write(library: Library, ex: Extract) -> set[str]:
     library.add_versions(rows)
     for doc_id, outline in ex.outline.items():
         library.add_outline(doc_id, outline, sid)
-    return touched | seen_docs
+    return touched | set(docs)

@@ -230,9 +230,11 @@ class Library:
         self._refresh_document(doc_id)
 
     def _refresh_document(self, doc_id: str) -> None:
-        doc = self.document(doc_id, cached=False)
-        if doc is None:
+        """The names a document answers to, from its stored metadata."""
+        row = self.db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        if row is None:
             return
+        doc = Document(doc_id=doc_id, number=row["number"], doc_type=row["doc_type"], title=row["title"], issued=row["issued"])
         self.db.execute("DELETE FROM aliases WHERE doc_id=?", (doc_id,))
         aliases = set(name_aliases(doc.doc_type, doc.title, doc.year))
         aliases.add(number_key(doc.number or doc.doc_id))

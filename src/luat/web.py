@@ -349,11 +349,14 @@ def create_app(library: str = "default") -> FastAPI:
         for v in lib.db.execute("SELECT v.article, v.date, s.label FROM versions v JOIN sources s ON s.id=v.source_id"
                                 " WHERE v.doc_id=? ORDER BY v.date DESC", (doc_id,)):
             versions.setdefault(v["article"], []).append({"date": v["date"] or "?", "source": v["label"]})
+        anchors_by_article: dict[str, dict[int, str]] = {}
+        for u in lib.db.execute("SELECT article, address, start FROM units WHERE doc_id=? AND kind!='dieu'", (doc_id,)):
+            anchors_by_article.setdefault(u["article"], {})[u["start"]] = u["address"]
         articles = []
         for a in lib.db.execute("SELECT a.article, a.heading, a.text, a.n_versions, s.label AS source FROM articles a"
                                 " LEFT JOIN versions v ON v.id=a.version_id LEFT JOIN sources s ON s.id=v.source_id"
                                 " WHERE a.doc_id=? ORDER BY a.ord", (doc_id,)):
-            anchors = {u.start: u.address for u in lib.article_units(doc_id, a["article"]) if u.kind != "dieu"}
+            anchors = anchors_by_article.get(a["article"], {})
             seen = set()
             uniq = [c for c in cited.get(a["article"], []) if not (c["href"] in seen or seen.add(c["href"]))]
             articles.append({"label": a["article"], "heading": a["heading"], "address": article_address(a['article']),
