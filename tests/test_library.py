@@ -42,13 +42,42 @@ def test_versions_by_source_newest_first(bhxh_library):
 
 
 def test_partial_article_keeps_what_the_source_holds(bhxh_library):
-    """Pháp điển quotes only khoản 2 of Điều 15 TT 59/2015 under đề mục 2.1, law_dict has all of it:
-    the newest source's khoản 2 is kept, and the article is still there in full from law_dict's text."""
+    """Pháp điển 2025-02 quotes only khoản 2 of Điều 15 TT 59/2015 under đề mục 2.1; law_dict has all of it.
+    The newest source's khoản 2 is kept, and khoản 1 comes from law_dict: a partial quote is not a repeal."""
     units = bhxh_library.article_units("59/2015/TT-BLĐTBXH", "15")
-    labels = [u.label for u in units if u.kind == "khoan"]
-    assert "2" in labels
-    khoan2 = next(u for u in units if u.kind == "khoan" and u.label == "2")
-    assert khoan2.text.startswith("2. Việc xác định thời gian làm nghề")
+    khoan = {u.label: u.text for u in units if u.kind == "khoan"}
+    assert khoan["2"].startswith("2. Việc xác định thời gian làm nghề")
+    assert "1" in khoan
+    pd = next(v for v in bhxh_library.versions("59/2015/TT-BLĐTBXH", "15") if v["kind"] == "phapdien")
+    assert khoan["2"] in pd["body"]  # verbatim from Pháp điển
+
+
+def _v(vid, date, kind, body):
+    from luat.structure import parse_body
+
+    clauses = [u.label for u in parse_body(body) if u.kind == "khoan"]
+    return {"id": vid, "date": date, "skind": kind, "body": body, "heading": "H", "context": None,
+            "clauses": json.dumps(clauses), "body_hash": str(vid)}
+
+
+MERGES = [
+    # versions, expected text, composed?
+    ([_v(1, "2025-02-01", "phapdien", "1. A mới.\n2. B mới."), _v(2, "2014-11-20", "official", "1. A cũ.\n2. B cũ.\n3. C cũ.")],
+     "1. A mới.\n2. B mới.", 0),  # the newest full text wins; khoản 3 was repealed, not resurrected
+    ([_v(1, "2025-02-01", "phapdien", "1. A.\n2. B."), _v(2, "2025-02-01", "phapdien", "3. C.")],
+     "1. A.\n2. B.\n3. C.", 1),  # one edition split across đề mục: merged per khoản
+    ([_v(1, "2025-02-01", "phapdien", "2. B mới."), _v(2, None, "lawdict", "Mở đầu:\n1. A.\n2. B cũ.\n3. C.")],
+     "Mở đầu:\n1. A.\n2. B mới.", 1),  # partial quote: what comes before it from the older text
+    ([_v(1, "2025-02-01", "phapdien", "2. B mới.")], "2. B mới.", 0),
+]
+
+
+@pytest.mark.parametrize("versions,text,composed", MERGES)
+def test_merge_versions(versions, text, composed):
+    from luat.store import merge_versions
+
+    body, heading, version_id, was_composed, _context = merge_versions(versions)
+    assert (body, was_composed, version_id, heading) == (text, composed, 1, "H")
 
 
 def test_amendments_known_to_the_library(bhxh_library):

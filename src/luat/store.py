@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -408,12 +409,19 @@ def _walk_units(units: list[Unit], path: list[tuple[str, str]]):
         yield from _walk_units(u.children, p)
 
 
+def _clause_order(label: str) -> tuple[int, str]:
+    m = re.match(r"(\d+)(.*)", label)
+    return (int(m.group(1)), m.group(2)) if m else (10**6, label)
+
+
 def merge_versions(versions: list[dict]) -> tuple[str, str | None, int, int, list]:
     """Choose or compose the current text of one article from its versions.
 
     Versions are grouped by date (a Pháp điển edition, an official text's issue date); the newest group
-    wins. Inside it, when several sources each hold some khoản of the article, their khoản are merged in
-    order, each kept verbatim. Returns (text, heading, version id, composed?, context)."""
+    wins, and inside it the khoản that several sources each hold (Pháp điển splits an article across đề
+    mục) are merged. When the newest sources quote the article only from some khoản on (no khoản 1, no
+    lead-in), the khoản before that come from the newest older version that has them: a partial quote is
+    not a repeal. Every khoản is kept verbatim. Returns (text, heading, version id, composed?, context)."""
     def rank(v: dict) -> tuple:
         return (v["date"] or "", KIND_PRIORITY.get(v["skind"], 0), len(v["body"]))
 
@@ -422,20 +430,32 @@ def merge_versions(versions: list[dict]) -> tuple[str, str | None, int, int, lis
     heading = next((v["heading"] for v in ordered if v["heading"]), None)
     context = next((json.loads(v["context"]) for v in ordered if v["context"]), [])
     group = [v for v in ordered if (v["date"] or "") == (best["date"] or "")]
+    older = [v for v in ordered if v not in group]
     clause_sets = [json.loads(v["clauses"] or "[]") for v in group]
-    union = sorted({c for cs in clause_sets for c in cs}, key=lambda c: int(c) if c.isdigit() else 10**6)
-    if len(group) == 1 or not union or set(clause_sets[0]) >= set(union):
+    union = {c for cs in clause_sets for c in cs}
+    first_held = min(union, key=_clause_order) if union else None
+    partial = first_held is not None and _clause_order(first_held)[0] > 1 and not _lead_in(best["body"])
+    if not partial and (len(group) == 1 or not union or set(clause_sets[0]) >= union):
         return best["body"], heading, best["id"], 0, context
-    # compose per khoản from the group (a Pháp điển edition that split the article across đề mục)
     parts: dict[str, str] = {}
     intro = ""
-    for v in group:
+    for v in group + (older if partial else []):
         units = parse_body(v["body"])
-        first = units[0].start if units else len(v["body"])
-        if not intro and first > 0 and v["body"][:first].strip():
-            intro = v["body"][:first].strip()
+        if not intro:
+            intro = _lead_in(v["body"], units)
         for u in units:
-            if u.kind == "khoan" and u.label not in parts:
+            if u.kind != "khoan" or u.label in parts:
+                continue
+            if v in group or _clause_order(u.label) < _clause_order(first_held):
                 parts[u.label] = u.text
-    body = "\n".join(([intro] if intro else []) + [parts[c] for c in union if c in parts])
+    if partial and set(parts) == union and not intro:
+        return best["body"], heading, best["id"], 0, context  # no older source holds the missing khoản
+    body = "\n".join(([intro] if intro else []) + [parts[c] for c in sorted(parts, key=_clause_order)])
     return body, heading, best["id"], 1, context
+
+
+def _lead_in(body: str, units: list[Unit] | None = None) -> str:
+    """The text of an article before its first khoản ("Trong Luật này, các từ ngữ ... như sau:")."""
+    units = parse_body(body) if units is None else units
+    first = units[0].start if units else len(body)
+    return body[:first].strip()
