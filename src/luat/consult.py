@@ -331,25 +331,3 @@ class ConsultationBase:
             if reasons:
                 out.append({"id": c["id"], "question": c["question"], "url": c["url"], "reasons": list(dict.fromkeys(reasons))})
         return out
-
-
-
-def relink_consultations(library: Library) -> int:
-    """Resolve again the consultations' citations whose document was missing (it may have been ingested)."""
-    if not library.db.execute("SELECT 1 FROM sqlite_master WHERE name='consultation_refs'").fetchone():
-        return 0
-    resolver = Resolver(library)
-    names = library_names(library)
-    fixed = 0
-    for r in library.db.execute("SELECT rowid, * FROM consultation_refs WHERE status IN ('not_in_library','unresolved')").fetchall():
-        ref = next((x for x in find_references(r["text"], names) if x.doc is not None), None)
-        if ref is None:
-            continue
-        resolver.resolve(ref, Context())
-        if ref.doc_id is None:
-            continue
-        t = next((t for t in ref.targets if t.address == r["target_address"]), ref.targets[0] if ref.targets else None)
-        library.db.execute("UPDATE consultation_refs SET target_doc=?, target_address=?, status=?, message=? WHERE rowid=?",
-                           (ref.doc_id, t.address if t else None, ref.status, ref.message, r["rowid"]))
-        fixed += 1
-    return fixed

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from .cite.find import find_references, reference_to_json
 from .cite.link import link_documents, relink_missing
-from .consult import relink_consultations
 from .index import IndexBuilder, build_index, doc_meta, prepare_fields
 from .models import Document, Extract, InputError
 from .parallel import bounded_map
@@ -174,7 +173,7 @@ def ingest(paths: list[Path], library: Library, *, workers: int | None = None, p
         report.phases["merge"] = time.time() - t0 - report.phases["read"]
         link_documents(library, sorted(touched))
         relink_missing(library)
-        relink_consultations(library)
+        relink_missing(library, "consultation_refs")
         report.phases["link"] = time.time() - t0 - report.phases["read"] - report.phases["merge"]
         if after_write is not None:
             after_write(library, touched)

@@ -18,7 +18,8 @@ _NAME_CACHE: dict[str, NameIndex] = {}
 
 def library_names(library: Library) -> NameIndex:
     """The finder's name index extended with the titles of the library's named documents."""
-    key = str(library.path)
+    # keyed by the number of documents too, so that an ingest in the same process is seen
+    key = f"{library.path}#{library.db.execute('SELECT COUNT(*) FROM documents').fetchone()[0]}"
     if key not in _NAME_CACHE:
         rows = library.db.execute(
             "SELECT doc_type, title FROM documents WHERE title IS NOT NULL AND doc_type IS NOT NULL"

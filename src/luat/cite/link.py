@@ -7,9 +7,10 @@ import bisect
 import json
 from collections.abc import Iterable
 
-from ..models import Reference, article_address
+from ..models import article_address
 from ..store import Library
-from .find import DocMention, find_references, mention_to_json, quote_spans, reference_from_json
+from . import library_names
+from .find import find_references, mention_to_json, quote_spans, reference_from_json
 from .resolve import Context, Resolver
 
 
@@ -80,21 +81,28 @@ def link_documents(library: Library, doc_ids: Iterable[str]) -> int:
     return total
 
 
-def relink_missing(library: Library) -> int:
-    """Resolve again the references whose document was not in the library (it may have been added)."""
-    rows = library.db.execute(
-        "SELECT rowid, * FROM refs WHERE status='not_in_library' AND mention IS NOT NULL").fetchall()
+def relink_missing(library: Library, table: str = "refs") -> int:
+    """Resolve again the references whose document was not in the library (it may have been added since):
+    the library's own references (``refs``) or the consultations' citations (``consultation_refs``)."""
+    if table not in ("refs", "consultation_refs"):
+        raise ValueError(f"no reference table {table!r}")
+    if not library.db.execute("SELECT 1 FROM sqlite_master WHERE name=?", (table,)).fetchone():
+        return 0
+    rows = library.db.execute(f"SELECT rowid, * FROM {table} WHERE status='not_in_library'").fetchall()
+    if not rows:
+        return 0
     resolver = Resolver(library)
+    names = library_names(library)
     fixed = 0
     for r in rows:
-        mention = DocMention(*json.loads(r["mention"]))
-        ref = Reference(text=r["text"], start=r["start"], end=r["end"], doc=mention)
-        docs, _msg = resolver.documents_for(ref, None)
-        if not docs:
+        ref = next((x for x in find_references(r["text"], names) if x.doc is not None and not x.doc.this), None)
+        if ref is None:
             continue
-        target = r["target_address"]
-        exists = target is None or resolver.unit_exists(docs[0], target)
-        status = "resolved" if exists else "unit_not_found"
-        library.db.execute("UPDATE refs SET target_doc=?, status=?, message=NULL WHERE rowid=?", (docs[0], status, r["rowid"]))
+        resolver.resolve(ref, Context())
+        if ref.doc_id is None:
+            continue
+        t = next((t for t in ref.targets if t.address == r["target_address"]), ref.targets[0] if ref.targets else None)
+        library.db.execute(f"UPDATE {table} SET target_doc=?, target_address=?, status=?, message=? WHERE rowid=?",
+                           (ref.doc_id, t.address if t else None, ref.status, ref.message, r["rowid"]))
         fixed += 1
     return fixed
