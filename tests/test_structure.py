@@ -121,7 +121,22 @@ BODIES = [
     # đ follows d
     ("1. A\na) 1\nb) 2\nc) 3\nd) 4\nđ) 5\ne) 6", [("khoan", "1", ["a", "b", "c", "d", "đ", "e"])]),
     ("Không có khoản nào.", []),
+    # numbered points inside khoản 1 (2089/VBHN-BHXH Điều 4), their lettered items are tiết
+    ("1. Người lao động là công dân Việt Nam, bao gồm:\n1.1. Người làm việc theo HĐLĐ;\n1.2. Cán bộ, công chức;\n"
+     "1.3. Người đi làm việc ở nước ngoài theo hợp đồng sau:\na) Hợp đồng với doanh nghiệp;\nb) Hợp đồng cá nhân.\n"
+     "2. Người sử dụng lao động:\na) Cơ quan nhà nước;\nb) Doanh nghiệp.",
+     [("khoan", "1", ["1.1", "1.2", "1.3"]), ("khoan", "2", ["a", "b"])]),
+    # a "1.1." inside khoản 2 is text, and numbering must run in sequence
+    ("1. A\n1.2. out of sequence\n2. B\n1.1. not this khoản's", [("khoan", "1", []), ("khoan", "2", [])]),
 ]
+
+
+def test_numbered_points_hold_tiet():
+    body = BODIES[-2][0]
+    khoan1 = parse_body(body)[0]
+    point = khoan1.children[2]
+    assert [(t.kind, t.label) for t in point.children] == [("tiet", "a"), ("tiet", "b")]
+    assert point.children[1].text == "b) Hợp đồng cá nhân."
 
 
 @pytest.mark.parametrize("body,expected", BODIES)

@@ -12,10 +12,10 @@ from .text import POINT_LETTERS, roman_to_int
 
 # Kinds of unit, from the top of a document down. "section" is a numbered section inside an Điều
 # (I., II., III. inside Điều 1 of a Quyết định phê duyệt Đề án), cited as "Mục III Điều 1".
-KINDS = ("phan", "chuong", "muc", "tieu_muc", "dieu", "section", "khoan", "diem")
+KINDS = ("phan", "chuong", "muc", "tieu_muc", "dieu", "section", "khoan", "diem", "tiet")
 KIND_NAMES = {
     "phan": "Phần", "chuong": "Chương", "muc": "Mục", "tieu_muc": "Tiểu mục", "dieu": "Điều",
-    "section": "Mục", "khoan": "khoản", "diem": "điểm",
+    "section": "Mục", "khoan": "khoản", "diem": "điểm", "tiet": "tiết",
 }
 
 
@@ -170,7 +170,7 @@ def article_address(article: str) -> str:
     return address_of([("dieu", article)])
 
 
-_ADDR_PART = re.compile(r"(phan|chuong|muc|tieumuc|dieu|section|khoan|diem)-([0-9a-z]+)")
+_ADDR_PART = re.compile(r"(phan|chuong|muc|tieumuc|dieu|section|khoan|diem|tiet)-([0-9a-z]+(?:\.[0-9]+)*)")
 
 
 def parse_address(address: str) -> list[tuple[str, str]]:
@@ -180,7 +180,7 @@ def parse_address(address: str) -> list[tuple[str, str]]:
         label = m.group(2)
         if kind in ("chuong", "section", "phan") and roman_to_int(label) is not None:
             label = label.upper()
-        elif kind == "diem":
+        elif kind in ("diem", "tiet"):
             label = label.replace("dd", "đ")
         out.append((kind, label))
     return out
@@ -202,7 +202,9 @@ def sort_key(address: str) -> tuple:
     for kind, label in parse_address(address):
         rank = KINDS.index(kind)
         num: tuple
-        if kind == "diem":
+        if re.fullmatch(r"\d+(?:\.\d+)+", label):
+            num = (0, 0, "", *(int(x) for x in label.split(".")))  # numbered points: 1.2 < 1.10
+        elif kind in ("diem", "tiet"):
             m = re.match(r"([a-zđ])(\d*)", label)
             letter = POINT_LETTERS.index(m.group(1)) if m and m.group(1) in POINT_LETTERS else 99
             num = (letter, int(m.group(2)) if m and m.group(2) else 0, label)

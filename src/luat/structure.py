@@ -24,6 +24,9 @@ DIEU_RE = re.compile(r"^\s*Điều\s+(\d+[a-zđ]?)\s*[.:]?\s*(.*)$")
 SECTION_RE = re.compile(rf"^\s*({_ROMAN})\s*[.:]\s+(\S.*)$")
 KHOAN_RE = re.compile(r"^\s*(\d{1,3})\s*\.(?!\d)\s*(.*)$")
 DIEM_RE = re.compile(r"^\s*([a-zđ])\s*\)\s*(.*)$")
+# Numbered points inside khoản N ("1.1.", "1.2." in khoản 1), as decisions of the BHXH and others number them;
+# their lettered items are tiết ("Tiết a Điểm 1.7 Khoản 1 Điều 4").
+NUMBERED_DIEM_RE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.?\s+(\S.*)$")
 # Lines that close the body of a document: the passing formula, the signature block, the recipients.
 END_RE = re.compile(
     r"^\s*(?:(?:Bộ luật|Luật|Pháp lệnh|Nghị quyết|Hiến pháp) này (?:đã )?được .{0,80}(?:thông qua|khóa [IVXLC]+)"
@@ -97,6 +100,7 @@ def parse_body(text: str, start: int = 0, end: int | None = None) -> list[Unit]:
     section: Unit | None = None
     khoan: Unit | None = None
     diem: Unit | None = None
+    tiet: Unit | None = None
     open_units: list[Unit] = []
 
     def close(unit: Unit | None, at: int) -> None:
@@ -105,7 +109,7 @@ def parse_body(text: str, start: int = 0, end: int | None = None) -> list[Unit]:
             unit.start, unit.end, unit.text = s, e, text[s:e]
 
     def close_from(level: str, at: int) -> None:
-        order = ["section", "khoan", "diem"]
+        order = ["section", "khoan", "diem", "tiet"]
         for u in reversed(open_units):
             if order.index(u.kind) >= order.index(level):
                 close(u, at)
@@ -132,7 +136,7 @@ def parse_body(text: str, start: int = 0, end: int | None = None) -> list[Unit]:
                 section = Unit("section", m.group(1), _heading(m.group(2)), start=line.start, end=-1)
                 roots.append(section)
                 open_units.append(section)
-                prev_section, khoan, diem = n, None, None
+                prev_section, khoan, diem, tiet = n, None, None, None
                 continue
         m = KHOAN_RE.match(s)
         if m and m.group(2):
@@ -143,9 +147,29 @@ def parse_body(text: str, start: int = 0, end: int | None = None) -> list[Unit]:
                 khoan = Unit("khoan", m.group(1), start=line.start, end=-1)
                 (section.children if section is not None else roots).append(khoan)
                 open_units.append(khoan)
-                diem = None
+                diem = tiet = None
+                continue
+        m = NUMBERED_DIEM_RE.match(s)
+        if m and khoan is not None and m.group(1) == khoan.label:
+            label = f"{m.group(1)}.{int(m.group(2))}"
+            prev = diem.label if diem is not None else None
+            if (prev is None and int(m.group(2)) == 1) or (prev is not None and "." in prev
+                                                          and int(prev.split(".")[1]) + 1 == int(m.group(2))):
+                close_from("diem", line.start)
+                diem = Unit("diem", label, start=line.start, end=-1)
+                khoan.children.append(diem)
+                open_units.append(diem)
+                tiet = None
                 continue
         m = DIEM_RE.match(s)
+        if m and m.group(2) and diem is not None and "." in diem.label:
+            letter = m.group(1)
+            if (tiet is None and letter == "a") or (tiet is not None and _next_point(tiet.label, letter)):
+                close_from("tiet", line.start)
+                tiet = Unit("tiet", letter, start=line.start, end=-1)
+                diem.children.append(tiet)
+                open_units.append(tiet)
+            continue
         if m and m.group(2):
             letter = m.group(1)
             parent = khoan if khoan is not None else section
