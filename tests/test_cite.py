@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from luat import api
-from luat.cite import Context, Resolver, find_references
+from luat.cite import Context, NameIndex, Resolver, find_references
 from luat.cite.check import check_text
 from luat.evaluate import compact_reference
 
@@ -63,7 +63,13 @@ def test_finder_never_crashes_on_any_text(text):
     ("Điều 5 Luật Bảo hiểm xã hội 2024", "not_in_library", None, "dieu-5", "Luật Bảo hiểm xã hội 2024"),
     ("Mục III Điều 1 Quyết định 1676/QĐ-TTg năm 2019", "not_in_library", None, "dieu-1-section-iii", "1676/QĐ-TTg"),
     ("Điều 38 Bộ luật Dân sự 2015", "resolved", "91/2015/QH13", "dieu-38", None),
+    # numbered points and their tiết (the consolidated QĐ 595/QĐ-BHXH)
+    ("Điểm 1.6 Khoản 1 Điều 4 Văn bản hợp nhất 2089/VBHN-BHXH", "resolved", "2089/VBHN-BHXH", "dieu-4-khoan-1-diem-1.6", None),
+    ("Tiết b Điểm 1.7 Khoản 1 Điều 4 Văn bản hợp nhất 2089/VBHN-BHXH", "resolved", "2089/VBHN-BHXH", "dieu-4-khoan-1-diem-1.7", None),
+    ("Điểm 1.12 Khoản 1 Điều 4 Văn bản hợp nhất 2089/VBHN-BHXH", "unit_not_found", "2089/VBHN-BHXH", "dieu-4-khoan-1-diem-1.12",
+     "điểm 1.12 khoản 1 Điều 4 không có"),
 ])
+
 def test_resolve(bhxh_library, text, status, doc, address, message):
     ref = find_references(text)[0]
     Resolver(bhxh_library).resolve(ref, Context())
@@ -72,6 +78,22 @@ def test_resolve(bhxh_library, text, status, doc, address, message):
     assert ref.targets[0].address == address
     if message:
         assert message in ref.message
+
+
+@pytest.mark.parametrize("text,name", [
+    # a known name may hold a comma (Pháp điển, Luật 58/2020/QH14)
+    ("chi phí hòa giải, đối thoại tại Tòa án theo quy định tại khoản 2 Điều 9 Luật Hòa giải, đối thoại tại Tòa án;",
+     "hoa giai doi thoai tai toa an"),
+    # a short known name may go on ("Luật Đầu tư công"), but not into the sentence after a long one
+    ("Hội đồng quản lý bảo hiểm xã hội Việt Nam theo quy định của Luật bảo hiểm xã hội chịu trách nhiệm quản lý quỹ",
+     "bao hiem xa hoi"),
+    ("do cơ quan có trách nhiệm bồi thường theo quy định của Luật Trách nhiệm bồi thường của Nhà nước đảm bảo;",
+     "trach nhiem boi thuong cua nha nuoc"),
+])
+def test_known_names_end_where_the_name_ends(text, name):
+    names = NameIndex([("Luật", "Hòa giải, đối thoại tại Tòa án"), ("Luật", "Trách nhiệm bồi thường của Nhà nước")])
+    refs = [r for r in find_references(text, names) if r.doc is not None]
+    assert [r.doc.name for r in refs] == [name]
 
 
 @pytest.mark.data

@@ -19,8 +19,8 @@ from ..sohieu import ABBREVIATIONS, DocNumber, find_numbers
 from ..text import POINT_LETTERS, fold, fold_same_length, roman_to_int
 
 # Unit levels, lowest first; "section" is a Mục inside an Điều, "muc" a Mục of a Chương.
-RANK = {"diem": 0, "khoan": 1, "section": 2, "dieu": 3, "tieu_muc": 4, "muc": 5, "chuong": 6, "phan": 7}
-LEVEL_WORDS = {"diem": "diem", "khoan": "khoan", "dieu": "dieu", "muc": "muc", "chuong": "chuong", "phan": "phan"}
+RANK = {"tiet": -1, "diem": 0, "khoan": 1, "section": 2, "dieu": 3, "tieu_muc": 4, "muc": 5, "chuong": 6, "phan": 7}
+LEVEL_WORDS = {"tiet": "tiet", "diem": "diem", "khoan": "khoan", "dieu": "dieu", "muc": "muc", "chuong": "chuong", "phan": "phan"}
 LIST_SEPS = {",", "va", "hoac", "den", "toi", "-", "–"}
 RANGE_SEPS = {"den", "toi", "-", "–"}
 CONNECTORS = {"cua", "tai", "thuoc", "theo", "trong"}
@@ -76,7 +76,9 @@ ISSUER_PHRASES = sorted(
     key=len, reverse=True,
 )
 
-_TOKEN = re.compile(r"[^\W_]+|[^\w\s]")
+# a sub-numbered label ("Điểm 1.5", "Điểm 3.4") is one token; otherwise words and single punctuation
+_TOKEN = re.compile(r"\d{1,2}(?:\.\d{1,2}){1,2}(?![\d.]\d)|[^\W_]+|[^\w\s]")
+_WORD = re.compile(r"[^\W_]+")
 _DATE_SLASH = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
@@ -119,7 +121,8 @@ def tokenize(text: str, start: int = 0, end: int | None = None, folded: str | No
 # an abbreviation, a số hiệu.
 _ANCHOR = re.compile("|".join([
     r"\b(?:dieu|khoan)\s+(?:\d|nay\b)",
-    r"\bdiem\s+(?:[a-z]\d?\b|nay\b)",
+    r"\bdiem\s+(?:[a-z]\d?\b|\d{1,2}\.\d|nay\b)",
+    r"\btiet\s+[a-z]\b",
     r"\b(?:muc|chuong|phan|tieu\s+muc)\s+(?:\d|[ivxlc]+\b|nay\b)",
     *[r"\b" + r"\s+".join(words) + r"\b" for words, _ in DOC_TYPE_WORDS if len(words) > 1],
     r"(?<!phap )\bluat\b",
@@ -128,12 +131,14 @@ _ANCHOR = re.compile("|".join([
 ]))
 # A fast first pass: words an anchor can start with (checked against _ANCHOR where found).
 _CANDIDATE = re.compile(
-    r"(?<![a-z0-9])(?=[a-z0-9])(?:(?:dieu|khoan|diem|muc|chuong|phan|tieu|" + "|".join(
+    r"(?<![a-z0-9])(?=[a-z0-9])(?:(?:dieu|khoan|diem|tiet|muc|chuong|phan|tieu|" + "|".join(
         sorted({words[0] for words, _ in DOC_TYPE_WORDS} | set(TYPE_ABBREV) | set(CODE_ABBREV), key=len, reverse=True)
     ) + r")\b|\d+\s*/)"
 )
 _ANNEX = re.compile(r"[\w ,]{0,25}?\b(?:quy che|quy tac|quy dinh|quy trinh|dieu le|noi quy|phu luc)\b")
-_LEVEL_ACCENTED = {"điều", "khoản", "điểm", "mục", "chương", "phần"}
+# Regulations issued with a decision, whose articles a text cites as "Điều 4 Quy chế này".
+_ANNEX_THIS = [("quy", "che"), ("quy", "dinh"), ("quy", "trinh"), ("quy", "tac"), ("dieu", "le"), ("noi", "quy")]
+_LEVEL_ACCENTED = {"tiết", "điều", "khoản", "điểm", "mục", "chương", "phần"}
 _START_WORDS = {"cac", "tu", "tieu", *LEVEL_WORDS, *_DOC_TYPE_FIRST, *TYPE_ABBREV, *CODE_ABBREV}
 _WINDOW_AFTER = 170  # a reference runs at most this far past its last anchor (the longest law name)
 
@@ -151,7 +156,7 @@ class NameIndex:
             self.add(doc_type, name)
 
     def add(self, doc_type: str, name: str) -> None:
-        words = tuple(fold(name).split())
+        words = tuple(_WORD.findall(fold(name)))
         self.by_type.setdefault(doc_type, set()).add(words)
         self.max_len = max(self.max_len, len(words))
 
@@ -184,6 +189,8 @@ class _Parser:
         f = self.f(i)
         if f == "tieu" and self.f(i + 1) == "muc":
             return "tieu_muc", 2
+        if f == "tiet" and i > 0 and self.f(i - 1) == "chi":
+            return None  # "chi tiết": in detail
         if f in LEVEL_WORDS:
             low = self.toks[i].low if i < self.n else ""
             # with its marks the word must be the unit's own ("diễu", "khoán" fold alike but are not)
@@ -201,8 +208,12 @@ class _Parser:
         if level == "khoan":
             return low if re.fullmatch(r"\d{1,3}[a-zđ]?", low) else None
         if level == "diem":
+            if re.fullmatch(r"\d{1,2}(?:\.\d{1,2}){1,2}", low):
+                return low  # "Điểm 1.5 Khoản 1 Điều 9" (decisions that number their points)
             m = re.fullmatch(r"([a-zđ])(\d?)", low)
             return low if m and m.group(1) in POINT_LETTERS else None
+        if level == "tiet":
+            return low if re.fullmatch(r"[a-zđ]", low) and low in POINT_LETTERS else None
         if level in ("muc", "section", "tieu_muc"):
             if re.fullmatch(r"\d{1,3}", low):
                 return low
@@ -305,7 +316,12 @@ class _Parser:
         words: list[str] = []
         owners: list[int] = []
         k = j
-        while k < self.n and len(words) < 24 and self.toks[k].raw.isalnum() and not self.toks[k].raw.isdigit():
+        while k < self.n and len(words) < 24:
+            if self.toks[k].raw == "," and words and k + 1 < self.n and self.toks[k + 1].raw.isalpha():
+                k += 1  # "Luật Hòa giải, đối thoại tại Tòa án": a known name may hold a comma
+                continue
+            if not self.toks[k].raw.isalnum() or self.toks[k].raw.isdigit():
+                break
             exp = ABBREVIATIONS.get(self.toks[k].low)
             parts = fold(exp).split() if exp else [self.toks[k].f]
             words += parts
@@ -321,10 +337,13 @@ class _Parser:
             else:
                 name = words[:n]
                 k = last_tok + 1
-                # a longer name that starts like a known one: "Luật đầu tư công", "Luật Doanh nghiệp nhà nước"
-                if t.upper_initial and not self.lowercase_text and doc_type in NAMED_TYPES:
-                    extra, k = self._name_words(k, limit=4)
-                    name += extra
+                # a longer name that starts like a known short one: "Luật đầu tư công", "Luật Doanh nghiệp nhà
+                # nước"; the extra words must end where a name can end, not run on into the sentence ("Luật
+                # bảo hiểm xã hội chịu trách nhiệm quản lý ...")
+                if t.upper_initial and not self.lowercase_text and doc_type in NAMED_TYPES and n <= 2:
+                    extra, k2 = self._name_words(k, limit=4)
+                    if extra and len(extra) < 4:
+                        name, k = name + extra, k2
                 return self._doc_tail(DocMention(text="", doc_type=doc_type, name=" ".join(name)), k, i)
         if doc_type not in NAMED_TYPES or j >= self.n or not self.toks[j].raw[:1].isalpha():
             return None  # only codes and laws are cited by name; "Quyết định thành lập ..." is a decision
@@ -416,7 +435,7 @@ class _Parser:
         if self.f(j) in ("cac", "tu") and self.level_at(j + 1):
             j += 1
         groups: list[tuple[str, list[str] | None]] = []
-        prev_rank = -1
+        prev_rank = -2
         relative = False
         while j < self.n:
             lv = self.level_at(j)
@@ -450,6 +469,9 @@ class _Parser:
             if self.f(j) in ("cua", "tai", "thuoc") and self.level_at(j + 1) and RANK[self.level_at(j + 1)[0]] > prev_rank or self.f(j) == "cac" and self.level_at(j + 1):
                 j += 1
         doc = None
+        if groups and not relative and (n_this := self._annex_this(j)):
+            j += n_this  # "Điều 4 Quy chế này": an article of the regulation the text belongs to
+            relative = True
         if not groups:
             got = self.doc_at(i)
         elif relative:
@@ -463,8 +485,10 @@ class _Parser:
             return None
         start = self.toks[i].start
         end = self.toks[j - 1].end
+        if groups and all(g[0] == "tiet" for g in groups):
+            return None  # a tiết alone names nothing the library addresses
         ref = Reference(text=self.text[start:end], start=start, end=end, doc=doc, relative=relative)
-        ref.targets = _targets(groups)
+        ref.targets = _targets([g for g in groups if g[0] != "tiet"])  # a tiết is kept in the span, cited by its điểm
         if doc is not None and doc.this:
             ref.relative = True
         return ref, j
@@ -477,6 +501,13 @@ class _Parser:
         if not self.lowercase_text:
             return self.toks[j].upper_initial
         return j > 0 and self.f(j - 1) in {"tai", "theo", "cua", "thuoc", "trong", "tiet", "dinh", "va", "hoac"}
+
+    def _annex_this(self, j: int) -> int:
+        """Tokens of "Quy chế này" ("Quy định này", "Điều lệ này" ...) at ``j``, or 0."""
+        for words in _ANNEX_THIS:
+            if all(self.f(j + x) == w for x, w in enumerate(words)) and self.f(j + len(words)) == "nay":
+                return len(words) + 1
+        return 0
 
     def _attached_doc(self, j: int) -> tuple[DocMention, int] | None:
         """"Điều 5 Quy chế ... ban hành kèm theo Quyết định 1076/QĐ-KTNN": the article is in the document's
@@ -658,9 +689,15 @@ def _share_documents(text: str, refs: list[Reference]) -> None:
         # they are one reference to two provisions of that article
         if cur.doc is None and not cur.relative and cur.targets and nxt.targets and all(t.article is None for t in cur.targets) \
                 and all(t.section is None and t.chapter is None for t in cur.targets) and nxt.targets[0].article:
+            head = nxt.targets[0]
+            # "Điểm 1.1, 1.5 và Tiết b Điểm 1.7 Khoản 1 Điều 4": points listed before a point of a khoản are
+            # points of that khoản too
+            share_clause = head.clause and head.point and all(t.point and t.clause is None for t in cur.targets)
             for t in cur.targets:
-                t.article = nxt.targets[0].article
-                t.section = t.section or nxt.targets[0].section
+                t.article = head.article
+                t.section = t.section or head.section
+                if share_clause:
+                    t.clause = head.clause
             merged = Reference(text=text[cur.start:nxt.end], start=cur.start, end=nxt.end, targets=cur.targets + nxt.targets,
                                doc=nxt.doc, relative=nxt.relative)
             refs[idx:idx + 2] = [merged]
