@@ -165,6 +165,7 @@ def bench_cite() -> str:
     data = data_dir()
     held = evaluate_references(Path("bench/cite-heldout.jsonl"))
     held2 = evaluate_references(Path("bench/cite-heldout2.jsonl"))
+    held3 = evaluate_references(Path("bench/cite-heldout3.jsonl"))
     dev = evaluate_references(Path("tests/data/cite_cases.jsonl"))
     basis = evaluate_legal_basis(data / "qa" / "tvpl-privacy-dev.jsonl")
     speed = measure_finder_speed(sorted((data / "vlc-2021").glob("*.txt")))
@@ -172,10 +173,11 @@ def bench_cite() -> str:
         "| set | references | precision | recall | by-target P | by-target R | resolved correctly (checked) |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for name, r in (("held-out `bench/cite-heldout.jsonl`", held), ("second held-out `bench/cite-heldout2.jsonl`", held2),
-                    ("development `tests/data/cite_cases.jsonl`", dev)):
+    for name, r in (("third held-out `bench/cite-heldout3.jsonl`", held3), ("held-out `bench/cite-heldout.jsonl`", held),
+                    ("second held-out `bench/cite-heldout2.jsonl`", held2), ("development `tests/data/cite_cases.jsonl`", dev)):
         rows.append(f"| {name} | {r['references']} | {r['precision']:.3f} | {r['recall']:.3f} | {r['target_precision']:.3f} "
-                    f"| {r['target_recall']:.3f} | {r['resolved_correctly']:.3f} ({r['resolution_checked']}) |")
+                    f"| {r['target_recall']:.3f} | "
+                    + (f"{r['resolved_correctly']:.3f} ({r['resolution_checked']}) |" if r["resolution_checked"] else "— |"))
     body = [
         "## References: finding, resolving, speed",
         "",
@@ -190,6 +192,16 @@ def bench_cite() -> str:
         "held-out set is needed for that. The second held-out set (117 sentences, 92 references: laws, Pháp điển 2026-01,",
         "TVPL), labelled after those fixes, was measured once before the one fix it prompted (\"thực hiện pháp luật\" read as",
         "\"Hiến pháp\"): precision 0.957, recall 0.978.",
+        "",
+        "The third held-out set (316 sentences, 206 references: ALQAC 2024 laws not used in development, the ALQAC 2022",
+        "codes, TVPL answers 0-599 not used before, zalo questions about documents outside the library, ALQAC 2025",
+        "questions; sampled with fixed seeds and labelled by hand before the finder was run on them) was measured once,",
+        "after the fixes the first two sets prompted (sub-numbered points \"Điểm 1.5\" and \"Tiết a\", \"Điều 4 Quy chế",
+        "này\", names holding a comma, no run-on after a known name): **precision 0.976, recall 0.976, resolution 1.000**",
+        "(51 checked). Its five misses: a bare \"nghị định 100\" (no year), \"Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam",
+        "năm 2013\" read as \"Hiến pháp\", \"Điều 356, các khoản 2 và 3\" read as two references, an amending law named",
+        "\"luật xử lý vi phạm hành chính sửa đổi 2020\" read without \"sửa đổi\", and \"Luật này\" not shared back across a",
+        "comma-separated list. The table below is rerun on every `make bench`, so from now on it is not independent either.",
         "Strict: a found reference counts when its span, its provisions and its document mention all equal the",
         "label. By target: (document mention, provision) pairs per sentence. Resolution: found references",
         "whose labelled document is in the default library, resolved without context to that document.",
@@ -202,8 +214,9 @@ def bench_cite() -> str:
         f"Speed: {speed['megabytes']:.1f} MB of official text (`vlc-2021`) in {speed['cpu_seconds']:.1f} s of CPU on one core: "
         f"**{speed['mb_per_s']:.2f} MB/s**, {speed['references']} references.",
         "",
-        "Held-out misses (first 15):",
+        "Held-out misses (third set, then first set; first 15 each):",
         "",
+        *[f"- {m}" for m in held3["misses"][:15]],
         *[f"- {m}" for m in held["misses"][:15]],
     ]
     return "\n".join(body)
