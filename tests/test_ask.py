@@ -1,7 +1,7 @@
 import pytest
 
 from luat import api
-from luat.answer import Consultant, layout_quote
+from luat.answer import Consultant, asked_type, layout_quote
 
 pytestmark = pytest.mark.data
 
@@ -58,3 +58,38 @@ def test_section_inside_an_article_of_a_users_decision(qd_library):
 def test_layout_quote():
     assert layout_quote("1. Khoản một:\na) điểm a;\nb) điểm b.\n2. Khoản hai.") == \
         "- Khoản một:\n+ điểm a;\n+ điểm b.\n- Khoản hai."
+
+
+@pytest.mark.parametrize("question,kind", [
+    ("Đi xe máy chuyển hướng không nhường quyền đi trước cho người đi bộ bị phạt bao nhiêu?", "administrative sanction"),
+    ("Mức phạt khi điều khiển xe mô tô, xe gắn máy không có bộ phận giảm thanh, giảm khói", "administrative sanction"),
+    ("di xe may khong doi mu bao hiem bi phat bao nhieu", "administrative sanction"),  # typed without marks
+    ("Tội trộm cắp tài sản bị phạt tù bao nhiêu năm?", "criminal penalty"),
+    # "hình phạt tù" as a noun, and "thiết bị phát": no sanction asked
+    ("Người chấp hành xong hình phạt tù tham gia đào tạo nghề có được miễn học phí không?", None),
+    ("Sản xuất, kinh doanh và nhập khẩu thiết bị phát tín hiệu của xe được quyền ưu tiên được quy định như thế nào?", None),
+    ("Người lao động nghỉ việc có được rút BHXH một lần không?", None),
+])
+def test_asked_type(question, kind):
+    t = asked_type(question)
+    assert (t.name if t else None) == kind
+
+
+def test_sanction_asked_but_library_sets_none(bhxh_library):
+    """The BHXH library has the rules on contributions but no decree on sanctions: asked for the fine, luat says
+    so instead of quoting the nearest article about late contributions."""
+    a = api.ask("Doanh nghiệp chậm đóng bảo hiểm xã hội cho người lao động thì bị phạt bao nhiêu tiền?", library="test-bhxh")
+    assert a["status"] == "not_found", a["answer"]
+    assert "không có quy định xử phạt" in a["answer"]
+    assert a["retrieved"], "the nearest articles are still listed"
+    answered = api.ask("Người lao động chậm đóng bảo hiểm xã hội thì phải truy đóng như thế nào?", library="test-bhxh")
+    assert answered["status"] == "answered", answered["answer"]
+
+
+@pytest.mark.parametrize("question", [
+    # TVPL: the time limit and the competence to sanction are not the sanction
+    "thời hiệu xử phạt vi phạm hành chính đối với người không bảo mật thông tin tố giác hành vi xâm hại trẻ em là bao lâu?",
+    "chủ tịch ủy ban nhân dân cấp huyện có quyền xử phạt người tiết lộ bí mật đời tư của người khác trên mạng xã hội không?",
+])
+def test_not_asking_the_sanction(question):
+    assert asked_type(question) is None

@@ -22,7 +22,7 @@ from .search import Hit, Searcher, passage_score, strip_question_phrasing
 from .sohieu import number_key
 from .store import Library
 from .structure import parse_body, sentence_case
-from .text import normalize, squash
+from .text import fold, normalize, squash
 
 # How much of the question (see coverage) the best article must hold; calibrated on zalo-phapdien-dev
 # (answerable) against zalo-not-in-library-dev (not answerable) to answer 90% of the former: of the
@@ -30,6 +30,52 @@ from .text import normalize, squash
 # mean abstains most on the latter among scale-free ones (36%), see docs/BENCHMARKS.md.
 MIN_COVERAGE = 0.6
 SECOND_BASIS_RATIO = 0.85  # a further basis is quoted when its score is this close to the first
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    """What a question asks for, and what a provision must state to answer it (matched on folded text). A
+    question that asks how much one is fined is not answered by an article that sets no sanction, however
+    many of its words the article shares; nor, when it does not ask about a crime, by the criminal code."""
+
+    name: str
+    asked: re.Pattern[str]
+    stated: re.Pattern[str]
+    missing: str  # the not_found message
+    excluded: re.Pattern[str] | None = None  # what the provision must not state
+
+    def answers(self, text: str) -> bool:
+        folded = fold(text)
+        return bool(self.stated.search(folded)) and not (self.excluded and self.excluded.search(folded))
+
+
+# asked: written with marks, as questions are ("thiết bị phát" is not "bị phạt"); folded when the question has none
+# how one is sanctioned, not when ("thời hiệu xử phạt") or by whom ("có quyền xử phạt")
+_SANCTION_ASKED = r"(?:(?:mức|khung) (?:xử )?phạt|bị (?:xử )?phạt|(?<!quyền )(?<!hiệu )(?:xử )?phạt (?:bao nhiêu|như thế nào|thế nào|ra sao|tiền|gì))"
+_CRIMINAL = r"\b(?:phạt tù|tội|hình sự|cải tạo không giam giữ|tù chung thân|tử hình)\b"
+_MISSING_SANCTION = ("Thư viện không có quy định xử phạt khớp với câu hỏi này (các điều gần nhất không quy định mức phạt "
+                     "cho hành vi được hỏi); các điều gần nhất được liệt kê để tham khảo.")
+ANSWER_TYPES = [
+    # a crime named: the criminal code's penalties answer
+    AnswerType("criminal penalty", re.compile(rf"\b{_SANCTION_ASKED}\b.*{_CRIMINAL}|{_CRIMINAL}.*\b{_SANCTION_ASKED}\b"),
+               re.compile(r"\b(?:phat tien|phat tu|hinh phat|cai tao khong giam giu)\b"), _MISSING_SANCTION),
+    # otherwise a fine for a violation: an administrative sanction, not a crime's penalty
+    AnswerType("administrative sanction", re.compile(rf"\b{_SANCTION_ASKED}\b"),
+               re.compile(r"\b(?:phat tien|phat canh cao)\b"), _MISSING_SANCTION,
+               excluded=re.compile(r"\b(?:phat tu|cai tao khong giam giu|tu chung than)\b")),
+]
+
+
+def asked_type(question: str) -> AnswerType | None:
+    """The answer type a question asks for: its patterns are matched with marks, or folded when the question
+    is typed without them."""
+    text = normalize(question).lower()
+    marked = fold(text) != text
+    for t in ANSWER_TYPES:
+        pattern = t.asked if marked else re.compile(fold(t.asked.pattern))
+        if pattern.search(text):
+            return t
+    return None
 
 
 @dataclass
@@ -155,6 +201,18 @@ class Consultant:
             return Answer(question, "not_found",
                           "Thư viện không có quy định đủ khớp với câu hỏi này; các điều gần nhất được liệt kê để tham khảo.",
                           retrieved=retrieved, coverage=cov)
+        wanted = asked_type(question)
+        if wanted is not None and not first.exact and not wanted.answers(text):
+            # the best match does not state what is asked: a close runner-up that does, or no answer
+            for h in hits[1:3]:
+                t = self._article_text(h, as_of)
+                c = coverage(pq.terms, (h.heading or "") + " " + t)
+                if c >= MIN_COVERAGE and wanted.answers(t):
+                    first, text, cov = h, t, c
+                    hits = [h] + [x for x in hits if x is not h]
+                    break
+            else:
+                return Answer(question, "not_found", wanted.missing, retrieved=retrieved, coverage=cov)
         bases = [first]
         for h in hits[1:3]:
             close = h.exact or (h.score >= SECOND_BASIS_RATIO * first.score and not first.exact)
