@@ -6,7 +6,7 @@ import pytest
 
 from luat import api
 from luat.evaluate import BenchQuestion, score_run
-from luat.search import Filters, QueryError, clean_query
+from luat.search import Filters, QueryError, clean_query, definition_term
 
 pytestmark = pytest.mark.data
 
@@ -88,3 +88,31 @@ def test_metrics_on_a_hand_computed_run():
     q2 = (1 / math.log2(3) + 1 / math.log2(4)) / (1 + 1 / math.log2(3))
     assert m.ndcg10 == pytest.approx((1 + q2) / 3)
     assert m.p50_ms == pytest.approx(20.0)
+
+
+@pytest.mark.parametrize("question,term", [
+    ("Dự phòng nợ phải thu khó đòi là gì?", "du phong no phai thu kho doi"),
+    ("Theo quy định, bảo quản thuốc, nguyên liệu làm thuốc là gì?", "bao quan thuoc nguyen lieu lam thuoc"),
+    ("Dị tật bào thai được hiểu như thế nào?", "di tat bao thai"),
+    ("Thế nào là loài cây sinh trưởng nhanh?", "loai cay sinh truong nhanh"),
+    ("Khái niệm quỹ đại chúng", "quy dai chung"),
+    ("xử lý dữ liệu cá nhân là gì? bên xử lý dữ liệu cá nhân là ai?", "xu ly du lieu ca nhan"),
+    ("bao hiem xa hoi tu nguyen la gi", "bao hiem xa hoi tu nguyen"),
+    # not a definition, or nothing to define
+    ("Người lao động nghỉ việc có được rút BHXH một lần không?", None),
+    ("Thuế là gì?", None),
+])
+def test_definition_term(question, term):
+    words = definition_term(question)
+    assert (" ".join(words) if words else None) == term
+
+
+def test_definition_question_goes_to_the_defining_khoan(bhxh_library):
+    s = api.searcher("test-bhxh")
+    first = s.search("Bảo hiểm xã hội tự nguyện là gì?", k=5)[0]
+    assert (first.doc.number, first.article, first.clause, first.defines) == ("58/2014/QH13", "3", "3", True)
+    a = api.ask("Bảo hiểm xã hội tự nguyện là gì?", library="test-bhxh")
+    assert a["answer"].startswith("Căn cứ khoản 3 Điều 3 Luật Bảo hiểm xã hội")
+    assert "- Bảo hiểm xã hội tự nguyện là loại hình bảo hiểm xã hội do Nhà nước tổ chức" in a["answer"]
+    # a question that asks for no definition is ranked as before
+    assert not any(h.defines for h in s.search("mức hưởng bảo hiểm xã hội một lần", k=5))

@@ -286,7 +286,7 @@ class Consultant:
             def score(u) -> float:
                 return passage_score(u.text, wanted)
 
-            named = next((u for u in units if u.kind == "khoan" and u.label == hit.clause), None) if hit.exact else None
+            named = next((u for u in units if u.kind == "khoan" and u.label == hit.clause), None) if hit.exact or hit.defines else None
             best = named or max(units, key=score)
             if score(best) > 0 and len(units) > 1:
                 clause = best

@@ -6,7 +6,10 @@ Query understanding, in order:
 2. question phrasing ("cho tôi hỏi", "được quy định như thế nào", "có được không") is dropped;
 3. legal abbreviations are expanded (BHXH → bảo hiểm xã hội);
 4. terms are searched folded (users type without marks) and, when the query has its marks, accented too,
-   so đất/đặt and hưởng/hướng are not confused; syllable bigrams reward phrases.
+   so đất/đặt and hưởng/hướng are not confused; syllable bigrams reward phrases;
+5. a question for a definition ("X là gì?", "thế nào là X", "khái niệm X") goes first to the provisions that
+   define X ("3. X: là ...", "X (còn gọi là ...) là ..."), usually an article "Giải thích từ ngữ" that BM25
+   ranks low because it is long and defines many things.
 """
 
 from __future__ import annotations
@@ -63,11 +66,12 @@ class Hit:
     clause: str | None = None  # the best-matching khoản
     snippet: str = ""
     exact: bool = False  # reached through a reference in the query
+    defines: bool = False  # its khoản ``clause`` defines the term the question asks about
 
     def as_dict(self) -> dict:
         return {"doc": self.doc.number or self.doc.doc_id, "doc_id": self.doc.doc_id, "article": self.article,
                 "clause": self.clause, "score": round(self.score, 4), "citation": self.citation, "heading": self.heading,
-                "snippet": self.snippet, "exact": self.exact,
+                "snippet": self.snippet, "exact": self.exact, "defines": self.defines,
                 "document": {"name": self.doc.name, "type": self.doc.doc_type, "issuer": self.doc.issuer,
                              "issued": self.doc.issued, "effective": self.doc.effective, "title": self.doc.title}}
 
@@ -109,10 +113,43 @@ def clean_query(text: str) -> str:
     return " ".join(fold(" ".join(words)).split())
 
 
+# "X là gì", "X được hiểu là gì / như thế nào", "X được định nghĩa ...", "thế nào là X", "khái niệm (về) X" (folded)
+_DEFINITION_QUESTIONS = [
+    re.compile(r"^(?:the nao (?:la|duoc goi la)|khai niem(?: ve)?|dinh nghia(?: ve)?)\s+(?P<term>.+?)\s*$"),
+    re.compile(r"^(?P<term>.+?)\s+(?:la gi|duoc hieu (?:la gi|nhu the nao|the nao|ra sao)|duoc dinh nghia (?:la gi|nhu the nao|the nao)"
+               r"|co nghia la gi|nghia la gi)\b"),
+]
+_DEFINITION_LEAD = re.compile(r"^(?:(?:theo|can cu) (?:quy dinh(?: cua)?(?: phap luat)?|phap luat)(?: hien hanh| hien nay)?\s*,?\s*"
+                              r"|cho (?:toi|em) hoi\s*,?\s*|xin hoi\s*,?\s*)+")
+
+
+def definition_term(question: str) -> list[str] | None:
+    """The folded syllables of the term a question asks to define ("Dự phòng nợ phải thu khó đòi là gì?" →
+    du phong no phai thu kho doi), or None. One sentence is read: the first that asks."""
+    for sentence in re.split(r"[?!.\n]+", fold(normalize(question))):
+        sentence = _DEFINITION_LEAD.sub("", sentence.strip(" ,;:"))
+        for pattern in _DEFINITION_QUESTIONS:
+            m = pattern.search(sentence)
+            if m:
+                words = folded_syllables(m.group("term"))
+                return words if 2 <= len(words) <= 12 else None
+    return None
+
+
+def definition_pattern(words: list[str]) -> re.Pattern[str]:
+    """Where a folded text defines the term: at the start of a line, khoản, điểm or sentence, the term (its
+    words apart by spaces or commas), an optional "(...)" and ":", then "là" / "được hiểu là"."""
+    term = r"[\s,]+".join(map(re.escape, words))
+    return re.compile(r"(?:^|\n|[.;:]\s)\s*(?:\d+(?:\.\d+)*[.)]\s*|[a-z]\)\s*)?" + term
+                      + r"\s*(?:\([^)]*\)\s*)?:?\s*(?:la|duoc hieu la)\b")
+
+
 def _has_marks(text: str) -> bool:
     return fold(text) != text.lower()
 
 
+# How many defining articles a definition question puts first.
+DEFINITIONS_FIRST = 2
 # Field weights, measured on zalo-phapdien-dev (docs/BENCHMARKS.md).
 WEIGHTS = {"text": 1.0, "heading": 1.0, "title": 0.3, "bigram": 1.6, "accented": 2.0}
 
@@ -216,6 +253,11 @@ class Searcher:
                                           clause=next((lab for kd, lab in parse_address(address) if kd == "khoan"), None)))
             if pq.doc_ids and not filters.doc_id and not pq.units:
                 filters = Filters(**{**filters.__dict__, "doc_id": pq.doc_ids[0]})
+            if not pq.units:
+                for hit in self.definitions(text, filters, limit=DEFINITIONS_FIRST):
+                    if (hit.doc.doc_id, hit.article) not in seen:
+                        seen.add((hit.doc.doc_id, hit.article))
+                        hits.append(hit)
         query = self.build_query(pq, filters, plain=plain)
         if query is None:
             if filters.doc_id and not hits:  # a bare số hiệu: the document's first articles
@@ -235,6 +277,35 @@ class Searcher:
         if filters.in_force:
             hits = [h for h in hits if self._in_force(h.doc)]
         return hits[:k]
+
+    def definitions(self, question: str, filters: Filters | None = None, limit: int = DEFINITIONS_FIRST,
+                    candidates: int = 100) -> list[Hit]:
+        """Articles that define the term a definition question asks about, best first (BM25 of the term's
+        phrase), each with the khoản that holds the definition; [] when the question asks for none."""
+        words = definition_term(question)
+        if not words:
+            return []
+        phrase = tantivy.Query.phrase_query(self.schema, "text_f", words)
+        query = tantivy.Query.boolean_query([(tantivy.Occur.Must, phrase), *self._filter_clauses(filters or Filters())])
+        pattern = definition_pattern(words)
+        pq = ParsedQuery(text=question, terms=words, accented=[])
+        out: list[Hit] = []
+        for score, addr in self.searcher.search(query, candidates).hits:
+            d = self.searcher.doc(addr)
+            doc_id, article = d["doc_id"][0], d["article"][0]
+            text = self.library.article_text(doc_id, article) or ""
+            m = pattern.search(fold_same_length(text))
+            if m is None:
+                continue
+            clause = self.library.db.execute(
+                "SELECT label FROM units WHERE doc_id=? AND article=? AND kind='khoan' AND start<=? AND end>? ORDER BY start DESC LIMIT 1",
+                (doc_id, article, m.end(), m.end())).fetchone()
+            hit = self._hit(doc_id, article, 1e8 + score, pq, clause=clause[0] if clause else None)
+            hit.defines = True
+            out.append(hit)
+            if len(out) >= limit:
+                break
+        return out
 
     def _in_force(self, doc: Document) -> bool:
         today = time.strftime("%Y-%m-%d")
