@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from luat import api
 from luat.cite import Context, NameIndex, Resolver, find_references
 from luat.cite.check import check_text
+from luat.cite.repeal import find_repeals
 from luat.evaluate import compact_reference
 
 CASES = [json.loads(line) for line in (Path(__file__).parent / "data" / "cite_cases.jsonl").open(encoding="utf-8")]
@@ -163,3 +164,46 @@ def test_cli_cite_json_shape(bhxh_library):
     (ref,) = json.loads(run.stdout)
     assert ref["text"] == "khoản 1 điều 60 luật bhxh 2014" and ref["start"] == 7 and ref["status"] == "resolved"
     assert ref["targets"] == [{"doc": "58/2014/QH13", "article": "60", "clause": "1", "point": None, "section": None}]
+
+
+REPEALS = [
+    # (sentence from the library's texts, [(repealed document as cited, kind, date)])
+    ("3. Luật Kinh doanh bảo hiểm số 24/2000/QH10 đã được sửa đổi, bổ sung một số điều theo Luật số 61/2010/QH12 và Luật số "
+     "42/2019/QH14 hết hiệu lực kể từ ngày Luật này có hiệu lực thi hành, trừ trường hợp sau đây:",
+     [("Luật Kinh doanh bảo hiểm số 24/2000/QH10", "hết hiệu lực", None)]),
+    ("Thông tư này thay thế Thông tư số 20/2015/TT-BTP ngày 29 tháng 12 năm 2015 của Bộ trưởng Bộ Tư pháp quy định chi tiết và "
+     "hướng dẫn thi hành một số điều của Nghị định số 23/2015/NĐ-CP ngày 16 tháng 02 năm 2015",
+     [("Thông tư số 20/2015/TT-BTP ngày 29 tháng 12 năm 2015", "thay thế", None)]),
+    ("Bãi bỏ Thông tư số 24/2015/TT-BGDĐT ngày 23 tháng 9 năm 2015 của Bộ trưởng Bộ Giáo dục và Đào tạo quy định chuẩn quốc "
+     "gia đối với cơ sở giáo dục đại học.", [("Thông tư số 24/2015/TT-BGDĐT ngày 23 tháng 9 năm 2015", "bãi bỏ", None)]),
+    ("2. Thông tư số 06/2015/TT-BTP ngày 15 tháng 6 năm 2015 của Bộ trưởng Bộ Tư pháp quy định chi tiết và hướng dẫn thi hành "
+     "một số điều của Luật Công chứng hết hiệu lực thi hành kể từ ngày 01 tháng 7 năm 2021.",
+     [("Thông tư số 06/2015/TT-BTP ngày 15 tháng 6 năm 2015", "hết hiệu lực", "2021-07-01")]),
+    # conditional, a unit, an annex's forms, a document named only in a description: nothing
+    ("Quyết định này được thực hiện cho đến khi Nghị quyết số 55/2022/QH15 hết hiệu lực.", []),
+    ("Bãi bỏ Mục 6 Phần I Thông tư số 26/2014/TT-BTNMT ngày 28 tháng 5 năm 2014.", []),
+    ("Các biểu mẫu từ Mẫu số 15-DS đến Mẫu số 22-DS ban hành kèm theo Nghị quyết số 01/2017/NQ-HĐTP ngày 13 tháng 01 năm 2017 "
+     "hết hiệu lực kể từ ngày Nghị quyết này có hiệu lực thi hành.", []),
+    ("Trường hợp có sự sửa đổi, bổ sung hoặc thay thế Thông tư số 05/2016/TT-BTTTT thì thực hiện theo quy định mới.", []),
+]
+
+
+@pytest.mark.parametrize("text,expected", REPEALS)
+def test_find_repeals(text, expected):
+    got = [(r.reference.text, r.kind, r.date) for r in find_repeals(text)]
+    assert got == expected
+    for r in find_repeals(text):
+        assert text[r.reference.start:r.reference.end] == r.reference.text
+
+
+@pytest.mark.data
+def test_repealed_code_recorded_and_ranked_after_its_successor(bhxh_library):
+    """Bộ luật Lao động 2019 Điều 220 says the 2012 code is no longer in force from 2021-01-01: the library
+    records it, search ranks the 2019 code's article first, the document says so."""
+    assert bhxh_library.repealed_documents().get("10/2012/QH13") == "2021-01-01"
+    doc = bhxh_library.document("10/2012/QH13")
+    assert doc.status == "hết hiệu lực"
+    assert any(a.target == "" and a.by_number == "45/2019/QH14" and a.by_units == "Điều 220" for a in doc.amendments)
+    hits = api.searcher("test-bhxh").search("thời giờ làm việc bình thường", k=5)
+    assert (hits[0].doc.number, hits[0].article) == ("45/2019/QH14", "105")
+    assert ("10/2012/QH13", "104") in [(h.doc.number, h.article) for h in hits]  # still found, after

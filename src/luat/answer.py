@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 
 from .cite import Context, Resolver, find_references, library_names
+from .cite.link import REPEAL_KINDS
 from .index import folded_syllables
 from .models import Document, article_address, citation_of
 from .search import Hit, Searcher, passage_score, strip_question_phrasing
@@ -328,7 +329,11 @@ class Consultant:
         target = article_address(article)
         notes = []
         for a in doc.amendments:
-            if a.target == target:
+            if a.target == "" and a.kind in REPEAL_KINDS:
+                when = f" từ ngày {_vn_date(a.effective)}" if a.effective else ""
+                notes.append(f"Lưu ý: {doc.name} đã hết hiệu lực{when} theo {a.by_units} văn bản số {a.by_number}; "
+                             "hãy đối chiếu với văn bản thay thế.")
+            elif a.target == target:
                 when = f" từ ngày {_vn_date(a.effective)}" if a.effective else ""
                 notes.append(f"Lưu ý: Điều {article} đã được {a.kind} bởi {a.by_units} văn bản số {a.by_number}{when}; "
                              "nội dung trên là bản mới nhất mà thư viện có.")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .cite.find import find_references, reference_to_json
-from .cite.link import link_documents, relink_missing
+from .cite.link import link_documents, record_repeals, relink_missing
 from .index import IndexBuilder, build_index, doc_meta, prepare_fields
 from .models import Document, Extract, InputError
 from .parallel import bounded_map
@@ -116,11 +116,12 @@ class IngestReport:
     seconds: float = 0.0
     index: dict | None = None
     phases: dict[str, float] = field(default_factory=dict)  # seconds per phase: read, merge, link, index
+    repealed: int = 0  # documents of the library that another says are no longer in force (statements read)
 
     def as_dict(self) -> dict:
         return {
             "library": self.library, "files": self.files, "documents": self.documents, "articles": self.articles,
-            "units": self.units, "versions": self.versions, "rejected_files": self.rejected,
+            "units": self.units, "versions": self.versions, "repeal_statements": self.repealed, "rejected_files": self.rejected,
             "warnings": len(self.warnings), "warning_examples": self.warnings[:20], "seconds": round(self.seconds, 1),
             "index": self.index, "phases": {k: round(v, 1) for k, v in self.phases.items()},
         }
@@ -174,6 +175,7 @@ def ingest(paths: list[Path], library: Library, *, workers: int | None = None, p
         link_documents(library, sorted(touched))
         relink_missing(library)
         relink_missing(library, "consultation_refs")
+        report.repealed = record_repeals(library)
         report.phases["link"] = time.time() - t0 - report.phases["read"] - report.phases["merge"]
         if after_write is not None:
             after_write(library, touched)

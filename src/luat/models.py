@@ -41,6 +41,10 @@ class Unit:
             yield from c.walk()
 
 
+# A document's status once a later document of the library says it is no longer in force.
+REPEALED = "hết hiệu lực"
+
+
 @dataclass(slots=True)
 class Amendment:
     """What the library knows of a change made to a document or one of its units."""

@@ -148,6 +148,10 @@ def _has_marks(text: str) -> bool:
     return fold(text) != text.lower()
 
 
+# Articles of a document that a later one says is no longer in force rank with this share of their score
+# (measured: docs/BENCHMARKS.md), among this many more candidates than asked for.
+REPEALED_WEIGHT = 0.8
+REPEALED_SLACK = 10
 # How many defining articles a definition question puts first.
 DEFINITIONS_FIRST = 2
 # Field weights, measured on zalo-phapdien-dev (docs/BENCHMARKS.md).
@@ -167,6 +171,7 @@ class Searcher:
         self.searcher = self.index.searcher()
         self.resolver = Resolver(library)
         self.names = library_names(library)
+        self.repealed = library.repealed_documents()
 
     # ---------------------------------------------------------------- query understanding
 
@@ -264,16 +269,22 @@ class Searcher:
                 rows = self.library.db.execute("SELECT article FROM articles WHERE doc_id=? ORDER BY ord LIMIT ?", (filters.doc_id, k))
                 return [self._hit(filters.doc_id, r[0], 1.0, pq, exact=True) for r in rows]
             return hits[:k]
-        result = self.searcher.search(query, k + len(hits))
+        # a few more than asked, so that articles of repealed documents can give way to those in force
+        result = self.searcher.search(query, k + len(hits) + REPEALED_SLACK)
+        today = time.strftime("%Y-%m-%d")
+        ranked: list[tuple[float, str, str, float]] = []
         for score, addr in result.hits:
             d = self.searcher.doc(addr)
             key = (d["doc_id"][0], d["article"][0])
             if key in seen:
                 continue
             seen.add(key)
-            hits.append(self._hit(key[0], key[1], score, pq))
-            if len(hits) >= k:
-                break
+            repealed = self.repealed.get(key[0])
+            weight = REPEALED_WEIGHT if repealed is not None and repealed <= today else 1.0
+            ranked.append((score * weight, key[0], key[1], score))
+        ranked.sort(key=lambda r: -r[0])
+        for weighted, doc_id, article, _score in ranked[:max(0, k - len(hits))]:
+            hits.append(self._hit(doc_id, article, weighted, pq))
         if filters.in_force:
             hits = [h for h in hits if self._in_force(h.doc)]
         return hits[:k]
@@ -309,7 +320,8 @@ class Searcher:
 
     def _in_force(self, doc: Document) -> bool:
         today = time.strftime("%Y-%m-%d")
-        return not doc.effective or doc.effective <= today
+        repealed = self.repealed.get(doc.doc_id)
+        return (not doc.effective or doc.effective <= today) and not (repealed is not None and repealed <= today)
 
     def _hit(self, doc_id: str, article: str, score: float, pq: ParsedQuery, exact: bool = False,
              clause: str | None = None) -> Hit:

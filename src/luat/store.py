@@ -355,6 +355,12 @@ class Library:
             (doc_id, address, address + "-%"),
         ).fetchall()
 
+    def repealed_documents(self) -> dict[str, str]:
+        """Documents a later one says are no longer in force, with the date (ISO, "" when unknown)."""
+        rows = self.db.execute(
+            "SELECT doc_id, MIN(COALESCE(effective, '')) FROM amendments WHERE target='' AND source_id IS NULL GROUP BY doc_id")
+        return {r[0]: r[1] for r in rows}
+
     def stats(self) -> dict:
         q = self.db.execute
         return {

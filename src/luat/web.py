@@ -108,7 +108,7 @@ main{max-width:900px;margin:0 auto;padding:1rem}
 form{display:flex;gap:.5rem;flex-wrap:wrap;margin:.5rem 0 1rem}input[type=text],textarea,select{font-size:1rem;padding:.5rem;border:1px solid #b9c0c9;border-radius:4px}
 input[type=text],textarea{flex:1 1 20rem}button{font-size:1rem;padding:.5rem 1rem;background:#7a1b1b;color:#fff;border:0;border-radius:4px}
 .hit,.card{background:#fff;border:1px solid #e1e4e8;border-radius:6px;padding:.8rem;margin:.6rem 0}
-.small{flex:0 1 9rem}mark{background:#ffe58a}.muted{color:#5b6673;font-size:.9rem}.answer p{margin:.4rem 0}.quote{border-left:3px solid #7a1b1b;padding-left:.8rem}
+.small{flex:0 1 9rem}mark{background:#ffe58a}.muted{color:#5b6673;font-size:.9rem}.warn{color:#7a1b1b;font-weight:600;margin:.3rem 0}.answer p{margin:.4rem 0}.quote{border-left:3px solid #7a1b1b;padding-left:.8rem}
 .toc li{margin:.1rem 0}.unit{margin:.25rem 0}.unit:target{background:#fff3c4}h2 a{color:inherit}
 @media (max-width:600px){main{padding:.5rem}form{flex-direction:column}input[type=text],textarea,select,.small{flex:none;width:100%;box-sizing:border-box}}
 """
@@ -148,6 +148,7 @@ PAGES = {
 <h1>{{ doc.name }}</h1>
 <div class="card"><div>Số hiệu: <strong>{{ doc.number or doc.doc_id }}</strong></div><div>Loại: {{ doc.doc_type or '—' }}</div>
 <div>Cơ quan ban hành: {{ doc.issuer or '—' }}</div><div>Ngày ban hành: {{ doc.issued or '—' }}</div><div>Hiệu lực: {{ doc.effective or '—' }}</div>
+{% for a in doc.amendments if a.target == '' and a.kind in ('hết hiệu lực', 'thay thế', 'bãi bỏ') %}<div class="warn">Văn bản đã {{ 'hết hiệu lực' if a.kind == 'hết hiệu lực' else ('bị thay thế' if a.kind == 'thay thế' else 'bị bãi bỏ') }}{% if a.effective %} từ {{ a.effective }}{% endif %} theo {{ a.by_units }} văn bản <a href="/van-ban/{{ a.by_number }}">{{ a.by_number }}</a>.</div>{% endfor %}
 {% if doc.title %}<div>Trích yếu: {{ doc.title }}</div>{% endif %}<div class="muted">Nguồn: {{ doc.sources|join('; ') }}</div>
 {% if doc.amendments %}<details><summary>Sửa đổi, bổ sung ({{ doc.amendments|length }})</summary><ul>{% for a in doc.amendments %}<li>{{ a.target or 'văn bản' }}: {{ a.kind }} bởi {{ a.by_units }} {{ a.by_number }}{% if a.effective %} (từ {{ a.effective }}){% endif %}</li>{% endfor %}</ul></details>{% endif %}</div>
 <details open class="toc"><summary>Mục lục</summary><ul id="toc">{% for e in toc %}<li style="margin-left:{{ e.depth }}rem"><a href="#{{ e.address }}">{{ e.name }} {{ e.label }}</a>{% if e.heading %}. {{ e.heading }}{% endif %}</li>{% endfor %}</ul></details>

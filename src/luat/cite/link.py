@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import bisect
 import json
+import time
 from collections.abc import Iterable
 
-from ..models import article_address
+from ..models import REPEALED, article_address
 from ..store import Library
 from . import library_names
 from .find import find_references, mention_to_json, quote_spans, reference_from_json
+from .repeal import find_repeals
 from .resolve import Context, Resolver
 
 
@@ -106,3 +108,36 @@ def relink_missing(library: Library, table: str = "refs") -> int:
                            (ref.doc_id, t.address if t else None, ref.status, ref.message, r["rowid"]))
         fixed += 1
     return fixed
+
+
+REPEAL_KINDS = ("hết hiệu lực", "thay thế", "bãi bỏ")
+
+
+def record_repeals(library: Library) -> int:
+    """Read, in every article of the library, what it says of other documents' validity ("Luật số 24/2000/QH10
+    ... hết hiệu lực kể từ ngày Luật này có hiệu lực") and record each repealed document of the library: an
+    amendment of the whole document (target "") by that article, dated as the text says or when the citing
+    document takes effect, and the document's status. Recomputed for the whole library, so the order in which
+    documents arrive does not matter; rows derived this way have no source."""
+    library.db.execute("DELETE FROM amendments WHERE source_id IS NULL AND target='' AND kind IN (?,?,?)", REPEAL_KINDS)
+    library.db.execute("UPDATE documents SET status=NULL WHERE status=?", (REPEALED,))
+    names = library_names(library)
+    resolver = Resolver(library)
+    docs = {r["doc_id"]: r for r in library.db.execute("SELECT doc_id, number, effective, issued FROM documents")}
+    rows = library.db.execute(
+        "SELECT doc_id, article, text FROM articles WHERE text LIKE '%hiệu lực%' OR text LIKE '%thay thế%' OR text LIKE '%bãi bỏ%'")
+    found = []
+    for doc_id, article, text in rows:
+        for rep in find_repeals(text, names):
+            resolver.resolve(rep.reference, Context(doc_id=doc_id, article=article))
+            target = rep.reference.doc_id
+            if target is None or target == doc_id or target not in docs:
+                continue
+            by = docs[doc_id]
+            when = rep.date or by["effective"] or by["issued"]
+            found.append((target, "", by["number"] or doc_id, f"Điều {article}", rep.kind, when, None))
+    library.db.executemany("INSERT INTO amendments VALUES(?,?,?,?,?,?,?)", found)
+    today = time.strftime("%Y-%m-%d")
+    library.db.executemany("UPDATE documents SET status=? WHERE doc_id=?",
+                           [(REPEALED, f[0]) for f in found if f[5] is None or f[5] <= today])
+    return len(found)
