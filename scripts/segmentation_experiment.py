@@ -29,7 +29,7 @@ from pathlib import Path
 import tantivy
 
 from luat.evaluate import load_bench, score_run
-from luat.index import doc_meta, folded_syllables, prepare_fields
+from luat.index import build_schema, doc_meta, folded_syllables, prepare_fields
 from luat.search import STOP, Searcher, key_of
 from luat.store import Library, luat_home
 from luat.text import fold
@@ -80,14 +80,7 @@ def segment_library(library: Library, cache: Path) -> dict[tuple[str, str], list
 
 
 def schema_with_words() -> tantivy.Schema:
-    sb = tantivy.SchemaBuilder()
-    sb.add_text_field("doc_id", stored=True, tokenizer_name="raw")
-    sb.add_text_field("article", stored=True, tokenizer_name="raw")
-    sb.add_text_field("doc_type", stored=True, tokenizer_name="raw")
-    sb.add_integer_field("year", stored=True, indexed=True, fast=True)
-    for name in ("heading_f", "text_f", "text_a", "bi_f", "title_f", "issuer_f", "topic_f", "wd_f"):
-        sb.add_text_field(name, stored=False, tokenizer_name="whitespace", index_option="freq" if name != "text_f" else "position")
-    return sb.build()
+    return build_schema(extra_fields=("wd_f",))
 
 
 def build_side_index(library: Library, words: dict, path: Path) -> None:

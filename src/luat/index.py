@@ -43,13 +43,14 @@ def index_path(library: str) -> Path:
     return luat_home() / "indexes" / library
 
 
-def build_schema() -> tantivy.Schema:
+def build_schema(extra_fields: tuple[str, ...] = ()) -> tantivy.Schema:
+    """The index schema; ``extra_fields`` adds whitespace-tokenised fields (for experiments)."""
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("doc_id", stored=True, tokenizer_name="raw")
     sb.add_text_field("article", stored=True, tokenizer_name="raw")
     sb.add_text_field("doc_type", stored=True, tokenizer_name="raw")
     sb.add_integer_field("year", stored=True, indexed=True, fast=True)
-    for name in ("heading_f", "text_f", "text_a", "bi_f", "title_f", "issuer_f", "topic_f"):
+    for name in ("heading_f", "text_f", "text_a", "bi_f", "title_f", "issuer_f", "topic_f", *extra_fields):
         sb.add_text_field(name, stored=False, tokenizer_name="whitespace", index_option="freq" if name != "text_f" else "position")
     return sb.build()
 
