@@ -96,6 +96,8 @@ def test_metrics_on_a_hand_computed_run():
     ("Dị tật bào thai được hiểu như thế nào?", "di tat bao thai"),
     ("Thế nào là loài cây sinh trưởng nhanh?", "loai cay sinh truong nhanh"),
     ("Khái niệm quỹ đại chúng", "quy dai chung"),
+    ("Tai nạn giao thông đường sắt ít nghiêm trọng là sao?", "tai nan giao thong duong sat it nghiem trong"),
+    ("Theo Luật Trồng trọt, phân bón hữu cơ là gì?", "phan bon huu co"),
     ("xử lý dữ liệu cá nhân là gì? bên xử lý dữ liệu cá nhân là ai?", "xu ly du lieu ca nhan"),
     ("bao hiem xa hoi tu nguyen la gi", "bao hiem xa hoi tu nguyen"),
     # not a definition, or nothing to define

@@ -116,10 +116,11 @@ def clean_query(text: str) -> str:
 # "X là gì", "X được hiểu là gì / như thế nào", "X được định nghĩa ...", "thế nào là X", "khái niệm (về) X" (folded)
 _DEFINITION_QUESTIONS = [
     re.compile(r"^(?:the nao (?:la|duoc goi la)|khai niem(?: ve)?|dinh nghia(?: ve)?)\s+(?P<term>.+?)\s*$"),
-    re.compile(r"^(?P<term>.+?)\s+(?:la gi|duoc hieu (?:la gi|nhu the nao|the nao|ra sao)|duoc dinh nghia (?:la gi|nhu the nao|the nao)"
+    re.compile(r"^(?P<term>.+?)\s+(?:la gi|la sao|duoc hieu (?:la gi|nhu the nao|the nao|ra sao)|duoc dinh nghia (?:la gi|nhu the nao|the nao)"
                r"|co nghia la gi|nghia la gi)\b"),
 ]
 _DEFINITION_LEAD = re.compile(r"^(?:(?:theo|can cu) (?:quy dinh(?: cua)?(?: phap luat)?|phap luat)(?: hien hanh| hien nay)?\s*,?\s*"
+                              r"|(?:theo|can cu)\b[^,]{1,80},\s*"
                               r"|cho (?:toi|em) hoi\s*,?\s*|xin hoi\s*,?\s*)+")
 
 
