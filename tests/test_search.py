@@ -43,6 +43,15 @@ def test_question_phrasing_carries_no_weight():
     assert "bao hiem xa hoi" in q
 
 
+@pytest.mark.parametrize("question,expanded", [
+    ("Nếu không có CMND thì khám BHYT phải xuất trình giấy tờ gì?", "chung minh nhan dan"),  # zalo-phapdien-dev
+    ("Chủ DNTN ở tù thì sẽ giải quyết công việc tại doanh nghiệp thế nào?", "doanh nghiep tu nhan"),
+    ("Mỗi trường THCS sẽ có bao nhiêu % giáo viên hạng II?", "trung hoc co so"),
+])
+def test_abbreviations_people_write_expand(question, expanded):
+    assert expanded in clean_query(question)
+
+
 def test_tone_distinct_words(bhxh_library):
     s = api.searcher("test-bhxh")
     pq = s.parse("tiền đặt cọc")

@@ -68,6 +68,16 @@ ABBREVIATIONS = {
     "hdnd": "hội đồng nhân dân", "tnlđ": "tai nạn lao động", "bnn": "bệnh nghề nghiệp",
     "tncn": "thu nhập cá nhân", "tndn": "thu nhập doanh nghiệp", "gtgt": "giá trị gia tăng",
     "qsdđ": "quyền sử dụng đất", "qsdd": "quyền sử dụng đất", "xlvphc": "xử lý vi phạm hành chính",
+    # abbreviations people write in questions (unambiguous ones only)
+    "vphc": "vi phạm hành chính", "cmnd": "chứng minh nhân dân", "cccd": "căn cước công dân",
+    "kcb": "khám bệnh, chữa bệnh", "attp": "an toàn thực phẩm", "cchn": "chứng chỉ hành nghề",
+    "thpt": "trung học phổ thông", "thcs": "trung học cơ sở", "gcn": "giấy chứng nhận", "tthc": "thủ tục hành chính",
+    "kbnn": "kho bạc nhà nước", "nsnn": "ngân sách nhà nước", "cntt": "công nghệ thông tin", "dntn": "doanh nghiệp tư nhân",
+    "dn": "doanh nghiệp", "tnhh": "trách nhiệm hữu hạn", "ctcp": "công ty cổ phần", "hđqt": "hội đồng quản trị",
+    "hdqt": "hội đồng quản trị", "pccc": "phòng cháy và chữa cháy", "thahs": "thi hành án hình sự",
+    "thads": "thi hành án dân sự", "gdnn": "giáo dục nghề nghiệp", "atgt": "an toàn giao thông",
+    "đtm": "đánh giá tác động môi trường", "dtm": "đánh giá tác động môi trường", "gplx": "giấy phép lái xe",
+    "tand": "tòa án nhân dân", "vksnd": "viện kiểm sát nhân dân", "cqnn": "cơ quan nhà nước",
 }
 
 # A số hiệu: number (maybe with a letter), optional year, suffix of letter tokens joined by '-'.
