@@ -207,3 +207,23 @@ def test_repealed_code_recorded_and_ranked_after_its_successor(bhxh_library):
     hits = api.searcher("test-bhxh").search("thời giờ làm việc bình thường", k=5)
     assert (hits[0].doc.number, hits[0].article) == ("45/2019/QH14", "105")
     assert ("10/2012/QH13", "104") in [(h.doc.number, h.article) for h in hits]  # still found, after
+
+
+@pytest.mark.data
+@pytest.mark.parametrize("text,status,doc,message", [
+    ("theo Nghị định 115 năm 2015", "resolved", "115/2015/NĐ-CP", None),
+    ("nd 115 quy định", "resolved", "115/2015/NĐ-CP", None),
+    ("bị phạt bao nhiêu theo nghị định 100?", "not_in_library", None, "Nghị định số 100 chưa có trong thư viện"),
+])
+def test_number_written_alone(bhxh_library, text, status, doc, message):
+    """People write "nghị định 115" for 115/2015/NĐ-CP: the documents of that type whose number starts so."""
+    ref = find_references(text)[0]
+    Resolver(bhxh_library).resolve(ref, Context())
+    assert (ref.status, ref.doc_id) == (status, doc), ref.message
+    if message:
+        assert message in ref.message
+
+
+@pytest.mark.parametrize("text", ["Quyết định 5 năm một lần", "quyết định 100 triệu đồng", "Nghị quyết 2019", "Thông tư 35/2017"])
+def test_quantities_are_not_numbers_written_alone(text):
+    assert all(r.doc is None or r.doc.number is None for r in find_references(text))

@@ -188,8 +188,8 @@ class Searcher:
             if ref.doc is None or ref.doc.this:
                 continue
             self.resolver.resolve(ref, Context())
-            if ref.doc_id is None:
-                continue
+            if ref.doc_id is None or (ref.status == "ambiguous" and ref.doc.number and "/" not in ref.doc.number):
+                continue  # "thông tư 35" names one of many: no document to go to
             pq.doc_ids.append(ref.doc_id)
             for t in ref.targets:
                 if t.address and t.exists:

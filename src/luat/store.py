@@ -270,6 +270,14 @@ class Library:
         ).fetchall()
         return [r[0] for r in rows]
 
+    def find_by_bare_number(self, number: str, doc_type: str | None, year: int | None = None) -> list[str]:
+        """Documents of ``doc_type`` whose số hiệu starts with ``number`` ("100" → 100/2019/NĐ-CP), of ``year``
+        when given."""
+        prefix = f"{number}/{year}/" if year else f"{number}/"
+        rows = self.db.execute("SELECT doc_id FROM documents WHERE number_key LIKE ? AND (? IS NULL OR doc_type=?)",
+                               (prefix.replace("%", "") + "%", doc_type, doc_type)).fetchall()
+        return [r[0] for r in rows]
+
     def article_text(self, doc_id: str, article: str) -> str | None:
         row = self.db.execute("SELECT text FROM articles WHERE doc_id=? AND article=?", (doc_id, article)).fetchone()
         return row[0] if row else None

@@ -136,6 +136,12 @@ _CANDIDATE = re.compile(
     ) + r")\b|\d+\s*/)"
 )
 _ANNEX = re.compile(r"[\w ,]{0,25}?\b(?:quy che|quy tac|quy dinh|quy trinh|dieu le|noi quy|phu luc)\b")
+# Types people cite by their number alone ("nghị định 100"); laws are cited by name.
+BARE_NUMBER_TYPES = {"Nghị định", "Thông tư", "Quyết định", "Nghị quyết", "Chỉ thị", "Thông tư liên tịch"}
+# Words after a number that make it a quantity, not a document's number.
+_QUANTITY_WORDS = {"nam", "thang", "ngay", "tuan", "gio", "phut", "lan", "nguoi", "trieu", "ty", "nghin", "ngan", "dong",
+                   "tuoi", "m", "m2", "km", "ha", "kg", "tan", "con", "cai", "chiec", "ban", "trang", "dieu", "khoan", "diem",
+                   "muc", "chuong", "phan", "so", "loai", "truong", "hop", "thanh", "vien", "cap", "buoc", "%"}
 # Regulations issued with a decision, whose articles a text cites as "Điều 4 Quy chế này".
 _ANNEX_THIS = [("quy", "che"), ("quy", "dinh"), ("quy", "trinh"), ("quy", "tac"), ("dieu", "le"), ("noi", "quy")]
 _LEVEL_ACCENTED = {"tiết", "điều", "khoản", "điểm", "mục", "chương", "phần"}
@@ -293,6 +299,8 @@ class _Parser:
             k = i + 1 + (self.f(i + 1) == "so")
             if k < self.n and self.toks[k].number is not None:
                 return self._doc_tail(DocMention(text="", doc_type=TYPE_ABBREV[t.f], number=self.toks[k].number.text), k + 1, i)
+            if self._bare_number(k):
+                return self._doc_tail(DocMention(text="", doc_type=TYPE_ABBREV[t.f], number=self.toks[k].low), k + 1, i)
         dt = self.doc_type_at(i)
         if dt is None:
             return None
@@ -312,6 +320,9 @@ class _Parser:
             k += 1
         if k < self.n and self.toks[k].number is not None:
             return self._doc_tail(DocMention(text="", doc_type=doc_type, number=self.toks[k].number.text), k + 1, i)
+        if doc_type in BARE_NUMBER_TYPES and self._bare_number(k):
+            # "nghị định 100", "thông tư 35", "Nghị định 100 năm 2019": the number alone, as people write it
+            return self._doc_tail(DocMention(text="", doc_type=doc_type, number=self.toks[k].low), k + 1, i)
         # a name: longest known name, abbreviations expanded ("Luật BHXH"), else capitalised words
         words: list[str] = []
         owners: list[int] = []
@@ -371,6 +382,17 @@ class _Parser:
         if name_words and kk < self.n and re.fullmatch(r"(19|20)\d\d", self.toks[kk].low):
             return self._doc_tail(DocMention(text="", doc_type=doc_type, name=" ".join(name_words)), k, i)
         return None
+
+    def _bare_number(self, k: int) -> bool:
+        """A document's number written alone at ``k`` ("nghị định 100"): an integer that is not a year, not a
+        quantity ("quyết định 5 năm", "100 triệu") and not the start of a số hiệu."""
+        if k >= self.n or not re.fullmatch(r"\d{1,4}", self.toks[k].low) or re.fullmatch(r"(19|20)\d\d", self.toks[k].low):
+            return False
+        nxt = self.f(k + 1)
+        if nxt == "nam":
+            return k + 2 < self.n and bool(re.fullmatch(r"(19|20)\d\d", self.toks[k + 2].low))
+        return nxt not in _QUANTITY_WORDS and not (k + 1 < self.n and (self.toks[k + 1].raw in "/.,-%" and k + 2 < self.n
+                                                                    and self.toks[k + 2].raw[:1].isdigit()))
 
     def _name_words(self, k: int, limit: int) -> tuple[list[str], int]:
         words: list[str] = []

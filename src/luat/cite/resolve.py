@@ -34,6 +34,14 @@ class Resolver:
             if context and context.doc_id:
                 return [context.doc_id], None
             return [], "văn bản được dẫn chiếu không rõ (không có văn bản chứa đoạn trích)"
+        if m.number and "/" not in m.number:
+            # "nghị định 100": the documents of that type whose number starts so (and of that year, if given)
+            key = ("p", m.number, m.doc_type, m.year)
+            if key not in self._docs:
+                self._docs[key] = self.library.find_by_bare_number(number_key(m.number), m.doc_type, m.year)
+            found = self._docs[key]
+            year = f" năm {m.year}" if m.year else ""
+            return found, None if found else f"{m.doc_type or 'Văn bản'} số {m.number}{year} chưa có trong thư viện"
         if m.number:
             key = ("n", number_key(m.number))
             if key not in self._docs:
@@ -118,7 +126,9 @@ class Resolver:
             ref.message = f"{', '.join(missing)} không có trong {doc_name} (thư viện có {n} điều của văn bản này)"
         elif len(docs) > 1:
             ref.status = "ambiguous"
-            ref.message = f"nhiều văn bản cùng tên: {', '.join(docs)}; chọn văn bản mới nhất {doc_id}"
+            same = f"có số {ref.doc.number}" if ref.doc and ref.doc.number else "cùng tên"
+            shown = ", ".join(docs[:8]) + (f" và {len(docs) - 8} văn bản khác" if len(docs) > 8 else "")
+            ref.message = f"nhiều văn bản {same}: {shown}; chọn văn bản mới nhất {doc_id}"
         else:
             ref.status = "resolved"
             ref.message = None
