@@ -78,3 +78,11 @@ def test_legal_text_and_user_input_are_escaped(luat_home, tmp_path):
     assert "<script>alert" not in page and "&lt;script&gt;alert(" in page
     results = c.get("/tim-kiem", params={"q": "<img src=x onerror=alert(1)> năng lực"}).text
     assert "<img src=x" not in results and "&lt;img src=x" in results
+
+
+def test_document_page_says_when_a_document_was_repealed(client):
+    page = client.get("/van-ban/10/2012/QH13").text
+    assert "Văn bản đã hết hiệu lực từ 2021-01-01 theo Điều 220 văn bản 45/2019/QH14" in page
+    assert 'href="/van-ban/45/2019/QH14"' in page
+    current = client.get("/van-ban/45/2019/QH14").text
+    assert "Văn bản đã hết hiệu lực" not in current

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from . import api
+from .models import Amendment
 
 
 def _print_json(obj) -> None:
@@ -54,8 +55,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if doc.get("title"):
         print(f"Trích yếu: {doc['title']}")
     for a in doc.get("amendments", [])[:10]:
-        print(f"  Được {a['kind']} bởi {a['by_units']} {a['by_number']}" + (f" (hiệu lực {a['effective']})" if a["effective"] else "")
-              + (f" — {a['target']}" if a["target"] else ""))
+        print("  " + Amendment(**a).describe())
     if result.get("toc") is not None:
         print()
         for e in result["toc"]:

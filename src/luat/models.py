@@ -52,8 +52,19 @@ class Amendment:
     target: str  # unit address in the amended document ("dieu-60"), "" for the whole document
     by_number: str  # số hiệu of the amending document
     by_units: str = ""  # "Điều 1, Điều 2" as written in the source
-    kind: str = "sửa đổi"  # sửa đổi | bổ sung | bãi bỏ | thay thế
+    kind: str = "sửa đổi"  # sửa đổi | bổ sung | bãi bỏ | thay thế | hết hiệu lực
     effective: str | None = None  # ISO date
+
+    def describe(self) -> str:
+        """In Vietnamese: "Văn bản đã hết hiệu lực từ 2023-01-01 theo Điều 156 văn bản 08/2022/QH15", "Điều 60:
+        sửa đổi bởi Điều 1 văn bản 12/2017/QH14 (từ 2018-01-01)"."""
+        by = f"{self.by_units} văn bản {self.by_number}".strip()
+        when = f" từ {self.effective}" if self.effective else ""
+        if not self.target and self.kind in ("hết hiệu lực", "thay thế", "bãi bỏ"):
+            state = {"hết hiệu lực": "hết hiệu lực", "thay thế": "bị thay thế", "bãi bỏ": "bị bãi bỏ"}[self.kind]
+            return f"Văn bản đã {state}{when} theo {by}"
+        where = citation_of(parse_address(self.target)) if self.target else "văn bản"
+        return f"{where}: {self.kind} bởi {by}" + (f" ({when.strip()})" if when else "")
 
 
 @dataclass(slots=True)

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from . import api
 from .answer import Citation
-from .models import address_of, article_address, citation_of, parse_address
+from .models import Amendment, address_of, article_address, citation_of, parse_address
 from .search import MAX_K, MAX_QUERY_CHARS, Filters, QueryError
 
 # ----------------------------------------------------------------------------------------- models
@@ -148,9 +148,9 @@ PAGES = {
 <h1>{{ doc.name }}</h1>
 <div class="card"><div>Số hiệu: <strong>{{ doc.number or doc.doc_id }}</strong></div><div>Loại: {{ doc.doc_type or '—' }}</div>
 <div>Cơ quan ban hành: {{ doc.issuer or '—' }}</div><div>Ngày ban hành: {{ doc.issued or '—' }}</div><div>Hiệu lực: {{ doc.effective or '—' }}</div>
-{% for a in doc.amendments if a.target == '' and a.kind in ('hết hiệu lực', 'thay thế', 'bãi bỏ') %}<div class="warn">Văn bản đã {{ 'hết hiệu lực' if a.kind == 'hết hiệu lực' else ('bị thay thế' if a.kind == 'thay thế' else 'bị bãi bỏ') }}{% if a.effective %} từ {{ a.effective }}{% endif %} theo {{ a.by_units }} văn bản <a href="/van-ban/{{ a.by_number }}">{{ a.by_number }}</a>.</div>{% endfor %}
+{% for a in doc.amendments if a.target == '' and a.kind in ('hết hiệu lực', 'thay thế', 'bãi bỏ') %}<div class="warn"><a href="/van-ban/{{ a.by_number }}">{{ a|amendment }}</a>.</div>{% endfor %}
 {% if doc.title %}<div>Trích yếu: {{ doc.title }}</div>{% endif %}<div class="muted">Nguồn: {{ doc.sources|join('; ') }}</div>
-{% if doc.amendments %}<details><summary>Sửa đổi, bổ sung ({{ doc.amendments|length }})</summary><ul>{% for a in doc.amendments %}<li>{{ a.target or 'văn bản' }}: {{ a.kind }} bởi {{ a.by_units }} {{ a.by_number }}{% if a.effective %} (từ {{ a.effective }}){% endif %}</li>{% endfor %}</ul></details>{% endif %}</div>
+{% if doc.amendments %}<details><summary>Sửa đổi, bổ sung ({{ doc.amendments|length }})</summary><ul>{% for a in doc.amendments %}<li>{{ a|amendment }}</li>{% endfor %}</ul></details>{% endif %}</div>
 <details open class="toc"><summary>Mục lục</summary><ul id="toc">{% for e in toc %}<li style="margin-left:{{ e.depth }}rem"><a href="#{{ e.address }}">{{ e.name }} {{ e.label }}</a>{% if e.heading %}. {{ e.heading }}{% endif %}</li>{% endfor %}</ul></details>
 {% for art in articles %}<section class="card" id="{{ art.address }}"><h2><a href="#{{ art.address }}">Điều {{ art.label }}</a>{% if art.heading %}. {{ art.heading }}{% endif %}</h2>
 {{ art.html }}
@@ -164,7 +164,9 @@ PAGES = {
 
 
 def _env() -> Environment:
-    return Environment(loader=DictLoader({"base": BASE, **PAGES}), autoescape=select_autoescape(default=True, default_for_string=True))
+    env = Environment(loader=DictLoader({"base": BASE, **PAGES}), autoescape=select_autoescape(default=True, default_for_string=True))
+    env.filters["amendment"] = lambda a: (Amendment(**a) if isinstance(a, dict) else a).describe()
+    return env
 
 
 def doc_href(doc: str, address: str | None = None) -> str:
