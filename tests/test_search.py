@@ -127,3 +127,20 @@ def test_definition_question_goes_to_the_defining_khoan(bhxh_library):
     assert "- Bảo hiểm xã hội tự nguyện là loại hình bảo hiểm xã hội do Nhà nước tổ chức" in a["answer"]
     # a question that asks for no definition is ranked as before
     assert not any(h.defines for h in s.search("mức hưởng bảo hiểm xã hội một lần", k=5))
+
+
+@pytest.mark.parametrize("question,article", [
+    ("Cho tôi hỏi về hồ sơ hưởng chế độ thai sản theo quy định hiện nay?", "101"),
+    ("Giải quyết hưởng chế độ tử tuất của người lao động được quy định thế nào?", "112"),
+])
+def test_heading_the_question_holds_comes_first(bhxh_library, monkeypatch, question, article):
+    """The question holds the article's heading ("Hồ sơ hưởng chế độ thai sản") as a phrase: it ranks first, ahead of
+    articles that share more single words with the question."""
+    import luat.search as search
+
+    s = api.searcher("test-bhxh")
+    first = s.search(question, k=10)[0]
+    assert (first.doc.number, first.article) == ("58/2014/QH13", article)
+    monkeypatch.setattr(search, "HEADING_IN_QUESTION", 0.0)
+    without = [(h.doc.number, h.article) for h in s.search(question, k=10)]
+    assert without[0] != ("58/2014/QH13", article), "the lexical score alone ranks another article first"

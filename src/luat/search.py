@@ -149,10 +149,13 @@ def _has_marks(text: str) -> bool:
     return fold(text) != text.lower()
 
 
-# Articles of a document that a later one says is no longer in force rank with this share of their score
-# (measured: docs/BENCHMARKS.md), among this many more candidates than asked for.
+# The lexical ranking is reranked over this many candidates: articles of a document that a later one says is
+# no longer in force keep this share of their score; an article whose heading (3 syllables or more) the
+# question holds as a phrase ("Sổ đăng ký thành viên của công ty TNHH ...") gains this share of the best score
+# (both measured: docs/BENCHMARKS.md).
+RERANK_DEPTH = 30
 REPEALED_WEIGHT = 0.8
-REPEALED_SLACK = 10
+HEADING_IN_QUESTION = 0.1
 # How many defining articles a definition question puts first.
 DEFINITIONS_FIRST = 2
 # Field weights, measured on zalo-phapdien-dev (docs/BENCHMARKS.md).
@@ -270,10 +273,11 @@ class Searcher:
                 rows = self.library.db.execute("SELECT article FROM articles WHERE doc_id=? ORDER BY ord LIMIT ?", (filters.doc_id, k))
                 return [self._hit(filters.doc_id, r[0], 1.0, pq, exact=True) for r in rows]
             return hits[:k]
-        # a few more than asked, so that articles of repealed documents can give way to those in force
-        result = self.searcher.search(query, k + len(hits) + REPEALED_SLACK)
+        # more candidates than asked, reranked: articles of repealed documents give way to those in force, an
+        # article whose heading the question contains comes up
+        result = self.searcher.search(query, (k if plain else max(k, RERANK_DEPTH)) + len(hits))
         today = time.strftime("%Y-%m-%d")
-        ranked: list[tuple[float, str, str, float]] = []
+        ranked: list[list] = []
         for score, addr in result.hits:
             d = self.searcher.doc(addr)
             key = (d["doc_id"][0], d["article"][0])
@@ -281,11 +285,18 @@ class Searcher:
                 continue
             seen.add(key)
             repealed = self.repealed.get(key[0])
-            weight = REPEALED_WEIGHT if repealed is not None and repealed <= today else 1.0
-            ranked.append((score * weight, key[0], key[1], score))
+            weight = REPEALED_WEIGHT if repealed is not None and repealed <= today and not plain else 1.0
+            ranked.append([score * weight, key[0], key[1]])
+        if ranked and not plain:
+            best = max(r[0] for r in ranked)
+            question = f" {' '.join(folded_syllables(clean_query(pq.text)))} "
+            for r, heading in zip(ranked, self._headings([(r[1], r[2]) for r in ranked]), strict=True):
+                words = folded_syllables(heading or "")
+                if len(words) >= 3 and f" {' '.join(words)} " in question:
+                    r[0] += HEADING_IN_QUESTION * best
         ranked.sort(key=lambda r: -r[0])
-        for weighted, doc_id, article, _score in ranked[:max(0, k - len(hits))]:
-            hits.append(self._hit(doc_id, article, weighted, pq))
+        for score, doc_id, article in ranked[:max(0, k - len(hits))]:
+            hits.append(self._hit(doc_id, article, score, pq))
         if filters.in_force:
             hits = [h for h in hits if self._in_force(h.doc)]
         return hits[:k]
@@ -317,6 +328,14 @@ class Searcher:
             out.append(hit)
             if len(out) >= limit:
                 break
+        return out
+
+    def _headings(self, keys: list[tuple[str, str]]) -> list[str | None]:
+        """The headings of (document, article) pairs, in order (one primary-key look-up each)."""
+        out = []
+        for doc_id, article in keys:
+            row = self.library.db.execute("SELECT heading FROM articles WHERE doc_id=? AND article=?", (doc_id, article)).fetchone()
+            out.append(row[0] if row else None)
         return out
 
     def _in_force(self, doc: Document) -> bool:
