@@ -144,3 +144,14 @@ def test_heading_the_question_holds_comes_first(bhxh_library, monkeypatch, quest
     monkeypatch.setattr(search, "HEADING_IN_QUESTION", 0.0)
     without = [(h.doc.number, h.article) for h in s.search(question, k=10)]
     assert without[0] != ("58/2014/QH13", article), "the lexical score alone ranks another article first"
+
+
+@pytest.mark.parametrize("question,doc,article,clause", [
+    # a common term: the article about it, not a khoản that happens to start "Tài sản là ..."
+    ("Tài sản là gì?", "91/2015/QH13", "105", "1"),
+    ("Hợp đồng là gì?", "91/2015/QH13", "385", None),
+    ("bảo hiểm xã hội là gì", "58/2014/QH13", "3", "1"),
+])
+def test_common_terms_go_to_their_own_definition(bhxh_library, question, doc, article, clause):
+    first = api.searcher("test-bhxh").search(question, k=3)[0]
+    assert (first.doc.number, first.article, first.clause, first.defines) == (doc, article, clause, True)

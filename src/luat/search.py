@@ -156,6 +156,11 @@ def _has_marks(text: str) -> bool:
 RERANK_DEPTH = 30
 REPEALED_WEIGHT = 0.8
 HEADING_IN_QUESTION = 0.1
+# The legal hierarchy, for choosing among several definitions of one term (the higher one is the general one).
+_HIERARCHY = {t: i for i, t in enumerate(["Hiến pháp", "Bộ luật", "Luật", "Pháp lệnh", "Nghị quyết", "Nghị định",
+                                           "Quyết định", "Thông tư liên tịch", "Thông tư"])}
+# Headings of articles that define terms (folded).
+_GLOSSARY = re.compile(r"\b(?:giai thich tu ngu|khai niem|dinh nghia|tu ngu)\b")
 # How many defining articles a definition question puts first.
 DEFINITIONS_FIRST = 2
 # Field weights, measured on zalo-phapdien-dev (docs/BENCHMARKS.md).
@@ -302,32 +307,51 @@ class Searcher:
         return hits[:k]
 
     def definitions(self, question: str, filters: Filters | None = None, limit: int = DEFINITIONS_FIRST,
-                    candidates: int = 100) -> list[Hit]:
-        """Articles that define the term a definition question asks about, best first (BM25 of the term's
-        phrase), each with the khoản that holds the definition; [] when the question asks for none."""
+                    candidates: int = 50) -> list[Hit]:
+        """Articles that define the term a definition question asks about, each with the khoản that holds the
+        definition; [] when the question asks for none. Candidates come from the phrase "X là" (then "X được
+        hiểu là", then X alone, for "X (còn gọi là ...) là"), are checked by the definition pattern, and rank
+        higher in the legal hierarchy first (a code's definition before a circular's), then by BM25."""
         words = definition_term(question)
         if not words:
             return []
-        phrase = tantivy.Query.phrase_query(self.schema, "text_f", words)
-        query = tantivy.Query.boolean_query([(tantivy.Occur.Must, phrase), *self._filter_clauses(filters or Filters())])
         pattern = definition_pattern(words)
+        found: dict[tuple[str, str], tuple[float, int]] = {}
+        for tail in (["la"], ["duoc", "hieu", "la"], []):
+            phrase = tantivy.Query.phrase_query(self.schema, "text_f", words + tail)
+            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, phrase), *self._filter_clauses(filters or Filters())])
+            for score, addr in self.searcher.search(query, candidates).hits:
+                d = self.searcher.doc(addr)
+                key = (d["doc_id"][0], d["article"][0])
+                if key in found:
+                    continue
+                m = pattern.search(fold_same_length(self.library.article_text(*key) or ""))
+                if m is not None:
+                    found[key] = (score, m.end())
+            if found:
+                break
+        docs = {key[0]: self.library.document(key[0]) for key in found}
+        term = " ".join(words)
+        headings = dict(zip(found, self._headings(list(found)), strict=True))
+
+        def place(key: tuple[str, str]) -> tuple:
+            heading = " ".join(folded_syllables(headings[key] or ""))
+            # an article about the term ("Điều 105. Tài sản"), then a glossary article, then any other
+            about = 0 if heading == term or (heading.endswith(term) and _GLOSSARY.search(heading)) else (
+                1 if _GLOSSARY.search(heading) else 2)
+            return about, _HIERARCHY.get(docs[key[0]].doc_type or "", len(_HIERARCHY)), -found[key][0]
+
+        order = sorted(found, key=place)
         pq = ParsedQuery(text=question, terms=words, accented=[])
         out: list[Hit] = []
-        for score, addr in self.searcher.search(query, candidates).hits:
-            d = self.searcher.doc(addr)
-            doc_id, article = d["doc_id"][0], d["article"][0]
-            text = self.library.article_text(doc_id, article) or ""
-            m = pattern.search(fold_same_length(text))
-            if m is None:
-                continue
+        for rank, (doc_id, article) in enumerate(order[:limit]):
+            at = found[(doc_id, article)][1]
             clause = self.library.db.execute(
                 "SELECT label FROM units WHERE doc_id=? AND article=? AND kind='khoan' AND start<=? AND end>? ORDER BY start DESC LIMIT 1",
-                (doc_id, article, m.end(), m.end())).fetchone()
-            hit = self._hit(doc_id, article, 1e8 + score, pq, clause=clause[0] if clause else None)
+                (doc_id, article, at, at)).fetchone()
+            hit = self._hit(doc_id, article, 1e8 - rank, pq, clause=clause[0] if clause else None)
             hit.defines = True
             out.append(hit)
-            if len(out) >= limit:
-                break
         return out
 
     def _headings(self, keys: list[tuple[str, str]]) -> list[str | None]:
