@@ -161,6 +161,7 @@ _HIERARCHY = {t: i for i, t in enumerate(["Hiến pháp", "Bộ luật", "Luật
                                            "Quyết định", "Thông tư liên tịch", "Thông tư"])}
 # Headings of articles that define terms (folded).
 _GLOSSARY = re.compile(r"\b(?:giai thich tu ngu|khai niem|dinh nghia|tu ngu)\b")
+_WORD = re.compile(r"[^\W_]+")
 # How many defining articles a definition question puts first.
 DEFINITIONS_FIRST = 2
 # Field weights, measured on zalo-phapdien-dev (docs/BENCHMARKS.md).
@@ -386,35 +387,41 @@ class Searcher:
         rows = self.library.db.execute(
             "SELECT label, start, end FROM units WHERE doc_id=? AND article=? AND kind='khoan'", (doc_id, article)).fetchall()
         best, best_score, span = clause, -1.0, (0, min(len(text), 400))
+        folded = fold_same_length(text)  # once for the article: folding keeps offsets
         for r in rows:
-            part = text[r["start"]:r["end"]]
             if clause is not None:
                 if r["label"] == clause:
                     span = (r["start"], r["end"])
                     break
                 continue
-            score = passage_score(part, terms)
+            score = passage_score(text[r["start"]:r["end"]], terms, folded[r["start"]:r["end"]])
             if score > best_score:
                 best, best_score, span = r["label"], score, (r["start"], r["end"])
         return best, highlight(text[span[0]:span[1]], terms)
 
 
-def passage_score(text: str, terms: set[str]) -> float:
+def passage_score(text: str, terms: set[str], folded: str | None = None) -> float:
     """How well a khoản (or section) answers the query's folded terms: its first line (a khoản's lead, a
-    section's heading) says what it is about; the rest counts, damped by length."""
-    words = folded_syllables(text)
-    lead = set(folded_syllables(text.split("\n", 1)[0]))
+    section's heading) says what it is about; the rest counts, damped by length. ``folded`` is the text
+    already folded (``fold_same_length``), when the caller has it."""
+    folded = fold_same_length(text) if folded is None else folded
+    words = _WORD.findall(folded)
+    line_end = folded.find("\n")
+    lead = set(_WORD.findall(folded if line_end < 0 else folded[:line_end]))
     return len(lead & terms) / (1 + len(lead) ** 0.5) + len(set(words) & terms) / (1 + len(words) ** 0.35)
 
 
 def highlight(text: str, folded_terms: set[str], limit: int = 420) -> str:
-    """The passage with query words in «»; diacritic-insensitive, original text kept."""
+    """The passage with query words in «»; diacritic-insensitive, original text kept. The passage is folded
+    once; folding keeps offsets, so the words found there are cut from the original."""
     text = text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
-
-    def mark(m: re.Match[str]) -> str:
-        return f"«{m.group(0)}»" if fold(m.group(0)) in folded_terms else m.group(0)
-
-    return re.sub(r"[^\W_]+", mark, text)
+    pieces, pos = [], 0
+    for m in _WORD.finditer(fold_same_length(text)):
+        if m.group(0) in folded_terms:
+            pieces += [text[pos:m.start()], "«", text[m.start():m.end()], "»"]
+            pos = m.end()
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def key_of(doc: str, article: str) -> tuple[str, str]:
