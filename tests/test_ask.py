@@ -1,7 +1,7 @@
 import pytest
 
 from luat import api
-from luat.answer import Consultant, asked_type, layout_quote
+from luat.answer import Consultant, asked_type, layout_quote, money_in
 
 pytestmark = pytest.mark.data
 
@@ -93,3 +93,41 @@ def test_sanction_asked_but_library_sets_none(bhxh_library):
 ])
 def test_not_asking_the_sanction(question):
     assert asked_type(question) is None
+
+
+@pytest.fixture(scope="module")
+def criminal_code(luat_home):
+    from conftest import DATA
+
+    from luat.index import build_index
+    from luat.ingest import ingest
+    from luat.store import Library
+
+    lib = Library("test-blhs")
+    ingest([DATA / "vlc-2021" / "bo-luat-hinh-su.txt"], lib, progress=False, workers=1)
+    build_index(lib, progress=False)
+    return lib
+
+
+@pytest.mark.parametrize("question,clause", [
+    ("Trộm cắp tài sản trị giá 3 triệu đồng thì bị phạt tù bao nhiêu năm?", "1"),
+    ("Trộm cắp tài sản trị giá 100 triệu đồng thì bị phạt tù bao nhiêu năm?", "2"),
+    ("Trộm cắp tài sản trị giá 1,5 tỷ đồng thì bị phạt tù bao nhiêu năm?", "4"),
+])
+def test_a_sum_in_the_question_picks_its_khoan(criminal_code, question, clause):
+    """Bộ luật Hình sự Điều 173 grades the penalty by the value stolen: the answer quotes the khoản whose range
+    holds the sum asked about."""
+    a = api.ask(question, library="test-blhs")
+    assert a["status"] == "answered", a["answer"]
+    c = a["citations"][0]
+    assert (c["article"], c["clause"]) == ("173", clause), a["answer"][:200]
+
+
+@pytest.mark.parametrize("question,sums", [
+    ("trộm cắp tài sản trị giá 3 triệu đồng", [3_000_000]),
+    ("tài sản trị giá 1,5 tỷ", [1_500_000_000]),
+    ("chiếm đoạt 3.000.000 đồng", [3_000_000]),
+    ("phạt 2 năm tù theo khoản 3 Điều 5", []),
+])
+def test_money_in(question, sums):
+    assert money_in(question) == sums

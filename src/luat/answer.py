@@ -58,13 +58,58 @@ _MISSING_SANCTION = ("Thư viện không có quy định xử phạt khớp vớ
                      "cho hành vi được hỏi); các điều gần nhất được liệt kê để tham khảo.")
 ANSWER_TYPES = [
     # a crime named: the criminal code's penalties answer
-    AnswerType("criminal penalty", re.compile(rf"\b{_SANCTION_ASKED}\b.*{_CRIMINAL}|{_CRIMINAL}.*\b{_SANCTION_ASKED}\b"),
+    AnswerType("criminal penalty", re.compile(rf"^(?=.*\b{_SANCTION_ASKED}\b)(?=.*{_CRIMINAL})"),
                re.compile(r"\b(?:phat tien|phat tu|hinh phat|cai tao khong giam giu)\b"), _MISSING_SANCTION),
     # otherwise a fine for a violation: an administrative sanction, not a crime's penalty
     AnswerType("administrative sanction", re.compile(rf"\b{_SANCTION_ASKED}\b"),
                re.compile(r"\b(?:phat tien|phat canh cao)\b"), _MISSING_SANCTION,
                excluded=re.compile(r"\b(?:phat tu|cai tao khong giam giu|tu chung than)\b")),
 ]
+
+
+_MONEY = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)\s*(triệu|tr|tỷ|tỉ|nghìn|ngàn)?\s*(đồng|vnđ|vnd|đ)?\b",
+                    re.IGNORECASE)
+_SCALE = {"triệu": 10**6, "tr": 10**6, "tỷ": 10**9, "tỉ": 10**9, "nghìn": 10**3, "ngàn": 10**3}
+# "từ 2.000.000 đồng đến dưới 50.000.000 đồng", "(từ) 500.000.000 đồng trở lên", "dưới 2.000.000 đồng"; a range
+# followed by "nhưng" ("... nhưng thuộc một trong các trường hợp ...") holds only on a further condition
+_RANGE = re.compile(r"(?:(?:từ\s+)?(?P<low>\d{1,3}(?:\.\d{3})+)\s*đồng\s+(?:đến dưới\s+(?P<high>[\d.]+)\s*đồng|trở lên))"
+                    r"|(?:(?<!đến )dưới\s+(?P<below>[\d.]+)\s*đồng)(?P<but>\s+nhưng\b)?")
+
+
+_SCALE_FOLDED = {"trieu", "tr", "ty", "ti", "nghin", "ngan"}
+
+
+def money_in(question: str) -> list[int]:
+    """Sums of money a question names, in đồng ("3 triệu đồng", "3.000.000 đồng", "1,5 tỷ")."""
+    out = []
+    for m in _MONEY.finditer(normalize(question)):
+        number, scale, unit = m.group(1), (m.group(2) or "").lower(), m.group(3)
+        if not scale and not unit:
+            continue
+        if scale:
+            value = float(number.replace(",", ".")) if re.fullmatch(r"\d+(?:[.,]\d+)?", number) else float(re.sub(r"[.,]", "", number))
+            out.append(int(value * _SCALE[scale]))
+        else:
+            out.append(int(re.sub(r"[.,]", "", number)))
+    return out
+
+
+def range_holds(text: str, value: int) -> int:
+    """Whether a provision's text sets a range of money that holds ``value`` đồng: 2 when a range holds it
+    outright, 1 only on a further condition ("... nhưng thuộc một trong các trường hợp ..."), 0 not at all."""
+    def amount(s: str) -> int:
+        return int(s.replace(".", ""))
+
+    best = 0
+    for m in _RANGE.finditer(text):
+        if m.group("below") is not None:
+            holds = value < amount(m.group("below"))
+        else:
+            holds = amount(m.group("low")) <= value and (m.group("high") is None or value < amount(m.group("high")))
+        if holds:
+            conditional = m.group("but") is not None or text[m.end():m.end() + 8].lstrip().startswith("nhưng")
+            best = max(best, 1 if conditional else 2)
+    return best
 
 
 def asked_type(question: str) -> AnswerType | None:
@@ -195,9 +240,11 @@ class Consultant:
         if not hits:
             return Answer(question, "not_found", "Không tìm thấy quy định phù hợp trong thư viện.", retrieved=retrieved)
         pq = self.searcher.parse(question)
+        # a sum asked about ("3 triệu đồng") is not a word to find: provisions write sums their own way and set ranges
+        terms = [t for t in pq.terms if not (t.isdigit() or t in _SCALE_FOLDED)] if money_in(question) else pq.terms
         first = hits[0]
         text = self._article_text(first, as_of)
-        cov = 1.0 if first.exact else coverage(pq.terms, (first.heading or "") + " " + text)
+        cov = 1.0 if first.exact else coverage(terms, (first.heading or "") + " " + text)
         if cov < MIN_COVERAGE:
             return Answer(question, "not_found",
                           "Thư viện không có quy định đủ khớp với câu hỏi này; các điều gần nhất được liệt kê để tham khảo.",
@@ -207,7 +254,7 @@ class Consultant:
             # the best match does not state what is asked: a close runner-up that does, or no answer
             for h in hits[1:3]:
                 t = self._article_text(h, as_of)
-                c = coverage(pq.terms, (h.heading or "") + " " + t)
+                c = coverage(terms, (h.heading or "") + " " + t)
                 if c >= MIN_COVERAGE and wanted.answers(t):
                     first, text, cov = h, t, c
                     hits = [h] + [x for x in hits if x is not h]
@@ -288,7 +335,11 @@ class Consultant:
                 return passage_score(u.text, wanted)
 
             named = next((u for u in units if u.kind == "khoan" and u.label == hit.clause), None) if hit.exact or hit.defines else None
-            best = named or max(units, key=score)
+            # a sum in the question ("trị giá 3 triệu đồng") picks the one khoản whose range holds it
+            sums = money_in(question)
+            holding = {u.label: max(range_holds(u.text, v) for v in sums) for u in units if u.kind == "khoan"} if sums else {}
+            outright = [u for u in units if holding.get(u.label) == 2] if holding else []
+            best = named or (outright[0] if len(outright) == 1 else max(units, key=score))
             if score(best) > 0 and len(units) > 1:
                 clause = best
                 # a section's heading line is named in the opening sentence; quote what is under it
