@@ -15,6 +15,7 @@ from luat.cite import Context, NameIndex, Resolver, find_references
 from luat.cite.check import check_text
 from luat.cite.repeal import find_repeals
 from luat.evaluate import compact_reference
+from luat.sohieu import number_key
 
 CASES = [json.loads(line) for line in (Path(__file__).parent / "data" / "cite_cases.jsonl").open(encoding="utf-8")]
 
@@ -227,3 +228,20 @@ def test_number_written_alone(bhxh_library, text, status, doc, message):
 @pytest.mark.parametrize("text", ["Quyết định 5 năm một lần", "quyết định 100 triệu đồng", "Nghị quyết 2019", "Thông tư 35/2017"])
 def test_quantities_are_not_numbers_written_alone(text):
     assert all(r.doc is None or r.doc.number is None for r in find_references(text))
+
+
+@pytest.mark.data
+def test_repeals_need_a_full_number_and_an_earlier_document(bhxh_library):
+    """"Nghị định số 86 ngày ..." (a number written alone) or a document issued after the one that would repeal
+    it are misreadings, never recorded: every recorded repeal names its repealing document by a full số hiệu,
+    and that document is not older than the one it repeals."""
+    repealed = bhxh_library.repealed_documents()
+    assert "10/2012/QH13" in repealed
+    for doc_id in repealed:
+        rows = bhxh_library.db.execute("SELECT by_number FROM amendments WHERE doc_id=? AND target='' AND source_id IS NULL",
+                                       (doc_id,)).fetchall()
+        for (by_number,) in rows:
+            assert "/" in by_number
+            by = bhxh_library.document(bhxh_library.find_documents(number_key(by_number))[0])
+            old = bhxh_library.document(doc_id)
+            assert not (by.issued and old.issued) or old.issued <= by.issued

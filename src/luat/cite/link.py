@@ -125,15 +125,20 @@ def record_repeals(library: Library) -> int:
     resolver = Resolver(library)
     docs = {r["doc_id"]: r for r in library.db.execute("SELECT doc_id, number, effective, issued FROM documents")}
     rows = library.db.execute(
-        "SELECT doc_id, article, text FROM articles WHERE text LIKE '%hiệu lực%' OR text LIKE '%thay thế%' OR text LIKE '%bãi bỏ%'")
+        "SELECT doc_id, article, text FROM articles WHERE text LIKE '%hết hiệu lực%' OR text LIKE '%thay thế%' OR text LIKE '%bãi bỏ%'")
     found = []
     for doc_id, article, text in rows:
         for rep in find_repeals(text, names):
+            mention = rep.reference.doc
+            if mention is not None and mention.number and "/" not in mention.number:
+                continue  # a number written alone ("Nghị định số 86 ngày ...") is too loose to repeal a document by
             resolver.resolve(rep.reference, Context(doc_id=doc_id, article=article))
             target = rep.reference.doc_id
-            if target is None or target == doc_id or target not in docs:
+            if target is None or target == doc_id or target not in docs or rep.reference.status != "resolved":
                 continue
             by = docs[doc_id]
+            if by["issued"] and docs[target]["issued"] and docs[target]["issued"] > by["issued"]:
+                continue  # a document does not repeal a later one: the reference was misread
             when = rep.date or by["effective"] or by["issued"]
             found.append((target, "", by["number"] or doc_id, f"Điều {article}", rep.kind, when, None))
     library.db.executemany("INSERT INTO amendments VALUES(?,?,?,?,?,?,?)", found)
