@@ -29,10 +29,10 @@ from pathlib import Path
 import tantivy
 
 from luat.evaluate import load_bench, score_run
-from luat.index import build_schema, doc_meta, folded_syllables, prepare_fields
+from luat.index import build_schema, doc_meta, prepare_fields
 from luat.search import STOP, Searcher, key_of
 from luat.store import Library, luat_home
-from luat.text import fold
+from luat.text import fold, folded_syllables
 
 
 def words_of(text: str) -> list[str]:

@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 
 from .cite import Context, Resolver, find_references, library_names
 from .cite.link import REPEAL_KINDS
-from .index import folded_syllables
 from .models import Document, article_address, citation_of
 from .search import Hit, Searcher, passage_score, strip_question_phrasing
 from .sohieu import number_key
 from .store import Library
 from .structure import parse_body, sentence_case
-from .text import fold, normalize, squash
+from .text import fold, folded_syllables, normalize, squash
 
 # How much of the question (see coverage) the best article must hold; calibrated on zalo-phapdien-dev
 # (answerable) against zalo-not-in-library-dev (not answerable) to answer 90% of the former: of the

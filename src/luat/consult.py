@@ -20,11 +20,11 @@ import tantivy
 
 from .cite import Context, Resolver, find_references, library_names
 from .cite.check import check_text
-from .index import bigrams, folded_syllables, syllables
+from .index import bigrams, syllables
 from .models import InputError, article_address, citation_of, parse_address
 from .readers.common import read_input
 from .store import Library, luat_home
-from .text import nfc, normalize
+from .text import folded_syllables, nfc, normalize
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS consultations(

@@ -9,7 +9,6 @@ the phrase signal. tantivy sees whitespace-separated tokens and does BM25.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -20,19 +19,14 @@ import tantivy
 from .parallel import bounded_map
 from .progress import bar as progress_bar
 from .store import Library, luat_home
-from .text import fold_same_length, normalize_tones
+from .text import WORD, fold_same_length, folded_syllables, normalize_tones
 
 INDEX_VERSION = "2"
-_WORD = re.compile(r"[^\W_]+")
 
 
 def syllables(text: str) -> list[str]:
     """Lower-case syllables with tone marks in one placement."""
-    return _WORD.findall(normalize_tones(text).lower())
-
-
-def folded_syllables(text: str) -> list[str]:
-    return _WORD.findall(fold_same_length(text))
+    return WORD.findall(normalize_tones(text).lower())
 
 
 def bigrams(tokens: list[str]) -> list[str]:

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 import tantivy
 
 from .cite import Context, Resolver, find_references, library_names
-from .index import bigrams, folded_syllables, open_index, syllables
+from .index import bigrams, open_index, syllables
 from .models import Document, citation_of, parse_address
 from .sohieu import ABBREVIATIONS, number_key
 from .store import Library
-from .text import fold, fold_same_length, normalize
+from .text import WORD, fold, fold_same_length, folded_syllables, normalize
 
 MAX_QUERY_CHARS = 1000
 MAX_K = 100
@@ -161,7 +161,6 @@ _HIERARCHY = {t: i for i, t in enumerate(["Hiến pháp", "Bộ luật", "Luật
                                            "Quyết định", "Thông tư liên tịch", "Thông tư"])}
 # Headings of articles that define terms (folded).
 _GLOSSARY = re.compile(r"\b(?:giai thich tu ngu|khai niem|dinh nghia|tu ngu)\b")
-_WORD = re.compile(r"[^\W_]+")
 # How many defining articles a definition question puts first.
 DEFINITIONS_FIRST = 2
 # Field weights, measured on zalo-phapdien-dev (docs/BENCHMARKS.md).
@@ -405,9 +404,9 @@ def passage_score(text: str, terms: set[str], folded: str | None = None) -> floa
     section's heading) says what it is about; the rest counts, damped by length. ``folded`` is the text
     already folded (``fold_same_length``), when the caller has it."""
     folded = fold_same_length(text) if folded is None else folded
-    words = _WORD.findall(folded)
+    words = WORD.findall(folded)
     line_end = folded.find("\n")
-    lead = set(_WORD.findall(folded if line_end < 0 else folded[:line_end]))
+    lead = set(WORD.findall(folded if line_end < 0 else folded[:line_end]))
     return len(lead & terms) / (1 + len(lead) ** 0.5) + len(set(words) & terms) / (1 + len(words) ** 0.35)
 
 
@@ -416,7 +415,7 @@ def highlight(text: str, folded_terms: set[str], limit: int = 420) -> str:
     once; folding keeps offsets, so the words found there are cut from the original."""
     text = text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
     pieces, pos = [], 0
-    for m in _WORD.finditer(fold_same_length(text)):
+    for m in WORD.finditer(fold_same_length(text)):
         if m.group(0) in folded_terms:
             pieces += [text[pos:m.start()], "«", text[m.start():m.end()], "»"]
             pos = m.end()

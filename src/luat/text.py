@@ -84,6 +84,15 @@ def fold_same_length(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
+# A syllable (Vietnamese words are written as syllables apart): letters and digits.
+WORD = re.compile(r"[^\W_]+")
+
+
+def folded_syllables(text: str) -> list[str]:
+    """The folded syllables of a text (lower-case, no marks, đ→d), as the index and the queries see them."""
+    return WORD.findall(fold_same_length(text))
+
+
 def squash(text: str) -> str:
     """Comparison form for checking quotes: normalised, case-folded, punctuation spacing ignored."""
     text = normalize(text).lower()

@@ -16,7 +16,7 @@ from dataclasses import astuple, dataclass
 
 from ..models import NAMED_TYPES, DocMention, Reference, Target
 from ..sohieu import ABBREVIATIONS, DocNumber, find_numbers
-from ..text import POINT_LETTERS, fold, fold_same_length, roman_to_int
+from ..text import POINT_LETTERS, WORD, fold, fold_same_length, roman_to_int
 
 # Unit levels, lowest first; "section" is a Mục inside an Điều, "muc" a Mục of a Chương.
 RANK = {"tiet": -1, "diem": 0, "khoan": 1, "section": 2, "dieu": 3, "tieu_muc": 4, "muc": 5, "chuong": 6, "phan": 7}
@@ -78,7 +78,6 @@ ISSUER_PHRASES = sorted(
 
 # a sub-numbered label ("Điểm 1.5", "Điểm 3.4") is one token; otherwise words and single punctuation
 _TOKEN = re.compile(r"\d{1,2}(?:\.\d{1,2}){1,2}(?![\d.]\d)|[^\W_]+|[^\w\s]")
-_WORD = re.compile(r"[^\W_]+")
 _DATE_SLASH = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
@@ -162,7 +161,7 @@ class NameIndex:
             self.add(doc_type, name)
 
     def add(self, doc_type: str, name: str) -> None:
-        words = tuple(_WORD.findall(fold(name)))
+        words = tuple(WORD.findall(fold(name)))
         self.by_type.setdefault(doc_type, set()).add(words)
         self.max_len = max(self.max_len, len(words))
 
