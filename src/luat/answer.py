@@ -212,33 +212,21 @@ class Consultant:
         self.resolver = Resolver(library)
         self.names = library_names(library)
 
-    def missing_documents(self, question: str) -> list[str]:
-        """Documents the question names that the library does not hold."""
-        out = []
-        for ref in find_references(normalize(question), self.names):
-            if ref.doc is None or ref.doc.this:
-                continue
-            self.resolver.resolve(ref, Context())
-            if ref.status == "not_in_library":
-                out.append(ref.message.replace(" chưa có trong thư viện", "") if ref.message else ref.text)
-        return out
-
     def ask(self, question: str, as_of: str | None = None, k: int = 10) -> Answer:
         question = normalize(question or "")
         if not question:
             return Answer(question, "not_found", "Câu hỏi trống.")
-        missing = self.missing_documents(question)
-        hits = self.searcher.search(question, k=k)
+        pq = self.searcher.parse(question)  # once: its references, missing documents and terms serve all below
+        hits = self.searcher.search(question, k=k, parsed=pq)
         retrieved = [h.as_dict() for h in hits]
-        if missing and not any(h.exact for h in hits):
-            names = ", ".join(dict.fromkeys(missing))
+        if pq.missing and not any(h.exact for h in hits):
+            names = ", ".join(dict.fromkeys(m.replace(" chưa có trong thư viện", "") for m in pq.missing))
             return Answer(question, "not_in_library",
                           f"Thư viện hiện chưa có {names}, nên không thể trả lời câu hỏi này bằng văn bản đó. "
                           "Để bổ sung, nạp toàn văn bằng lệnh: luat ingest ĐƯỜNG_DẪN_TỆP (.txt, .html hoặc .docx).",
                           retrieved=retrieved)
         if not hits:
             return Answer(question, "not_found", "Không tìm thấy quy định phù hợp trong thư viện.", retrieved=retrieved)
-        pq = self.searcher.parse(question)
         # a sum asked about ("3 triệu đồng") is not a word to find: provisions write sums their own way and set ranges
         terms = [t for t in pq.terms if not (t.isdigit() or t in _SCALE_FOLDED)] if money_in(question) else pq.terms
         first = hits[0]

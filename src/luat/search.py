@@ -83,6 +83,7 @@ class ParsedQuery:
     accented: list[str]  # accented content syllables ([] when the query has no marks)
     doc_ids: list[str] = field(default_factory=list)  # documents named in the query
     units: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, address) named in the query
+    missing: list[str] = field(default_factory=list)  # documents named in the query that the library lacks (messages)
 
 
 class QueryError(ValueError):
@@ -196,6 +197,8 @@ class Searcher:
             if ref.doc is None or ref.doc.this:
                 continue
             self.resolver.resolve(ref, Context())
+            if ref.status == "not_in_library":
+                pq.missing.append(ref.message or ref.text)
             if ref.doc_id is None or (ref.status == "ambiguous" and ref.doc.number and "/" not in ref.doc.number):
                 continue  # "thông tư 35" names one of many: no document to go to
             pq.doc_ids.append(ref.doc_id)
@@ -252,10 +255,12 @@ class Searcher:
                     out.append((tantivy.Occur.Must, tantivy.Query.term_query(self.schema, name, w)))
         return out
 
-    def search(self, text: str, k: int = 10, filters: Filters | None = None, plain: bool = False) -> list[Hit]:
+    def search(self, text: str, k: int = 10, filters: Filters | None = None, plain: bool = False,
+               parsed: ParsedQuery | None = None) -> list[Hit]:
+        """Ranked articles for ``text`` (``parsed``: its ParsedQuery, when the caller has parsed it already)."""
         k = max(1, min(int(k), MAX_K))
         filters = filters or Filters()
-        pq = self.parse(text)
+        pq = parsed or self.parse(text)
         hits: list[Hit] = []
         seen: set[tuple[str, str]] = set()
         if not plain:
