@@ -390,6 +390,7 @@ def evaluate_ask(questions, library: str = "default", progress: bool = True) -> 
     """Score ``luat ask``: first citation gold, any citation gold, answered share, abstentions on
     not-in-library questions, p50/p95 time, and the counts of unresolved citations and non-verbatim quotes."""
     from . import api
+    from .evaluate import latency_ms
     from .progress import bar
 
     lib = api.open_library(library)
@@ -424,7 +425,7 @@ def evaluate_ask(questions, library: str = "default", progress: bool = True) -> 
             any_gold += any(c in gold for c in cited)
         details.append({"id": q.id, "status": a.status, "cited": cited[:3]})
     b.close()
-    s = sorted(times)
+    p50, p95 = latency_ms(times)
     n = len(questions)
     out = {
         "questions": n, "answered": round(answered / max(1, n), 4),
@@ -432,8 +433,8 @@ def evaluate_ask(questions, library: str = "default", progress: bool = True) -> 
         "first_citation_gold": round(first_gold / max(1, with_gold), 4),
         "any_citation_gold": round(any_gold / max(1, with_gold), 4),
         "unresolved_citations": unresolved, "non_verbatim_quotes": not_verbatim,
-        "p50_ms": round(s[len(s) // 2] * 1000, 1) if s else None,
-        "p95_ms": round(s[min(len(s) - 1, int(0.95 * len(s)))] * 1000, 1) if s else None,
+        "p50_ms": round(p50, 1) if times else None,
+        "p95_ms": round(p95, 1) if times else None,
     }
     if expect_abstain:
         out["abstained_when_not_in_library"] = round(abstain_ok / expect_abstain, 4)

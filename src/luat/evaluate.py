@@ -85,6 +85,15 @@ class RunMetrics:
                 "p50_ms": round(self.p50_ms, 2), "p95_ms": round(self.p95_ms, 2)}
 
 
+def latency_ms(latencies: list[float]) -> tuple[float, float]:
+    """p50 and p95 of latencies in seconds, in milliseconds (median; nearest rank for p95). One definition for
+    every figure luat reports."""
+    if not latencies:
+        return 0.0, 0.0
+    s = sorted(latencies)
+    return statistics.median(s) * 1000, s[min(len(s) - 1, int(0.95 * len(s)))] * 1000
+
+
 def score_run(name: str, questions: list[BenchQuestion], ranked: list[list[tuple[str, str]]], latencies: list[float],
               ks: tuple[int, ...] = (1, 5, 10)) -> RunMetrics:
     """Metrics of ranked (document, article) lists against the gold pairs (questions without gold skipped)."""
@@ -107,9 +116,7 @@ def score_run(name: str, questions: list[BenchQuestion], ranked: list[list[tuple
     m.mrr10, m.ndcg10 = mrr / len(rows), ndcg / len(rows)
     if latencies:
         m.qps = len(latencies) / sum(latencies)
-        s = sorted(latencies)
-        m.p50_ms = statistics.median(s) * 1000
-        m.p95_ms = s[min(len(s) - 1, int(0.95 * len(s)))] * 1000
+        m.p50_ms, m.p95_ms = latency_ms(latencies)
     return m
 
 
