@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from .cite import Context, Resolver, find_references, library_names
 from .cite.link import REPEAL_KINDS
 from .models import Document, article_address, citation_of
-from .search import Hit, Searcher, passage_score, strip_question_phrasing
+from .search import Hit, Searcher, key_of, passage_score, strip_question_phrasing
 from .sohieu import number_key
 from .store import Library
 from .structure import parse_body, sentence_case
@@ -39,10 +39,14 @@ class AnswerType:
     many of its words the article shares; nor, when it does not ask about a crime, by the criminal code."""
 
     name: str
-    asked: re.Pattern[str]
+    asked: re.Pattern[str]  # on the question with its marks
     stated: re.Pattern[str]
     missing: str  # the not_found message
     excluded: re.Pattern[str] | None = None  # what the provision must not state
+    asked_folded: re.Pattern[str] = field(init=False)  # on a question typed without marks
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "asked_folded", re.compile(fold(self.asked.pattern)))
 
     def answers(self, text: str) -> bool:
         folded = fold(text)
@@ -72,10 +76,8 @@ _SCALE = {"triệu": 10**6, "tr": 10**6, "tỷ": 10**9, "tỉ": 10**9, "nghìn":
 # "từ 2.000.000 đồng đến dưới 50.000.000 đồng", "(từ) 500.000.000 đồng trở lên", "dưới 2.000.000 đồng"; a range
 # followed by "nhưng" ("... nhưng thuộc một trong các trường hợp ...") holds only on a further condition
 _RANGE = re.compile(r"(?:(?:từ\s+)?(?P<low>\d{1,3}(?:\.\d{3})+)\s*đồng\s+(?:đến dưới\s+(?P<high>[\d.]+)\s*đồng|trở lên))"
-                    r"|(?:(?<!đến )dưới\s+(?P<below>[\d.]+)\s*đồng)(?P<but>\s+nhưng\b)?")
-
-
-_SCALE_FOLDED = {"trieu", "tr", "ty", "ti", "nghin", "ngan"}
+                    r"|(?:(?<!đến )dưới\s+(?P<below>[\d.]+)\s*đồng)")
+_SCALE_FOLDED = {fold(word) for word in _SCALE}
 
 
 def money_in(question: str) -> list[int]:
@@ -106,7 +108,7 @@ def range_holds(text: str, value: int) -> int:
         else:
             holds = amount(m.group("low")) <= value and (m.group("high") is None or value < amount(m.group("high")))
         if holds:
-            conditional = m.group("but") is not None or text[m.end():m.end() + 8].lstrip().startswith("nhưng")
+            conditional = text[m.end():m.end() + 8].lstrip().startswith("nhưng")
             best = max(best, 1 if conditional else 2)
     return best
 
@@ -116,11 +118,7 @@ def asked_type(question: str) -> AnswerType | None:
     is typed without them."""
     text = normalize(question).lower()
     marked = fold(text) != text
-    for t in ANSWER_TYPES:
-        pattern = t.asked if marked else re.compile(fold(t.asked.pattern))
-        if pattern.search(text):
-            return t
-    return None
+    return next((t for t in ANSWER_TYPES if (t.asked if marked else t.asked_folded).search(text)), None)
 
 
 @dataclass
@@ -408,7 +406,7 @@ def evaluate_ask(questions, library: str = "default", progress: bool = True) -> 
         a = consultant.ask(q.question)
         times.append(time.perf_counter() - t0)
         b.update(1)
-        cited = [(number_key(c.doc), c.article.lower()) for c in a.citations]
+        cited = [key_of(c.doc, c.article) for c in a.citations]
         if q.expect == "not_in_library":
             expect_abstain += 1
             abstain_ok += a.status != "answered"
