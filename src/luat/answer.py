@@ -16,7 +16,6 @@ import time
 from dataclasses import dataclass, field
 
 from .cite import Context, Resolver, find_references, library_names
-from .cite.link import REPEAL_KINDS
 from .models import Document, article_address, citation_of
 from .search import Hit, Searcher, key_of, passage_score, strip_question_phrasing
 from .sohieu import number_key
@@ -365,7 +364,7 @@ class Consultant:
         target = article_address(article)
         notes = []
         for a in doc.amendments:
-            if a.target == "" and a.kind in REPEAL_KINDS:
+            if a.repeals:
                 when = f" từ ngày {_vn_date(a.effective)}" if a.effective else ""
                 notes.append(f"Lưu ý: {doc.name} đã hết hiệu lực{when} theo {a.by_units} văn bản số {a.by_number}; "
                              "hãy đối chiếu với văn bản thay thế.")

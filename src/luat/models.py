@@ -41,8 +41,10 @@ class Unit:
             yield from c.walk()
 
 
-# A document's status once a later document of the library says it is no longer in force.
+# A document's status once a later document of the library says it is no longer in force, and the kinds of
+# whole-document amendment that say so, with how a document page puts each.
 REPEALED = "hết hiệu lực"
+REPEAL_KINDS = {"hết hiệu lực": "hết hiệu lực", "thay thế": "bị thay thế", "bãi bỏ": "bị bãi bỏ"}
 
 
 @dataclass(slots=True)
@@ -55,14 +57,18 @@ class Amendment:
     kind: str = "sửa đổi"  # sửa đổi | bổ sung | bãi bỏ | thay thế | hết hiệu lực
     effective: str | None = None  # ISO date
 
+    @property
+    def repeals(self) -> bool:
+        """Whether it ends the whole document (not a change to one of its units)."""
+        return not self.target and self.kind in REPEAL_KINDS
+
     def describe(self) -> str:
         """In Vietnamese: "Văn bản đã hết hiệu lực từ 2023-01-01 theo Điều 156 văn bản 08/2022/QH15", "Điều 60:
         sửa đổi bởi Điều 1 văn bản 12/2017/QH14 (từ 2018-01-01)"."""
         by = f"{self.by_units} văn bản {self.by_number}".strip()
         when = f" từ {self.effective}" if self.effective else ""
-        if not self.target and self.kind in ("hết hiệu lực", "thay thế", "bãi bỏ"):
-            state = {"hết hiệu lực": "hết hiệu lực", "thay thế": "bị thay thế", "bãi bỏ": "bị bãi bỏ"}[self.kind]
-            return f"Văn bản đã {state}{when} theo {by}"
+        if self.repeals:
+            return f"Văn bản đã {REPEAL_KINDS[self.kind]}{when} theo {by}"
         where = citation_of(parse_address(self.target)) if self.target else "văn bản"
         return f"{where}: {self.kind} bởi {by}" + (f" ({when.strip()})" if when else "")
 

@@ -148,7 +148,7 @@ PAGES = {
 <h1>{{ doc.name }}</h1>
 <div class="card"><div>Số hiệu: <strong>{{ doc.number or doc.doc_id }}</strong></div><div>Loại: {{ doc.doc_type or '—' }}</div>
 <div>Cơ quan ban hành: {{ doc.issuer or '—' }}</div><div>Ngày ban hành: {{ doc.issued or '—' }}</div><div>Hiệu lực: {{ doc.effective or '—' }}</div>
-{% for a in doc.amendments if a.target == '' and a.kind in ('hết hiệu lực', 'thay thế', 'bãi bỏ') %}<div class="warn"><a href="/van-ban/{{ a.by_number }}">{{ a|amendment }}</a>.</div>{% endfor %}
+{% for a in doc.amendments if (a|as_amendment).repeals %}<div class="warn"><a href="/van-ban/{{ a.by_number }}">{{ a|amendment }}</a>.</div>{% endfor %}
 {% if doc.title %}<div>Trích yếu: {{ doc.title }}</div>{% endif %}<div class="muted">Nguồn: {{ doc.sources|join('; ') }}</div>
 {% if doc.amendments %}<details><summary>Sửa đổi, bổ sung ({{ doc.amendments|length }})</summary><ul>{% for a in doc.amendments %}<li>{{ a|amendment }}</li>{% endfor %}</ul></details>{% endif %}</div>
 <details open class="toc"><summary>Mục lục</summary><ul id="toc">{% for e in toc %}<li style="margin-left:{{ e.depth }}rem"><a href="#{{ e.address }}">{{ e.name }} {{ e.label }}</a>{% if e.heading %}. {{ e.heading }}{% endif %}</li>{% endfor %}</ul></details>
@@ -165,7 +165,8 @@ PAGES = {
 
 def _env() -> Environment:
     env = Environment(loader=DictLoader({"base": BASE, **PAGES}), autoescape=select_autoescape(default=True, default_for_string=True))
-    env.filters["amendment"] = lambda a: (Amendment(**a) if isinstance(a, dict) else a).describe()
+    env.filters["as_amendment"] = lambda a: Amendment(**a) if isinstance(a, dict) else a
+    env.filters["amendment"] = lambda a: env.filters["as_amendment"](a).describe()
     return env
 
 

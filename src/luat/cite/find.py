@@ -390,8 +390,10 @@ class _Parser:
         nxt = self.f(k + 1)
         if nxt == "nam":
             return k + 2 < self.n and bool(re.fullmatch(r"(19|20)\d\d", self.toks[k + 2].low))
-        return nxt not in _QUANTITY_WORDS and not (k + 1 < self.n and (self.toks[k + 1].raw in "/.,-%" and k + 2 < self.n
-                                                                    and self.toks[k + 2].raw[:1].isdigit()))
+        after = self.toks[k + 1].raw if k + 1 < self.n else ""
+        if after == "/":
+            return False  # a số hiệu the number reader does not know ("86/HĐBT"), not a number alone
+        return nxt not in _QUANTITY_WORDS and not (after in ".,-%" and k + 2 < self.n and self.toks[k + 2].raw[:1].isdigit())
 
     def _name_words(self, k: int, limit: int) -> tuple[list[str], int]:
         words: list[str] = []

@@ -8,7 +8,7 @@ import json
 import time
 from collections.abc import Iterable
 
-from ..models import REPEALED, article_address
+from ..models import REPEAL_KINDS, REPEALED, article_address
 from ..store import Library
 from . import library_names
 from .find import find_references, mention_to_json, quote_spans, reference_from_json
@@ -110,16 +110,13 @@ def relink_missing(library: Library, table: str = "refs") -> int:
     return fixed
 
 
-REPEAL_KINDS = ("hết hiệu lực", "thay thế", "bãi bỏ")
-
-
 def record_repeals(library: Library) -> int:
     """Read, in every article of the library, what it says of other documents' validity ("Luật số 24/2000/QH10
     ... hết hiệu lực kể từ ngày Luật này có hiệu lực") and record each repealed document of the library: an
     amendment of the whole document (target "") by that article, dated as the text says or when the citing
     document takes effect, and the document's status. Recomputed for the whole library, so the order in which
     documents arrive does not matter; rows derived this way have no source."""
-    library.db.execute("DELETE FROM amendments WHERE source_id IS NULL AND target='' AND kind IN (?,?,?)", REPEAL_KINDS)
+    library.db.execute("DELETE FROM amendments WHERE source_id IS NULL AND target='' AND kind IN (?,?,?)", tuple(REPEAL_KINDS))
     library.db.execute("UPDATE documents SET status=NULL WHERE status=?", (REPEALED,))
     names = library_names(library)
     resolver = Resolver(library)
@@ -129,9 +126,6 @@ def record_repeals(library: Library) -> int:
     found = []
     for doc_id, article, text in rows:
         for rep in find_repeals(text, names):
-            mention = rep.reference.doc
-            if mention is not None and mention.number and "/" not in mention.number:
-                continue  # a number written alone ("Nghị định số 86 ngày ...") is too loose to repeal a document by
             resolver.resolve(rep.reference, Context(doc_id=doc_id, article=article))
             target = rep.reference.doc_id
             if target is None or target == doc_id or target not in docs or rep.reference.status != "resolved":

@@ -5,7 +5,8 @@ số 24/2015/TT-BGDĐT".
 Only whole documents are read, and only where the sentence says so of the document it names first: a
 document named later in the sentence ("... hướng dẫn Nghị định số 190/2007/NĐ-CP hết hiệu lực") is a
 description, and a unit or annex ("Điều 1 Thông tư ...", "Các biểu mẫu ... ban hành kèm theo Nghị quyết ...")
-is not the document. Sentences that make it conditional ("cho đến khi ... hết hiệu lực") say nothing.
+is not the document, nor is a number written alone ("Nghị định số 86 ngày ..."). Sentences that make it
+conditional ("cho đến khi ... hết hiệu lực") say nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ..models import Reference
+from ..structure import iso_date
 from ..text import fold_same_length
 from .find import NameIndex, find_references
 
@@ -22,7 +24,7 @@ _CUE = re.compile(r"het hieu luc|thay the|bai bo")
 _SENTENCE = re.compile(r"[^.;\n]+")
 _BULLET = re.compile(r"^\s*(?:[-+•]|\d+[.)]|[a-zđ]\))?\s*")
 _EXPIRES = re.compile(r"\bhet hieu luc(?: thi hanh)?\b")
-_FROM_DATE = re.compile(r"\b(?:ke )?tu ngay (\d{1,2}) thang (\d{1,2}) nam (\d{4})|\b(?:ke )?tu ngay (\d{1,2})/(\d{1,2})/(\d{4})")
+_FROM_DATE = re.compile(r"\b(?:ke )?tu ngay (\d{1,2})\s*(?:thang\s*|/)(\d{1,2})\s*(?:nam\s*|/)(\d{4})")
 _CONDITIONAL = re.compile(r"\b(?:cho den khi|truoc khi|neu|khi)\b[^,]*\bhet hieu luc")
 # "... này thay thế X", "Bãi bỏ X", "X được thay thế bởi ..."
 _VERB = re.compile(r"\b(thay the|bai bo)\b")
@@ -47,7 +49,7 @@ def find_repeals(text: str, names: NameIndex | None = None) -> list[Repeal]:
         start = m.start() + _BULLET.match(sent).end()
         sentence = text[start:m.end()]
         fsent = folded[start:m.end()]
-        refs = [r for r in find_references(sentence, names)]
+        refs = find_references(sentence, names)
         if not refs:
             continue
         expires = _EXPIRES.search(fsent)
@@ -68,12 +70,10 @@ def find_repeals(text: str, names: NameIndex | None = None) -> list[Repeal]:
             continue
         if ref.doc is None or ref.doc.this or ref.targets:
             continue  # a unit, not the document
-        date = None
+        if ref.doc.number and "/" not in ref.doc.number:
+            continue  # a number written alone ("Nghị định số 86 ngày ...") is too loose to repeal a document by
         d = _FROM_DATE.search(fsent, ref.end)
-        if d:
-            day, month, year = (d.group(1), d.group(2), d.group(3)) if d.group(1) else (d.group(4), d.group(5), d.group(6))
-            if 1 <= int(month) <= 12 and 1 <= int(day) <= 31:
-                date = f"{year}-{int(month):02d}-{int(day):02d}"
+        date = iso_date(d.group(1), d.group(2), d.group(3)) if d else None
         ref.start += start
         ref.end += start
         out.append(Repeal(ref, kind, date))
