@@ -286,7 +286,6 @@ class Searcher:
         # more candidates than asked, reranked: articles of repealed documents give way to those in force, an
         # article whose heading the question contains comes up
         result = self.searcher.search(query, (k if plain else max(k, RERANK_DEPTH)) + len(hits))
-        today = time.strftime("%Y-%m-%d")
         ranked: list[list] = []
         for score, addr in result.hits:
             d = self.searcher.doc(addr)
@@ -294,8 +293,7 @@ class Searcher:
             if key in seen:
                 continue
             seen.add(key)
-            repealed = self.repealed.get(key[0])
-            weight = REPEALED_WEIGHT if repealed is not None and repealed <= today and not plain else 1.0
+            weight = REPEALED_WEIGHT if not plain and self._repealed(key[0]) else 1.0
             ranked.append([score * weight, key[0], key[1]])
         if ranked and not plain:
             best = max(r[0] for r in ranked)
@@ -367,10 +365,13 @@ class Searcher:
             out.append(row[0] if row else None)
         return out
 
+    def _repealed(self, doc_id: str) -> bool:
+        """Whether a later document of the library says this one is no longer in force, as of today."""
+        since = self.repealed.get(doc_id)
+        return since is not None and since <= time.strftime("%Y-%m-%d")
+
     def _in_force(self, doc: Document) -> bool:
-        today = time.strftime("%Y-%m-%d")
-        repealed = self.repealed.get(doc.doc_id)
-        return (not doc.effective or doc.effective <= today) and not (repealed is not None and repealed <= today)
+        return (not doc.effective or doc.effective <= time.strftime("%Y-%m-%d")) and not self._repealed(doc.doc_id)
 
     def _hit(self, doc_id: str, article: str, score: float, pq: ParsedQuery, exact: bool = False,
              clause: str | None = None) -> Hit:

@@ -78,6 +78,7 @@ ISSUER_PHRASES = sorted(
 
 # a sub-numbered label ("Điểm 1.5", "Điểm 3.4") is one token; otherwise words and single punctuation
 _TOKEN = re.compile(r"\d{1,2}(?:\.\d{1,2}){1,2}(?![\d.]\d)|[^\W_]+|[^\w\s]")
+_YEAR = re.compile(r"(19|20)\d\d")
 _DATE_SLASH = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
@@ -378,18 +379,18 @@ class _Parser:
             name_words.append(tk.f)
             k += 1
         kk = k + (self.f(k) == "nam")
-        if name_words and kk < self.n and re.fullmatch(r"(19|20)\d\d", self.toks[kk].low):
+        if name_words and kk < self.n and _YEAR.fullmatch(self.toks[kk].low):
             return self._doc_tail(DocMention(text="", doc_type=doc_type, name=" ".join(name_words)), k, i)
         return None
 
     def _bare_number(self, k: int) -> bool:
         """A document's number written alone at ``k`` ("nghị định 100"): an integer that is not a year, not a
         quantity ("quyết định 5 năm", "100 triệu") and not the start of a số hiệu."""
-        if k >= self.n or not re.fullmatch(r"\d{1,4}", self.toks[k].low) or re.fullmatch(r"(19|20)\d\d", self.toks[k].low):
+        if k >= self.n or not re.fullmatch(r"\d{1,4}", self.toks[k].low) or _YEAR.fullmatch(self.toks[k].low):
             return False
         nxt = self.f(k + 1)
         if nxt == "nam":
-            return k + 2 < self.n and bool(re.fullmatch(r"(19|20)\d\d", self.toks[k + 2].low))
+            return k + 2 < self.n and bool(_YEAR.fullmatch(self.toks[k + 2].low))
         after = self.toks[k + 1].raw if k + 1 < self.n else ""
         if after == "/":
             return False  # a số hiệu the number reader does not know ("86/HĐBT"), not a number alone
@@ -419,7 +420,7 @@ class _Parser:
                 j = k + 1
         if doc.year is None:
             k = j + (self.f(j) == "nam")
-            if k < self.n and re.fullmatch(r"(19|20)\d\d", self.toks[k].low):
+            if k < self.n and _YEAR.fullmatch(self.toks[k].low):
                 doc.year = int(self.toks[k].low)
                 j = k + 1
         # date
@@ -482,7 +483,7 @@ class _Parser:
                 return None
             if level == "muc" and self.f(k2) == "phu" and self.f(k2 + 1) == "luc":
                 return None  # "mục 5 Phụ lục 01": a section of an annex, not a provision
-            if level == "muc" and (self._dieu_follows(k2) or not self._chuong_follows(k2)):
+            if level == "muc" and (self._level_follows(k2, ("dieu",)) or not self._level_follows(k2, ("chuong", "phan"))):
                 level = "section"  # "Mục III Điều 1"; "mục 3 chỉ thị ..." (a document without articles)
             if RANK[level] <= prev_rank:
                 break
@@ -547,11 +548,12 @@ class _Parser:
                 return None
         return None
 
-    def _chuong_follows(self, k: int) -> bool:
+    def _level_follows(self, k: int, levels: tuple[str, ...]) -> bool:
+        """Whether a unit of ``levels`` comes next ("Mục III Điều 1", "mục 2 của Chương III")."""
         if self.f(k) in ("cua", "tai", "thuoc"):
             k += 1
         lv = self.level_at(k)
-        return lv is not None and lv[0] in ("chuong", "phan")
+        return lv is not None and lv[0] in levels
 
     def _is_heading(self, j: int, k2: int) -> bool:
         """"Điều 77. Áp dụng ..." at the start of a line is an article's heading, not a reference."""
@@ -560,12 +562,6 @@ class _Parser:
         if not line_start or k2 != j + 2 or k2 + 1 >= self.n:
             return False
         return self.toks[k2].raw in ".:" and self.toks[k2 + 1].raw[:1].isupper()
-
-    def _dieu_follows(self, k: int) -> bool:
-        if self.f(k) in ("cua", "tai", "thuoc"):
-            k += 1
-        lv = self.level_at(k)
-        return lv is not None and lv[0] == "dieu"
 
 
 def _expand(level: str, a: str, b: str) -> list[str]:
