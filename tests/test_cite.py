@@ -250,3 +250,11 @@ def test_repeals_need_a_full_number_and_an_earlier_document(bhxh_library):
             by = bhxh_library.document(bhxh_library.find_documents(number_key(by_number))[0])
             old = bhxh_library.document(doc_id)
             assert not (by.issued and old.issued) or old.issued <= by.issued
+
+
+@pytest.mark.data
+def test_check_says_once_that_a_cited_document_was_repealed(bhxh_library):
+    [check] = check_text("Căn cứ Điều 104 Bộ luật Lao động số 10/2012/QH13 quy định như sau:", bhxh_library)
+    name = bhxh_library.document("10/2012/QH13").name
+    assert [n for n in check.notes if "hiệu lực" in n] == \
+        [f"{name}: Văn bản đã hết hiệu lực từ 2021-01-01 theo Điều 220 văn bản 45/2019/QH14"]

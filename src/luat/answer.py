@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 
 from .cite import Context, Resolver, find_references, library_names
-from .models import Document, article_address, citation_of
+from .models import REPEAL_KINDS, Document, article_address, citation_of
 from .search import Hit, Searcher, key_of, passage_score, strip_question_phrasing
 from .sohieu import number_key
 from .store import Library
@@ -366,7 +366,7 @@ class Consultant:
         for a in doc.amendments:
             if a.repeals:
                 when = f" từ ngày {_vn_date(a.effective)}" if a.effective else ""
-                notes.append(f"Lưu ý: {doc.name} đã hết hiệu lực{when} theo {a.by_units} văn bản số {a.by_number}; "
+                notes.append(f"Lưu ý: {doc.name} đã {REPEAL_KINDS[a.kind]}{when} theo {a.by_units} văn bản số {a.by_number}; "
                              "hãy đối chiếu với văn bản thay thế.")
             elif a.target == target:
                 when = f" từ ngày {_vn_date(a.effective)}" if a.effective else ""

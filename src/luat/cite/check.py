@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from ..models import Reference, article_address, citation_of, parse_address
+from ..models import Reference, article_address, citation_of
 from ..store import Library
 from ..text import squash
 from . import library_names
@@ -156,13 +156,10 @@ def check_text(text: str, library: Library, today: str | None = None) -> list[Ci
             continue
         if doc.effective and doc.effective > today:
             check.notes.append(f"{doc.name} chưa có hiệu lực (hiệu lực từ {doc.effective})")
-        if doc.status and "hết hiệu lực" in doc.status.lower():
-            check.notes.append(f"{doc.name}: {doc.status}")
         articles = {article_address(t.article) for t in ref.targets if t.article}
         for a in doc.amendments:
             if a.target and a.target not in articles:
                 continue
-            what = citation_of(parse_address(a.target)) if a.target else doc.name
-            when = f" từ ngày {a.effective}" if a.effective else ""
-            check.notes.append(f"{what} đã được {a.kind} bởi {a.by_units} văn bản {a.by_number}{when}")
+            # the status a repeal sets is told by the repeal itself, with its date and article
+            check.notes.append(f"{doc.name}: {a.describe()}")
     return list(checks.values())
