@@ -75,3 +75,48 @@ def test_empty_demuc_of_later_edition_is_not_an_error():
         pytest.skip("đề mục 2.1 file absent from 2026-01")
     ex = read_phapdien(path)
     assert ex.records == [] and ex.rejected == []
+
+
+_PAGE = """<html><body><h3>Đề mục 28.2 Quản lý nợ công</h3><p></p><div class='_content'>
+<p class='pChuong'>Chương I QUY ĐỊNH CHUNG</p>
+<p class='pDieu'><a name='1'></a>Điều 28.2.NĐ.5.1. Phạm vi điều chỉnh</p>
+<p class='pGhiChu'><a href='#'>(Điều 1 Nghị định số 95/2018/NĐ-CP, có hiệu lực thi hành kể từ ngày 01/07/2018)</a></p>
+<p class='pNoiDung'><p>Nghị định này quy định về phát hành công cụ nợ của Chính phủ.</p><p><em>Ghi chú của biên tập</p>
+<p class='pDieu'><a name='4'></a>Điều 28.2.NĐ.5.4. Chủ thể tổ chức phát hành công cụ nợ của Chính phủ</p>
+<p class='pGhiChu'><a href='#'>(Điều 4 Nghị định số 95/2018/NĐ-CP, có hiệu lực thi hành kể từ ngày 01/07/2018)</a></p>
+<p class='pNoiDung'><p>1. Chủ thể tổ chức phát hành công cụ nợ của Chính phủ là Bộ Tài chính.</p>
+<table><tr><td>Mẫu</td><td>Tên</td></tr></table></div></p>
+<p>2. Bộ Tài chính ủy quyền cho Kho bạc Nhà nước tổ chức phát hành.</p>
+<p class='pDieu'><a name='5'></a>Điều 28.2.NĐ.5.5. Đăng ký công cụ nợ</p>
+<p class='pGhiChu'><a href='#'>(Điều 5 Nghị định số 95/2018/NĐ-CP, có hiệu lực thi hành kể từ ngày 01/07/2018)</a></p>
+<p class='pNoiDung'><p>Công cụ nợ được đăng ký tập trung.</p></p>
+</body></html>"""
+
+
+def test_articles_after_markup_left_open_or_closed_early(tmp_path):
+    """Real pages leave an <em> open (it then holds every following article) or close div._content early
+    (a stray </div> after a table): the articles inside or after it are still read, in order, with the
+    body lines that follow them."""
+    import gzip
+
+    path = tmp_path / "2025-02" / "de-muc.html.gz"
+    path.parent.mkdir()
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write(_PAGE)
+    ex = read_phapdien(path)
+    assert [r.article for r in ex.records] == ["1", "4", "5"] and not ex.rejected
+    art4 = ex.records[1]
+    assert art4.heading == "Chủ thể tổ chức phát hành công cụ nợ của Chính phủ"
+    assert art4.body.startswith("1. Chủ thể tổ chức phát hành")
+    assert art4.body.endswith("2. Bộ Tài chính ủy quyền cho Kho bạc Nhà nước tổ chức phát hành.")
+    assert ex.records[2].body == "Công cụ nợ được đăng ký tập trung."
+
+
+@pytest.mark.data
+@pytest.mark.parametrize("demuc,articles", [
+    ("f601c67b-6eec-4cc8-9f5a-848dcd4e2329", 527),  # an <em> left open holds 492 of them
+    ("c9269682-f64e-4a54-a352-98e10cadaf26", 1677),  # div._content closed after 702
+])
+def test_every_article_of_a_broken_page_is_read(demuc, articles):
+    ex = read_phapdien(DATA / "phapdien" / "2025-02" / f"{demuc}.html.gz")
+    assert len(ex.records) + len(ex.rejected) == articles
