@@ -6,7 +6,7 @@ import pytest
 
 from luat import api
 from luat.evaluate import BenchQuestion, score_run
-from luat.search import Filters, QueryError, clean_query, definition_term
+from luat.search import Filters, QueryError, clean_query, definition_term, term_and_heads
 
 pytestmark = pytest.mark.data
 
@@ -109,6 +109,8 @@ def test_metrics_on_a_hand_computed_run():
     ("Theo Luật Trồng trọt, phân bón hữu cơ là gì?", "phan bon huu co"),
     ("xử lý dữ liệu cá nhân là gì? bên xử lý dữ liệu cá nhân là ai?", "xu ly du lieu ca nhan"),
     ("bao hiem xa hoi tu nguyen la gi", "bao hiem xa hoi tu nguyen"),
+    ("Nhiệm vụ khắc phục hậu quả bom mìn vật nổ sau chiến tranh là gì?",  # a 13-syllable term
+     "nhiem vu khac phuc hau qua bom min vat no sau chien tranh"),
     # not a definition, or nothing to define
     ("Người lao động nghỉ việc có được rút BHXH một lần không?", None),
     ("Thuế là gì?", None),
@@ -116,6 +118,23 @@ def test_metrics_on_a_hand_computed_run():
 def test_definition_term(question, term):
     words = definition_term(question)
     assert (" ".join(words) if words else None) == term
+
+
+def test_term_heads_cut_before_qualifiers():
+    words = ["thanh", "vien", "bu", "tru", "chung", "trong", "chung", "khoan", "phai", "sinh", "cua", "to", "chuc"]
+    assert [" ".join(w) for w in term_and_heads(words)] == [
+        "thanh vien bu tru chung trong chung khoan phai sinh cua to chuc",
+        "thanh vien bu tru chung trong chung khoan phai sinh",
+        "thanh vien bu tru chung"]
+    assert term_and_heads(["o", "nhiem"]) == [["o", "nhiem"]]  # never shorter than two words
+
+
+@pytest.mark.parametrize("question", ["Thế nào là bảo hiểm xã hội tự nguyện trong pháp luật Việt Nam?",
+                                      "Bảo hiểm xã hội tự nguyện theo quy định của luật hiện hành là gì?"])
+def test_definition_asked_in_context(bhxh_library, question):
+    """The library defines "bảo hiểm xã hội tự nguyện", not the term with the question's context."""
+    first = api.searcher("test-bhxh").search(question, k=3)[0]
+    assert (first.doc.number, first.article, first.clause, first.defines) == ("58/2014/QH13", "3", "3", True)
 
 
 def test_definition_question_goes_to_the_defining_khoan(bhxh_library):

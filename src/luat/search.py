@@ -134,8 +134,22 @@ def definition_term(question: str) -> list[str] | None:
             m = pattern.search(sentence)
             if m:
                 words = folded_syllables(m.group("term"))
-                return words if 2 <= len(words) <= 12 else None
+                return words if 2 <= len(words) <= 24 else None
     return None
+
+
+# Words that open a qualifier after a term ("thành viên bù trừ chung | trong chứng khoán phái sinh"), folded.
+_QUALIFIERS = {"trong", "theo", "cua", "tai", "doi", "ve", "o", "khi", "thuoc", "cho"}
+
+
+def term_and_heads(words: list[str]) -> list[list[str]]:
+    """The asked term, then the term cut before each qualifier from the last to the first (two words at
+    least): a question often places the defined term in context, which the definition does not repeat."""
+    out = [words]
+    for i in range(len(words) - 1, 1, -1):
+        if words[i] in _QUALIFIERS:
+            out.append(words[:i])
+    return out
 
 
 def definition_pattern(words: list[str]) -> re.Pattern[str]:
@@ -315,22 +329,25 @@ class Searcher:
         definition; [] when the question asks for none. Candidates come from the phrase "X là" (then "X được
         hiểu là", then X alone, for "X (còn gọi là ...) là"), are checked by the definition pattern, and rank
         higher in the legal hierarchy first (a code's definition before a circular's), then by BM25."""
-        words = definition_term(question)
-        if not words:
+        asked = definition_term(question)
+        if not asked:
             return []
-        pattern = definition_pattern(words)
         found: dict[tuple[str, str], tuple[float, int]] = {}
-        for tail in (["la"], ["duoc", "hieu", "la"], []):
-            phrase = tantivy.Query.phrase_query(self.schema, "text_f", words + tail)
-            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, phrase), *self._filter_clauses(filters or Filters())])
-            for score, addr in self.searcher.search(query, candidates).hits:
-                d = self.searcher.doc(addr)
-                key = (d["doc_id"][0], d["article"][0])
-                if key in found:
-                    continue
-                m = pattern.search(fold_same_length(self.library.article_text(*key) or ""))
-                if m is not None:
-                    found[key] = (score, m.end())
+        for words in term_and_heads(asked):
+            pattern = definition_pattern(words)
+            for tail in (["la"], ["duoc", "hieu", "la"], []):
+                phrase = tantivy.Query.phrase_query(self.schema, "text_f", words + tail)
+                query = tantivy.Query.boolean_query([(tantivy.Occur.Must, phrase), *self._filter_clauses(filters or Filters())])
+                for score, addr in self.searcher.search(query, candidates).hits:
+                    d = self.searcher.doc(addr)
+                    key = (d["doc_id"][0], d["article"][0])
+                    if key in found:
+                        continue
+                    m = pattern.search(fold_same_length(self.library.article_text(*key) or ""))
+                    if m is not None:
+                        found[key] = (score, m.end())
+                if found:
+                    break
             if found:
                 break
         docs = {key[0]: self.library.document(key[0]) for key in found}
