@@ -92,6 +92,16 @@ def test_labour_code_offsets_are_verbatim():
     assert [d.label for d in art35.children[1].children] == ["a", "b", "c", "d", "đ", "e", "g"]
 
 
+@pytest.mark.parametrize("line,number", [
+    ("Luật số: 77/2006/QH 11", "77/2006/QH11"),  # the session apart from its code (vlc-2021 Luật Thể dục, thể thao)
+    ("Nghị quyết số: 1187/NQ-UBTVQH 14", "1187/NQ-UBTVQH14"),
+    ("Số: 115/2015/NĐ-CP", "115/2015/NĐ-CP"),
+])
+def test_header_number(line, number):
+    text = f"QUỐC HỘI\n-------\n\n{line}\n\nHà Nội, ngày 29 tháng 11 năm 2006\n\nLUẬT\n\nTHỂ DỤC, THỂ THAO\n\nĐiều 1. Phạm vi điều chỉnh\n\nLuật này quy định về thể dục, thể thao.\n"
+    assert parse_text(text).number == number
+
+
 def test_quyet_dinh_sections_inside_article():
     parsed = parse_text((FIXTURES / "qd-1676-2019-trich.txt").read_text(encoding="utf-8"))
     assert (parsed.number, parsed.doc_type, parsed.issuer, parsed.issued) == (

@@ -316,6 +316,8 @@ def _article_num(label: str) -> tuple[int, str]:
     return (int(m.group(1)), m.group(2)) if m else (0, label)
 
 
+# "Luật số: 77/2006/QH 11": the legislature's session written apart from its code (six laws of vlc-2021)
+_DETACHED_SESSION = re.compile(r"([/-]\s*(?:UBTV)?QH)\s+(\d{1,2})\b")
 _NUMBER_LINE = re.compile(rf"(?:^|\b)(?:[Ss]ố|SỐ)\s*(?:hiệu)?\s*:?\s*({NUMBER_PATTERN})")
 _TYPE_LINE = re.compile(
     r"^\s*(" + "|".join(re.escape(t.upper()) for t in sorted(DOC_TYPES, key=len, reverse=True)) + r")\b\s*(.*)$"
@@ -357,7 +359,7 @@ def _parse_header(text: str, lines: list[_Line], out: ParsedText) -> None:
             else:
                 in_issuer = False
         if out.number is None:
-            m = _NUMBER_LINE.search(s)
+            m = _NUMBER_LINE.search(_DETACHED_SESSION.sub(r"\1\2", s))
             if m:
                 num = parse_number(m.group(1))
                 if num:
