@@ -86,6 +86,18 @@ def test_sanction_asked_but_library_sets_none(bhxh_library):
     assert answered["status"] == "answered", answered["answer"]
 
 
+def test_a_scope_article_is_not_an_answer(bhxh_library):
+    """Điều 1 "Phạm vi điều chỉnh" of the labour code shares the question's words ("tiêu chuẩn lao động; quyền,
+    nghĩa vụ, trách nhiệm của người lao động") but answers nothing; asked about the scope, it is the answer."""
+    question = "Tiêu chuẩn lao động, quyền nghĩa vụ trách nhiệm của người lao động được quy định thế nào?"
+    first = api.searcher("test-bhxh").search(question, k=1)[0]
+    assert (first.doc.number, first.article, first.heading) == ("45/2019/QH14", "1", "Phạm vi điều chỉnh")
+    a = api.ask(question, library="test-bhxh")
+    assert ("45/2019/QH14", "1") not in [(c["doc"], c["article"]) for c in a["citations"]]
+    scope = api.ask("Bộ luật Lao động quy định về phạm vi điều chỉnh nào?", library="test-bhxh")
+    assert [(c["doc"], c["article"]) for c in scope["citations"]][:1] == [("45/2019/QH14", "1")]
+
+
 @pytest.mark.parametrize("question", [
     # TVPL: the time limit and the competence to sanction are not the sanction
     "thời hiệu xử phạt vi phạm hành chính đối với người không bảo mật thông tin tố giác hành vi xâm hại trẻ em là bao lâu?",

@@ -28,7 +28,8 @@ from .text import fold, folded_syllables, normalize, squash
 # features tried (word coverage, bigram coverage, their mean, BM25 score per term, top-1/top-2 ratio) the
 # mean abstains most on the latter among scale-free ones (36%), see docs/BENCHMARKS.md.
 MIN_COVERAGE = 0.6
-SECOND_BASIS_RATIO = 0.85  # a further basis is quoted when its score is this close to the first
+SECOND_BASIS_RATIO = 0.7  # a further basis is quoted when its score is this close to the first
+MAX_BASES = 3
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,10 @@ _SCALE = {"triệu": 10**6, "tr": 10**6, "tỷ": 10**9, "tỉ": 10**9, "nghìn":
 _RANGE = re.compile(r"(?:(?:từ\s+)?(?P<low>\d{1,3}(?:\.\d{3})+)\s*đồng\s+(?:đến dưới\s+(?P<high>[\d.]+)\s*đồng|trở lên))"
                     r"|(?:(?<!đến )dưới\s+(?P<below>[\d.]+)\s*đồng)")
 _SCALE_FOLDED = {fold(word) for word in _SCALE}
+
+
+# Headings of articles that say what a document covers (folded), and the question asking about that.
+_SCOPE = re.compile(r"(?:pham vi dieu chinh|doi tuong ap dung)(?:,? (?:va )?(?:pham vi dieu chinh|doi tuong ap dung))?")
 
 
 def money_in(question: str) -> list[int]:
@@ -226,6 +231,10 @@ class Consultant:
             return Answer(question, "not_found", "Không tìm thấy quy định phù hợp trong thư viện.", retrieved=retrieved)
         # a sum asked about ("3 triệu đồng") is not a word to find: provisions write sums their own way and set ranges
         terms = [t for t in pq.terms if not (t.isdigit() or t in _SCALE_FOLDED)] if money_in(question) else pq.terms
+        # an article that says what its document covers answers nothing: the next match does, unless the
+        # question asks about that scope
+        if not _SCOPE.search(fold(question)):
+            hits = [h for h in hits if h.exact or not _SCOPE.fullmatch(fold(h.heading or ""))] or hits
         first = hits[0]
         text = self._article_text(first, as_of)
         cov = 1.0 if first.exact else coverage(terms, (first.heading or "") + " " + text)
@@ -246,11 +255,12 @@ class Consultant:
             else:
                 return Answer(question, "not_found", wanted.missing, retrieved=retrieved, coverage=cov)
         bases = [first]
-        for h in hits[1:3]:
+        for h in hits[1:MAX_BASES + 1]:
             close = h.exact or (h.score >= SECOND_BASIS_RATIO * first.score and not first.exact)
             if close and (h.doc.doc_id, h.article) != (first.doc.doc_id, first.article):
                 bases.append(h)
-                break
+                if len(bases) == MAX_BASES:
+                    break
         parts, citations, shown = [], [], []
         for i, h in enumerate(bases):
             opening, body, notes, cit = self._basis(question, h, pq.terms, as_of, first=i == 0)
