@@ -144,6 +144,9 @@ _QUANTITY_WORDS = {"nam", "thang", "ngay", "tuan", "gio", "phut", "lan", "nguoi"
                    "muc", "chuong", "phan", "so", "loai", "truong", "hop", "thanh", "vien", "cap", "buoc", "%"}
 # Regulations issued with a decision, whose articles a text cites as "Điều 4 Quy chế này".
 _ANNEX_THIS = [("quy", "che"), ("quy", "dinh"), ("quy", "trinh"), ("quy", "tac"), ("dieu", "le"), ("noi", "quy")]
+# Words that make "luật" a word of its own ("luật sư", "luật pháp", "luật lệ", "luật định", "luật học"), not a
+# law's name; accented, since "luật gia" (a jurist) is "Luật Giá" (the law on prices) without marks.
+_NOT_A_LAW = {"sư", "pháp", "lệ", "định", "học"}
 _LEVEL_ACCENTED = {"tiết", "điều", "khoản", "điểm", "mục", "chương", "phần"}
 _START_WORDS = {"cac", "tu", "tieu", *LEVEL_WORDS, *_DOC_TYPE_FIRST, *TYPE_ABBREV, *CODE_ABBREV}
 _WINDOW_AFTER = 170  # a reference runs at most this far past its last anchor (the longest law name)
@@ -308,6 +311,8 @@ class _Parser:
         j = i + nw
         if i > 0 and self.f(i - 1) in ("hoc", "nganh", "khoa") and doc_type == "Luật":
             return None  # "đại học Luật", "ngành Luật", "khoa Luật": a field of study
+        if doc_type == "Luật" and j < self.n and self.toks[j].low in _NOT_A_LAW:
+            return None  # "Luật sư hành nghề", "luật pháp", "theo luật định": words that start with "luật"
         # in running text a document type is written with a capital ("Luật này", "Nghị định số ..."); in
         # text that is all lower-case (crawled answers) the capital tells nothing
         capital = t.upper_initial or self.lowercase_text
