@@ -28,6 +28,15 @@ NOTES = [
      "Chính phủ, có hiệu lực thi hành kể từ ngày 24/04/2018)",
      {"article": "1", "number": "12/2018/QĐ-TTg", "issued": "2018-03-06", "issuer": "Thủ tướng Chính phủ"}, []),
     ("(Điều 6a Nghị định số 115/2015/NĐ-CP, có hiệu lực thi hành kể từ ngày 01/01/2016)", {"article": "6a"}, []),
+    # the title repeats the type (and the number): 258 documents of the default library
+    ("(Điều 5 Luật số 53/2019/QH14 Luật Lực lượng dự bị động viên ngày 26/11/2019 của Quốc hội, có hiệu lực thi hành kể từ "
+     "ngày 01/07/2020)", {"title": "Lực lượng dự bị động viên", "issued": "2019-11-26"}, []),
+    ("(Điều 1 Thông tư số 130/2018/TT-BTC Thông tư số 130/2018/TT-BTC quy định chế độ báo cáo thống kê ngành dự trữ quốc gia "
+     "ngày 27/12/2018 của Bộ Tài chính, có hiệu lực thi hành kể từ ngày 01/03/2019)",
+     {"title": "Quy định chế độ báo cáo thống kê ngành dự trữ quốc gia"}, []),
+    ("(Điều 2 Thông tư số 05/2019/TT-BVHTTDL Thông tư quy định tiêu chuẩn chuyên gia giám định cổ vật. ngày 17/07/2019 của "
+     "Bộ Văn hóa, Thể thao và Du lịch, có hiệu lực thi hành kể từ ngày 01/09/2019)",
+     {"title": "Quy định tiêu chuẩn chuyên gia giám định cổ vật", "issuer": "Bộ Văn hóa, Thể thao và Du lịch"}, []),
 ]
 
 

@@ -82,7 +82,11 @@ def parse_note(note: str) -> dict | None:
         info["issued"] = iso_date(d.group("d"), d.group("m"), d.group("y"))
         info["issuer"] = d.group("issuer").strip() if d.group("issuer") else None
         head = head[: d.start()]
-    title = head.strip(" ,")
+    title = head.strip(" ,").rstrip(" .")
+    if title.lower().startswith(info["doc_type"].lower() + " "):
+        # "Luật số 53/2019/QH14 Luật Lực lượng dự bị động viên": the type again, maybe its number, then the title
+        title = title[len(info["doc_type"]) + 1:]
+        title = re.sub(rf"^số\s+{re.escape(num.text)}\s*", "", title)
     info["title"] = title[:1].upper() + title[1:] if title else None
     eff = EFFECTIVE_RE.search(note)
     if eff:
