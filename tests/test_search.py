@@ -160,9 +160,26 @@ def test_heading_the_question_holds_comes_first(bhxh_library, monkeypatch, quest
     s = api.searcher("test-bhxh")
     first = s.search(question, k=10)[0]
     assert (first.doc.number, first.article) == ("58/2014/QH13", article)
-    monkeypatch.setattr(search, "HEADING_IN_QUESTION", 0.0)
+    for rule in ("HEADING_IN_QUESTION", "TELLING_WORDS_TEXT", "TELLING_WORDS_HEADING"):
+        monkeypatch.setattr(search, rule, 0.0)
     without = [(h.doc.number, h.article) for h in s.search(question, k=10)]
     assert without[0] != ("58/2014/QH13", article), "the lexical score alone ranks another article first"
+
+
+def test_words_that_tell_candidates_apart(bhxh_library, monkeypatch):
+    """Every candidate holds "bảo hiểm xã hội một lần"; "giải quyết" and "thời hạn" are what tell the article
+    that sets the time limit (Điều 110, "Giải quyết hưởng lương hưu, bảo hiểm xã hội một lần") from the decree
+    article headed "Bảo hiểm xã hội một lần" that BM25 alone ranks first."""
+    import luat.search as search
+
+    question = "Thời hạn giải quyết hưởng bảo hiểm xã hội một lần"
+    s = api.searcher("test-bhxh")
+    first = s.search(question, k=5)[0]
+    assert (first.doc.number, first.article) == ("58/2014/QH13", "110")
+    monkeypatch.setattr(search, "TELLING_WORDS_TEXT", 0.0)
+    monkeypatch.setattr(search, "TELLING_WORDS_HEADING", 0.0)
+    first = s.search(question, k=5)[0]
+    assert (first.doc.number, first.article) != ("58/2014/QH13", "110")
 
 
 @pytest.mark.parametrize("question,doc,article,clause", [

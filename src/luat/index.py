@@ -21,7 +21,7 @@ from .progress import bar as progress_bar
 from .store import Library, luat_home
 from .text import WORD, fold_same_length, folded_syllables, normalize_tones
 
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"
 
 
 def syllables(text: str) -> list[str]:
@@ -45,7 +45,7 @@ def build_schema(extra_fields: tuple[str, ...] = ()) -> tantivy.Schema:
     sb.add_text_field("doc_type", stored=True, tokenizer_name="raw")
     sb.add_integer_field("year", stored=True, indexed=True, fast=True)
     for name in ("heading_f", "text_f", "text_a", "bi_f", "title_f", "issuer_f", "topic_f", *extra_fields):
-        sb.add_text_field(name, stored=False, tokenizer_name="whitespace", index_option="freq" if name != "text_f" else "position")
+        sb.add_text_field(name, stored=name == "text_f", tokenizer_name="whitespace", index_option="freq" if name != "text_f" else "position")
     return sb.build()
 
 

@@ -14,6 +14,7 @@ Query understanding, in order:
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from dataclasses import dataclass, field
@@ -171,6 +172,9 @@ def _has_marks(text: str) -> bool:
 RERANK_DEPTH = 30
 REPEALED_WEIGHT = 0.8
 HEADING_IN_QUESTION = 0.1
+# and gains these shares for the question's words that tell the candidates apart, found in its text / heading
+TELLING_WORDS_TEXT = 0.1
+TELLING_WORDS_HEADING = 0.1
 # The legal hierarchy, for choosing among several definitions of one term (the higher one is the general one).
 _HIERARCHY = {t: i for i, t in enumerate(["Hiến pháp", "Bộ luật", "Luật", "Pháp lệnh", "Nghị quyết", "Nghị định",
                                            "Quyết định", "Thông tư liên tịch", "Thông tư"])}
@@ -308,20 +312,43 @@ class Searcher:
                 continue
             seen.add(key)
             weight = REPEALED_WEIGHT if not plain and self._repealed(key[0]) else 1.0
-            ranked.append([score * weight, key[0], key[1]])
+            ranked.append([score * weight, key[0], key[1], d["text_f"][0] if not plain else ""])
         if ranked and not plain:
-            best = max(r[0] for r in ranked)
-            question = f" {' '.join(folded_syllables(clean_query(pq.text)))} "
-            for r, heading in zip(ranked, self._headings([(r[1], r[2]) for r in ranked]), strict=True):
-                words = folded_syllables(heading or "")
-                if len(words) >= 3 and f" {' '.join(words)} " in question:
-                    r[0] += HEADING_IN_QUESTION * best
+            self._rerank(ranked, pq)
         ranked.sort(key=lambda r: -r[0])
-        for score, doc_id, article in ranked[:max(0, k - len(hits))]:
+        for score, doc_id, article, _words in ranked[:max(0, k - len(hits))]:
             hits.append(self._hit(doc_id, article, score, pq))
         if filters.in_force:
             hits = [h for h in hits if self._in_force(h.doc)]
         return hits[:k]
+
+    def _rerank(self, ranked: list[list], pq: ParsedQuery) -> None:
+        """Adjust the scores of [score, doc_id, article, folded syllables] candidates in place, each bonus a share of the best
+        score: an article whose heading (3 syllables or more) the question holds as a phrase; and an article
+        holding the question's words that tell the candidates apart. Words that most candidates share (the long
+        name of a council every article of its circular repeats) weigh little there; the rarer ones among the
+        candidates ("tiêu chuẩn", "cấp Bộ") say which article is asked about, in its text and its heading."""
+        best = max(r[0] for r in ranked)
+        question = f" {' '.join(folded_syllables(clean_query(pq.text)))} "
+        keys = [(r[1], r[2]) for r in ranked]
+        heading_words = [folded_syllables(h or "") for h in self._headings(keys)]
+        for r, words in zip(ranked, heading_words, strict=True):
+            if len(words) >= 3 and f" {' '.join(words)} " in question:
+                r[0] += HEADING_IN_QUESTION * best
+        headings = [set(words) for words in heading_words]
+        terms = list(dict.fromkeys(pq.terms))
+        if not terms:
+            return
+        texts = [set(r[3].split()) for r in ranked]  # the index stores each article's folded syllables, heading first
+        n = len(ranked)
+        weight = {t: math.log((n + 1) / (sum(1 for x in texts if t in x) + 0.5)) for t in terms}
+        total = sum(weight.values())
+        if total <= 0:
+            return
+        for r, text, heading in zip(ranked, texts, headings, strict=True):
+            in_text = sum(w for t, w in weight.items() if t in text) / total
+            in_heading = sum(w for t, w in weight.items() if t in heading) / total
+            r[0] += (TELLING_WORDS_TEXT * in_text + TELLING_WORDS_HEADING * in_heading) * best
 
     def definitions(self, question: str, filters: Filters | None = None, limit: int = DEFINITIONS_FIRST,
                     candidates: int = 50) -> list[Hit]:
