@@ -1,7 +1,7 @@
 import pytest
 
 from luat import api
-from luat.answer import Consultant, asked_type, layout_quote, money_in
+from luat.answer import Consultant, asked_type, asks_definition, layout_quote, money_in
 
 pytestmark = pytest.mark.data
 
@@ -84,6 +84,27 @@ def test_sanction_asked_but_library_sets_none(bhxh_library):
     assert a["retrieved"], "the nearest articles are still listed"
     answered = api.ask("Người lao động chậm đóng bảo hiểm xã hội thì phải truy đóng như thế nào?", library="test-bhxh")
     assert answered["status"] == "answered", answered["answer"]
+
+
+@pytest.mark.parametrize("question,asks", [
+    ("Vận đơn đường biển là gì?", True),
+    ("Thế nào là bảo hiểm xã hội tự nguyện?", True),
+    # the content of a rule, asked with the same words
+    ("Điều kiện hưởng lương hưu là gì?", False),
+    ("nội dung hoạt động của doanh nghiệp bảo hiểm là gì?", False),
+    ("Người lao động nghỉ việc có được rút BHXH một lần không?", False),
+])
+def test_asks_definition(question, asks):
+    assert asks_definition(question) is asks
+
+
+def test_a_meaning_the_library_does_not_define(bhxh_library):
+    """No text of the social-insurance library defines "vận đơn đường biển": luat says so rather than quoting an
+    article that merely shares words; a rule's content asked as "... là gì" is still answered."""
+    a = api.ask("Vận đơn đường biển là gì?", library="test-bhxh")
+    assert a["status"] == "not_found" and "định nghĩa" in a["answer"], a["answer"]
+    assert api.ask("Điều kiện hưởng lương hưu là gì?", library="test-bhxh")["status"] == "answered"
+    assert api.ask("Bảo hiểm xã hội tự nguyện là gì?", library="test-bhxh")["status"] == "answered"
 
 
 def test_a_scope_article_is_not_an_answer(bhxh_library):

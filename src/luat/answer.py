@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from .cite import Context, Resolver, find_references, library_names
 from .models import REPEAL_KINDS, Document, article_address, citation_of
-from .search import Hit, Searcher, key_of, passage_score, strip_question_phrasing
+from .search import Hit, Searcher, definition_term, key_of, passage_score, strip_question_phrasing
 from .sohieu import number_key
 from .store import Library
 from .structure import parse_body, sentence_case
@@ -59,6 +59,8 @@ _SANCTION_ASKED = r"(?:(?:mức|khung) (?:xử )?phạt|bị (?:xử )?phạt|(?
 _CRIMINAL = r"\b(?:phạt tù|tội|hình sự|cải tạo không giam giữ|tù chung thân|tử hình)\b"
 _MISSING_SANCTION = ("Thư viện không có quy định xử phạt khớp với câu hỏi này (các điều gần nhất không quy định mức phạt "
                      "cho hành vi được hỏi); các điều gần nhất được liệt kê để tham khảo.")
+_MISSING_DEFINITION = ("Thư viện không có văn bản nào định nghĩa khái niệm được hỏi (các điều gần nhất chỉ dùng các từ "
+                       "đó); các điều gần nhất được liệt kê để tham khảo.")
 ANSWER_TYPES = [
     # a crime named: the criminal code's penalties answer
     AnswerType("criminal penalty", re.compile(rf"^(?=.*\b{_SANCTION_ASKED}\b)(?=.*{_CRIMINAL})"),
@@ -82,6 +84,20 @@ _SCALE_FOLDED = {fold(word) for word in _SCALE}
 
 # Headings of articles that say what a document covers (folded), and the question asking about that.
 _SCOPE = re.compile(r"(?:pham vi dieu chinh|doi tuong ap dung)(?:,? (?:va )?(?:pham vi dieu chinh|doi tuong ap dung))?")
+
+
+# Terms that ask for content, not for a meaning: "điều kiện ... là gì", "nội dung ... là gì" (folded).
+_CONTENT_HEADS = re.compile(r"^(?:cac |nhung )?(?:dieu kien|noi dung|nguyen tac|thu tuc|ho so|quyen|nghia vu|trach nhiem|muc|"
+                            r"thoi han|thoi gian|thoi hieu|nhiem vu|chuc nang|hinh thuc|doi tuong|pham vi|tieu chuan|trinh tu|"
+                            r"quy trinh|che do|co quan|tham quyen|bien phap|hanh vi|quy dinh|muc dich|yeu cau|ly do|hau qua|"
+                            r"hieu luc|gia tri|vai tro|so luong|phuong thuc|cach|truong hop)\b")
+
+
+def asks_definition(question: str) -> bool:
+    """Whether a question asks what a term means ("Vận đơn đường biển là gì?"), not for the content of a rule
+    ("Điều kiện khai trương hoạt động ngân hàng là gì?")."""
+    words = definition_term(question)
+    return bool(words) and not _CONTENT_HEADS.match(" ".join(words))
 
 
 def money_in(question: str) -> list[int]:
@@ -229,6 +245,9 @@ class Consultant:
                           retrieved=retrieved)
         if not hits:
             return Answer(question, "not_found", "Không tìm thấy quy định phù hợp trong thư viện.", retrieved=retrieved)
+        if not pq.units and asks_definition(question) and not any(h.defines for h in hits):
+            # "X là gì" and no text of the library says what X is: the nearest articles merely use the words
+            return Answer(question, "not_found", _MISSING_DEFINITION, retrieved=retrieved)
         # a sum asked about ("3 triệu đồng") is not a word to find: provisions write sums their own way and set ranges
         terms = [t for t in pq.terms if not (t.isdigit() or t in _SCALE_FOLDED)] if money_in(question) else pq.terms
         # an article that says what its document covers answers nothing: the next match does, unless the
