@@ -323,9 +323,9 @@ class Searcher:
         return hits[:k]
 
     def _rerank(self, ranked: list[list], pq: ParsedQuery) -> None:
-        """Adjust the scores of [score, doc_id, article, folded syllables] candidates in place, each bonus a share of the best
-        score: an article whose heading (3 syllables or more) the question holds as a phrase; and an article
-        holding the question's words that tell the candidates apart. Words that most candidates share (the long
+        """Adjust the scores of [score, doc_id, article, folded syllables] candidates in place, each bonus a
+        share of the best score: an article whose heading (3 syllables or more) the question holds as a phrase;
+        and an article holding the question's words that tell the candidates apart. Words that most candidates share (the long
         name of a council every article of its circular repeats) weigh little there; the rarer ones among the
         candidates ("tiêu chuẩn", "cấp Bộ") say which article is asked about, in its text and its heading."""
         best = max(r[0] for r in ranked)
