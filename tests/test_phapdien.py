@@ -28,6 +28,18 @@ NOTES = [
      "Chính phủ, có hiệu lực thi hành kể từ ngày 24/04/2018)",
      {"article": "1", "number": "12/2018/QĐ-TTg", "issued": "2018-03-06", "issuer": "Thủ tướng Chính phủ"}, []),
     ("(Điều 6a Nghị định số 115/2015/NĐ-CP, có hiệu lực thi hành kể từ ngày 01/01/2016)", {"article": "6a"}, []),
+    # editors' slips: a doubled parenthesis, quotes before the number, "Bộ Luật", "NĐ_CP", the type twice
+    ("((Điều 13 Thông tư số 211/2013/TT-BTC, có hiệu lực thi hành kể từ ngày 14/02/2014)",
+     {"article": "13", "number": "211/2013/TT-BTC"}, []),
+    ("(Điều 2 Thông tư số ''42/2022/TT-BCT, có hiệu lực thi hành kể từ ngày 16/02/2023)", {"number": "42/2022/TT-BCT"}, []),
+    ("(Điều 3 Bộ Luật số 100/2015/QH13, có hiệu lực thi hành kể từ ngày 01/01/2018)",
+     {"doc_type": "Bộ luật", "number": "100/2015/QH13"}, []),
+    ("(Điều 2 Nghị định số 50/2022/NĐ_CP, có hiệu lực thi hành kể từ ngày 15/08/2022)", {"number": "50/2022/NĐ-CP"}, []),
+    ("(Điều 1 Nghị quyết số Nghị quyết số: 24/2021/QH15 Phê duyệt chủ trương đầu tư Chương trình ngày 28/07/2021 của Quốc "
+     "hội, có hiệu lực thi hành kể từ ngày 28/07/2021)",
+     {"number": "24/2021/QH15", "title": "Phê duyệt chủ trương đầu tư Chương trình", "issued": "2021-07-28"}, []),
+    ("(Điều 2 Thông tư số '56/2020/TT-BCT Thông tư số 56/2020/TT-BCT ngày 31 tháng 12 năm 2020, có hiệu lực thi hành kể từ "
+     "ngày 15/02/2021)", {"number": "56/2020/TT-BCT", "title": None}, []),
     # the title repeats the type (and the number): 258 documents of the default library
     ("(Điều 5 Luật số 53/2019/QH14 Luật Lực lượng dự bị động viên ngày 26/11/2019 của Quốc hội, có hiệu lực thi hành kể từ "
      "ngày 01/07/2020)", {"title": "Lực lượng dự bị động viên", "issued": "2019-11-26"}, []),

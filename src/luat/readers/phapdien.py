@@ -27,7 +27,11 @@ _NOTE_RE = re.compile(
     rf"^\(?\s*(?:Điều|điều)\s+(\d+[a-zđ]?)\s*(?:\.\s*)?({_TYPES_ALT})\s+(?:số\s+)?({NUMBER_PATTERN})(.*)$",
     re.S,
 )
-_NOTE_JUNK = re.compile(rf"({_TYPES_ALT})\s+(?:số\s+liên tịch|số\s+Số:?|số:|Số:?)\s+")
+_NOTE_JUNK = re.compile(rf"({_TYPES_ALT})\s+(?:số\s+liên tịch|số\s+(?:(?:{_TYPES_ALT})\s+số:?|Số:?)|số:|Số:?)\s+")
+# Slips of the editors, each found in real notes: "((Điều 13 ...", "Thông tư số ''42/2022/TT-BCT", "Bộ Luật số
+# 100/2015/QH13", "50/2022/NĐ_CP".
+_NOTE_SLIPS = [(re.compile(r"^\(+"), "("), (re.compile(r"(\bsố\s+)['‘’\"]+"), r"\1"), (re.compile(r"\bBộ Luật\b"), "Bộ luật"),
+               (re.compile(r"(\d/[A-ZĐ]+)_([A-ZĐ])"), r"\1-\2")]
 _OLD_SLASH = re.compile(r"(\d{4}/[A-ZĐ]+)/([A-ZĐ])")
 _NOTE_DETAIL_RE = re.compile(r"\s*ngày\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?:\s+của\s+(?P<issuer>.+?))?\s*$", re.S)
 _AMEND_RE = re.compile(
@@ -65,6 +69,8 @@ def _clean(s: str) -> str:
 def parse_note(note: str) -> dict | None:
     """Source document, article, dates and amendments from a Pháp điển note."""
     note = _clean(note)
+    for slip, fixed in _NOTE_SLIPS:
+        note = slip.sub(fixed, note)
     note = _NOTE_JUNK.sub(r"\1 số ", note)
     note = _OLD_SLASH.sub(r"\1-\2", note)
     m = _NOTE_RE.match(note)
@@ -87,6 +93,8 @@ def parse_note(note: str) -> dict | None:
         # "Luật số 53/2019/QH14 Luật Lực lượng dự bị động viên": the type again, maybe its number, then the title
         title = title[len(info["doc_type"]) + 1:]
         title = re.sub(rf"^số\s+{re.escape(num.text)}\s*", "", title)
+    if re.match(r"(?i)ngày\b", title):
+        title = ""  # "Thông tư số 56/2020/TT-BCT ngày 31 tháng 12 năm 2020": a date in words, no title
     info["title"] = title[:1].upper() + title[1:] if title else None
     eff = EFFECTIVE_RE.search(note)
     if eff:
