@@ -166,6 +166,16 @@ def test_heading_the_question_holds_comes_first(bhxh_library, monkeypatch, quest
     assert without[0] != ("58/2014/QH13", article), "the lexical score alone ranks another article first"
 
 
+@pytest.mark.parametrize("question,doc,article,clause", [
+    ("Luật Bảo hiểm xã hội 2014 có hiệu lực từ ngày nào?", "58/2014/QH13", "124", "1"),
+    ("Bộ luật lao động 2019 có hiệu lực khi nào?", "45/2019/QH14", "220", "1"),  # not Điều 23 "Hiệu lực của hợp đồng"
+    ("Thông tư 59/2015/TT-BLĐTBXH được áp dụng từ ngày nào?", "59/2015/TT-BLĐTBXH", "40", "1"),
+])
+def test_when_a_named_document_takes_effect(bhxh_library, question, doc, article, clause):
+    first = api.searcher("test-bhxh").search(question, k=3)[0]
+    assert (first.doc.number, first.article, first.clause if first.exact else None) == (doc, article, clause)
+
+
 def test_words_that_tell_candidates_apart(bhxh_library, monkeypatch):
     """Every candidate holds "bảo hiểm xã hội một lần"; "giải quyết" and "thời hạn" are what tell the article
     that sets the time limit (Điều 110, "Giải quyết hưởng lương hưu, bảo hiểm xã hội một lần") from the decree
