@@ -65,6 +65,11 @@ def test_layout_quote():
     ("Mức phạt khi điều khiển xe mô tô, xe gắn máy không có bộ phận giảm thanh, giảm khói", "administrative sanction"),
     ("di xe may khong doi mu bao hiem bi phat bao nhieu", "administrative sanction"),  # typed without marks
     ("Tội trộm cắp tài sản bị phạt tù bao nhiêu năm?", "criminal penalty"),
+    # zalo: a question that opens with the sanction; the competence to sanction is not it
+    ("Xử phạt công chứng viên nhận hướng dẫn nhiều hơn 02 người tập sự tại cùng một thời điểm được quy định như thế nào?",
+     "administrative sanction"),
+    ("Thẩm quyền xử phạt chiến sĩ Công an nhân dân đang thi hành công vụ trong lĩnh vực hóa chất vật liệu nổ được quy định "
+     "như thế nào?", None),
     # "hình phạt tù" as a noun, and "thiết bị phát": no sanction asked
     ("Người chấp hành xong hình phạt tù tham gia đào tạo nghề có được miễn học phí không?", None),
     ("Sản xuất, kinh doanh và nhập khẩu thiết bị phát tín hiệu của xe được quyền ưu tiên được quy định như thế nào?", None),

@@ -56,8 +56,10 @@ class AnswerType:
 
 
 # asked: written with marks, as questions are ("thiết bị phát" is not "bị phạt"); folded when the question has none
-# how one is sanctioned, not when ("thời hiệu xử phạt") or by whom ("có quyền xử phạt")
-_SANCTION_ASKED = r"(?:(?:mức|khung) (?:xử )?phạt|bị (?:xử )?phạt|(?<!quyền )(?<!hiệu )(?:xử )?phạt (?:bao nhiêu|như thế nào|thế nào|ra sao|tiền|gì))"
+# how one is sanctioned, not when ("thời hiệu xử phạt") or by whom ("có quyền xử phạt"); a question may open with it
+# ("Xử phạt công chứng viên ... được quy định như thế nào?")
+_SANCTION_ASKED = (r"(?:(?:mức|khung) (?:xử )?phạt|bị (?:xử )?phạt|(?<!quyền )(?<!hiệu )(?:xử )?phạt (?:bao nhiêu|như thế nào|thế nào|ra sao|tiền|gì)"
+                   r"|^(?:việc )?xử phạt)")
 _CRIMINAL = r"\b(?:phạt tù|tội|hình sự|cải tạo không giam giữ|tù chung thân|tử hình)\b"
 _MISSING_SANCTION = ("Thư viện không có quy định xử phạt khớp với câu hỏi này (các điều gần nhất không quy định mức phạt "
                      "cho hành vi được hỏi); các điều gần nhất được liệt kê để tham khảo.")
