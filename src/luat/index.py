@@ -45,7 +45,9 @@ def build_schema(extra_fields: tuple[str, ...] = ()) -> tantivy.Schema:
     sb.add_text_field("doc_type", stored=True, tokenizer_name="raw")
     sb.add_integer_field("year", stored=True, indexed=True, fast=True)
     for name in ("heading_f", "text_f", "text_a", "bi_f", "title_f", "issuer_f", "topic_f", *extra_fields):
-        sb.add_text_field(name, stored=name == "text_f", tokenizer_name="whitespace", index_option="freq" if name != "text_f" else "position")
+        # the folded heading and text are stored too: the rerank reads them instead of folding articles per query
+        sb.add_text_field(name, stored=name in ("heading_f", "text_f"), tokenizer_name="whitespace",
+                          index_option="freq" if name != "text_f" else "position")
     return sb.build()
 
 

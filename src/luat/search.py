@@ -328,26 +328,26 @@ class Searcher:
                 continue
             seen.add(key)
             weight = REPEALED_WEIGHT if not plain and self._repealed(key[0]) else 1.0
-            ranked.append([score * weight, key[0], key[1], d["text_f"][0] if not plain else ""])
+            ranked.append([score * weight, key[0], key[1], d["text_f"][0], d["heading_f"][0]])
         if ranked and not plain:
             self._rerank(ranked, pq)
         ranked.sort(key=lambda r: -r[0])
-        for score, doc_id, article, _words in ranked[:max(0, k - len(hits))]:
+        for score, doc_id, article, _text, _heading in ranked[:max(0, k - len(hits))]:
             hits.append(self._hit(doc_id, article, score, pq))
         if filters.in_force:
             hits = [h for h in hits if self._in_force(h.doc)]
         return hits[:k]
 
     def _rerank(self, ranked: list[list], pq: ParsedQuery) -> None:
-        """Adjust the scores of [score, doc_id, article, folded syllables] candidates in place, each bonus a
-        share of the best score: an article whose heading (3 syllables or more) the question holds as a phrase;
-        and an article holding the question's words that tell the candidates apart. Words that most candidates share (the long
-        name of a council every article of its circular repeats) weigh little there; the rarer ones among the
-        candidates ("tiêu chuẩn", "cấp Bộ") say which article is asked about, in its text and its heading."""
+        """Adjust the scores of [score, doc_id, article, folded text, folded heading] candidates in place, each
+        bonus a share of the best score: an article whose heading (3 syllables or more) the question holds as a
+        phrase; and an article holding the question's words that tell the candidates apart. Words that most
+        candidates share (the long name of a council every article of its circular repeats) weigh little there;
+        the rarer ones among the candidates ("tiêu chuẩn", "cấp Bộ") say which article is asked about, in its
+        text and its heading."""
         best = max(r[0] for r in ranked)
         question = f" {' '.join(folded_syllables(clean_query(pq.text)))} "
-        keys = [(r[1], r[2]) for r in ranked]
-        heading_words = [folded_syllables(h or "") for h in self._headings(keys)]
+        heading_words = [r[4].split() for r in ranked]
         for r, words in zip(ranked, heading_words, strict=True):
             if len(words) >= 3 and f" {' '.join(words)} " in question:
                 r[0] += HEADING_IN_QUESTION * best
@@ -355,7 +355,7 @@ class Searcher:
         terms = list(dict.fromkeys(pq.terms))
         if not terms:
             return
-        texts = [set(r[3].split()) for r in ranked]  # the index stores each article's folded syllables, heading first
+        texts = [set(r[3].split()) for r in ranked]  # the folded syllables of heading and text, as indexed
         n = len(ranked)
         weight = {t: math.log((n + 1) / (sum(1 for x in texts if t in x) + 0.5)) for t in terms}
         total = sum(weight.values())
