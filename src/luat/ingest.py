@@ -173,7 +173,7 @@ def ingest(paths: list[Path], library: Library, *, workers: int | None = None, p
         bar.close()
         report.phases["merge"] = time.time() - t0 - report.phases["read"]
         link_documents(library, sorted(touched))
-        relink_missing(library)
+        relink_missing(library, linked=touched)
         relink_missing(library, "consultation_refs")
         report.repealed = record_repeals(library)
         report.phases["link"] = time.time() - t0 - report.phases["read"] - report.phases["merge"]

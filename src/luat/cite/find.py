@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass, fields
 
 from ..models import NAMED_TYPES, DocMention, Reference, Target
 from ..sohieu import ABBREVIATIONS, DocNumber, find_numbers
@@ -730,9 +730,13 @@ def _share_documents(text: str, refs: list[Reference]) -> None:
             cur.doc = nxt.doc
 
 
+_MENTION_FIELDS = tuple(f.name for f in fields(DocMention))
+
+
 def mention_to_json(doc: DocMention | None) -> list | None:
-    """A document mention as stored (``DocMention(*stored)`` reads it back)."""
-    return list(astuple(doc)) if doc is not None else None
+    """A document mention as stored (``DocMention(*stored)`` reads it back). Its fields are plain values, so
+    they are read one by one (``astuple`` deep-copies: a tenth of the linking time)."""
+    return [getattr(doc, name) for name in _MENTION_FIELDS] if doc is not None else None
 
 
 def reference_to_json(ref: Reference) -> list:
