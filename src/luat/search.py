@@ -178,6 +178,9 @@ TELLING_WORDS_HEADING = 0.1
 # A question asking when a document takes effect (folded): "có hiệu lực từ ngày nào", "áp dụng từ khi nào".
 _ASKS_EFFECT = re.compile(r"\b(?:hieu luc|ap dung|thi hanh)(?: thi hanh)? (?:(?:ke )?tu |vao )?(?:ngay|khi|luc|thoi diem|bao gio) nao\b"
                           r"|\bhieu luc (?:khi nao|tu bao gio|tu ngay nao)\b")
+# Headings of the article on a document's entry into force (folded): "Hiệu lực thi hành", "Hiệu lực và trách
+# nhiệm thi hành", "Hiệu lực, trách nhiệm thi hành", "Hiệu lực" — not "Hiệu lực của hợp đồng lao động".
+_EFFECT_HEADING = re.compile(r"hieu luc(?: thi hanh\b|\W*$| va |,)")
 # The legal hierarchy, for choosing among several definitions of one term (the higher one is the general one).
 _HIERARCHY = {t: i for i, t in enumerate(["Hiến pháp", "Bộ luật", "Luật", "Pháp lệnh", "Nghị quyết", "Nghị định",
                                            "Quyết định", "Thông tư liên tịch", "Thông tư"])}
@@ -295,16 +298,15 @@ class Searcher:
                 filters = Filters(**{**filters.__dict__, "doc_id": pq.doc_ids[0]})
             if filters.doc_id and not pq.units and _ASKS_EFFECT.search(fold(pq.text)):
                 # "Nghị định 13/2023/NĐ-CP được áp dụng từ ngày nào?": the document's article on its entry into force
-                row = self.library.db.execute(
-                    "SELECT article FROM articles WHERE doc_id=? AND (lower(heading) LIKE 'hiệu lực thi hành%' OR lower(heading) = 'hiệu lực'"
-                    " OR lower(heading) LIKE 'hiệu lực và %' OR lower(heading) LIKE 'hiệu lực,%') ORDER BY ord DESC LIMIT 1",
-                    (filters.doc_id,)).fetchone()
+                row = next((r for r in self.library.db.execute(
+                    "SELECT article, heading FROM articles WHERE doc_id=? ORDER BY ord DESC", (filters.doc_id,))
+                    if _EFFECT_HEADING.match(fold(r["heading"] or ""))), None)
                 if row and (filters.doc_id, row[0]) not in seen:
                     seen.add((filters.doc_id, row[0]))
-                    text = fold_same_length(self.library.article_text(filters.doc_id, row[0]) or "")
+                    body = fold_same_length(self.library.article_text(filters.doc_id, row[0]) or "")
                     clause = next((u["label"] for u in self.library.db.execute(  # the khoản that says "có hiệu lực ..."
                         "SELECT label, start, end FROM units WHERE doc_id=? AND article=? AND kind='khoan' ORDER BY start",
-                        (filters.doc_id, row[0])) if "hieu luc" in text[u["start"]:u["end"]]), None)
+                        (filters.doc_id, row[0])) if "hieu luc" in body[u["start"]:u["end"]]), None)
                     hits.append(self._hit(filters.doc_id, row[0], 1e9, pq, exact=True, clause=clause))
             if not pq.units:
                 for hit in self.definitions(text, filters, limit=DEFINITIONS_FIRST):
