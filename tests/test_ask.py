@@ -1,7 +1,8 @@
 import pytest
 
 from luat import api
-from luat.answer import Consultant, asked_type, asks_definition, layout_quote, money_in
+from luat.answer import Consultant, asked_type, asks_meaning, layout_quote, money_in
+from luat.search import definition_term
 
 pytestmark = pytest.mark.data
 
@@ -99,8 +100,8 @@ def test_sanction_asked_but_library_sets_none(bhxh_library):
     ("nội dung hoạt động của doanh nghiệp bảo hiểm là gì?", False),
     ("Người lao động nghỉ việc có được rút BHXH một lần không?", False),
 ])
-def test_asks_definition(question, asks):
-    assert asks_definition(question) is asks
+def test_asks_meaning(question, asks):
+    assert asks_meaning(definition_term(question)) is asks
 
 
 def test_a_meaning_the_library_does_not_define(bhxh_library):

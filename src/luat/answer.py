@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from .cite import Context, Resolver, find_references, library_names
 from .models import REPEAL_KINDS, Document, article_address, citation_of
-from .search import Hit, Searcher, definition_term, key_of, passage_score, strip_question_phrasing
+from .search import Hit, Searcher, key_of, passage_score, strip_question_phrasing
 from .sohieu import number_key
 from .store import Library
 from .structure import parse_body, sentence_case
@@ -97,11 +97,10 @@ _CONTENT_HEADS = re.compile(r"^(?:cac |nhung )?(?:dieu kien|noi dung|nguyen tac|
                             r"hieu luc|gia tri|vai tro|so luong|phuong thuc|cach|truong hop)\b")
 
 
-def asks_definition(question: str) -> bool:
-    """Whether a question asks what a term means ("Vận đơn đường biển là gì?"), not for the content of a rule
-    ("Điều kiện khai trương hoạt động ngân hàng là gì?")."""
-    words = definition_term(question)
-    return bool(words) and not _CONTENT_HEADS.match(" ".join(words))
+def asks_meaning(defined: list[str] | None) -> bool:
+    """Whether the term a question asks about (``definition_term``) is one whose meaning is asked ("Vận đơn
+    đường biển là gì?"), not the content of a rule ("Điều kiện khai trương hoạt động ngân hàng là gì?")."""
+    return bool(defined) and not _CONTENT_HEADS.match(" ".join(defined))
 
 
 def money_in(question: str) -> list[int]:
@@ -249,7 +248,7 @@ class Consultant:
                           retrieved=retrieved)
         if not hits:
             return Answer(question, "not_found", "Không tìm thấy quy định phù hợp trong thư viện.", retrieved=retrieved)
-        if not pq.units and asks_definition(question) and not any(h.defines for h in hits):
+        if not pq.units and asks_meaning(pq.defined) and not any(h.defines for h in hits):
             # "X là gì" and no text of the library says what X is: the nearest articles merely use the words
             return Answer(question, "not_found", _MISSING_DEFINITION, retrieved=retrieved)
         # a sum asked about ("3 triệu đồng") is not a word to find: provisions write sums their own way and set ranges

@@ -85,6 +85,7 @@ class ParsedQuery:
     doc_ids: list[str] = field(default_factory=list)  # documents named in the query
     units: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, address) named in the query
     missing: list[str] = field(default_factory=list)  # documents named in the query that the library lacks (messages)
+    defined: list[str] | None = None  # folded syllables of the term the question asks to define (definition_term)
 
 
 class QueryError(ValueError):
@@ -215,7 +216,7 @@ class Searcher:
             raise QueryError("câu hỏi trống: hãy nhập nội dung cần tra cứu")
         if len(text) > MAX_QUERY_CHARS:
             text = text[:MAX_QUERY_CHARS]
-        pq = ParsedQuery(text=text, terms=[], accented=[])
+        pq = ParsedQuery(text=text, terms=[], accented=[], defined=definition_term(text))
         rest = text
         for ref in find_references(text, self.names):
             if ref.doc is None or ref.doc.this:
@@ -309,7 +310,7 @@ class Searcher:
                         (filters.doc_id, row[0])) if "hieu luc" in body[u["start"]:u["end"]]), None)
                     hits.append(self._hit(filters.doc_id, row[0], 1e9, pq, exact=True, clause=clause))
             if not pq.units:
-                for hit in self.definitions(text, filters, limit=DEFINITIONS_FIRST):
+                for hit in self.definitions(pq, filters, limit=DEFINITIONS_FIRST):
                     if (hit.doc.doc_id, hit.article) not in seen:
                         seen.add((hit.doc.doc_id, hit.article))
                         hits.append(hit)
@@ -368,17 +369,16 @@ class Searcher:
             in_heading = sum(w for t, w in weight.items() if t in heading) / total
             r[0] += (TELLING_WORDS_TEXT * in_text + TELLING_WORDS_HEADING * in_heading) * best
 
-    def definitions(self, question: str, filters: Filters | None = None, limit: int = DEFINITIONS_FIRST,
+    def definitions(self, pq: ParsedQuery, filters: Filters | None = None, limit: int = DEFINITIONS_FIRST,
                     candidates: int = 50) -> list[Hit]:
-        """Articles that define the term a definition question asks about, each with the khoản that holds the
-        definition; [] when the question asks for none. Candidates come from the phrase "X là" (then "X được
+        """Articles that define the term a definition question asks about (``pq.defined``), each with the khoản
+        that holds the definition; [] when the question asks for none. Candidates come from the phrase "X là" (then "X được
         hiểu là", then X alone, for "X (còn gọi là ...) là"), are checked by the definition pattern, and rank
         higher in the legal hierarchy first (a code's definition before a circular's), then by BM25."""
-        asked = definition_term(question)
-        if not asked:
+        if not pq.defined:
             return []
-        found: dict[tuple[str, str], tuple[float, int]] = {}
-        for words in term_and_heads(asked):
+        found: dict[tuple[str, str], tuple[float, int, str]] = {}  # (score, end of the definition, folded heading)
+        for words in term_and_heads(pq.defined):
             pattern = definition_pattern(words)
             for tail in (["la"], ["duoc", "hieu", "la"], []):
                 phrase = tantivy.Query.phrase_query(self.schema, "text_f", words + tail)
@@ -390,41 +390,32 @@ class Searcher:
                         continue
                     m = pattern.search(fold_same_length(self.library.article_text(*key) or ""))
                     if m is not None:
-                        found[key] = (score, m.end())
+                        found[key] = (score, m.end(), d["heading_f"][0])
                 if found:
                     break
             if found:
                 break
         docs = {key[0]: self.library.document(key[0]) for key in found}
         term = " ".join(words)
-        headings = dict(zip(found, self._headings(list(found)), strict=True))
 
         def place(key: tuple[str, str]) -> tuple:
-            heading = " ".join(folded_syllables(headings[key] or ""))
+            heading = found[key][2]
             # an article about the term ("Điều 105. Tài sản"), then a glossary article, then any other
             about = 0 if heading == term or (heading.endswith(term) and _GLOSSARY.search(heading)) else (
                 1 if _GLOSSARY.search(heading) else 2)
             return about, _HIERARCHY.get(docs[key[0]].doc_type or "", len(_HIERARCHY)), -found[key][0]
 
         order = sorted(found, key=place)
-        pq = ParsedQuery(text=question, terms=words, accented=[])
+        term_pq = ParsedQuery(text=pq.text, terms=words, accented=[])
         out: list[Hit] = []
         for rank, (doc_id, article) in enumerate(order[:limit]):
             at = found[(doc_id, article)][1]
             clause = self.library.db.execute(
                 "SELECT label FROM units WHERE doc_id=? AND article=? AND kind='khoan' AND start<=? AND end>? ORDER BY start DESC LIMIT 1",
                 (doc_id, article, at, at)).fetchone()
-            hit = self._hit(doc_id, article, 1e8 - rank, pq, clause=clause[0] if clause else None)
+            hit = self._hit(doc_id, article, 1e8 - rank, term_pq, clause=clause[0] if clause else None)
             hit.defines = True
             out.append(hit)
-        return out
-
-    def _headings(self, keys: list[tuple[str, str]]) -> list[str | None]:
-        """The headings of (document, article) pairs, in order (one primary-key look-up each)."""
-        out = []
-        for doc_id, article in keys:
-            row = self.library.db.execute("SELECT heading FROM articles WHERE doc_id=? AND article=?", (doc_id, article)).fetchone()
-            out.append(row[0] if row else None)
         return out
 
     def _repealed(self, doc_id: str) -> bool:
