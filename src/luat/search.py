@@ -299,16 +299,10 @@ class Searcher:
                 filters = Filters(**{**filters.__dict__, "doc_id": pq.doc_ids[0]})
             if filters.doc_id and not pq.units and _ASKS_EFFECT.search(fold(pq.text)):
                 # "Nghị định 13/2023/NĐ-CP được áp dụng từ ngày nào?": the document's article on its entry into force
-                row = next((r for r in self.library.db.execute(
-                    "SELECT article, heading FROM articles WHERE doc_id=? ORDER BY ord DESC", (filters.doc_id,))
-                    if _EFFECT_HEADING.match(fold(r["heading"] or ""))), None)
-                if row and (filters.doc_id, row[0]) not in seen:
-                    seen.add((filters.doc_id, row[0]))
-                    body = fold_same_length(self.library.article_text(filters.doc_id, row[0]) or "")
-                    clause = next((u["label"] for u in self.library.db.execute(  # the khoản that says "có hiệu lực ..."
-                        "SELECT label, start, end FROM units WHERE doc_id=? AND article=? AND kind='khoan' ORDER BY start",
-                        (filters.doc_id, row[0])) if "hieu luc" in body[u["start"]:u["end"]]), None)
-                    hits.append(self._hit(filters.doc_id, row[0], 1e9, pq, exact=True, clause=clause))
+                hit = self._effect_article(filters.doc_id, pq)
+                if hit is not None and (hit.doc.doc_id, hit.article) not in seen:
+                    seen.add((hit.doc.doc_id, hit.article))
+                    hits.append(hit)
             if not pq.units:
                 for hit in self.definitions(pq, filters, limit=DEFINITIONS_FIRST):
                     if (hit.doc.doc_id, hit.article) not in seen:
@@ -340,6 +334,19 @@ class Searcher:
         if filters.in_force:
             hits = [h for h in hits if self._in_force(h.doc)]
         return hits[:k]
+
+    def _effect_article(self, doc_id: str, pq: ParsedQuery) -> Hit | None:
+        """The article of ``doc_id`` on its entry into force (the last one headed so), at its khoản that says
+        "có hiệu lực"; None when the document has none."""
+        row = next((r for r in self.library.db.execute("SELECT article, heading FROM articles WHERE doc_id=? ORDER BY ord DESC", (doc_id,))
+                    if _EFFECT_HEADING.match(fold(r["heading"] or ""))), None)
+        if row is None:
+            return None
+        body = fold_same_length(self.library.article_text(doc_id, row["article"]) or "")
+        clause = next((u["label"] for u in self.library.db.execute(
+            "SELECT label, start, end FROM units WHERE doc_id=? AND article=? AND kind='khoan' ORDER BY start", (doc_id, row["article"]))
+            if "hieu luc" in body[u["start"]:u["end"]]), None)
+        return self._hit(doc_id, row["article"], 1e9, pq, exact=True, clause=clause)
 
     def _rerank(self, ranked: list[list], pq: ParsedQuery) -> None:
         """Adjust the scores of [score, doc_id, article, folded text, folded heading] candidates in place, each
