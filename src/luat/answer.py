@@ -252,7 +252,8 @@ class Consultant:
             # "X là gì" and no text of the library says what X is: the nearest articles merely use the words
             return Answer(question, "not_found", _MISSING_DEFINITION, retrieved=retrieved)
         # a sum asked about ("3 triệu đồng") is not a word to find: provisions write sums their own way and set ranges
-        terms = [t for t in pq.terms if not (t.isdigit() or t in _SCALE_FOLDED)] if money_in(question) else pq.terms
+        sums = money_in(question)
+        terms = [t for t in pq.terms if not (t.isdigit() or t in _SCALE_FOLDED)] if sums else pq.terms
         # an article that says what its document covers answers nothing: the next match does, unless the
         # question asks about that scope
         if not _SCOPE.search(fold(question)):
@@ -285,7 +286,7 @@ class Consultant:
                     break
         parts, citations, shown = [], [], []
         for i, h in enumerate(bases):
-            opening, body, notes, cit = self._basis(question, h, pq.terms, as_of, first=i == 0)
+            opening, body, notes, cit = self._basis(question, h, pq.terms, sums, as_of, first=i == 0)
             # grounding: the citation resolves and every quoted line is verbatim, or the basis is not shown
             problems = self.verify(opening, body, as_of)
             if problems:
@@ -335,9 +336,10 @@ class Consultant:
                 return v[0]
         return self.library.article_text(doc_id, article) or ""
 
-    def _basis(self, question: str, hit: Hit, terms: list[str], as_of: str | None,
+    def _basis(self, question: str, hit: Hit, terms: list[str], sums: list[int], as_of: str | None,
                first: bool) -> tuple[str, str, str, Citation]:
-        """One basis: (opening sentence, quoted lines, amendment notes, citation)."""
+        """One basis: (opening sentence, quoted lines, amendment notes, citation); ``sums``: the sums of money
+        the question names (``money_in``)."""
         doc = hit.doc
         text = self._article_text(hit, as_of)
         units = [u for u in parse_body(text) if u.kind in ("khoan", "section")]
@@ -352,7 +354,6 @@ class Consultant:
 
             named = next((u for u in units if u.kind == "khoan" and u.label == hit.clause), None) if hit.exact or hit.defines else None
             # a sum in the question ("trị giá 3 triệu đồng") picks the one khoản whose range holds it
-            sums = money_in(question)
             holding = {u.label: max(range_holds(u.text, v) for v in sums) for u in units if u.kind == "khoan"} if sums else {}
             outright = [u for u in units if holding.get(u.label) == 2] if holding else []
             best = named or (outright[0] if len(outright) == 1 else max(units, key=score))
