@@ -62,9 +62,26 @@ def test_layout_quote():
 
 
 @pytest.mark.parametrize("question,kind", [
-    ("Đi xe máy chuyển hướng không nhường quyền đi trước cho người đi bộ bị phạt bao nhiêu?", "administrative sanction"),
+    ("Đi xe máy chuyển hướng không nhường quyền đi trước cho người đi bộ bị phạt bao nhiêu?", "fine amount"),
     ("Mức phạt khi điều khiển xe mô tô, xe gắn máy không có bộ phận giảm thanh, giảm khói", "administrative sanction"),
-    ("di xe may khong doi mu bao hiem bi phat bao nhieu", "administrative sanction"),  # typed without marks
+    ("di xe may khong doi mu bao hiem bi phat bao nhieu", "fine amount"),  # typed without marks
+    # zalo: the amount named in the question; "bị xử phạt" after the act
+    ("Phạt 30 triệu nếu sử dụng máy móc sản xuất thuốc lá mà không có giấy phép?", "fine amount"),
+    ("Trộm điện thì xử phạt bao nhiêu?", "fine amount"),
+    ("Tự ý đổi màu sơn của xe thì có bị giam bằng không?", "licence withdrawal"),
+    ("Tài xế xe ô tô chở phế thải không chạy đúng tuyến, phạm vi, thời gian quy định có bị tước bằng lái không?",
+     "licence withdrawal"),
+    # what befalls a violation; a report "được xử lý" (handled) and a licence "bị tước" in a procedure are not it
+    ("Kích động người khác thực hiện hành vi bạo lực gia đình bị xử lý ra sao?", "violation handled"),
+    ("Xử lý vi phạm quy định về đăng ký tàu cá được quy định như thế nào?", "violation handled"),
+    ("Sai phạm về công khai, minh bạch trong tham nhũng sẽ xử lý như thế nào?", "violation handled"),
+    ("Tin báo về sự cố, tai nạn giao thông đường sắt đô thị được xử lý như thế nào?", None),
+    ("Trình tự cấp lại Giấy phép kinh doanh vận tải do bị thu hồi, bị tước quyền sử dụng được quy định như thế nào?", None),
+    # a sum of money asked
+    ("“Huân chương Chiến công” hạng nhất thì nhận được bao nhiêu tiền thưởng?", "sum of money"),
+    ("Mức chi hoa hồng đại lý cho các đại lý xổ số được quy định như thế nào?", "sum of money"),
+    ("Mức hỗ trợ kinh phí cho phạm nhân khi tái hòa nhập cộng đồng là bao nhiêu?", "sum of money"),
+    ("Một cuộc đua chó có ít nhất bao nhiêu trọng tài?", None),
     ("Tội trộm cắp tài sản bị phạt tù bao nhiêu năm?", "criminal penalty"),
     # zalo: a question that opens with the sanction; the competence to sanction is not it
     ("Xử phạt công chứng viên nhận hướng dẫn nhiều hơn 02 người tập sự tại cùng một thời điểm được quy định như thế nào?",
@@ -79,6 +96,22 @@ def test_layout_quote():
 def test_asked_type(question, kind):
     t = asked_type(question)
     assert (t.name if t else None) == kind
+
+
+def test_a_sum_asked(bhxh_library):
+    """Asked how much, luat quotes the khoản that states the sum or who sets it, and says so when the nearest
+    articles do neither."""
+    a = api.ask("Trợ cấp mai táng được hưởng bao nhiêu tiền?", library="test-bhxh")
+    assert a["status"] == "answered" and "10 lần mức lương cơ sở" in a["citations"][0]["quote"], a["answer"]
+    # the law delegates the sum: that is the answer
+    a = api.ask("Mức hỗ trợ học nghề cho người lao động thất nghiệp là bao nhiêu?", library="test-bhxh")
+    assert [(c["doc"], c["article"], c["clause"]) for c in a["citations"]][:1] == [("38/2013/QH13", "56", "2")], a["answer"]
+    a = api.ask("Mức lương tối thiểu vùng năm 2024 là bao nhiêu?", library="test-bhxh")
+    assert [(c["doc"], c["article"]) for c in a["citations"]][:1] == [("45/2019/QH14", "91")], a["answer"]
+    assert "quyết định và công bố mức lương tối thiểu" in a["citations"][0]["quote"]
+    # no fee of the kind exists: the nearest articles (procedures) set no sum
+    a = api.ask("Mức thu phí thẩm định hồ sơ hưởng bảo hiểm xã hội là bao nhiêu?", library="test-bhxh")
+    assert a["status"] == "not_found" and "số tiền" in a["answer"], a["answer"]
 
 
 def test_sanction_asked_but_library_sets_none(bhxh_library):

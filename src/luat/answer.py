@@ -63,16 +63,41 @@ _SANCTION_ASKED = (r"(?:(?:mức|khung) (?:xử )?phạt|bị (?:xử )?phạt|(
 _CRIMINAL = r"\b(?:phạt tù|tội|hình sự|cải tạo không giam giữ|tù chung thân|tử hình)\b"
 _MISSING_SANCTION = ("Thư viện không có quy định xử phạt khớp với câu hỏi này (các điều gần nhất không quy định mức phạt "
                      "cho hành vi được hỏi); các điều gần nhất được liệt kê để tham khảo.")
+_MISSING_SUM = ("Thư viện không có quy định nêu số tiền được hỏi (các điều gần nhất không ghi mức tiền); các điều gần nhất "
+                "được liệt kê để tham khảo.")
 _MISSING_DEFINITION = ("Thư viện không có văn bản nào định nghĩa khái niệm được hỏi (các điều gần nhất chỉ dùng các từ "
                        "đó); các điều gần nhất được liệt kê để tham khảo.")
+# what a question asks besides a sanction: how much money (a fine, an allowance, a spending level), the withdrawal of
+# a driving licence, what becomes of a violation; each needs a provision that states it
+_HOW_MUCH = r"\b(?:bao nhiêu|mấy)\b"
+_SUM_ASKED = (r"\bbao nhiêu tiền\b|\btiền thưởng\b|\b(?:mức|khoản|số) (?:chi|thưởng|tiền|hỗ trợ|trợ cấp|phụ cấp|lương|thu|phí|"
+              r"lệ phí|vốn|vay)\b[^?]{0,120}?\bbao nhiêu\b|^(?:quy định về )?(?:nội dung chi, )?mức chi\b")
+_SUM_STATED = (r"\d[\d.,]*\s*(?:dong|trieu|ty|nghin|usd)\b|\d+(?:[.,]\d+)?\s*%|\bphan tram\b|\bmuc luong co so\b|"
+               r"\blan (?:muc )?luong\b|\bhe so\b"
+               # or who sets it: "Mức hỗ trợ học nghề theo quy định của Thủ tướng", "Quy chế thưởng do người sử dụng lao
+               # động quyết định", "Giám thị trại giam quyết định mức tiền hỗ trợ", "Chính phủ ... quyết định và công bố mức lương
+               # tối thiểu"
+               r"|\b(?:quyet|quy) dinh(?: va cong bo)? muc\b|\bmuc\b[^.;\n]{0,60}\btheo quy dinh cua\b|\bdo\b[^.;\n]{0,60}\bquyet dinh\b")
+_VIOLATION_HANDLED = (r"\bbị (?:xử lý|kỷ luật)(?: như thế nào| thế nào| ra sao| sao| gì)|^(?:việc )?xử lý (?:hành vi )?vi phạm\b|"
+                      r"\b(?:vi phạm|sai phạm)\b[^?]{0,80}?\bxử lý (?:như thế nào|thế nào|ra sao)")
+_SANCTIONS_STATED = (r"\b(?:xu phat|phat tien|phat canh cao|ky luat|khien trach|cach chuc|truy cuu trach nhiem|boi thuong|"
+                     r"bi xu ly|xu ly vi pham)\b")
+_NOT_PRISON = re.compile(r"\b(?:phat tu|cai tao khong giam giu|tu chung than)\b")
 ANSWER_TYPES = [
     # a crime named: the criminal code's penalties answer
     AnswerType("criminal penalty", re.compile(rf"^(?=.*\b{_SANCTION_ASKED}\b)(?=.*{_CRIMINAL})"),
                re.compile(r"\b(?:phat tien|phat tu|hinh phat|cai tao khong giam giu)\b"), _MISSING_SANCTION),
+    # how much the fine is ("bị phạt bao nhiêu", "Phạt 2 tỷ đồng đối với ..."): a provision that sets an amount
+    AnswerType("fine amount", re.compile(rf"^(?=.*\b{_SANCTION_ASKED}\b)(?=.*{_HOW_MUCH})|\bphạt (?:tiền )?\d"),
+               re.compile(r"\bphat tien (?:tu |den |toi da )?\d"), _MISSING_SANCTION, excluded=_NOT_PRISON),
     # otherwise a fine for a violation: an administrative sanction, not a crime's penalty
     AnswerType("administrative sanction", re.compile(rf"\b{_SANCTION_ASKED}\b"),
-               re.compile(r"\b(?:phat tien|phat canh cao)\b"), _MISSING_SANCTION,
-               excluded=re.compile(r"\b(?:phat tu|cai tao khong giam giu|tu chung than)\b")),
+               re.compile(r"\b(?:phat tien|phat canh cao)\b"), _MISSING_SANCTION, excluded=_NOT_PRISON),
+    AnswerType("licence withdrawal", re.compile(r"\b(?:tước|giam|giữ|thu) (?:bằng|giấy phép lái|bằng lái)\b"),
+               re.compile(r"\b(?:tuoc quyen su dung|tam giu) (?:giay phep|bang)"), _MISSING_SANCTION),
+    # "... bị xử lý ra sao?", "Xử lý vi phạm quy định về ...": a provision that says what befalls the violation
+    AnswerType("violation handled", re.compile(_VIOLATION_HANDLED), re.compile(_SANCTIONS_STATED), _MISSING_SANCTION),
+    AnswerType("sum of money", re.compile(_SUM_ASKED), re.compile(_SUM_STATED), _MISSING_SUM),
 ]
 
 
@@ -286,7 +311,7 @@ class Consultant:
                     break
         parts, citations, shown = [], [], []
         for i, h in enumerate(bases):
-            opening, body, notes, cit = self._basis(question, h, pq.terms, sums, as_of, first=i == 0)
+            opening, body, notes, cit = self._basis(question, h, pq.terms, sums, wanted, as_of, first=i == 0)
             # grounding: the citation resolves and every quoted line is verbatim, or the basis is not shown
             problems = self.verify(opening, body, as_of)
             if problems:
@@ -336,10 +361,11 @@ class Consultant:
                 return v[0]
         return self.library.article_text(doc_id, article) or ""
 
-    def _basis(self, question: str, hit: Hit, terms: list[str], sums: list[int], as_of: str | None,
-               first: bool) -> tuple[str, str, str, Citation]:
+    def _basis(self, question: str, hit: Hit, terms: list[str], sums: list[int], wanted: AnswerType | None,
+               as_of: str | None, first: bool) -> tuple[str, str, str, Citation]:
         """One basis: (opening sentence, quoted lines, amendment notes, citation); ``sums``: the sums of money
-        the question names (``money_in``)."""
+        the question names (``money_in``); ``wanted``: what the question asks for (``asked_type``), which the
+        khoản quoted states where one of them does."""
         doc = hit.doc
         text = self._article_text(hit, as_of)
         units = [u for u in parse_body(text) if u.kind in ("khoan", "section")]
@@ -347,17 +373,21 @@ class Consultant:
         quote = text
         if units:
             # the khoản (or section) that holds the answer: the most of the question's words, per length
-            wanted = set(terms)
+            words = set(terms)
 
             def score(u) -> float:
-                return passage_score(u.text, wanted)
+                return passage_score(u.text, words)
+
+            several = len(units) > 1
+            if wanted is not None:  # "bị phạt bao nhiêu": the khoản that sets the fine, not the one naming the act
+                units = [u for u in units if wanted.answers(u.text)] or units
 
             named = next((u for u in units if u.kind == "khoan" and u.label == hit.clause), None) if hit.exact or hit.defines else None
             # a sum in the question ("trị giá 3 triệu đồng") picks the one khoản whose range holds it
             holding = {u.label: max(range_holds(u.text, v) for v in sums) for u in units if u.kind == "khoan"} if sums else {}
             outright = [u for u in units if holding.get(u.label) == 2] if holding else []
             best = named or (outright[0] if len(outright) == 1 else max(units, key=score))
-            if score(best) > 0 and len(units) > 1:
+            if score(best) > 0 and several:
                 clause = best
                 # a section's heading line is named in the opening sentence; quote what is under it
                 quote = best.text.split("\n", 1)[1] if best.kind == "section" and "\n" in best.text else best.text
