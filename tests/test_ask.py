@@ -98,6 +98,17 @@ def test_asked_type(question, kind):
     assert (t.name if t else None) == kind
 
 
+def test_a_question_with_its_story(bhxh_library):
+    """A question sent with greetings and a story (the TVPL style) is measured against the sentence that asks:
+    the story's words (Bình Dương, công nhân may, con nhỏ) are in no article and made it not_found."""
+    question = ("Người lao động nghỉ việc thì được hưởng bảo hiểm xã hội một lần trong những trường hợp nào? Xin chào ban "
+                "biên tập, tôi tên là Lan, làm công nhân may tại một công ty ở Bình Dương được 5 năm, nay công ty giải thể "
+                "và tôi muốn về quê chăm con nhỏ, chưa tìm được việc làm mới. Mong ban biên tập giải đáp giúp tôi. Xin cảm ơn!")
+    a = api.ask(question, library="test-bhxh")
+    assert a["status"] == "answered", a["answer"]
+    assert "quy định về bảo hiểm xã hội một lần như sau:" in a["answer"].split("\n")[0]
+
+
 def test_a_sum_asked(bhxh_library):
     """Asked how much, luat quotes the khoản that states the sum or who sets it, and says so when the nearest
     articles do neither."""

@@ -6,7 +6,7 @@ import pytest
 
 from luat import api
 from luat.evaluate import BenchQuestion, score_run
-from luat.search import Filters, QueryError, clean_query, definition_term, term_and_heads
+from luat.search import Filters, QueryError, asking_sentence, clean_query, definition_term, term_and_heads
 
 pytestmark = pytest.mark.data
 
@@ -97,6 +97,24 @@ def test_metrics_on_a_hand_computed_run():
     q2 = (1 / math.log2(3) + 1 / math.log2(4)) / (1 + 1 / math.log2(3))
     assert m.ndcg10 == pytest.approx((1 + q2) / 3)
     assert m.p50_ms == pytest.approx(20.0)
+
+
+@pytest.mark.parametrize("text,asking", [
+    # TVPL: the title question, then greetings and a story
+    ("bảo mật thông tin vận hành hệ thống điện được quy định như thế nào? xin chào ban biên tập thư ký luật. tôi có một "
+     "thắc mắc mong được ban biên tập giúp đỡ.", "bảo mật thông tin vận hành hệ thống điện được quy định như thế nào?"),
+    # the question after the context; "mong được hỗ trợ sớm." is no question
+    ("liên quan đến trách nhiệm về dự báo, cảnh báo và truyền tin thiên tai. chuyên viên cho tôi hỏi: đối với các tổ chức, "
+     "cá nhân quản lý phương tiện hoạt động trên biển thì có trách nhiệm gì trong dự báo, cảnh báo và truyền tin thiên tai? "
+     "mong được hỗ trợ sớm.",
+     "chuyên viên cho tôi hỏi: đối với các tổ chức, cá nhân quản lý phương tiện hoạt động trên biển thì có trách nhiệm gì "
+     "trong dự báo, cảnh báo và truyền tin thiên tai?"),
+    # a question alone, or a story with no sentence asking in words of its own
+    ("Người lao động nghỉ việc có được rút BHXH một lần không?", None),
+    ("tôi làm ở công ty được 5 năm. vậy có được không?", None),
+])
+def test_asking_sentence(text, asking):
+    assert asking_sentence(text) == asking
 
 
 @pytest.mark.parametrize("question,term", [

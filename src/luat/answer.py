@@ -278,7 +278,9 @@ class Consultant:
             return Answer(question, "not_found", _MISSING_DEFINITION, retrieved=retrieved)
         # a sum asked about ("3 triệu đồng") is not a word to find: provisions write sums their own way and set ranges
         sums = money_in(question)
-        terms = [t for t in pq.terms if not (t.isdigit() or t in _SCALE_FOLDED)] if sums else pq.terms
+        # coverage is of the sentence that asks, not of the greetings and story a question may come with
+        asked = pq.asked or pq.terms
+        terms = [t for t in asked if not (t.isdigit() or t in _SCALE_FOLDED)] if sums else asked
         # an article that says what its document covers answers nothing: the next match does, unless the
         # question asks about that scope
         if not _SCOPE.search(fold(question)):
@@ -311,7 +313,7 @@ class Consultant:
                     break
         parts, citations, shown = [], [], []
         for i, h in enumerate(bases):
-            opening, body, notes, cit = self._basis(question, h, pq.terms, sums, wanted, as_of, first=i == 0)
+            opening, body, notes, cit = self._basis(question, h, asked, sums, wanted, as_of, first=i == 0)
             # grounding: the citation resolves and every quoted line is verbatim, or the basis is not shown
             problems = self.verify(opening, body, as_of)
             if problems:
