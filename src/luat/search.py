@@ -390,13 +390,16 @@ class Searcher:
         terms = list(dict.fromkeys(pq.terms))
         if not terms:
             return
-        texts = [set(r[3].split()) for r in ranked]  # the folded syllables of heading and text, as indexed
+        # which terms each candidate holds in its heading and text (the folded syllables as indexed, one space
+        # apart: a padded substring test, much cheaper than splitting the long texts)
+        padded = [f" {r[3]} " for r in ranked]
+        holds = [{t for t in terms if f" {t} " in text} for text in padded]
         n = len(ranked)
-        weight = {t: math.log((n + 1) / (sum(1 for x in texts if t in x) + 0.5)) for t in terms}
+        weight = {t: math.log((n + 1) / (sum(1 for x in holds if t in x) + 0.5)) for t in terms}
         total = sum(weight.values())
         if total <= 0:
             return
-        for r, text, heading in zip(ranked, texts, headings, strict=True):
+        for r, text, heading in zip(ranked, holds, headings, strict=True):
             in_text = sum(w for t, w in weight.items() if t in text) / total
             in_heading = sum(w for t, w in weight.items() if t in heading) / total
             r[0] += (TELLING_WORDS_TEXT * in_text + TELLING_WORDS_HEADING * in_heading) * best
