@@ -1,7 +1,7 @@
 import pytest
 
 from luat import api
-from luat.answer import Consultant, asked_type, asks_meaning, layout_quote, money_in
+from luat.answer import MIN_COVERAGE, Consultant, asked_type, asks_meaning, layout_quote, money_in
 from luat.search import definition_term
 
 pytestmark = pytest.mark.data
@@ -107,6 +107,17 @@ def test_a_question_with_its_story(bhxh_library):
     a = api.ask(question, library="test-bhxh")
     assert a["status"] == "answered", a["answer"]
     assert "quy định về bảo hiểm xã hội một lần như sau:" in a["answer"].split("\n")[0]
+
+
+def test_a_question_holding_the_heading(bhxh_library):
+    """The question holds the heading "Trợ cấp mai táng" as a phrase: that article is what it asks about, though
+    the asker's city and year are in no article (coverage below MIN_COVERAGE); without the phrase, no answer."""
+    a = api.ask("Trợ cấp mai táng cho người tham gia bảo hiểm xã hội ở thành phố Hồ Chí Minh năm 2023 được chi trả ra "
+                "sao?", library="test-bhxh")
+    assert a["retrieved"][0]["held"] and a["retrieved"][0]["heading"] == "Trợ cấp mai táng"
+    assert a["status"] == "answered" and a["coverage"] < MIN_COVERAGE, a["answer"]
+    a = api.ask("Người tham gia bảo hiểm xã hội ở thành phố Hồ Chí Minh năm 2023 được chi trả ra sao?", library="test-bhxh")
+    assert a["status"] == "not_found", a["answer"]
 
 
 def test_a_sum_asked(bhxh_library):

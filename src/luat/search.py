@@ -68,11 +68,12 @@ class Hit:
     snippet: str = ""
     exact: bool = False  # reached through a reference in the query
     defines: bool = False  # its khoản ``clause`` defines the term the question asks about
+    held: bool = False  # the question holds its heading (3 syllables or more) as a phrase: it is what is asked about
 
     def as_dict(self) -> dict:
         return {"doc": self.doc.number or self.doc.doc_id, "doc_id": self.doc.doc_id, "article": self.article,
                 "clause": self.clause, "score": round(self.score, 4), "citation": self.citation, "heading": self.heading,
-                "snippet": self.snippet, "exact": self.exact, "defines": self.defines,
+                "snippet": self.snippet, "exact": self.exact, "defines": self.defines, "held": self.held,
                 "document": {"name": self.doc.name, "type": self.doc.doc_type, "issuer": self.doc.issuer,
                              "issued": self.doc.issued, "effective": self.doc.effective, "title": self.doc.title}}
 
@@ -350,12 +351,12 @@ class Searcher:
                 continue
             seen.add(key)
             weight = REPEALED_WEIGHT if not plain and self._repealed(key[0]) else 1.0
-            ranked.append([score * weight, key[0], key[1], d["text_f"][0], d["heading_f"][0]])
+            ranked.append([score * weight, key[0], key[1], d["text_f"][0], d["heading_f"][0], False])
         if ranked and not plain:
             self._rerank(ranked, pq)
         ranked.sort(key=lambda r: -r[0])
-        for score, doc_id, article, _text, _heading in ranked[:max(0, k - len(hits))]:
-            hits.append(self._hit(doc_id, article, score, pq))
+        for score, doc_id, article, _text, _heading, held in ranked[:max(0, k - len(hits))]:
+            hits.append(self._hit(doc_id, article, score, pq, held=held))
         if filters.in_force:
             hits = [h for h in hits if self._in_force(h.doc)]
         return hits[:k]
@@ -374,9 +375,9 @@ class Searcher:
         return self._hit(doc_id, row["article"], 1e9, pq, exact=True, clause=clause)
 
     def _rerank(self, ranked: list[list], pq: ParsedQuery) -> None:
-        """Adjust the scores of [score, doc_id, article, folded text, folded heading] candidates in place, each
-        bonus a share of the best score: an article whose heading (3 syllables or more) the question holds as a
-        phrase; and an article holding the question's words that tell the candidates apart. Words that most
+        """Adjust the scores of [score, doc_id, article, folded text, folded heading, held] candidates in place,
+        each bonus a share of the best score: an article whose heading (3 syllables or more) the question holds as
+        a phrase (``held`` set); and an article holding the question's words that tell the candidates apart. Words that most
         candidates share (the long name of a council every article of its circular repeats) weigh little there;
         the rarer ones among the candidates ("tiêu chuẩn", "cấp Bộ") say which article is asked about, in its
         text and its heading."""
@@ -386,6 +387,7 @@ class Searcher:
         for r, words in zip(ranked, heading_words, strict=True):
             if len(words) >= 3 and f" {' '.join(words)} " in question:
                 r[0] += HEADING_IN_QUESTION * best
+                r[5] = True
         headings = [set(words) for words in heading_words]
         terms = list(dict.fromkeys(pq.terms))
         if not terms:
@@ -462,7 +464,7 @@ class Searcher:
         return (not doc.effective or doc.effective <= time.strftime("%Y-%m-%d")) and not self._repealed(doc.doc_id)
 
     def _hit(self, doc_id: str, article: str, score: float, pq: ParsedQuery, exact: bool = False,
-             clause: str | None = None) -> Hit:
+             clause: str | None = None, held: bool = False) -> Hit:
         doc = self.library.document(doc_id)
         assert doc is not None
         row = self.library.db.execute("SELECT heading, text FROM articles WHERE doc_id=? AND article=?", (doc_id, article)).fetchone()
@@ -473,7 +475,7 @@ class Searcher:
         path = [("dieu", article)] + ([("khoan", best_clause)] if best_clause and exact and clause else [])
         citation = f"{citation_of(path)} {doc.name}" + (f" ({doc.number})" if doc.number and doc.number not in doc.name else "")
         return Hit(doc=doc, article=article, score=score, heading=heading, citation=citation, clause=best_clause,
-                   snippet=snippet, exact=exact)
+                   snippet=snippet, exact=exact, held=held)
 
     def _best_clause(self, doc_id: str, article: str, text: str, pq: ParsedQuery, clause: str | None) -> tuple[str | None, str]:
         terms = set(pq.terms)
