@@ -316,7 +316,8 @@ class Consultant:
                     break
         parts, citations, shown = [], [], []
         for i, h in enumerate(bases):
-            opening, body, notes, cit = self._basis(question, h, asked, sums, wanted, as_of, first=i == 0)
+            opening, body, notes, cit = self._basis(question, h, asked, sums, wanted, as_of, first=i == 0,
+                                                    text=text if i == 0 else None)
             # grounding: the citation resolves and every quoted line is verbatim, or the basis is not shown
             problems = self.verify(opening, body, as_of)
             if problems:
@@ -367,12 +368,12 @@ class Consultant:
         return self.library.article_text(doc_id, article) or ""
 
     def _basis(self, question: str, hit: Hit, terms: list[str], sums: list[int], wanted: AnswerType | None,
-               as_of: str | None, first: bool) -> tuple[str, str, str, Citation]:
+               as_of: str | None, first: bool, text: str | None = None) -> tuple[str, str, str, Citation]:
         """One basis: (opening sentence, quoted lines, amendment notes, citation); ``sums``: the sums of money
         the question names (``money_in``); ``wanted``: what the question asks for (``asked_type``), which the
-        khoản quoted states where one of them does."""
+        khoản quoted states where one of them does; ``text``: the article's text, when the caller has read it."""
         doc = hit.doc
-        text = self._article_text(hit, as_of)
+        text = self._article_text(hit, as_of) if text is None else text
         units = [u for u in parse_body(text) if u.kind in ("khoan", "section")]
         clause = None
         quote = text
