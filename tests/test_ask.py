@@ -98,6 +98,19 @@ def test_asked_type(question, kind):
     assert (t.name if t else None) == kind
 
 
+@pytest.mark.parametrize("question,doc,article,clause", [
+    # every khoản of Điều 19 speaks of "bảo hiểm xã hội một lần": "thời điểm" tells which one answers
+    ("Thời điểm tính hưởng bảo hiểm xã hội một lần là khi nào?", "59/2015/TT-BLĐTBXH", "19", "5"),
+    ("Người thừa kế theo pháp luật gồm những ai?", "91/2015/QH13", "651", "1"),
+    ("Mức hưởng chế độ ốm đau được tính thế nào?", "59/2015/TT-BLĐTBXH", "6", "1"),
+])
+def test_the_khoan_that_answers(bhxh_library, question, doc, article, clause):
+    """The khoản quoted is chosen by the question's words that tell the khoản apart, not by those every khoản
+    of the article repeats (a short khoản repeating the subject used to win)."""
+    c = api.ask(question, library="test-bhxh")["citations"][0]
+    assert (c["doc"], c["article"], c["clause"]) == (doc, article, clause), c["quote"]
+
+
 def test_a_question_with_its_story(bhxh_library):
     """A question sent with greetings and a story (the TVPL style) is measured against the sentence that asks:
     the story's words (Bình Dương, công nhân may, con nhỏ) are in no article and made it not_found."""

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 
 from .cite import Context, Resolver, find_references, library_names
 from .models import REPEAL_KINDS, Document, article_address, citation_of
-from .search import Hit, Searcher, key_of, passage_score, strip_question_phrasing
+from .search import Hit, Searcher, key_of, passage_score, passage_weights, strip_question_phrasing
 from .sohieu import number_key
 from .store import Library
 from .structure import parse_body, sentence_case
-from .text import fold, folded_syllables, normalize, squash
+from .text import fold, fold_same_length, folded_syllables, normalize, squash
 
 # How much of the question (see coverage) the best article must hold, unless the question holds its heading
 # (Hit.held); calibrated on zalo-phapdien-dev (answerable) against zalo-not-in-library-dev (not answerable) to
@@ -378,11 +378,14 @@ class Consultant:
         clause = None
         quote = text
         if units:
-            # the khoản (or section) that holds the answer: the most of the question's words, per length
+            # the khoản (or section) that holds the answer: the most of the question's words, per length, those
+            # that tell the khoản apart weighing most
             words = set(terms)
+            folded = {id(u): fold_same_length(u.text) for u in units}
+            weights = passage_weights(list(folded.values()), words)
 
             def score(u) -> float:
-                return passage_score(u.text, words)
+                return passage_score(u.text, words, folded[id(u)], weights)
 
             several = len(units) > 1
             if wanted is not None:  # "bị phạt bao nhiêu": the khoản that sets the fine, not the one naming the act
