@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from luat import api
@@ -238,3 +240,33 @@ def test_a_sum_in_the_question_picks_its_khoan(criminal_code, question, clause):
 ])
 def test_money_in(question, sums):
     assert money_in(question) == sums
+
+
+def test_evaluating_ask(bhxh_library, tmp_path):
+    """`luat eval --ask` scores the consultant itself: gold pairs (zalo style), the human answer's legal basis
+    and its khoản (TVPL style), abstentions where the file expects not_in_library, and a wrong first citation
+    counted as such."""
+    from luat.answer import evaluate_ask
+    from luat.evaluate import load_bench
+
+    lines = [
+        {"id": "z1", "question": "Thời điểm tính hưởng bảo hiểm xã hội một lần là khi nào?",
+         "relevant": [{"doc": "59/2015/TT-BLĐTBXH", "article": "19"}]},
+        # the same question with a wrong gold article: not counted as gold
+        {"id": "z2", "question": "Thời điểm tính hưởng bảo hiểm xã hội một lần là khi nào?",
+         "relevant": [{"doc": "58/2014/QH13", "article": "1"}]},
+        {"id": "n1", "question": "Luật Bảo hiểm xã hội 2024 quy định tuổi nghỉ hưu thế nào?",
+         "relevant": [{"doc": "41/2024/QH15", "article": "169"}], "expect": "not_in_library"},
+        {"id": "t1", "question": "người thừa kế theo pháp luật gồm những ai?",
+         "answer": "căn cứ khoản 1 điều 651 bộ luật dân sự 2015 quy định về người thừa kế theo pháp luật như sau: ..."},
+    ]
+    path = tmp_path / "ask.jsonl"
+    path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines), encoding="utf-8")
+    questions, errors = load_bench(path)
+    assert not errors
+    r = evaluate_ask(questions, library="test-bhxh", progress=False)
+    assert r["questions"] == 4 and r["questions_with_gold"] == 3
+    assert r["first_citation_gold"] == round(2 / 3, 4) and r["answered"] == 0.75
+    assert r["abstained_when_not_in_library"] == 1.0
+    assert r["first_citation_same_khoan"] == 1.0 and r["first_citations_with_khoan"] == 1
+    assert r["unresolved_citations"] == 0 and r["non_verbatim_quotes"] == 0

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 
 from .cite import Context, Resolver, find_references, library_names
-from .models import REPEAL_KINDS, Document, article_address, citation_of
+from .models import REPEAL_KINDS, Document, article_address, citation_of, parse_address
 from .search import Hit, Searcher, key_of, passage_score, passage_weights, strip_question_phrasing
 from .sohieu import number_key
 from .store import Library
@@ -457,7 +457,8 @@ def _vn_date(iso: str) -> str:
 
 def evaluate_ask(questions, library: str = "default", progress: bool = True) -> dict:
     """Score ``luat ask``: first citation gold, any citation gold, answered share, abstentions on
-    not-in-library questions, p50/p95 time, and the counts of unresolved citations and non-verbatim quotes."""
+    not-in-library questions, p50/p95 time, the counts of unresolved citations and non-verbatim quotes, and for
+    answers in the TVPL style, how often a right first article is quoted at the human answer's khoản."""
     from . import api
     from .evaluate import latency_ms
     from .progress import bar
@@ -465,14 +466,14 @@ def evaluate_ask(questions, library: str = "default", progress: bool = True) -> 
     lib = api.open_library(library)
     consultant = Consultant(lib, api.searcher(library))
     first_gold = any_gold = answered = abstain_ok = expect_abstain = with_gold = 0
-    unresolved = not_verbatim = 0
+    unresolved = not_verbatim = with_clause = same_clause = 0
     times = []
     b = bar(len(questions), "Đánh giá ask", progress)
     details = []
     for q in questions:
-        gold = set(q.relevant)
+        gold, gold_clause = set(q.relevant), None
         if not gold and q.answer:
-            gold = _gold_from_answer(q.answer, lib)
+            gold, gold_clause = _gold_from_answer(q.answer, lib)
         t0 = time.perf_counter()
         a = consultant.ask(q.question)
         times.append(time.perf_counter() - t0)
@@ -492,6 +493,9 @@ def evaluate_ask(questions, library: str = "default", progress: bool = True) -> 
             with_gold += 1
             first_gold += bool(cited) and cited[0] in gold
             any_gold += any(c in gold for c in cited)
+            if gold_clause and cited and cited[0] in gold:  # the human answer names a khoản of the same article
+                with_clause += 1
+                same_clause += a.citations[0].clause == gold_clause
         details.append({"id": q.id, "status": a.status, "cited": cited[:3]})
     b.close()
     p50, p95 = latency_ms(times)
@@ -507,13 +511,17 @@ def evaluate_ask(questions, library: str = "default", progress: bool = True) -> 
     }
     if expect_abstain:
         out["abstained_when_not_in_library"] = round(abstain_ok / expect_abstain, 4)
+    if with_clause:  # answers in the TVPL style: is the khoản quoted the one the human answer cites?
+        out["first_citation_same_khoan"] = round(same_clause / with_clause, 4)
+        out["first_citations_with_khoan"] = with_clause
     out["details"] = details
     return out
 
 
-def _gold_from_answer(answer: str, lib: Library) -> set[tuple[str, str]]:
+def _gold_from_answer(answer: str, lib: Library) -> tuple[set[tuple[str, str]], str | None]:
     """The legal basis a human answer opens with ("căn cứ khoản 1 điều 25 nghị định 29/2024/nđ-cp"), as
-    (document, article) pairs, through the reference engine; only when the document is in the library."""
+    (document, article) pairs through the reference engine, only when the document is in the library; and the
+    khoản its first target names, if any."""
     first = re.split(r"(?<=[.:])\s|\n", answer.strip(), maxsplit=1)[0]
     resolver = Resolver(lib)
     for ref in find_references(first, library_names(lib)):
@@ -521,10 +529,11 @@ def _gold_from_answer(answer: str, lib: Library) -> set[tuple[str, str]]:
             continue
         resolver.resolve(ref, Context())
         if ref.doc_id is None:
-            return set()
+            return set(), None
         doc = lib.document(ref.doc_id)
         key = number_key(doc.number or doc.doc_id) if doc else number_key(ref.doc_id)
-        return {(key, t.article.lower()) for t in ref.targets if t.article}
-    return set()
+        clause = next((label for kind, label in parse_address(ref.targets[0].address or "") if kind == "khoan"), None)
+        return {(key, t.article.lower()) for t in ref.targets if t.article}, clause
+    return set(), None
 
 

@@ -295,6 +295,7 @@ def bench_ask() -> str:
     from .ingest import data_dir
 
     data = data_dir()
+    khoan = ""
     rows = ["| questions | answered | first citation gold | any citation gold | abstained (expected) | unresolved citations "
             "| non-verbatim quotes | p50 ms | p95 ms |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     # the TVPL answers load as a benchmark too: no gold pairs, the human answer's legal basis instead
@@ -307,6 +308,10 @@ def bench_ask() -> str:
         rows.append(f"| {label} | {r['answered']:.3f} | {r['first_citation_gold']:.3f} | {r['any_citation_gold']:.3f} | "
                     f"{r.get('abstained_when_not_in_library', '—')} | {r['unresolved_citations']} | {r['non_verbatim_quotes']} | "
                     f"{r['p50_ms']} | {r['p95_ms']} |")
+        if "first_citation_same_khoan" in r:
+            khoan = (f"Khoản: where the first citation is the human answer's article and that answer names a khoản "
+                     f"({r['first_citations_with_khoan']} questions of {path.name}), luat quotes the same khoản in "
+                     f"{r['first_citation_same_khoan']:.3f} of them.")
     body = [
         "## The consultant (`luat ask`)",
         "",
@@ -317,6 +322,8 @@ def bench_ask() -> str:
         "engine, where that document is in the library.",
         "",
         *rows,
+        "",
+        khoan,
         "",
         "What moved these figures (each measured on its own, 2026-11-29): a question asking for a sanction is answered only",
         "by a provision that sets one (`answer.ANSWER_TYPES`: 370 of the 898 not-in-library questions ask for a fine, and the",
