@@ -129,7 +129,7 @@ def test_a_question_holding_the_heading(bhxh_library):
     the asker's city and year are in no article (coverage below MIN_COVERAGE); without the phrase, no answer."""
     a = api.ask("Trợ cấp mai táng cho người tham gia bảo hiểm xã hội ở thành phố Hồ Chí Minh năm 2023 được chi trả ra "
                 "sao?", library="test-bhxh")
-    assert a["retrieved"][0]["held"] and a["retrieved"][0]["heading"] == "Trợ cấp mai táng"
+    assert a["retrieved"][0]["asked_about"] and a["retrieved"][0]["heading"] == "Trợ cấp mai táng"
     assert a["status"] == "answered" and a["coverage"] < MIN_COVERAGE, a["answer"]
     a = api.ask("Người tham gia bảo hiểm xã hội ở thành phố Hồ Chí Minh năm 2023 được chi trả ra sao?", library="test-bhxh")
     assert a["status"] == "not_found", a["answer"]
@@ -270,3 +270,39 @@ def test_evaluating_ask(bhxh_library, tmp_path):
     assert r["abstained_when_not_in_library"] == 1.0
     assert r["first_citation_same_khoan"] == 1.0 and r["first_citations_with_khoan"] == 1
     assert r["unresolved_citations"] == 0 and r["non_verbatim_quotes"] == 0
+
+
+@pytest.fixture(scope="module")
+def criminal_library(luat_home):
+    """The criminal code beside two laws that speak of criminal liability too."""
+    from conftest import DATA
+
+    from luat.index import build_index
+    from luat.ingest import ingest
+    from luat.store import Library
+
+    lib = Library("test-crime")
+    ingest([DATA / "vlc-2021" / name for name in ("bo-luat-hinh-su.txt", "bo-luat-to-tung-hinh-su.txt",
+                                                   "luat-cong-nghe-thong-tin.txt")], lib, progress=False, workers=2)
+    build_index(lib, progress=False)
+    return lib
+
+
+@pytest.mark.parametrize("question,article", [
+    # without the rule: not_found (the nearest articles were the Code of Criminal Procedure's and the IT law's)
+    ("Xâm phạm bí mật thư tín, điện thoại của người khác có bị truy cứu trách nhiệm hình sự không?", "159"),
+    ("Hành vi phát tán vi rút máy tính bị phạt tù bao nhiêu năm?", "286"),
+    ("Xâm nhập trái phép vào mạng máy tính của người khác có bị đi tù không?", "289"),
+])
+def test_asked_about_criminal_liability(criminal_library, question, article):
+    """Asked whether an act is a crime, luat answers from the criminal code's article on the act, found without
+    the words that ask ("truy cứu trách nhiệm hình sự" would find "Tội không truy cứu trách nhiệm hình sự ...")."""
+    a = api.ask(question, library="test-crime")
+    assert a["status"] == "answered", a["answer"]
+    assert (a["citations"][0]["doc"], a["citations"][0]["article"]) == ("100/2015/QH13", article), a["answer"][:200]
+
+
+def test_criminal_liability_named_not_asked(criminal_library):
+    """"Người bị truy cứu trách nhiệm hình sự" names a person: no crime is asked about."""
+    hits = api.searcher("test-crime").search("Người bị truy cứu trách nhiệm hình sự có quyền gì?", k=3)
+    assert not any(h.asked_about and h.heading.startswith("Tội") for h in hits)

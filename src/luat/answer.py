@@ -24,7 +24,7 @@ from .structure import parse_body, sentence_case
 from .text import fold, fold_same_length, folded_syllables, normalize, squash
 
 # How much of the question (see coverage) the best article must hold, unless the question holds its heading
-# (Hit.held); calibrated on zalo-phapdien-dev (answerable) against zalo-not-in-library-dev (not answerable) to
+# (Hit.asked_about); calibrated on zalo-phapdien-dev (answerable) against zalo-not-in-library-dev (not answerable) to
 # answer 90% of the former with a margin: of the features tried (word coverage, bigram coverage, their mean, BM25
 # score per term, top-1/top-2 ratio) the mean abstains most on the latter among scale-free ones, see
 # docs/BENCHMARKS.md. 0.6 without the heading rule; with it, 0.62 answers as many and abstains more.
@@ -289,9 +289,10 @@ class Consultant:
         first = hits[0]
         text = self._article_text(first, as_of)
         cov = 1.0 if first.exact else coverage(terms, (first.heading or "") + " " + text)
-        # an article whose heading the question holds is what it asks about: its other words (a date, "theo quy
-        # định mới", the asker's circumstances) need not be in it
-        if cov < MIN_COVERAGE and not first.held:
+        # an article whose heading the question holds is what it asks about (so is the criminal code's article on
+        # the act, asked whether it is a crime): the question's other words (a date, "theo quy định mới", the asker's
+        # circumstances) need not be in it
+        if cov < MIN_COVERAGE and not first.asked_about:
             return Answer(question, "not_found",
                           "Thư viện không có quy định đủ khớp với câu hỏi này; các điều gần nhất được liệt kê để tham khảo.",
                           retrieved=retrieved, coverage=cov)

@@ -68,12 +68,14 @@ class Hit:
     snippet: str = ""
     exact: bool = False  # reached through a reference in the query
     defines: bool = False  # its khoản ``clause`` defines the term the question asks about
-    held: bool = False  # the question holds its heading (3 syllables or more) as a phrase: it is what is asked about
+    # what the question asks about: the question holds its heading (3 syllables or more) as a phrase, or asks about
+    # criminal liability and this is the criminal code's article on the act; its other words need not be in it
+    asked_about: bool = False
 
     def as_dict(self) -> dict:
         return {"doc": self.doc.number or self.doc.doc_id, "doc_id": self.doc.doc_id, "article": self.article,
                 "clause": self.clause, "score": round(self.score, 4), "citation": self.citation, "heading": self.heading,
-                "snippet": self.snippet, "exact": self.exact, "defines": self.defines, "held": self.held,
+                "snippet": self.snippet, "exact": self.exact, "defines": self.defines, "asked_about": self.asked_about,
                 "document": {"name": self.doc.name, "type": self.doc.doc_type, "issuer": self.doc.issuer,
                              "issued": self.doc.issued, "effective": self.doc.effective, "title": self.doc.title}}
 
@@ -199,6 +201,11 @@ TELLING_WORDS_HEADING = 0.1
 # A question asking when a document takes effect (folded): "có hiệu lực từ ngày nào", "áp dụng từ khi nào".
 _ASKS_EFFECT = re.compile(r"\b(?:hieu luc|ap dung|thi hanh)(?: thi hanh)? (?:(?:ke )?tu |vao )?(?:ngay|khi|luc|thoi diem|bao gio) nao\b"
                           r"|\bhieu luc (?:khi nao|tu bao gio|tu ngay nao)\b")
+# A question whether an act is a crime or what prison term it carries (folded): "... có bị truy cứu trách nhiệm
+# hình sự không?", "... bị phạt tù bao nhiêu năm?", "... có bị đi tù không?"; not "Người bị truy cứu trách nhiệm
+# hình sự có quyền gì?" (the phrase names a person), "hình phạt tù" as a noun, "Ngồi tù có được ...".
+_ASKS_CRIME = re.compile(r"\b(?:truy cuu trach nhiem hinh su|di tu|bi tu)(?: (?:hay )?khong| ra sao| the nao| nhu the nao)?\s*(?:\?|$)"
+                         r"|(?<!hinh )\bphat tu (?:bao nhieu|may)\b")
 # Headings of the article on a document's entry into force (folded): "Hiệu lực thi hành", "Hiệu lực và trách
 # nhiệm thi hành", "Hiệu lực, trách nhiệm thi hành", "Hiệu lực" — not "Hiệu lực của hợp đồng lao động".
 _EFFECT_HEADING = re.compile(r"hieu luc(?: thi hanh\b|\W*$| va |,)")
@@ -228,6 +235,9 @@ class Searcher:
         self.resolver = Resolver(library)
         self.names = library_names(library)
         self.repealed = library.repealed_documents()
+        # the criminal code(s) of the library: where a question about criminal liability is answered
+        self.criminal_codes = [r["doc_id"] for r in library.db.execute("SELECT doc_id, title FROM documents WHERE doc_type='Bộ luật'")
+                               if fold(r["title"] or "") == "hinh su"]
 
     # ---------------------------------------------------------------- query understanding
 
@@ -329,6 +339,12 @@ class Searcher:
                 if hit is not None and (hit.doc.doc_id, hit.article) not in seen:
                     seen.add((hit.doc.doc_id, hit.article))
                     hits.append(hit)
+            if not pq.units and not filters.doc_id and self.criminal_codes and _ASKS_CRIME.search(fold(pq.text)):
+                # "... có bị truy cứu trách nhiệm hình sự không?": the criminal code's article on the act comes first
+                hit = self._criminal_article(pq, filters)
+                if hit is not None and (hit.doc.doc_id, hit.article) not in seen:
+                    seen.add((hit.doc.doc_id, hit.article))
+                    hits.append(hit)
             if not pq.units:
                 for hit in self.definitions(pq, filters, limit=DEFINITIONS_FIRST):
                     if (hit.doc.doc_id, hit.article) not in seen:
@@ -356,10 +372,29 @@ class Searcher:
             self._rerank(ranked, pq)
         ranked.sort(key=lambda r: -r[0])
         for score, doc_id, article, _text, _heading, held in ranked[:max(0, k - len(hits))]:
-            hits.append(self._hit(doc_id, article, score, pq, held=held))
+            hits.append(self._hit(doc_id, article, score, pq, asked_about=held))
         if filters.in_force:
             hits = [h for h in hits if self._in_force(h.doc)]
         return hits[:k]
+
+    def _criminal_article(self, pq: ParsedQuery, filters: Filters) -> Hit | None:
+        """The best-matching article of the library's criminal code(s) in force, scored as the search would on the
+        question without the words that ask about criminal liability (every article of the code is about that;
+        "truy cứu trách nhiệm hình sự" would find "Tội không truy cứu trách nhiệm hình sự người có tội")."""
+        asking = {w for m in _ASKS_CRIME.finditer(fold(pq.text)) for w in m.group(0).split()} | {"nam", "khong"}
+        act = ParsedQuery(text=pq.text, terms=[t for t in pq.terms if t not in asking],
+                          accented=[a for a in pq.accented if fold(a) not in asking],
+                          asked=[t for t in pq.asked if t not in asking] if pq.asked else None)
+        best = None
+        for doc_id in self.criminal_codes:
+            if self._repealed(doc_id):
+                continue
+            query = self.build_query(act, Filters(**{**filters.__dict__, "doc_id": doc_id}))
+            top = self.searcher.search(query, 1).hits if query is not None else []
+            if top and (best is None or top[0][0] > best[0]):
+                d = self.searcher.doc(top[0][1])
+                best = (top[0][0], d["doc_id"][0], d["article"][0])
+        return self._hit(best[1], best[2], best[0], pq, asked_about=True) if best else None
 
     def _effect_article(self, doc_id: str, pq: ParsedQuery) -> Hit | None:
         """The article of ``doc_id`` on its entry into force (the last one headed so), at its khoản that says
@@ -464,7 +499,7 @@ class Searcher:
         return (not doc.effective or doc.effective <= time.strftime("%Y-%m-%d")) and not self._repealed(doc.doc_id)
 
     def _hit(self, doc_id: str, article: str, score: float, pq: ParsedQuery, exact: bool = False,
-             clause: str | None = None, held: bool = False) -> Hit:
+             clause: str | None = None, asked_about: bool = False) -> Hit:
         doc = self.library.document(doc_id)
         assert doc is not None
         row = self.library.db.execute("SELECT heading, text FROM articles WHERE doc_id=? AND article=?", (doc_id, article)).fetchone()
@@ -475,7 +510,7 @@ class Searcher:
         path = [("dieu", article)] + ([("khoan", best_clause)] if best_clause and exact and clause else [])
         citation = f"{citation_of(path)} {doc.name}" + (f" ({doc.number})" if doc.number and doc.number not in doc.name else "")
         return Hit(doc=doc, article=article, score=score, heading=heading, citation=citation, clause=best_clause,
-                   snippet=snippet, exact=exact, held=held)
+                   snippet=snippet, exact=exact, asked_about=asked_about)
 
     def _best_clause(self, doc_id: str, article: str, text: str, pq: ParsedQuery, clause: str | None) -> tuple[str | None, str]:
         terms = set(pq.terms)
