@@ -21,7 +21,7 @@ from .search import Hit, Searcher, key_of, passage_score, passage_weights, strip
 from .sohieu import number_key
 from .store import Library
 from .structure import parse_body, sentence_case
-from .text import fold, fold_same_length, folded_syllables, normalize, squash
+from .text import WORD, fold, fold_same_length, folded_syllables, normalize, squash
 
 # How much of the question (see coverage) the best article must hold, unless the question holds its heading
 # (Hit.asked_about); calibrated on zalo-phapdien-dev (answerable) against zalo-not-in-library-dev (not answerable) to
@@ -383,10 +383,11 @@ class Consultant:
             # that tell the khoản apart weighing most
             words = set(terms)
             folded = {id(u): fold_same_length(u.text) for u in units}
-            weights = passage_weights(list(folded.values()), words)
+            syllables = {key: WORD.findall(f) for key, f in folded.items()}
+            weights = passage_weights([set(s) for s in syllables.values()], words)
 
             def score(u) -> float:
-                return passage_score(u.text, words, folded[id(u)], weights)
+                return passage_score(u.text, words, folded[id(u)], weights, syllables[id(u)])
 
             several = len(units) > 1
             if wanted is not None:  # "bị phạt bao nhiêu": the khoản that sets the fine, not the one naming the act

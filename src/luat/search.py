@@ -518,26 +518,28 @@ class Searcher:
             "SELECT label, start, end FROM units WHERE doc_id=? AND article=? AND kind='khoan'", (doc_id, article)).fetchall()
         best, best_score, span = clause, -1.0, (0, min(len(text), 400))
         folded = fold_same_length(text)  # once for the article: folding keeps offsets
-        weights = passage_weights([folded[r["start"]:r["end"]] for r in rows], terms) if clause is None and rows else None
-        for r in rows:
+        words = [WORD.findall(folded[r["start"]:r["end"]]) for r in rows] if clause is None else []
+        weights = passage_weights([set(w) for w in words], terms) if words else None
+        for i, r in enumerate(rows):
             if clause is not None:
                 if r["label"] == clause:
                     span = (r["start"], r["end"])
                     break
                 continue
-            score = passage_score(text[r["start"]:r["end"]], terms, folded[r["start"]:r["end"]], weights)
+            score = passage_score(text[r["start"]:r["end"]], terms, folded[r["start"]:r["end"]], weights, words[i])
             if score > best_score:
                 best, best_score, span = r["label"], score, (r["start"], r["end"])
         return best, highlight(text[span[0]:span[1]], terms)
 
 
-def passage_score(text: str, terms: set[str], folded: str | None = None, weights: dict[str, float] | None = None) -> float:
+def passage_score(text: str, terms: set[str], folded: str | None = None, weights: dict[str, float] | None = None,
+                  words: list[str] | None = None) -> float:
     """How well a khoản (or section) answers the query's folded terms: its first line (a khoản's lead, a
     section's heading) says what it is about; the rest counts, damped by length. ``folded`` is the text
-    already folded (``fold_same_length``), when the caller has it; ``weights``: each term's weight among the
-    passages compared (``passage_weights``), 1 without."""
+    already folded (``fold_same_length``) and ``words`` its syllables, when the caller has them; ``weights``:
+    each term's weight among the passages compared (``passage_weights``), 1 without."""
     folded = fold_same_length(text) if folded is None else folded
-    words = WORD.findall(folded)
+    words = WORD.findall(folded) if words is None else words
     line_end = folded.find("\n")
     lead = set(WORD.findall(folded if line_end < 0 else folded[:line_end]))
 
@@ -547,14 +549,14 @@ def passage_score(text: str, terms: set[str], folded: str | None = None, weights
     return mass(lead & terms) / (1 + len(lead) ** 0.5) + mass(set(words) & terms) / (1 + len(words) ** 0.35)
 
 
-def passage_weights(folded_passages: list[str], terms: set[str]) -> dict[str, float]:
-    """Weights of the query's terms for choosing among the khoản of one article: a term every khoản holds (the
-    article's subject, "dữ liệu cá nhân" throughout) says little about which one answers, a rarer one ("hồ sơ",
-    "thời hạn") says more: log((n + 1) / (khoản holding it + 0.5)). TVPL answers whose first article is right
+def passage_weights(passages: list[set[str]], terms: set[str]) -> dict[str, float]:
+    """Weights of the query's terms for choosing among the khoản of one article (``passages``: the folded
+    syllables of each): a term every khoản holds (the article's subject, "dữ liệu cá nhân" throughout) says
+    little about which one answers, a rarer one ("hồ sơ", "thời hạn") says more: log((n + 1) / (khoản holding
+    it + 0.5)). TVPL answers whose first article is right
     name the same khoản as the human answer 105 times of 136 with these weights, 92 without."""
-    held = [set(WORD.findall(p)) for p in folded_passages]
-    n = len(held)
-    return {t: math.log((n + 1) / (sum(1 for h in held if t in h) + 0.5)) for t in terms}
+    n = len(passages)
+    return {t: math.log((n + 1) / (sum(1 for p in passages if t in p) + 0.5)) for t in terms}
 
 
 def highlight(text: str, folded_terms: set[str], limit: int = 420) -> str:
