@@ -23,8 +23,8 @@ from .store import Library
 from .structure import parse_body, sentence_case
 from .text import WORD, fold, fold_same_length, folded_syllables, normalize, squash
 
-# How much of the question (see coverage) the best article must hold, unless the question holds its heading
-# (Hit.asked_about); calibrated on zalo-phapdien-dev (answerable) against zalo-not-in-library-dev (not answerable) to
+# How much of the question (see coverage) the best article must hold, unless it is what the question asks about
+# (Hit.asked_about: its heading held by the question, or the criminal code's article on the act); calibrated on zalo-phapdien-dev (answerable) against zalo-not-in-library-dev (not answerable) to
 # answer 90% of the former with a margin: of the features tried (word coverage, bigram coverage, their mean, BM25
 # score per term, top-1/top-2 ratio) the mean abstains most on the latter among scale-free ones, see
 # docs/BENCHMARKS.md. 0.6 without the heading rule; with it, 0.62 answers as many and abstains more.
