@@ -57,8 +57,8 @@ def bench_ingest() -> str:
         f"Machine: {machine()}. Date: {time.strftime('%Y-%m-%d')}.",
         "",
         f"**Wall time {wall:.0f} s, peak memory {peak_kib / 1024 / 1024:.2f} GiB** (largest resident set of the ingest "
-        "process and its reader workers; target ≤ 3 min, ≤ 2 GiB). One run varies with the machine's load: five runs",
-        "of 2026-11-29 (81,714 articles, the index storing folded text) took 158-175 s.",
+        "process and its reader workers; target ≤ 3 min, ≤ 2 GiB). One run varies with the machine's load: the eight runs",
+        "of 2026-11-29 (81,714 articles, the index storing folded text) took 149-175 s.",
         "",
         *rows,
         "",
