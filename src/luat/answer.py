@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 
 from .cite import Context, Resolver, find_references, library_names
+from .generate import Generator, GeneratorError
 from .models import REPEAL_KINDS, Document, article_address, citation_of, parse_address
 from .search import Hit, Searcher, key_of, passage_score, passage_weights, strip_question_phrasing
 from .sohieu import number_key
@@ -196,11 +197,14 @@ class Answer:
     coverage: float | None = None
     similar: list[dict] = field(default_factory=list)
     bases: list[tuple[str, str]] = field(default_factory=list)  # (opening sentence, quoted lines) per basis shown
+    # what the optional generator (LUAT_LLM_URL) wrote and was kept: {"opening": bool, "summary": bool, "note": why
+    # something was not kept}; None when no generator is set
+    generated: dict | None = None
 
     def as_dict(self) -> dict:
         return {"question": self.question, "status": self.status, "answer": self.answer,
                 "citations": [c.as_dict() for c in self.citations], "retrieved": self.retrieved,
-                "coverage": None if self.coverage is None else round(self.coverage, 3)}
+                "coverage": None if self.coverage is None else round(self.coverage, 3), "generated": self.generated}
 
 
 def coverage(question_terms: list[str], text: str) -> float:
@@ -253,11 +257,12 @@ def layout_quote(text: str) -> str:
 
 
 class Consultant:
-    def __init__(self, library: Library, searcher: Searcher):
+    def __init__(self, library: Library, searcher: Searcher, generator: Generator | None = None):
         self.library = library
         self.searcher = searcher
         self.resolver = Resolver(library)
         self.names = library_names(library)
+        self.generator = generator  # optional: rephrases the opening and concludes (generate.py)
 
     def ask(self, question: str, as_of: str | None = None, k: int = 10) -> Answer:
         question = normalize(question or "")
@@ -329,7 +334,50 @@ class Consultant:
             parts.append(opening + "\n\n" + body + ("\n\n" + notes if notes else ""))
             citations.append(cit)
             shown.append((opening, body))
-        return Answer(question, "answered", "\n\n".join(parts), citations, retrieved, coverage=cov, bases=shown)
+        answer = Answer(question, "answered", "\n\n".join(parts), citations, retrieved, coverage=cov, bases=shown)
+        if self.generator is not None:
+            self._generate(answer, as_of)
+        return answer
+
+    def _generate(self, answer: Answer, as_of: str | None) -> None:
+        """Let the generator rephrase the first opening and conclude; keep what it wrote only where it passes the
+        same check as the template: the rephrased opening cites the same unit and its quote is still verbatim from
+        it; every reference in the conclusion resolves to a provision the answer quotes, and it quotes nothing."""
+        assert self.generator is not None
+        opening, body = answer.bases[0]
+        answer.generated = {"opening": False, "summary": False, "note": None}
+        try:
+            made = self.generator.rephrase(answer.question, opening, "\n\n".join(b for _o, b in answer.bases))
+        except GeneratorError as e:
+            answer.generated["note"] = f"không gọi được bộ sinh văn bản: {e}"
+            return
+        refused = []
+        if made.opening and made.opening != opening:
+            if self._cited_unit(made.opening) == self._cited_unit(opening) and not self.verify(made.opening, body, as_of):
+                answer.answer = answer.answer.replace(opening, made.opening, 1)
+                answer.bases[0] = (made.opening, body)
+                answer.generated["opening"] = True
+            else:
+                refused.append("câu mở đầu viết lại không giữ đúng căn cứ")
+        if made.summary:
+            quoted = {u[:2] for u in (self._cited_unit(o) for o, _b in answer.bases) if u}  # (doc_id, article)
+            refs = [r for r in find_references(made.summary, self.names) if r.targets]
+            cited = [self._cited_unit(r.text) if r.doc is not None and not r.doc.this else None for r in refs]
+            if re.search(r"[“”«»\"]", made.summary) or any(c is None or c[:2] not in quoted for c in cited):
+                refused.append("phần kết luận nêu căn cứ không có trong câu trả lời hoặc trích dẫn nguyên văn")
+            else:
+                answer.answer += "\n\n" + made.summary
+                answer.generated["summary"] = True
+        answer.generated["note"] = "; ".join(refused) or None
+
+    def _cited_unit(self, text: str) -> tuple[str, str, str] | None:
+        """(doc_id, article, address) of the first reference to a document's unit in ``text``, resolved; None
+        when there is none or it does not resolve."""
+        ref = next((r for r in find_references(text, self.names) if r.targets and r.doc is not None and not r.doc.this), None)
+        if ref is None or self.resolver.resolve(ref, Context()).status != "resolved":
+            return None
+        t = ref.targets[0]
+        return t.doc, t.article or "", t.address
 
     def verify(self, opening: str, body: str, as_of: str | None = None) -> list[tuple[str, str]]:
         """Problems with one basis, as (kind, message): "unresolved" when its citation does not resolve to

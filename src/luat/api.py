@@ -165,9 +165,10 @@ def search(query: str, library: str = "default", k: int = 10, filters: Filters |
 def ask(question: str, library: str = "default", as_of: str | None = None) -> dict:
     """Answer a question in the form of a published consultation, with verified citations."""
     from .answer import Consultant
+    from .generate import Generator
 
     lib = open_library(library)
-    out = Consultant(lib, searcher(library)).ask(question, as_of=as_of).as_dict()
+    out = Consultant(lib, searcher(library), Generator.from_env()).ask(question, as_of=as_of).as_dict()
     out["similar"] = similar_consultations(question, library)
     return out
 
