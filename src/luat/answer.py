@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from .cite import Context, Resolver, find_references, library_names
 from .generate import Generator, GeneratorError
 from .models import REPEAL_KINDS, Document, article_address, citation_of, parse_address
-from .search import Hit, Searcher, key_of, passage_score, passage_weights, strip_question_phrasing
+from .search import Hit, Searcher, key_of, passage_score, strip_question_phrasing, telling_weights
 from .sohieu import number_key
 from .store import Library
 from .structure import parse_body, sentence_case
@@ -432,7 +432,7 @@ class Consultant:
             words = set(terms)
             folded = {id(u): fold_same_length(u.text) for u in units}
             syllables = {key: WORD.findall(f) for key, f in folded.items()}
-            weights = passage_weights([set(s) for s in syllables.values()], words)
+            weights = telling_weights([set(s) for s in syllables.values()], words)
 
             def score(u) -> float:
                 return passage_score(u.text, words, folded[id(u)], weights, syllables[id(u)])

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import tantivy
@@ -412,10 +413,8 @@ class Searcher:
     def _rerank(self, ranked: list[list], pq: ParsedQuery) -> None:
         """Adjust the scores of [score, doc_id, article, folded text, folded heading, held] candidates in place,
         each bonus a share of the best score: an article whose heading (3 syllables or more) the question holds as
-        a phrase (``held`` set); and an article holding the question's words that tell the candidates apart. Words that most
-        candidates share (the long name of a council every article of its circular repeats) weigh little there;
-        the rarer ones among the candidates ("tiêu chuẩn", "cấp Bộ") say which article is asked about, in its
-        text and its heading."""
+        a phrase (``held`` set); and an article holding, in its text and its heading, the question's words that
+        tell the candidates apart (``telling_weights``)."""
         best = max(r[0] for r in ranked)
         question = f" {' '.join(folded_syllables(clean_query(pq.text)))} "
         heading_words = [r[4].split() for r in ranked]
@@ -431,8 +430,7 @@ class Searcher:
         # apart: a padded substring test, much cheaper than splitting the long texts)
         padded = [f" {r[3]} " for r in ranked]
         holds = [{t for t in terms if f" {t} " in text} for text in padded]
-        n = len(ranked)
-        weight = {t: math.log((n + 1) / (sum(1 for x in holds if t in x) + 0.5)) for t in terms}
+        weight = telling_weights(holds, terms)
         total = sum(weight.values())
         if total <= 0:
             return
@@ -519,7 +517,7 @@ class Searcher:
         best, best_score, span = clause, -1.0, (0, min(len(text), 400))
         folded = fold_same_length(text)  # once for the article: folding keeps offsets
         words = [WORD.findall(folded[r["start"]:r["end"]]) for r in rows] if clause is None else []
-        weights = passage_weights([set(w) for w in words], terms) if words else None
+        weights = telling_weights([set(w) for w in words], terms) if words else None
         for i, r in enumerate(rows):
             if clause is not None:
                 if r["label"] == clause:
@@ -537,7 +535,7 @@ def passage_score(text: str, terms: set[str], folded: str | None = None, weights
     """How well a khoản (or section) answers the query's folded terms: its first line (a khoản's lead, a
     section's heading) says what it is about; the rest counts, damped by length. ``folded`` is the text
     already folded (``fold_same_length``) and ``words`` its syllables, when the caller has them; ``weights``:
-    each term's weight among the passages compared (``passage_weights``), 1 without."""
+    each term's weight among the passages compared (``telling_weights``), 1 without."""
     folded = fold_same_length(text) if folded is None else folded
     words = WORD.findall(folded) if words is None else words
     line_end = folded.find("\n")
@@ -549,14 +547,16 @@ def passage_score(text: str, terms: set[str], folded: str | None = None, weights
     return mass(lead & terms) / (1 + len(lead) ** 0.5) + mass(set(words) & terms) / (1 + len(words) ** 0.35)
 
 
-def passage_weights(passages: list[set[str]], terms: set[str]) -> dict[str, float]:
-    """Weights of the query's terms for choosing among the khoản of one article (``passages``: the folded
-    syllables of each): a term every khoản holds (the article's subject, "dữ liệu cá nhân" throughout) says
-    little about which one answers, a rarer one ("hồ sơ", "thời hạn") says more: log((n + 1) / (khoản holding
-    it + 0.5)). TVPL answers whose first article is right
-    name the same khoản as the human answer 105 times of 136 with these weights, 92 without."""
-    n = len(passages)
-    return {t: math.log((n + 1) / (sum(1 for p in passages if t in p) + 0.5)) for t in terms}
+def telling_weights(candidates: list[set[str]], terms: Iterable[str]) -> dict[str, float]:
+    """Weights of the query's terms for choosing among candidates (``candidates``: the folded syllables each
+    holds): a term every candidate holds says little about which one answers, a rarer one says more:
+    log((n + 1) / (candidates holding it + 0.5)). Among the top 30 articles of a search, the long name of a
+    council every article of its circular repeats weighs little, "tiêu chuẩn" or "cấp Bộ" much; among the khoản
+    of one article, its subject ("dữ liệu cá nhân" throughout) weighs little, "hồ sơ" or "thời hạn" much (TVPL
+    answers whose first article is right name the human answer's khoản 105 times of 136 with these weights, 92
+    without)."""
+    n = len(candidates)
+    return {t: math.log((n + 1) / (sum(1 for c in candidates if t in c) + 0.5)) for t in terms}
 
 
 def highlight(text: str, folded_terms: set[str], limit: int = 420) -> str:
