@@ -325,32 +325,30 @@ class Searcher:
         pq = parsed or self.parse(text)
         hits: list[Hit] = []
         seen: set[tuple[str, str]] = set()
+
+        def put(hit: Hit | None) -> None:  # a hit placed ahead of the ranking, once per article
+            if hit is not None and (hit.doc.doc_id, hit.article) not in seen:
+                seen.add((hit.doc.doc_id, hit.article))
+                hits.append(hit)
+
         if not plain:
             for doc_id, address in pq.units:
                 article = next((lab for kind, lab in parse_address(address) if kind == "dieu"), None)
                 if article and (doc_id, article) not in seen:
-                    seen.add((doc_id, article))
-                    hits.append(self._hit(doc_id, article, 1e9, pq, exact=True,
-                                          clause=next((lab for kd, lab in parse_address(address) if kd == "khoan"), None)))
+                    put(self._hit(doc_id, article, 1e9, pq, exact=True,
+                                  clause=next((lab for kd, lab in parse_address(address) if kd == "khoan"), None)))
             if pq.doc_ids and not filters.doc_id and not pq.units:
                 filters = Filters(**{**filters.__dict__, "doc_id": pq.doc_ids[0]})
-            if filters.doc_id and not pq.units and _ASKS_EFFECT.search(fold(pq.text)):
+            folded = fold(pq.text)
+            if filters.doc_id and not pq.units and _ASKS_EFFECT.search(folded):
                 # "Nghị định 13/2023/NĐ-CP được áp dụng từ ngày nào?": the document's article on its entry into force
-                hit = self._effect_article(filters.doc_id, pq)
-                if hit is not None and (hit.doc.doc_id, hit.article) not in seen:
-                    seen.add((hit.doc.doc_id, hit.article))
-                    hits.append(hit)
-            if not pq.units and not filters.doc_id and self.criminal_codes and _ASKS_CRIME.search(fold(pq.text)):
+                put(self._effect_article(filters.doc_id, pq))
+            if not pq.units and not filters.doc_id and self.criminal_codes and _ASKS_CRIME.search(folded):
                 # "... có bị truy cứu trách nhiệm hình sự không?": the criminal code's article on the act comes first
-                hit = self._criminal_article(pq, filters)
-                if hit is not None and (hit.doc.doc_id, hit.article) not in seen:
-                    seen.add((hit.doc.doc_id, hit.article))
-                    hits.append(hit)
+                put(self._criminal_article(pq, filters))
             if not pq.units:
                 for hit in self.definitions(pq, filters, limit=DEFINITIONS_FIRST):
-                    if (hit.doc.doc_id, hit.article) not in seen:
-                        seen.add((hit.doc.doc_id, hit.article))
-                        hits.append(hit)
+                    put(hit)
         query = self.build_query(pq, filters, plain=plain)
         if query is None:
             if filters.doc_id and not hits:  # a bare số hiệu: the document's first articles
