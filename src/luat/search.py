@@ -206,7 +206,7 @@ _ASKS_EFFECT = re.compile(r"\b(?:hieu luc|ap dung|thi hanh)(?: thi hanh)? (?:(?:
 # hình sự không?", "... bị phạt tù bao nhiêu năm?", "... có bị đi tù không?"; not "Người bị truy cứu trách nhiệm
 # hình sự có quyền gì?" (the phrase names a person), "hình phạt tù" as a noun, "Ngồi tù có được ...".
 _ASKS_CRIME = re.compile(r"\b(?:truy cuu trach nhiem hinh su|di tu|bi tu)(?: (?:hay )?khong| ra sao| the nao| nhu the nao)?\s*(?:\?|$)"
-                         r"|(?<!hinh )\bphat tu (?:bao nhieu|may)\b")
+                         r"|(?<!hinh )\bphat tu (?:bao nhieu|may)(?: nam)?\b")
 # Headings of the article on a document's entry into force (folded): "Hiệu lực thi hành", "Hiệu lực và trách
 # nhiệm thi hành", "Hiệu lực, trách nhiệm thi hành", "Hiệu lực" — not "Hiệu lực của hợp đồng lao động".
 _EFFECT_HEADING = re.compile(r"hieu luc(?: thi hanh\b|\W*$| va |,)")
@@ -380,7 +380,7 @@ class Searcher:
         """The best-matching article of the library's criminal code(s) in force, scored as the search would on the
         question without the words that ask about criminal liability (every article of the code is about that;
         "truy cứu trách nhiệm hình sự" would find "Tội không truy cứu trách nhiệm hình sự người có tội")."""
-        asking = {w for m in _ASKS_CRIME.finditer(fold(pq.text)) for w in m.group(0).split()} | {"nam", "khong"}
+        asking = {w for m in _ASKS_CRIME.finditer(fold(pq.text)) for w in WORD.findall(m.group(0))}
         act = ParsedQuery(text=pq.text, terms=[t for t in pq.terms if t not in asking],
                           accented=[a for a in pq.accented if fold(a) not in asking],
                           asked=[t for t in pq.asked if t not in asking] if pq.asked else None)
