@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from .cite import Context, Resolver, find_references, library_names
 from .generate import Generator, GeneratorError
-from .models import REPEAL_KINDS, Document, article_address, citation_of, parse_address
+from .models import REPEAL_KINDS, Document, Reference, article_address, citation_of, parse_address
 from .search import Hit, Searcher, key_of, passage_score, strip_question_phrasing, telling_weights
 from .sohieu import number_key
 from .store import Library
@@ -25,10 +25,11 @@ from .structure import parse_body, sentence_case
 from .text import WORD, fold, fold_same_length, folded_syllables, normalize, squash
 
 # How much of the question (see coverage) the best article must hold, unless it is what the question asks about
-# (Hit.asked_about: its heading held by the question, or the criminal code's article on the act); calibrated on zalo-phapdien-dev (answerable) against zalo-not-in-library-dev (not answerable) to
-# answer 90% of the former with a margin: of the features tried (word coverage, bigram coverage, their mean, BM25
-# score per term, top-1/top-2 ratio) the mean abstains most on the latter among scale-free ones, see
-# docs/BENCHMARKS.md. 0.6 without the heading rule; with it, 0.62 answers as many and abstains more.
+# (Hit.asked_about: its heading held by the question, or the criminal code's article on the act). Calibrated on
+# zalo-phapdien-dev (answerable) against zalo-not-in-library-dev (not answerable) to answer 90% of the former
+# with a margin: of the features tried (word coverage, bigram coverage, their mean, BM25 score per term,
+# top-1/top-2 ratio) the mean abstains most on the latter among scale-free ones, see docs/BENCHMARKS.md. 0.6
+# without the heading rule; with it, 0.62 answers as many and abstains more.
 MIN_COVERAGE = 0.62
 # Further bases (up to MAX_BASES in all) are quoted when their score is this close to the first (measured on
 # zalo-dev and TVPL: two bases within 0.85 gave 0.684 of questions a gold citation, three within 0.7 give 0.735).
@@ -353,16 +354,17 @@ class Consultant:
             return
         refused = []
         if made.opening and made.opening != opening:
-            if self._cited_unit(made.opening) == self._cited_unit(opening) and not self.verify(made.opening, body, as_of):
+            same_basis = _unit_of(self._first_reference(made.opening)) == _unit_of(self._first_reference(opening))
+            if same_basis and not self.verify(made.opening, body, as_of):
                 answer.answer = answer.answer.replace(opening, made.opening, 1)
                 answer.bases[0] = (made.opening, body)
                 answer.generated["opening"] = True
             else:
                 refused.append("câu mở đầu viết lại không giữ đúng căn cứ")
         if made.summary:
-            quoted = {u[:2] for u in (self._cited_unit(o) for o, _b in answer.bases) if u}  # (doc_id, article)
+            quoted = {u[:2] for u in (_unit_of(self._first_reference(o)) for o, _b in answer.bases) if u}  # (doc_id, article)
             refs = [r for r in find_references(made.summary, self.names) if r.targets]
-            cited = [self._cited_unit(r.text) if r.doc is not None and not r.doc.this else None for r in refs]
+            cited = [_unit_of(self.resolver.resolve(r, Context())) if r.doc is not None and not r.doc.this else None for r in refs]
             if re.search(r"[“”«»\"]", made.summary) or any(c is None or c[:2] not in quoted for c in cited):
                 refused.append("phần kết luận nêu căn cứ không có trong câu trả lời hoặc trích dẫn nguyên văn")
             else:
@@ -370,23 +372,19 @@ class Consultant:
                 answer.generated["summary"] = True
         answer.generated["note"] = "; ".join(refused) or None
 
-    def _cited_unit(self, text: str) -> tuple[str, str, str] | None:
-        """(doc_id, article, address) of the first reference to a document's unit in ``text``, resolved; None
-        when there is none or it does not resolve."""
+    def _first_reference(self, text: str) -> Reference | None:
+        """The first reference of ``text`` to a unit of a named document (an opening's basis), resolved; None
+        when there is none."""
         ref = next((r for r in find_references(text, self.names) if r.targets and r.doc is not None and not r.doc.this), None)
-        if ref is None or self.resolver.resolve(ref, Context()).status != "resolved":
-            return None
-        t = ref.targets[0]
-        return t.doc, t.article or "", t.address
+        return None if ref is None else self.resolver.resolve(ref, Context())
 
     def verify(self, opening: str, body: str, as_of: str | None = None) -> list[tuple[str, str]]:
         """Problems with one basis, as (kind, message): "unresolved" when its citation does not resolve to
         an existing unit, "not_verbatim" for each quoted line (bullets stripped) that is not in that unit's
         text (or its version at ``as_of``)."""
-        refs = [r for r in find_references(opening, self.names) if r.targets and r.doc is not None]
-        if not refs:
+        ref = self._first_reference(opening)
+        if ref is None:
             return [("unresolved", f"không đọc được trích dẫn trong «{opening}»")]
-        ref = self.resolver.resolve(refs[0], Context())
         if ref.status != "resolved":
             return [("unresolved", ref.message or f"trích dẫn «{ref.text}» không giải được")]
         t = ref.targets[0]
@@ -495,6 +493,14 @@ class Consultant:
                 notes.append(f"Lưu ý: Điều {article} đã được {a.kind} bởi {a.by_units} văn bản số {a.by_number}{when}; "
                              "nội dung trên là bản mới nhất mà thư viện có.")
         return "\n".join(dict.fromkeys(notes))
+
+
+def _unit_of(ref: Reference | None) -> tuple[str, str, str] | None:
+    """(doc_id, article, address) of a resolved reference's first target; None when it did not resolve."""
+    if ref is None or ref.status != "resolved":
+        return None
+    t = ref.targets[0]
+    return t.doc, t.article or "", t.address
 
 
 def _vn_date(iso: str) -> str:
