@@ -47,17 +47,24 @@ def opening_of(request: dict) -> str:
 
 
 def test_rephrased_opening_and_conclusion_are_kept(bhxh_library, llm_url, monkeypatch):
-    monkeypatch.setenv("LUAT_LLM_URL", llm_url)
+    monkeypatch.delenv("LUAT_LLM_URL", raising=False)
+    plain = api.ask(QUESTION, library="test-bhxh")  # without the generator
+    assert plain["generated"] is None
+    monkeypatch.setenv("LUAT_LLM_URL", llm_url)  # read at each call
     FakeLLM.reply = staticmethod(lambda r: {
         "opening": opening_of(r).replace("Căn cứ ", "Về người thừa kế theo pháp luật, căn cứ "),
         "summary": "Như vậy, người thừa kế theo pháp luật được xác định theo ba hàng thừa kế tại khoản 1 Điều 651 "
                    "Bộ luật Dân sự 2015."})
-    plain = api.ask(QUESTION, library="test-bhxh")  # the same library; the generator is read per call
     a = api.ask(QUESTION, library="test-bhxh")
     assert a["generated"] == {"opening": True, "summary": True, "note": None}
     assert a["answer"].startswith("Về người thừa kế theo pháp luật, căn cứ khoản 1 Điều 651 Bộ luật Dân sự 2015")
     assert a["answer"].endswith("tại khoản 1 Điều 651 Bộ luật Dân sự 2015.")
     assert a["citations"] == plain["citations"], "citations and quotes still come from the library"
+    # the answer without the generator, its opening rephrased and the conclusion added; nothing else changed
+    template = opening_of(FakeLLM.requests[-1])
+    made = FakeLLM.reply(FakeLLM.requests[-1])
+    assert template in plain["answer"]
+    assert a["answer"] == plain["answer"].replace(template, made["opening"], 1) + "\n\n" + made["summary"]
     sent = FakeLLM.requests[-1]
     assert sent["messages"][0]["role"] == "system" and "Câu hỏi: " + QUESTION in sent["messages"][1]["content"]
 
