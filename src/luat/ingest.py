@@ -38,9 +38,11 @@ def data_dir() -> Path:
 
 
 def default_paths(data: Path | None = None) -> list[Path]:
-    """The default library: both Pháp điển editions, the 110 official laws, the social-insurance texts."""
+    """The default library: both Pháp điển editions, the 110 official laws, the social-insurance texts and the
+    laws of 2024-2026 (the law in force today)."""
     data = data or data_dir()
-    return [data / "phapdien" / "2025-02", data / "phapdien" / "2026-01", data / "vlc-2021", data / "bhxh"]
+    return [data / "phapdien" / "2025-02", data / "phapdien" / "2026-01", data / "vlc-2021", data / "bhxh",
+            data / "laws-2024-2026"]
 
 
 ALQAC_LIBRARIES = {

@@ -30,7 +30,8 @@ NUMBERED_DIEM_RE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.?\s+(\S.*)$")
 # Lines that close the body of a document: the passing formula, the signature block, the recipients.
 END_RE = re.compile(
     r"^\s*(?:(?:Bộ luật|Luật|Pháp lệnh|Nghị quyết|Hiến pháp) này (?:đã )?được .{0,80}(?:thông qua|khóa [IVXLC]+)"
-    r"|Nơi nhận\s*:|TM\.\s|KT\.\s|Q\.\s?BỘ TRƯỞNG|CHỦ TỊCH QUỐC HỘI\s*$|THỦ TƯỚNG\s*$|BỘ TRƯỞNG\s*$)"
+    r"|Nơi nhận\s*:|TM\.\s|KT\.\s|Q\.\s?BỘ TRƯỞNG|CHỦ TỊCH QUỐC HỘI\s*$|THỦ TƯỚNG\s*$|BỘ TRƯỞNG\s*$"
+    r"|VĂN PHÒNG QUỐC HỘI\s*$|XÁC THỰC VĂN BẢN HỢP NHẤT)"  # the close of a consolidated text
 )
 PART_ORDINALS = {
     "nhat": 1, "hai": 2, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10,
@@ -205,6 +206,7 @@ class ParsedText:
     articles: list[tuple[list[tuple[str, str, str | None]], Unit, int]] = field(default_factory=list)
     body_start: int = 0
     body_end: int = 0
+    consolidated: bool = False  # a văn bản hợp nhất: the base document's text as amended at its date
 
 
 _LEVELS = ["phan", "chuong", "muc", "tieu_muc"]
@@ -262,9 +264,20 @@ def parse_text(text: str) -> ParsedText:
             s, e = _strip_span(text, u.start, at)
             u.end = e
 
+    quoted = False  # inside a quoted passage ("“Điều 48b. ..." of an amending law), Điều lines are text
     for line in lines:
         s = line.text
         if line.start < out.body_start or not s.strip():
+            continue
+        opens, closes = s.count("“"), s.count("”")
+        if quoted:
+            m = DIEU_RE.match(s)
+            if not (m and prev_article_num and _article_num(m.group(1)) == (prev_article_num[0] + 1, "")):
+                quoted = closes <= opens
+                continue
+            quoted = False  # the next article in sequence: the quote was left open
+        elif s.lstrip()[:1] == "“" and opens > closes:
+            quoted = True
             continue
         if pending_heading is not None:
             if _is_upper_line(s) and not any(rx.match(s) for rx in (DIEU_RE, MUC_RE, CHUONG_RE, PHAN_RE, TIEU_MUC_RE)):
@@ -306,6 +319,7 @@ def parse_text(text: str) -> ParsedText:
     close_article(end)
     close_outline("phan", end)
     out.body_end = end
+    _complete_header(text, out)
     if out.effective is None:
         out.effective = _effective_date(text, out)
     return out
@@ -353,7 +367,7 @@ def _parse_header(text: str, lines: list[_Line], out: ParsedText) -> None:
                 m2 = re.search(r"(?i)cộng h[oò][aà]", s)
                 if m2 and m2.start() > 0:
                     issuer_lines.append(s[: m2.start()])
-            elif _is_upper_line(s):
+            elif _is_upper_line(s) and not _NUMBER_LINE.search(s):  # "Số: 168/2024/NĐ-CP" looks upper-case
                 issuer_lines.append(s)
                 continue
             else:
@@ -410,6 +424,61 @@ def _parse_header(text: str, lines: list[_Line], out: ParsedText) -> None:
         num = parse_number(out.number)
         out.doc_type = num.doc_type if num else None
     out.body_start = body_start
+
+
+# "Quốc hội ban hành Luật Bảo hiểm xã hội.", "Chính phủ ban hành Nghị định quy định chi tiết ...": the enacting
+# formula names the document exactly, where a header's title lines may be flattened, doubled or damaged
+_ENACTING = re.compile(
+    r"(?m)(?:^|;\s*)[^\n;]{0,120}?\bban hành\s+(" + "|".join(sorted(DOC_TYPES, key=len, reverse=True)) + r")\s+([^\n]{3,400}?)\d{0,3}\s*\.?\s*$"
+)
+# "Luật Bảo hiểm xã hội số 41/2024/QH15 ngày 29 tháng 6 năm 2024 của Quốc hội, có hiệu lực kể từ ngày 01 tháng 7
+# năm 2025, được sửa đổi, bổ sung bởi:": the opening of a consolidated text (văn bản hợp nhất), naming its base
+CONSOLIDATED_BASE = re.compile(
+    rf"^\s*((?:Bộ luật|Luật|Pháp lệnh|Nghị định|Nghị quyết|Thông tư)\b[^\n]*?)\s+số\s+({NUMBER_PATTERN})\s+"
+    r"ngày\s*(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})[^\n]*?"
+    r"(?:có hiệu lực[^\n]*?(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4}))?[^\n]*được sửa đổi, bổ sung bởi",
+    re.M,
+)
+_PASSED_ON = re.compile(r"thông qua ngày\s*(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+
+
+def _complete_header(text: str, out: ParsedText) -> None:
+    """What the header lines left out or got wrong, from the rest of the text: the title from the enacting
+    formula, the issue date from the closing "thông qua ngày ...", and for a consolidated text its base
+    document (number, dates, title) from its opening."""
+    starts = [u.start for u in out.outline[:1]] + [a.start for _c, a, _b in out.articles[:1]]
+    head = text[:min(starts)] if starts else text[:6000]  # the header and the preamble (Căn cứ ...)
+    base = CONSOLIDATED_BASE.search(head)
+    if base:
+        num = parse_number(base.group(2))
+        if num:
+            out.number = num.text
+            out.doc_type = num.doc_type or out.doc_type
+        # groups: 1 name, 2-5 number, 6-8 issue date, 9-11 effective date
+        out.issued = iso_date(base.group(6), base.group(7), base.group(8))
+        if base.group(9):
+            out.effective = iso_date(base.group(9), base.group(10), base.group(11))
+        out.consolidated = True
+    m = _ENACTING.search(head)
+    if m:
+        doc_type, title = m.group(1), m.group(2).strip()
+        # "Luật sửa đổi, bổ sung ... của Luật Bảo hiểm y tế số 25/2008/QH12 đã được sửa đổi ...": the name ends
+        # before the amended law's number
+        title = re.split(r"\s+(?:số\s+\d|đã được sửa đổi)", title, maxsplit=1)[0].rstrip(" ,.;")
+        if doc_type not in NAMED_TYPE_FORMS:
+            title = title[:1].upper() + title[1:]
+        current = fold(out.title or "")
+        if title and (not current or current != fold(title)):
+            out.title = title
+            out.doc_type = out.doc_type or doc_type
+    if out.issued is None:
+        tail = _PASSED_ON.search(text, max(0, out.body_end - 200), min(len(text), out.body_end + 600))
+        if tail:
+            out.issued = iso_date(tail.group(1), tail.group(2), tail.group(3))
+
+
+# Types whose title is a name written after the type ("Luật Bảo hiểm xã hội"), not a sentence
+NAMED_TYPE_FORMS = ("Bộ luật", "Luật", "Pháp lệnh", "Hiến pháp")
 
 
 SIGNING_RE = re.compile(r"có hiệu lực(?: thi hành)?(?: kể)? từ ngày ký", re.I)

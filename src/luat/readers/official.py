@@ -10,6 +10,7 @@ from ..models import ArticleRecord, Document, Extract, InputError, Source
 from ..sohieu import parse_number
 from ..structure import parse_text
 from ..text import nfc
+from . import consolidated
 from .common import read_input
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
@@ -75,6 +76,9 @@ def _docx_text(path: Path) -> str:
 def read_official(path: Path, *, kind: str = "official", doc_id: str | None = None) -> Extract:
     """Read a whole document in the official layout."""
     text = load_text(path)
+    vbhn = consolidated.clean(text) if consolidated.is_consolidated(text) else None
+    if vbhn is not None:
+        text = vbhn.text  # the law's words without the footnotes, which become amendment notes
     parsed = parse_text(text)
     if not parsed.articles:
         raise InputError(str(path), "no 'Điều N.' article found: not a legal document in the official layout")
@@ -92,11 +96,19 @@ def read_official(path: Path, *, kind: str = "official", doc_id: str | None = No
     issuer = (num.issuer if num and num.issuer and "Liên tịch" not in num.issuer else None) or parsed.issuer
     doc = Document(doc_id=doc_id, number=number, doc_type=parsed.doc_type or (num.doc_type if num else None),
                    title=parsed.title, issuer=issuer, issued=parsed.issued, effective=parsed.effective)
-    source = Source(kind=kind, path=str(path), label=f"{'Văn bản gốc' if kind == 'official' else 'Tệp của người dùng'}: {path.name}",
-                    date=parsed.issued)
+    label = f"{'Văn bản gốc' if kind == 'official' else 'Tệp của người dùng'}: {path.name}"
+    date = parsed.issued
+    if vbhn is not None:
+        # a version of the base document as amended at the consolidation's date, not a document of its own
+        label = f"Văn bản hợp nhất {vbhn.number or ''} ngày {vbhn.date or '?'}: {path.name}".replace("  ", " ")
+        date = vbhn.date or parsed.issued
+    source = Source(kind=kind, path=str(path), label=label, date=date)
     records = []
+    notes = vbhn.footnotes if vbhn is not None else []
     for context, art, body_start in parsed.articles:
         body = text[body_start:art.end].strip("\n")
+        amendments = [a for a in (consolidated.amendment_of(f.text, consolidated.unit_path(art, f.at))
+                                  for f in notes if art.start <= f.at < art.end) if a is not None]
         records.append(ArticleRecord(doc=doc, article=art.label, heading=art.heading, body=body, context=context,
-                                     src_start=art.start, src_end=art.end))
+                                     src_start=art.start, src_end=art.end, amendments=amendments))
     return Extract(source=source, records=records, outline={doc_id: parsed.outline}, text=text)
