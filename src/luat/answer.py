@@ -17,8 +17,19 @@ from dataclasses import dataclass, field
 
 from .cite import Context, Resolver, find_references, library_names
 from .generate import Generator, GeneratorError
-from .models import REPEAL_KINDS, Document, Reference, article_address, citation_of, parse_address
-from .search import Hit, Searcher, key_of, passage_score, strip_question_phrasing, telling_weights
+from .models import (
+    IN_FORCE,
+    NOT_YET_IN_FORCE,
+    PRESUMED_LAPSED,
+    REPEAL_KINDS,
+    Document,
+    Reference,
+    article_address,
+    citation_of,
+    parse_address,
+    sort_key,
+)
+from .search import Filters, Hit, Searcher, key_of, passage_score, strip_question_phrasing, telling_weights
 from .sohieu import number_key
 from .store import Library
 from .structure import parse_body, sentence_case
@@ -35,6 +46,14 @@ MIN_COVERAGE = 0.62
 # zalo-dev and TVPL: two bases within 0.85 gave 0.684 of questions a gold citation, three within 0.7 give 0.735).
 SECOND_BASIS_RATIO = 0.7
 MAX_BASES = 3
+# How far down the matches ask looks for a provision in force that answers as well as a lapsed best match, and for
+# the general rule (a Luật before the decree detailing it, the first of two articles headed alike).
+IN_FORCE_LOOKAHEAD = 5
+GENERAL_RULE_LOOKAHEAD = 10
+GENERAL_RULES = {"earlier", "higher"}
+# The legal hierarchy: a lower rank states the general rule.
+_HIERARCHY = {t: i for i, t in enumerate(["Hiến pháp", "Bộ luật", "Luật", "Pháp lệnh", "Nghị quyết", "Nghị định",
+                                           "Quyết định", "Thông tư liên tịch", "Thông tư"])}
 
 
 @dataclass(frozen=True)
@@ -270,8 +289,11 @@ class Consultant:
         if not question:
             return Answer(question, "not_found", "Câu hỏi trống.")
         pq = self.searcher.parse(question)  # once: its references, missing documents and terms serve all below
-        hits = self.searcher.search(question, k=k, parsed=pq)
-        retrieved = [h.as_dict() for h in hits]
+        on = as_of or time.strftime("%Y-%m-%d")  # the day the law is asked about
+        hits = self.searcher.search(question, k=k, parsed=pq, filters=Filters(as_of=as_of))
+        if as_of:  # the law as it was that day: nothing issued or in force only later
+            hits = [h for h in hits if h.exact or (h.doc.validity(on)[0] != NOT_YET_IN_FORCE and (h.doc.issued or "") <= on)]
+        retrieved = [h.as_dict(on) for h in hits]
         if pq.missing and not any(h.exact for h in hits):
             names = ", ".join(dict.fromkeys(m.replace(" chưa có trong thư viện", "") for m in pq.missing))
             return Answer(question, "not_in_library",
@@ -292,6 +314,9 @@ class Consultant:
         # question asks about that scope
         if not _SCOPE.search(fold(question)):
             hits = [h for h in hits if h.exact or not _SCOPE.fullmatch(fold(h.heading or ""))] or hits
+        hits = self._in_force_first(hits, terms, on, as_of)
+        for _ in range(2):  # a Luật before its decree, then the first of its articles headed alike
+            hits = self._general_rule_first(hits, terms, as_of)
         first = hits[0]
         text = self._article_text(first, as_of)
         cov = 1.0 if first.exact else coverage(terms, (first.heading or "") + " " + text)
@@ -315,8 +340,11 @@ class Consultant:
             else:
                 return Answer(question, "not_found", wanted.missing, retrieved=retrieved, coverage=cov)
         bases = [first]
+        first_in_force = _in_force(first.doc, on)
         for h in hits[1:MAX_BASES + 1]:
             close = h.exact or (h.score >= SECOND_BASIS_RATIO * first.score and not first.exact)
+            if first_in_force and not h.exact and not _in_force(h.doc, on):
+                continue  # a lapsed provision beside one in force would read as law in force
             if close and (h.doc.doc_id, h.article) != (first.doc.doc_id, first.article):
                 bases.append(h)
                 if len(bases) == MAX_BASES:
@@ -332,6 +360,9 @@ class Consultant:
                     return Answer(question, "not_found", "Không lập được câu trả lời có trích dẫn kiểm chứng được: "
                                   + "; ".join(m for _kind, m in problems), retrieved=retrieved, coverage=cov)
                 continue
+            lapsed = self._lapse_note(h.doc, on)
+            if lapsed:  # a provision no longer in force: said before it is quoted, not after
+                parts.append(lapsed)
             parts.append(opening + "\n\n" + body + ("\n\n" + notes if notes else ""))
             citations.append(cit)
             shown.append((opening, body))
@@ -459,7 +490,7 @@ class Consultant:
         lead = "Căn cứ" if first else "Ngoài ra, theo"
         opening = f"{lead} {cite} {name}{number} quy định về {topic} như sau:"
         body = layout_quote(quote)
-        notes = self._amendment_notes(doc, hit.article)
+        notes = self._amendment_notes(doc, hit.article, clause.label if clause is not None and clause.kind == "khoan" else None)
         version = self._version_of(doc.doc_id, hit.article, as_of)
         citation = Citation(doc=doc.number or doc.doc_id, doc_title=doc.name, article=hit.article,
                             clause=clause.label if clause is not None and clause.kind == "khoan" else None, point=None,
@@ -480,19 +511,83 @@ class Consultant:
             " WHERE a.doc_id=? AND a.article=?", (doc_id, article)).fetchone()
         return (row[0], row[1]) if row else (None, None)
 
-    def _amendment_notes(self, doc: Document, article: str) -> str:
+    def _in_force_first(self, hits: list[Hit], terms: list[str], on: str, as_of: str | None) -> list[Hit]:
+        """Never a lapsed document as the basis when a provision in force answers: when the best match is not in
+        force on ``on`` and one of the next matches is and answers as well (its coverage passes), it goes first."""
+        first = hits[0]
+        if first.exact or _in_force(first.doc, on):
+            return hits
+        for h in hits[1:IN_FORCE_LOOKAHEAD + 1]:
+            if not _in_force(h.doc, on):
+                continue
+            if h.asked_about or coverage(terms, (h.heading or "") + " " + self._article_text(h, as_of)) >= MIN_COVERAGE:
+                return [h] + [x for x in hits if x is not h]
+        return hits
+
+    def _general_rule_first(self, hits: list[Hit], terms: list[str], as_of: str | None) -> list[Hit]:
+        """The provision that states the general rule goes first when several answer alike: a Luật before the Nghị
+        định or Thông tư detailing it, and within one document the first of the articles headed alike (the chapter
+        on compulsory insurance before the one on voluntary insurance), when its heading holds the best match's
+        heading and it answers as well (its coverage passes)."""
+        first = hits[0]
+        if first.exact or first.defines:
+            return hits
+        head = set(folded_syllables(first.heading or ""))
+        if not head:
+            return hits
+        rank = _HIERARCHY.get(first.doc.doc_type or "", len(_HIERARCHY))
+        for h in hits[1:GENERAL_RULE_LOOKAHEAD + 1]:
+            if not head <= set(folded_syllables(h.heading or "")) or h.doc.validity(as_of or time.strftime("%Y-%m-%d"))[0] != IN_FORCE:
+                continue
+            higher = "higher" in GENERAL_RULES and _HIERARCHY.get(h.doc.doc_type or "", len(_HIERARCHY)) < rank
+            earlier = ("earlier" in GENERAL_RULES and h.doc.doc_id == first.doc.doc_id
+                       and fold(h.heading or "") == fold(first.heading or "")
+                       and sort_key(article_address(h.article)) < sort_key(article_address(first.article)))
+            if not (higher or earlier):
+                continue
+            # it answers at least as well: its coverage of the question is no lower than the best match's
+            bar = coverage(terms, (first.heading or "") + " " + self._article_text(first, as_of))
+            if coverage(terms, (h.heading or "") + " " + self._article_text(h, as_of)) >= max(MIN_COVERAGE, bar):
+                return [h] + [x for x in hits if x is not h]
+        return hits
+
+    def _lapse_note(self, doc: Document, on: str) -> str:
+        """"Lưu ý: Luật Bảo hiểm xã hội 2014 (số 58/2014/QH13) đã hết hiệu lực từ ngày 01/07/2025 theo Điều 140 văn bản
+        số 41/2024/QH15 ..." for a document not in force on ``on``; "" for one in force."""
+        status, end = doc.validity(on)
+        number = f" (số {doc.number})" if doc.number and doc.number not in doc.name else ""
+        if status == NOT_YET_IN_FORCE:
+            return f"Lưu ý: {doc.name}{number} chưa có hiệu lực vào ngày {_vn_date(on)} (có hiệu lực từ ngày {_vn_date(doc.effective)})."
+        if end is None:
+            return ""
+        when = f" từ ngày {_vn_date(end.effective)}" if end.effective else ""
+        if end.kind == PRESUMED_LAPSED:
+            return (f"Lưu ý: {doc.name}{number} {PRESUMED_LAPSED}{when}, vì văn bản số {end.by_number} mà nó quy định chi "
+                    f"tiết đã hết hiệu lực ({end.by_units}); nội dung dưới đây chỉ để tham khảo.")
+        return (f"Lưu ý: {doc.name}{number} đã {REPEAL_KINDS[end.kind]}{when} theo {end.by_units} văn bản số "
+                f"{end.by_number}; nội dung dưới đây là quy định cũ, hãy đối chiếu với văn bản thay thế.")
+
+    def _amendment_notes(self, doc: Document, article: str, clause: str | None = None) -> str:
+        """Notes on the changes the library knows of the quoted article (and its khoản ``clause``): what amended,
+        added or ended it, by which provision, from when."""
         target = article_address(article)
+        quoted = {target} | ({f"{target}-khoan-{clause}"} if clause else set())
         notes = []
         for a in doc.amendments:
-            if a.repeals:
+            if a.repeals or not a.target:
+                continue
+            inside = a.target in quoted or (clause is None and a.target.startswith(target + "-"))
+            inside = inside or bool(clause and a.target.startswith(f"{target}-khoan-{clause}-"))
+            if inside:
                 when = f" từ ngày {_vn_date(a.effective)}" if a.effective else ""
-                notes.append(f"Lưu ý: {doc.name} đã {REPEAL_KINDS[a.kind]}{when} theo {a.by_units} văn bản số {a.by_number}; "
-                             "hãy đối chiếu với văn bản thay thế.")
-            elif a.target == target:
-                when = f" từ ngày {_vn_date(a.effective)}" if a.effective else ""
-                notes.append(f"Lưu ý: Điều {article} đã được {a.kind} bởi {a.by_units} văn bản số {a.by_number}{when}; "
+                where = citation_of(parse_address(a.target))
+                notes.append(f"Lưu ý: {where} đã được {a.kind} bởi {a.by_units} văn bản số {a.by_number}{when}; "
                              "nội dung trên là bản mới nhất mà thư viện có.")
         return "\n".join(dict.fromkeys(notes))
+
+
+def _in_force(doc: Document, on: str) -> bool:
+    return doc.validity(on)[0] == IN_FORCE
 
 
 def _unit_of(ref: Reference | None) -> tuple[str, str, str] | None:
@@ -511,7 +606,7 @@ def _vn_date(iso: str) -> str:
 # ------------------------------------------------------------------------------------------- evaluation
 
 
-def evaluate_ask(questions, library: str = "default", progress: bool = True) -> dict:
+def evaluate_ask(questions, library: str = "default", progress: bool = True, as_of: str | None = None) -> dict:
     """Score ``luat ask``: first citation gold, any citation gold, answered share, abstentions on
     not-in-library questions, p50/p95 time, the counts of unresolved citations and non-verbatim quotes, and for
     answers in the TVPL style, how often a right first article is quoted at the human answer's khoản."""
@@ -531,7 +626,7 @@ def evaluate_ask(questions, library: str = "default", progress: bool = True) -> 
         if not gold and q.answer:
             gold, gold_clause = _gold_from_answer(q.answer, lib)
         t0 = time.perf_counter()
-        a = consultant.ask(q.question)
+        a = consultant.ask(q.question, as_of=as_of)
         times.append(time.perf_counter() - t0)
         b.update(1)
         cited = [key_of(c.doc, c.article) for c in a.citations]
@@ -542,7 +637,7 @@ def evaluate_ask(questions, library: str = "default", progress: bool = True) -> 
             answered += 1
             # audit what was shown, line by line, against the library
             for opening, body in a.bases:
-                for kind, _message in consultant.verify(opening, body):
+                for kind, _message in consultant.verify(opening, body, as_of):
                     unresolved += kind == "unresolved"
                     not_verbatim += kind == "not_verbatim"
         if gold and q.expect != "not_in_library":

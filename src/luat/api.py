@@ -6,11 +6,13 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict
 from pathlib import Path
 
 from .cite import Context, library_names
 from .cite import cite as _cite
+from .cite.check import unread_units
 from .cite.find import find_references
 from .cite.resolve import Resolver
 from .index import build_index
@@ -20,6 +22,7 @@ from .models import Document, citation_of, parse_address
 from .search import Filters, Searcher
 from .sohieu import parse_number
 from .store import Library
+from .structure import parse_body
 
 _OPEN: dict[str, Library] = {}
 _SEARCHERS: dict[str, Searcher] = {}
@@ -51,14 +54,22 @@ def ingest(paths: list[Path] | None = None, library: str = "default", progress: 
     return reports
 
 
-def document_dict(doc: Document) -> dict:
+def document_dict(doc: Document, on: str | None = None) -> dict:
+    """The document's metadata, its name, and its validity on ``on`` (ISO date, default today): status, since
+    when and by which provision."""
     d = asdict(doc)
     d["name"] = doc.name
+    status, end = doc.validity(on or time.strftime("%Y-%m-%d"))
+    d["validity"] = {"status": status, "since": end.effective if end else None,
+                     "by": f"{end.by_units} {end.by_number}".strip() if end else None,
+                     "note": end.describe() if end else None}
     return d
 
 
-def show(query: str, library: str = "default", toc: bool = False) -> dict:
-    """A document or one of its units, from a citation ("khoản 1 Điều 60 Luật BHXH 2014") or a số hiệu."""
+def show(query: str, library: str = "default", toc: bool = False, as_of: str | None = None) -> dict:
+    """A document or one of its units, from a citation ("khoản 1 Điều 60 Luật BHXH 2014") or a số hiệu; with
+    ``as_of`` (ISO date), the unit's text as the library had it on that day. A unit the document does not have is
+    a LookupError naming it, never another unit."""
     lib = open_library(library)
     refs = find_references(query, library_names(lib))
     ref = next((r for r in refs if r.doc is not None and not r.doc.this), None)
@@ -77,13 +88,25 @@ def show(query: str, library: str = "default", toc: bool = False) -> dict:
         targets = ref.targets
     doc = lib.document(doc_id)
     assert doc is not None
-    out: dict = {"query": query, "document": document_dict(doc)}
+    missing = unread_units(query, [t.path() for t in targets])
+    if missing:
+        n = lib.db.execute("SELECT COUNT(*) FROM articles WHERE doc_id=?", (doc_id,)).fetchone()[0]
+        raise LookupError(f"{', '.join(missing)} không có trong {doc.name} (thư viện có {n} điều của văn bản này)")
+    out: dict = {"query": query, "document": document_dict(doc, as_of)}
     if toc or not targets:
         out["toc"] = lib.toc(doc_id) if toc else None
         out["articles"] = lib.db.execute("SELECT COUNT(*) FROM articles WHERE doc_id=?", (doc_id,)).fetchone()[0]
     if targets:
         t = targets[0]
         out["unit"] = unit_dict(lib, doc_id, t.address or "")
+        out["unit"]["amendments"] = [asdict(a) | {"note": a.describe()} for a in doc.amendments
+                                     if a.target and (a.target == t.address or (t.address or "").startswith(a.target + "-")
+                                                      or a.target.startswith((t.address or "") + "-"))]
+        if as_of and t.article:
+            text = _text_on(lib, doc_id, t.article, t.address or "", as_of)
+            if text is None:
+                raise LookupError(f"thư viện không có bản nào của {citation_of(t.path())} {doc.name} tại ngày {as_of}")
+            out["unit"]["text"], out["unit"]["as_of"] = text, as_of
         out["cites"] = [
             {"text": r["text"], "in": r["address"], "doc": r["target_doc"], "address": r["target_address"],
              "status": r["status"], "message": r["message"]}
@@ -103,6 +126,23 @@ def show(query: str, library: str = "default", toc: bool = False) -> dict:
                 for i, v in enumerate(versions)
             ]
     return out
+
+
+def _text_on(lib: Library, doc_id: str, article: str, address: str, on: str) -> str | None:
+    """The text of a unit in the newest version of its article dated on or before ``on``."""
+    row = lib.db.execute("SELECT body FROM versions WHERE doc_id=? AND article=? AND date IS NOT NULL AND date<=?"
+                         " ORDER BY date DESC LIMIT 1", (doc_id, article, on)).fetchone()
+    if row is None:
+        return None
+    body = row[0]
+    path = parse_address(address)[1:]
+    units = parse_body(body)
+    for kind, label in path:
+        unit = next((u for u in units if u.kind == kind and u.label == label), None)
+        if unit is None:
+            return None
+        body, units = unit.text, unit.children
+    return body
 
 
 def _cite_label(lib: Library, doc_id: str, address: str | None) -> str:

@@ -230,6 +230,12 @@ def bench_cite() -> str:
     return "\n".join(body)
 
 
+# The day each benchmark is asked as of: its gold cites the law in force then (Zalo AI 2021's questions cite Luật BHXH
+# 58/2014/QH13, replaced on 2025-07-01; the TVPL answers were written before Luật 91/2025/QH15 took effect).
+BENCH_AS_OF = {"zalo-phapdien-dev.jsonl": "2021-07-01", "zalo-not-in-library-dev.jsonl": "2021-07-01",
+               "tvpl-privacy-dev.jsonl": "2025-06-30"}
+
+
 def bench_search() -> str:
     from . import api
     from .evaluate import load_bench, run_search, score_run
@@ -237,15 +243,15 @@ def bench_search() -> str:
 
     data = data_dir()
     sets = [("zalo-phapdien-dev.jsonl", "default"), ("alqac2025-train.jsonl", "alqac2024"), ("alqac2022-train.jsonl", "alqac2022")]
-    rows = ["| benchmark | library | run | R@1 | R@5 | R@10 | MRR@10 | nDCG@10 | q/s | p50 ms | p95 ms |",
+    rows = ["| benchmark (as of) | library | run | R@1 | R@5 | R@10 | MRR@10 | nDCG@10 | q/s | p50 ms | p95 ms |",
             "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for bench, lib in sets:
         questions, _errors = load_bench(data / "bench" / bench)
         s = api.searcher(lib)
         for name, plain in (("luat", False), ("bm25", True)):
-            ranked, lat = run_search(s, questions, 10, plain)
+            ranked, lat = run_search(s, questions, 10, plain, as_of=BENCH_AS_OF.get(bench))
             m = score_run(name, questions, ranked, lat).as_dict()
-            rows.append(f"| {bench} ({m['questions']}) | {lib} | {name} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | "
+            rows.append(f"| {bench} ({m['questions']}; {BENCH_AS_OF.get(bench, 'today')}) | {lib} | {name} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | "
                         f"{m['recall@10']:.3f} | {m['mrr@10']:.3f} | **{m['ndcg@10']:.3f}** | {m['qps']:.0f} | {m['p50_ms']:.1f} | "
                         f"{m['p95_ms']:.1f} |")
     body = [
@@ -302,9 +308,10 @@ def bench_ask() -> str:
     for path in (data / "bench" / "zalo-phapdien-dev.jsonl", data / "bench" / "zalo-not-in-library-dev.jsonl",
                  data / "qa" / "tvpl-privacy-dev.jsonl"):
         qs, _ = load_bench(path)
-        r = evaluate_ask(qs, progress=False)
+        r = evaluate_ask(qs, progress=False, as_of=BENCH_AS_OF.get(path.name))
         gold_from_answers = not any(q.relevant or q.expect for q in qs)
-        label = f"{path.name} ({r['questions']}" + (f"; {r['questions_with_gold']} with a basis in the library)" if gold_from_answers else ")")
+        label = (f"{path.name} ({r['questions']}" + (f"; {r['questions_with_gold']} with a basis in the library" if gold_from_answers else "")
+                 + f"; as of {BENCH_AS_OF.get(path.name, 'today')})")
         rows.append(f"| {label} | {r['answered']:.3f} | {r['first_citation_gold']:.3f} | {r['any_citation_gold']:.3f} | "
                     f"{r.get('abstained_when_not_in_library', '—')} | {r['unresolved_citations']} | {r['non_verbatim_quotes']} | "
                     f"{r['p50_ms']} | {r['p95_ms']} |")
@@ -500,7 +507,55 @@ def bench_consult() -> str:
     return "\n".join(body)
 
 
-BENCHES = {"consult": bench_consult, "ingest": bench_ingest, "cite": bench_cite, "search": bench_search, "ask": bench_ask, "web": bench_web}
+def bench_validity() -> str:
+    """The law in force in the default library: documents by validity today, the statements that ended documents
+    or units by kind, and the 2024-2026 files as read (number, title, articles)."""
+    from . import api
+    from .ingest import data_dir
+    from .models import PRESUMED_LAPSED
+    from .readers.official import read_official
+
+    lib = api.open_library("default")
+    today = time.strftime("%Y-%m-%d")
+    by_status: dict[str, int] = {}
+    for r in lib.db.execute("SELECT doc_id FROM documents"):
+        doc = lib.document(r[0])
+        status = doc.validity(today)[0]
+        by_status[status] = by_status.get(status, 0) + 1
+    kinds = lib.db.execute(
+        "SELECT kind, target='' AS whole, COUNT(*), COUNT(DISTINCT doc_id) FROM amendments WHERE source_id IS NULL"
+        " GROUP BY kind, whole ORDER BY whole DESC, kind").fetchall()
+    rows = ["| validity on " + today + " | documents |", "|---|---:|"]
+    rows += [f"| {k} | {v} |" for k, v in sorted(by_status.items(), key=lambda kv: -kv[1])]
+    stmt = ["| statement read in the library's texts | of | statements | documents |", "|---|---|---:|---:|"]
+    for kind, whole, n, docs in kinds:
+        how = "presumed: details a lapsed law (khoản 3 Điều 154 Luật 80/2015/QH13)" if kind == PRESUMED_LAPSED else kind
+        stmt.append(f"| {how} | {'whole document' if whole else 'units (khoản, điều)'} | {n} | {docs} |")
+    files = ["| file | số hiệu (as read) | type | name | issued | in force from | articles |",
+             "|---|---|---|---|---|---|---:|"]
+    for f in sorted((data_dir() / "laws-2024-2026").glob("*.txt")):
+        ex = read_official(f)
+        d = ex.records[0].doc
+        label = f" (version of {ex.source.date})" if ex.source.label.startswith("Văn bản hợp nhất") else ""
+        files.append(f"| {f.name} | {d.number}{label} | {d.doc_type} | {d.name} | {d.issued} | {d.effective} | {len(ex.records)} |")
+    return "\n".join([
+        "## The law in force",
+        "",
+        "Command: `make bench` (`python -m luat.bench validity`, on the default library). Validity is read from the",
+        "library's own texts at ingest (`cite/repeal.py`, `cite/link.py`): a document said to be no longer in force",
+        "(\"... hết hiệu lực kể từ ngày ...\", several in one sentence, items of a list \"... sau đây hết hiệu lực thi hành:\"),",
+        "replaced (\"... này thay thế ...\") or repealed (\"Bãi bỏ ...\"), the units a list names, and documents that detail a",
+        "law the library records as lapsed, presumed lapsed with it unless a text of the library says otherwise.",
+        "",
+        *rows, "", *stmt, "",
+        "The 2024-2026 files (`laws-2024-2026/`) as read; a consolidated text (văn bản hợp nhất) is a version of its base",
+        "law, dated at its consolidation, not a document of its own:",
+        "",
+        *files,
+    ])
+
+
+BENCHES = {"validity": bench_validity, "consult": bench_consult, "ingest": bench_ingest, "cite": bench_cite, "search": bench_search, "ask": bench_ask, "web": bench_web}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -43,7 +43,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    result = api.show(args.query, library=args.library, toc=args.toc)
+    result = api.show(args.query, library=args.library, toc=args.toc, as_of=args.as_of)
     if args.json:
         _print_json(result)
         return 0
@@ -52,6 +52,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     meta = [f"Loại: {doc['doc_type'] or '?'}", f"Cơ quan ban hành: {doc['issuer'] or '?'}",
             f"Ngày ban hành: {doc['issued'] or '?'}", f"Hiệu lực: {doc['effective'] or '?'}"]
     print(" | ".join(meta))
+    validity = doc["validity"]
+    print(f"Tình trạng: {validity['status']}" + (f" — {validity['note']}" if validity["note"] else ""))
     if doc.get("title"):
         print(f"Trích yếu: {doc['title']}")
     for a in doc.get("amendments", [])[:10]:
@@ -65,8 +67,11 @@ def cmd_show(args: argparse.Namespace) -> int:
     unit = result.get("unit")
     if unit:
         print()
-        print(f"{unit['citation']} {doc['name']}" + (f": {unit['heading']}" if unit.get("heading") else ""))
+        print(f"{unit['citation']} {doc['name']}" + (f": {unit['heading']}" if unit.get("heading") else "")
+              + (f" (bản tại ngày {unit['as_of']})" if unit.get("as_of") else ""))
         print(unit["text"])
+        for a in unit.get("amendments", []):
+            print(f"  Ghi chú: {a['note']}")
         if result.get("versions") and len(result["versions"]) > 1:
             print()
             print("Các phiên bản:")
@@ -185,7 +190,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.ask:
         from .answer import evaluate_ask
 
-        result = evaluate_ask(questions, library=args.library, progress=not args.json)
+        result = evaluate_ask(questions, library=args.library, progress=not args.json, as_of=args.as_of)
+        result["as_of"] = args.as_of
         result["bench"] = args.bench
         result["skipped_lines"] = errors
         if args.json:
@@ -199,10 +205,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     runs = []
     for name, plain in (("luat", False), ("bm25", True)):
         b = bar(len(questions), f"Đánh giá {name}", not args.json)
-        ranked, lat = run_search(s, questions, args.k, plain, progress=lambda b=b: b.update(1))
+        ranked, lat = run_search(s, questions, args.k, plain, progress=lambda b=b: b.update(1), as_of=args.as_of)
         b.close()
         runs.append(score_run(name, questions, ranked, lat).as_dict())
-    out = {"bench": args.bench, "library": args.library, "k": args.k, "runs": runs, "skipped_lines": errors}
+    out = {"bench": args.bench, "library": args.library, "k": args.k, "as_of": args.as_of, "runs": runs,
+           "skipped_lines": errors}
     if args.json:
         _print_json(out)
     else:
@@ -298,6 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("show", help='hiện một văn bản hoặc một đơn vị: "khoản 1 Điều 60 Luật 58/2014/QH13"')
     sp.add_argument("query")
     sp.add_argument("--toc", action="store_true", help="mục lục của văn bản")
+    sp.add_argument("--as-of", help="nội dung của đơn vị tại ngày YYYY-MM-DD")
     common(sp)
     sp.set_defaults(func=cmd_show)
 
@@ -327,6 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("-k", type=int, default=10)
     sp.add_argument("--limit", type=int, default=0, help="chỉ n câu đầu")
     sp.add_argument("--ask", action="store_true", help="đánh giá `luat ask`")
+    sp.add_argument("--as-of", help="hỏi như tại ngày YYYY-MM-DD (benchmark có đáp án trích văn bản nay đã hết hiệu lực)")
     common(sp)
     sp.set_defaults(func=cmd_eval)
 

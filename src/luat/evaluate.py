@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .models import InputError
-from .search import Searcher, key_of
+from .search import Filters, Searcher, key_of
 
 
 def compact_reference(ref) -> tuple[str | None, list[str]]:
@@ -121,11 +121,15 @@ def score_run(name: str, questions: list[BenchQuestion], ranked: list[list[tuple
 
 
 def run_search(searcher: Searcher, questions: list[BenchQuestion], k: int, plain: bool,
-               progress: Callable[[], None] | None = None) -> tuple[list[list[tuple[str, str]]], list[float]]:
+               progress: Callable[[], None] | None = None,
+               as_of: str | None = None) -> tuple[list[list[tuple[str, str]]], list[float]]:
+    """Each question's ranked (document, article) keys and its latency; ``as_of``: rank as on that day (a benchmark
+    whose gold cites documents since replaced is asked as of a day before the replacements)."""
     ranked, lat = [], []
+    filters = Filters(as_of=as_of)
     for q in questions:
         t0 = time.perf_counter()
-        hits = searcher.search(q.question, k=k, plain=plain)
+        hits = searcher.search(q.question, k=k, plain=plain, filters=filters)
         lat.append(time.perf_counter() - t0)
         ranked.append([key_of(h.doc.number or h.doc.doc_id, h.article) for h in hits])
         if progress:

@@ -57,7 +57,9 @@ def expand(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts))
+            # a corpus's MANIFEST.json describes its files; it is not one of them
+            out += sorted(f for f in p.rglob("*") if f.is_file() and f.name != "MANIFEST.json"
+                          and not any(part.startswith(".") for part in f.relative_to(p).parts))
         else:
             out.append(p)
     return out

@@ -44,7 +44,15 @@ class Unit:
 # A document's status once a later document of the library says it is no longer in force, and the kinds of
 # whole-document amendment that say so, with how a document page puts each.
 REPEALED = "hết hiệu lực"
-REPEAL_KINDS = {"hết hiệu lực": "hết hiệu lực", "thay thế": "bị thay thế", "bãi bỏ": "bị bãi bỏ"}
+# A document that details a law which is no longer in force lapses with it, unless the library says otherwise
+# (khoản 3 Điều 154 Luật Ban hành văn bản quy phạm pháp luật 80/2015/QH13): presumed, not stated.
+PRESUMED_LAPSED = "được xem là hết hiệu lực"
+PRESUMPTION_BASIS = "khoản 3 Điều 154 Luật Ban hành văn bản quy phạm pháp luật số 80/2015/QH13"
+REPEAL_KINDS = {"hết hiệu lực": "hết hiệu lực", "thay thế": "bị thay thế", "bãi bỏ": "bị bãi bỏ",
+                PRESUMED_LAPSED: PRESUMED_LAPSED}
+# A document's validity on a given day (Document.validity)
+IN_FORCE = "còn hiệu lực"
+NOT_YET_IN_FORCE = "chưa có hiệu lực"
 
 
 @dataclass(slots=True)
@@ -67,6 +75,9 @@ class Amendment:
         sửa đổi bởi Điều 1 văn bản 12/2017/QH14 (từ 2018-01-01)"."""
         by = f"{self.by_units} văn bản {self.by_number}".strip()
         when = f" từ {self.effective}" if self.effective else ""
+        if self.repeals and self.kind == PRESUMED_LAPSED:
+            return (f"Văn bản {PRESUMED_LAPSED}{when} vì văn bản số {self.by_number} mà nó quy định chi tiết đã hết "
+                    f"hiệu lực ({self.by_units})")
         if self.repeals:
             return f"Văn bản đã {REPEAL_KINDS[self.kind]}{when} theo {by}"
         where = citation_of(parse_address(self.target)) if self.target else "văn bản"
@@ -91,6 +102,23 @@ class Document:
     status: str | None = None
     amendments: list[Amendment] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+
+    def lapse(self, on: str) -> Amendment | None:
+        """The statement that ends the whole document on or before ``on`` (ISO date), if the library has one; one
+        that states it over one that presumes it."""
+        ends = [a for a in self.amendments if a.repeals and (a.effective or "") <= on]
+        ends.sort(key=lambda a: (a.kind == PRESUMED_LAPSED, a.effective or ""))
+        return ends[0] if ends else None
+
+    def validity(self, on: str) -> tuple[str, Amendment | None]:
+        """Whether the document is in force on ``on`` (ISO date): (IN_FORCE | NOT_YET_IN_FORCE | REPEALED |
+        PRESUMED_LAPSED, the statement that ended it)."""
+        if self.effective and self.effective > on:
+            return NOT_YET_IN_FORCE, None
+        end = self.lapse(on)
+        if end is None:
+            return IN_FORCE, None
+        return (PRESUMED_LAPSED if end.kind == PRESUMED_LAPSED else REPEALED), end
 
     @property
     def year(self) -> int | None:

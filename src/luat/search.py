@@ -28,6 +28,7 @@ from .models import Document, citation_of, parse_address
 from .sohieu import ABBREVIATIONS, number_key
 from .store import Library
 from .text import WORD, fold, fold_same_length, folded_syllables, normalize
+from .vocabulary import in_law_terms
 
 MAX_QUERY_CHARS = 1000
 MAX_K = 100
@@ -56,6 +57,7 @@ class Filters:
     topic: str | None = None  # đề mục (words)
     in_force: bool = False
     doc_id: str | None = None
+    as_of: str | None = None  # the day the law is asked about (ISO); None: today
 
 
 @dataclass
@@ -73,8 +75,12 @@ class Hit:
     # criminal liability and this is the criminal code's article on the act; its other words need not be in it
     asked_about: bool = False
 
-    def as_dict(self) -> dict:
+    def as_dict(self, on: str | None = None) -> dict:
+        status, end = self.doc.validity(on or time.strftime("%Y-%m-%d"))
         return {"doc": self.doc.number or self.doc.doc_id, "doc_id": self.doc.doc_id, "article": self.article,
+                "validity": {"status": status, "since": end.effective if end else None,
+                             "by": f"{end.by_units} {end.by_number}".strip() if end else None,
+                             "note": end.describe() if end else None},
                 "clause": self.clause, "score": round(self.score, 4), "citation": self.citation, "heading": self.heading,
                 "snippet": self.snippet, "exact": self.exact, "defines": self.defines, "asked_about": self.asked_about,
                 "document": {"name": self.doc.name, "type": self.doc.doc_type, "issuer": self.doc.issuer,
@@ -196,6 +202,8 @@ def _has_marks(text: str) -> bool:
 RERANK_DEPTH = 30
 REPEALED_WEIGHT = 0.8
 HEADING_IN_QUESTION = 0.1
+# ... and this share when it holds the heading's last part after "và" (4 syllables or more)
+HEADING_PART_IN_QUESTION = 0.1
 # and gains these shares for the question's words that tell the candidates apart, found in its text / heading
 TELLING_WORDS_TEXT = 0.1
 TELLING_WORDS_HEADING = 0.1
@@ -248,6 +256,7 @@ class Searcher:
             raise QueryError("câu hỏi trống: hãy nhập nội dung cần tra cứu")
         if len(text) > MAX_QUERY_CHARS:
             text = text[:MAX_QUERY_CHARS]
+        text = in_law_terms(text)  # "rút BHXH" is searched as "hưởng bảo hiểm xã hội một lần"
         pq = ParsedQuery(text=text, terms=[], accented=[], defined=definition_term(text))
         rest = text
         for ref in find_references(text, self.names):
@@ -365,7 +374,7 @@ class Searcher:
             if key in seen:
                 continue
             seen.add(key)
-            weight = REPEALED_WEIGHT if not plain and self._repealed(key[0]) else 1.0
+            weight = REPEALED_WEIGHT if not plain and not self._in_force_on(key[0], filters.as_of) else 1.0
             ranked.append([score * weight, key[0], key[1], d["text_f"][0], d["heading_f"][0], False])
         if ranked and not plain:
             self._rerank(ranked, pq)
@@ -373,7 +382,7 @@ class Searcher:
         for score, doc_id, article, _text, _heading, held in ranked[:max(0, k - len(hits))]:
             hits.append(self._hit(doc_id, article, score, pq, asked_about=held))
         if filters.in_force:
-            hits = [h for h in hits if self._in_force(h.doc)]
+            hits = [h for h in hits if self._in_force_on(h.doc.doc_id, filters.as_of)]
         return hits[:k]
 
     def _criminal_article(self, pq: ParsedQuery, filters: Filters) -> Hit | None:
@@ -386,7 +395,7 @@ class Searcher:
                           asked=[t for t in pq.asked if t not in asking] if pq.asked else None)
         best = None
         for doc_id in self.criminal_codes:
-            if self._repealed(doc_id):
+            if not self._in_force_on(doc_id, filters.as_of):
                 continue
             query = self.build_query(act, Filters(**{**filters.__dict__, "doc_id": doc_id}))
             top = self.searcher.search(query, 1).hits if query is not None else []
@@ -420,6 +429,11 @@ class Searcher:
             if len(words) >= 3 and f" {' '.join(words)} " in question:
                 r[0] += HEADING_IN_QUESTION * best
                 r[5] = True
+            elif HEADING_PART_IN_QUESTION and len(words) >= 3:
+                # "Đối tượng và điều kiện hưởng lương hưu": the question holds its last part, "điều kiện hưởng lương hưu"
+                last = re.split(r" va | hoac ", f" {' '.join(words)} ")[-1].split()
+                if len(last) >= 4 and len(last) < len(words) and f" {' '.join(last)} " in question:
+                    r[0] += HEADING_PART_IN_QUESTION * best
         headings = [set(words) for words in heading_words]
         terms = list(dict.fromkeys(pq.terms))
         if not terms:
@@ -486,13 +500,15 @@ class Searcher:
             out.append(hit)
         return out
 
-    def _repealed(self, doc_id: str) -> bool:
-        """Whether a later document of the library says this one is no longer in force, as of today."""
+    def _in_force_on(self, doc_id: str, on: str | None = None) -> bool:
+        """Whether the document is in force on ``on`` (ISO date, default today): it has taken effect, and no
+        document of the library says (or lets it be presumed) that it is no longer in force by then."""
+        on = on or time.strftime("%Y-%m-%d")
         since = self.repealed.get(doc_id)
-        return since is not None and since <= time.strftime("%Y-%m-%d")
-
-    def _in_force(self, doc: Document) -> bool:
-        return (not doc.effective or doc.effective <= time.strftime("%Y-%m-%d")) and not self._repealed(doc.doc_id)
+        if since is not None and since <= on:
+            return False
+        doc = self.library.document(doc_id)
+        return doc is None or not doc.effective or doc.effective <= on
 
     def _hit(self, doc_id: str, article: str, score: float, pq: ParsedQuery, exact: bool = False,
              clause: str | None = None, asked_about: bool = False) -> Hit:

@@ -21,6 +21,19 @@ _AFTER_QUOTE = re.compile(r"^\s*(?:như vậy|theo đó|ngoài ra|bên cạnh đ
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
 
 
+# The units a citation names as written: "điểm zz khoản 1000 Điều 99999" (whatever the finder could read of it)
+_NAMED_UNITS = re.compile(r"(?i)\b(điểm|khoản|điều)\s+([0-9]+[a-zđ]?|[a-zđ]{1,3})(?![\w/])")
+_UNIT_KINDS = {"điều": "dieu", "khoản": "khoan", "điểm": "diem"}
+
+
+def unread_units(text: str, paths: list[list[tuple[str, str]]]) -> list[str]:
+    """The units ``text`` names that none of the resolved ``paths`` holds ("Điều 99999" the finder did not read as
+    an article): a provision that does not exist is an error, never the document or another unit."""
+    held = {(k, label.lower()) for path in paths for k, label in path}
+    return [f"{m.group(1)} {m.group(2)}" for m in _NAMED_UNITS.finditer(text)
+            if (_UNIT_KINDS[m.group(1).lower()], m.group(2).lower()) not in held]
+
+
 @dataclass
 class Quote:
     text: str
@@ -123,6 +136,18 @@ def check_text(text: str, library: Library, today: str | None = None) -> list[Ci
     spans = [(q.start, q.end) for _r, q in blocks]
     checks = {id(r): CitationCheck(r) for r in refs
               if not any(a <= r.start < b for a, b in spans) and not (r.relative and r.status == "unresolved")}
+    # "Căn cứ Điều 99999 Luật 58/2014/QH13": the words naming a unit just before the document, which the finder
+    # could not read as one, make the citation fail rather than stand for the whole document
+    prev_end = 0
+    for r in refs:
+        lead = text[max(prev_end, r.start - 40):r.start]
+        lead = lead[max(lead.rfind("\n"), lead.rfind(". ")) + 1:]
+        missing = unread_units(lead + r.text, [t.path() for t in r.targets])
+        if missing and r.status in ("resolved", "ambiguous"):
+            doc = library.document(r.doc_id) if r.doc_id else None
+            r.status = "unit_not_found"
+            r.message = f"{', '.join(missing)} không có trong {doc.name if doc else r.doc_id}"
+        prev_end = r.end
     for ref, quote in blocks:
         check = checks.get(id(ref))
         if check is None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 import time
 from collections.abc import Iterable
 
-from ..models import REPEAL_KINDS, REPEALED, article_address
+from ..models import PRESUMED_LAPSED, PRESUMPTION_BASIS, REPEAL_KINDS, REPEALED, article_address
 from ..store import Library
+from ..text import fold
 from . import library_names
 from .find import find_references, mention_to_json, quote_spans, reference_from_json
 from .repeal import find_repeals
@@ -116,15 +118,17 @@ def relink_missing(library: Library, table: str = "refs", linked: set[str] | fro
 
 def record_repeals(library: Library) -> int:
     """Read, in every article of the library, what it says of other documents' validity ("Luật số 24/2000/QH10
-    ... hết hiệu lực kể từ ngày Luật này có hiệu lực") and record each repealed document of the library: an
-    amendment of the whole document (target "") by that article, dated as the text says or when the citing
-    document takes effect, and the document's status. Recomputed for the whole library, so the order in which
-    documents arrive does not matter; rows derived this way have no source."""
-    library.db.execute("DELETE FROM amendments WHERE source_id IS NULL AND target='' AND kind IN (?,?,?)", tuple(REPEAL_KINDS))
-    library.db.execute("UPDATE documents SET status=NULL WHERE status=?", (REPEALED,))
+    ... hết hiệu lực kể từ ngày Luật này có hiệu lực", "các Nghị định ... sau đây hết hiệu lực thi hành: a) Nghị
+    định số 115/2015/NĐ-CP ...", "Khoản 2 Điều 3 ... của Nghị định số 135/2020/NĐ-CP") and record each repealed
+    document or unit of the library as an amendment by that article, dated as the text says or when the citing
+    document takes effect; then presume lapsed the documents that detail a lapsed law (:func:`presume_lapsed`),
+    and set each document's status as of today. Recomputed for the whole library, so the order in which documents
+    arrive does not matter; rows derived this way have no source. Returns the number of statements recorded."""
+    library.db.execute("DELETE FROM amendments WHERE source_id IS NULL AND kind IN (?,?,?,?)", tuple(REPEAL_KINDS))
+    library.db.execute("UPDATE documents SET status=NULL WHERE status IN (?,?)", (REPEALED, PRESUMED_LAPSED))
     names = library_names(library)
     resolver = Resolver(library)
-    docs = {r["doc_id"]: r for r in library.db.execute("SELECT doc_id, number, effective, issued FROM documents")}
+    docs = {r["doc_id"]: r for r in library.db.execute("SELECT doc_id, number, doc_type, effective, issued FROM documents")}
     rows = library.db.execute(
         "SELECT doc_id, article, text FROM articles WHERE text LIKE '%hết hiệu lực%' OR text LIKE '%thay thế%' OR text LIKE '%bãi bỏ%'")
     found = []
@@ -137,10 +141,50 @@ def record_repeals(library: Library) -> int:
             by = docs[doc_id]
             if by["issued"] and docs[target]["issued"] and docs[target]["issued"] > by["issued"]:
                 continue  # a document does not repeal a later one: the reference was misread
+            named, found_type = rep.reference.doc.doc_type, docs[target]["doc_type"]
+            if named and found_type and fold(named).replace("bo luat", "luat") != fold(found_type).replace("bo luat", "luat"):
+                continue  # "Nghị quyết số 93/2015/QH13" is not Luật 93/2015/QH13: laws and resolutions share numbers
             when = rep.date or by["effective"] or by["issued"]
-            found.append((target, "", by["number"] or doc_id, f"Điều {article}", rep.kind, when, None))
+            units = [t.address for t in rep.reference.targets if t.address] if rep.units else [""]
+            found += [(target, u, by["number"] or doc_id, f"Điều {article}", rep.kind, when, None) for u in units]
+    found += presume_lapsed(library, {f[0]: f[5] for f in found if not f[1]}, docs)
     library.db.executemany("INSERT INTO amendments VALUES(?,?,?,?,?,?,?)", found)
     today = time.strftime("%Y-%m-%d")
     library.db.executemany("UPDATE documents SET status=? WHERE doc_id=?",
-                           [(REPEALED, f[0]) for f in found if f[5] is None or f[5] <= today])
+                           [(PRESUMED_LAPSED if f[4] == PRESUMED_LAPSED else REPEALED, f[0]) for f in
+                            sorted(found, key=lambda f: f[4] != PRESUMED_LAPSED) if not f[1] and (f[5] or "") <= today])
     return len(found)
+
+
+# "Nghị định quy định chi tiết một số điều của Luật Bảo hiểm xã hội về bảo hiểm xã hội bắt buộc", "Thông tư hướng dẫn
+# thi hành Luật Đất đai": the law a document details, named in its title (folded)
+_DETAILS = re.compile(r"\b(?:quy dinh chi tiet|huong dan(?: thi hanh)?)\b.*?\b((?:bo )?luat) (.+)$")
+_NAME_END = re.compile(r"\s+(?:ve|va|doi voi|trong|tai|cua|nam \d{4})\b.*$|[,;(].*$")
+
+
+def presume_lapsed(library: Library, lapsed: dict[str, str | None], docs: dict) -> list[tuple]:
+    """Amendment rows for the documents that detail a law the library records as lapsed (``lapsed``: document →
+    date), which lapse with it (khoản 3 Điều 154 Luật 80/2015/QH13) unless a statement of their own is recorded.
+    The law is the one of that name in force when the document was issued."""
+    laws: dict[str, list[tuple[str, str]]] = {}
+    for r in library.db.execute("SELECT a.alias, d.doc_id, d.issued FROM aliases a JOIN documents d ON d.doc_id=a.doc_id"
+                                " WHERE d.doc_type IN ('Luật', 'Bộ luật')"):
+        laws.setdefault(r[0], []).append((r[2] or "", r[1]))
+    out = []
+    for r in library.db.execute("SELECT doc_id, title, doc_type, issued FROM documents WHERE title IS NOT NULL"
+                                " AND doc_type NOT IN ('Luật', 'Bộ luật', 'Hiến pháp')"):
+        if r["doc_id"] in lapsed:
+            continue
+        m = _DETAILS.search(fold(r["title"]))
+        if not m:
+            continue
+        name = f"{m.group(1)} {_NAME_END.sub('', m.group(2))}".strip()
+        issued = r["issued"] or ""
+        # the law of that name in force when the document was issued: the newest issued before it
+        named = sorted((d for d in laws.get(name, []) if not issued or d[0] <= issued), reverse=True)
+        if not named:
+            continue
+        law = named[0][1]
+        if law in lapsed:
+            out.append((r["doc_id"], "", docs[law]["number"] or law, PRESUMPTION_BASIS, PRESUMED_LAPSED, lapsed[law], None))
+    return out

@@ -32,31 +32,110 @@ _VERB = re.compile(r"\b(thay the|bai bo)\b")
 
 @dataclass(slots=True)
 class Repeal:
-    """One document the text says is no longer in force."""
+    """A document, or some of its units, that the text says are no longer in force."""
 
-    reference: Reference  # the repealed document as cited (spans into the text)
+    reference: Reference  # the repealed document or units as cited (spans into the text)
     kind: str  # "hết hiệu lực" | "thay thế" | "bãi bỏ"
     date: str | None = None  # ISO date the text gives; None: when the citing document takes effect
 
+    @property
+    def units(self) -> bool:
+        """Whether it ends units of the document ("Khoản 2 Điều 3 ... của Nghị định số 135/2020/NĐ-CP"), not all of it."""
+        return bool(self.reference.targets)
+
+
+# "... các Nghị định của Chính phủ và các điều khoản sau đây hết hiệu lực thi hành:" followed by items a), b), ...
+_LIST_INTRO = re.compile(r"\bsau day\b[^:\n]{0,40}\b(het hieu luc|bai bo)[^:\n]{0,20}:\s*$|\b(bai bo|het hieu luc)[^:\n]{0,80}\bsau day\s*:\s*$")
+_ITEM = re.compile(r"^\s*(?:[a-zđ]\)|\d{1,2}[.)]|[-+•])\s*")
+# documents named after the repealed one to describe it, not repealed with it: the amending laws ("... số
+# 58/2014/QH13 đã được sửa đổi, bổ sung một số điều theo Luật số 84/2015/QH13, Luật số 35/2018/QH14 (sau đây gọi
+# chung là ...) và Nghị quyết số 93/2015/QH13 ..."), its subject ("Nghị quyết số 144/2016/QH13 ... về việc lùi hiệu
+# lực thi hành của Bộ luật Hình sự số 100/2015/QH13, ...")
+_AMENDED_BY = re.compile(r"\b(?:theo|ve|cua)\b")
+
 
 def find_repeals(text: str, names: NameIndex | None = None) -> list[Repeal]:
+    """What ``text`` says is no longer in force: whole documents, several in one sentence, listed items after
+    "... sau đây hết hiệu lực thi hành:", and units of a document ("Khoản 2 Điều 3; các khoản 1, 3 Điều 7 ... của
+    Nghị định số 135/2020/NĐ-CP")."""
     folded = fold_same_length(text)
     out: list[Repeal] = []
-    for m in _SENTENCE.finditer(folded):
+    list_kind: str | None = None  # inside the items of a list introduced as repealed
+    line_start = 0
+    for line in text.split("\n"):
+        fline = folded[line_start:line_start + len(line)]
+        item = _ITEM.match(fline) if list_kind else None
+        if list_kind and item and item.end() < len(fline):
+            out += _listed(text, line_start + item.end(), line_start + len(line), list_kind, names)
+        else:
+            list_kind = None
+            out += _sentences(text, folded, line_start, line_start + len(line), names)
+            intro = _LIST_INTRO.search(fline)
+            if intro and not _CONDITIONAL.search(fline):
+                verb = intro.group(1) or intro.group(2)
+                list_kind = "bãi bỏ" if verb == "bai bo" else "hết hiệu lực"
+        line_start += len(line) + 1
+    return out
+
+
+def _listed(text: str, start: int, end: int, kind: str, names: NameIndex | None) -> list[Repeal]:
+    """An item of a repeal list: the document or the units its first reference names (the rest describes it)."""
+    refs = find_references(text[start:end], names)
+    if not refs or refs[0].start > 3:
+        return []
+    first = refs[0]
+    if first.doc is None or first.doc.this or not _precise(first):
+        return []
+    # "Khoản 2 Điều 3; các khoản 1, 3 Điều 7 và khoản 2 Điều 8 của Nghị định số 135/2020/NĐ-CP": the units come as
+    # several references to one document; a document named whole is the item, what follows describes it
+    same = (first.doc.number, first.doc.name, first.doc.year)
+    chosen = [r for r in refs if r.targets and r.doc is not None and (r.doc.number, r.doc.name, r.doc.year) == same]
+    if not first.targets:
+        chosen = [first]
+    for r in chosen:
+        r.start += start
+        r.end += start
+    return [Repeal(r, kind, None) for r in chosen]
+
+
+def _precise(ref: Reference) -> bool:
+    """A number written alone ("Nghị định số 86 ngày ...") is too loose to repeal a document by."""
+    return not (ref.doc is not None and ref.doc.number and "/" not in ref.doc.number)
+
+
+def _sentences(text: str, folded: str, start: int, end: int, names: NameIndex | None) -> list[Repeal]:
+    out: list[Repeal] = []
+    for m in _SENTENCE.finditer(folded, start, end):
         sent = m.group(0)
         if not _CUE.search(sent) or _CONDITIONAL.search(sent):
             continue
-        start = m.start() + _BULLET.match(sent).end()
-        sentence = text[start:m.end()]
-        fsent = folded[start:m.end()]
+        s0 = m.start() + _BULLET.match(sent).end()
+        sentence = text[s0:m.end()]
+        fsent = folded[s0:m.end()]
         refs = find_references(sentence, names)
         if not refs:
             continue
         expires = _EXPIRES.search(fsent)
         verb = _VERB.search(fsent)
         if expires and refs[0].start == 0 and expires.start() > refs[0].end:
-            # "Luật ... số 24/2000/QH10 đã được sửa đổi, bổ sung ... hết hiệu lực kể từ ngày ..."
-            ref, kind = refs[0], "hết hiệu lực"
+            # "Luật ... số 58/2014/QH13 đã được sửa đổi, bổ sung ... theo Luật số 84/2015/QH13 (...) và Nghị quyết số
+            # 93/2015/QH13 ... hết hiệu lực kể từ ngày ...": the first document and those joined to it by "và", not
+            # the amending laws listed after "theo"
+            chosen = [refs[0]]
+            amending = False
+            for prev, ref in zip(refs, refs[1:], strict=False):
+                if ref.start >= expires.start():
+                    break
+                between = fsent[prev.end:ref.start]
+                if _AMENDED_BY.search(between):
+                    amending = True
+                if ")" in between or ";" in between:
+                    amending = False
+                if "(" in between and ")" not in between:
+                    continue  # "(sau đây gọi chung là Luật số 58/2014/QH13)"
+                if not amending and re.search(r"(?:\bva|,)\s*$", between) and not ref.targets:
+                    chosen.append(ref)
+            kind = "hết hiệu lực"
         elif verb and not expires:
             # "Thông tư này thay thế Thông tư số 20/2015/TT-BTP", "Bãi bỏ Thông tư số 24/2015/TT-BGDĐT"
             after = [r for r in refs if r.start >= verb.end() and not fsent[verb.end():r.start].strip(" :,")]
@@ -65,16 +144,15 @@ def find_repeals(text: str, names: NameIndex | None = None) -> list[Repeal]:
             before = fsent[:verb.start()]
             if verb.group(1) == "thay the" and not re.search(r"\bnay\b", before):
                 continue  # "... được thay thế bằng ...": not the document replacing another
-            ref, kind = after[0], "thay thế" if verb.group(1) == "thay the" else "bãi bỏ"
+            chosen, kind = [after[0]], "thay thế" if verb.group(1) == "thay the" else "bãi bỏ"
         else:
             continue
-        if ref.doc is None or ref.doc.this or ref.targets:
-            continue  # a unit, not the document
-        if ref.doc.number and "/" not in ref.doc.number:
-            continue  # a number written alone ("Nghị định số 86 ngày ...") is too loose to repeal a document by
-        d = _FROM_DATE.search(fsent, ref.end)
-        date = iso_date(d.group(1), d.group(2), d.group(3)) if d else None
-        ref.start += start
-        ref.end += start
-        out.append(Repeal(ref, kind, date))
+        for ref in chosen:
+            if ref.doc is None or ref.doc.this or ref.targets or not _precise(ref):
+                continue  # a unit, not the document
+            d = _FROM_DATE.search(fsent, ref.end)
+            date = iso_date(d.group(1), d.group(2), d.group(3)) if d else None
+            ref.start += s0
+            ref.end += s0
+            out.append(Repeal(ref, kind, date))
     return out

@@ -42,8 +42,8 @@ _PROVISION_BLOCK = re.compile(
 # theo quy định tại ... 2026.\nBộ Y tế quy định"
 _NOTE_LINE = re.compile(
     r"(?m)(?:^|(?<=\s)\d{1,3} )(?:Điều|Khoản|Điểm|Mục|Chương|Cụm từ|Từ|Nội dung)\b[^\n]{0,300}?\b(?:được|bị)\b[^\n]{0,120}?"
-    r"theo quy định tại [^\n]*\n?"
-)
+    r"theo quy định tại [^\n]*(?:\n(?!Điều \d|Chương |Mục \d|Phần |\d{1,3}\.\s|[a-zđ]\)\s))?"
+)  # the line break goes with the note unless a unit starts after it
 # a marker: a footnote number glued to a word or a closing sign ("xã hội3 và", "đặc khu30;", "3.22 Thanh toán")
 _MARKER = re.compile(r"(?:(?<=[a-zà-ỹđ”)])|(?<=^\d\.)|(?<=^\d\d\.))(\d{1,3})(?=[\s.,;:”)]|$)", re.M)
 _VBHN_DATE = re.compile(r"XÁC THỰC VĂN BẢN HỢP NHẤT\s*\n\s*[^\n,]*,\s*ngày\s*(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")

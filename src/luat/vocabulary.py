@@ -1,0 +1,70 @@
+"""Everyday words and the law's words for the same thing: what people write ("rút BHXH", "có bầu", "sổ đỏ") and
+what the provisions say ("hưởng bảo hiểm xã hội một lần", "mang thai", "giấy chứng nhận quyền sử dụng đất").
+
+A question is searched in the law's words: :func:`in_law_terms` rewrites each everyday phrase it finds (matched
+folded, so "co bau", "có bầu" and "Có Bầu" are one) into the law's phrase. Adding a word is one line of
+``EVERYDAY_WORDS``: the folded everyday phrase (a regular expression over folded words) and the law's phrase.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .text import fold_same_length
+
+# folded everyday phrase (regex, whole words) → the law's words
+EVERYDAY_WORDS: dict[str, str] = {
+    # social insurance: "rút BHXH (một lần)" is to take the one-time benefit
+    r"rut (?:tien )?(?:bhxh|bao hiem xa hoi|bao hiem)(?: mot lan)?|rut so(?: bhxh| bao hiem xa hoi)?(?: mot lan)?":
+        "hưởng bảo hiểm xã hội một lần",
+    r"ve huu|nghi huu som": "nghỉ hưu",
+    # "đóng bao nhiêu năm mới được hưởng lương hưu" asks the conditions of the benefit
+    r"(?:bao nhieu|may) nam (?:moi|thi|de) (?:duoc|co)": "bao nhiêu năm thì đủ điều kiện",
+    r"nghi om|om dau nghi": "nghỉ việc hưởng chế độ ốm đau",
+    r"nghi de|tien de|che do de": "chế độ thai sản khi sinh con",
+    # pregnancy, dismissal, wages owed
+    r"co bau|mang bau|bau bi|dang bau|co thai": "mang thai",
+    r"(?:bi )?duoi viec|bi cho nghi viec|bi cho thoi viec": "đơn phương chấm dứt hợp đồng lao động, sa thải",
+    r"no luong|cham luong|khong tra luong|quyt luong": "trả lương không đúng hạn",
+    r"tang ca|lam them|lam ngoai gio": "làm thêm giờ",
+    # family
+    r"ly di|bo nhau|chia tay vo|chia tay chong": "ly hôn",
+    r"gianh quyen nuoi con|quyen nuoi con|ai nuoi con|duoc nuoi con": "trực tiếp nuôi con",
+    r"khong co di chuc|khong de lai di chuc|chua lap di chuc": "thừa kế theo pháp luật",
+    # land and housing
+    r"so do|so hong": "giấy chứng nhận quyền sử dụng đất",
+    # traffic
+    r"bang lai(?: xe)?": "giấy phép lái xe",
+    r"giam bang|tuoc bang|thu bang": "tước quyền sử dụng giấy phép lái xe",
+    r"vuot den do|vuot den vang|chay den do": "không chấp hành hiệu lệnh của đèn tín hiệu giao thông",
+    r"uong ruou (?:lai xe|lai xe may|chay xe)|ruou bia": "nồng độ cồn",
+    r"xe may": "xe mô tô, xe gắn máy",
+    r"khong doi mu bao hiem|khong doi mu": "không đội mũ bảo hiểm",
+    # loans and money
+    r"vay tien|muon tien|cho vay tien|cho muon tien": "vay tài sản",
+    r"quyt no|xu no|khong tra no|bung no": "không trả nợ",
+    # shorthand of chat messages
+    r"dc|đc|duoc k": "được",
+    r"ko|hok": "không",  # not "k": "điểm k khoản 1"
+    r"bao nhiu|bn tien": "bao nhiêu",
+    r"mn|moi nguoi oi|ad oi|luat su oi": "",
+}
+
+_PATTERN = re.compile(r"(?<![\w])(?:" + "|".join(f"(?P<w{i}>{p})" for i, p in enumerate(EVERYDAY_WORDS)) + r")(?![\w])")
+_LAW = list(EVERYDAY_WORDS.values())
+
+
+def in_law_terms(text: str) -> str:
+    """``text`` with each everyday phrase replaced by the law's words ("Tôi có bầu bị đuổi việc" → "Tôi mang thai bị
+    đơn phương chấm dứt hợp đồng lao động, sa thải"); linear in the text."""
+    folded = fold_same_length(text).lower()
+    out, pos = [], 0
+    for m in _PATTERN.finditer(folded):
+        i = int(m.lastgroup[1:])  # type: ignore[index]
+        out.append(text[pos:m.start()])
+        out.append(_LAW[i])
+        pos = m.end()
+    if not out:
+        return text
+    out.append(text[pos:])
+    return re.sub(r"\s+", " ", "".join(out)).strip()

@@ -1,0 +1,231 @@
+"""The law in force today: the 2024-2026 files read right, consolidated texts as versions of their base law, what
+replaced what (stated, listed, per unit, presumed), answers from the law in force, and units that do not exist."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from fastapi.testclient import TestClient
+
+from luat import api
+from luat.answer import Consultant
+from luat.cite.repeal import find_repeals
+from luat.index import build_index
+from luat.ingest import data_dir, ingest
+from luat.models import IN_FORCE, NOT_YET_IN_FORCE, PRESUMED_LAPSED, REPEALED
+from luat.readers.consolidated import amendment_of, clean
+from luat.readers.official import read_official
+from luat.store import Library
+
+DATA = data_dir()
+
+NEW = DATA / "laws-2024-2026"
+MANIFEST = json.loads((NEW / "MANIFEST.json").read_text(encoding="utf-8")) if NEW.is_dir() else []
+# a consolidated text is read as its base law: the manifest names the VBHN, the library the law it consolidates
+BASE_OF_CONSOLIDATED = {"19/VBHN-VPQH": "41/2024/QH15", "40/VBHN-VPQH": "25/2008/QH12", "112/VBHN-VPQH": "109/2025/QH15"}
+
+
+def _expected_number(entry: dict) -> str:
+    number = entry["number"].split(" ")[0]
+    return BASE_OF_CONSOLIDATED.get(number, number)
+
+
+@pytest.mark.data
+@pytest.mark.parametrize("entry", MANIFEST, ids=[m["file"][:24] for m in MANIFEST])
+def test_new_files_read_right(entry):
+    """Number, type, title, issuer, dates and every article of each file, checked against the corpus's manifest."""
+    ex = read_official(NEW / entry["file"])
+    doc = ex.records[0].doc
+    assert doc.number == _expected_number(entry)
+    assert doc.doc_type == ("Luật" if "Luật" in entry["type"] else entry["type"])
+    title = entry["title"].split(" (")[0]
+    assert f"{doc.doc_type} {doc.title}".lower().startswith(title.lower()[:40]) or title.lower().startswith(
+        f"{doc.doc_type} {doc.title}".lower())
+    assert doc.issuer == ("Quốc hội" if doc.number.endswith(("QH15", "QH12")) else "Chính phủ")
+    if "hợp nhất" in entry["type"]:  # the base law's dates; the consolidation dates the version
+        assert doc.issued[:4] == doc.number.split("/")[1] and ex.source.date[:4] == "2026"
+        assert ex.source.label.startswith(f"Văn bản hợp nhất {entry['number'].split(' ')[0]} ngày 2026-")
+    elif len(entry["issued"]) == 10:
+        assert doc.issued == entry["issued"]
+    if entry["effective"][:4].isdigit():
+        assert doc.effective and doc.effective[:4] == entry["effective"][:4]
+    numbered = [r.article for r in ex.records if r.article.isdigit()]
+    assert numbered == [str(i) for i in range(1, entry["articles"] + 1)]
+
+
+def test_consolidated_footnotes_become_notes():
+    """A VBHN's markers go from the quoted text and its footnotes become amendments of the units they mark."""
+    text = ("LUẬT\nBẢO HIỂM Y TẾ\nLuật Bảo hiểm y tế số 25/2008/QH12 ngày 14 tháng 11 năm 2008 của Quốc hội, có hiệu lực kể từ "
+            "ngày 01 tháng 7 năm 2009, được sửa đổi, bổ sung bởi:\n1. Luật số 51/2024/QH15 ngày 27 tháng 11 năm 2024 ...\n"
+            "Quốc hội ban hành Luật Bảo hiểm y tế1.\nĐiều 3. Nguyên tắc bảo hiểm y tế\n1. Bảo đảm chia sẻ rủi ro.\n"
+            "2.2 Mức đóng bảo hiểm y tế được xác định theo tỷ lệ phần trăm của tiền lương tháng.\n"
+            "3. Quỹ do cơ quan bảo hiểm xã hội3 quản lý.\nVĂN PHÒNG QUỐC HỘI\nSố: 40/VBHN-VPQH\nXÁC THỰC VĂN BẢN HỢP NHẤT\n"
+            "Hà Nội, ngày 16 tháng 3 năm 2026\n===== CHÚ THÍCH =====\n1 Luật số 51/2024/QH15 có căn cứ ban hành như sau: ...\n"
+            "2 Khoản này được sửa đổi, bổ sung theo quy định tại khoản 2 Điều 1 của Luật số 51/2024/QH15 sửa đổi, bổ sung "
+            "một số điều của Luật Bảo hiểm y tế, có hiệu lực kể từ ngày 01 tháng 7 năm 2025.\n"
+            "3 Cụm từ “tổ chức bảo hiểm y tế” được thay thế bằng cụm từ “cơ quan bảo hiểm xã hội” theo quy định tại điểm a "
+            "khoản 35 Điều 1 của Luật số 51/2024/QH15, có hiệu lực kể từ ngày 01 tháng 7 năm 2025.\n")
+    c = clean(text)
+    assert c.number == "40/VBHN-VPQH" and c.date == "2026-03-16"
+    assert "2. Mức đóng" in c.text and "xã hội quản lý" in c.text and "y tế1" not in c.text
+    assert [f.number for f in c.footnotes] == [1, 2, 3]
+    second = c.footnotes[1]
+    assert c.text[second.at - 1:second.at + 4].startswith("2.")
+    a = amendment_of(second.text, [("dieu", "3"), ("khoan", "2")])
+    assert (a.target, a.by_number, a.by_units, a.kind, a.effective) == (
+        "dieu-3-khoan-2", "51/2024/QH15", "khoản 2 Điều 1", "sửa đổi", "2025-07-01")
+    assert amendment_of(c.footnotes[2].text, [("dieu", "3"), ("khoan", "3")]).kind == "thay thế"
+
+
+REPEAL_LISTS = [
+    # NĐ 158/2025/NĐ-CP Điều 44: a list of whole documents and units
+    ("2. Kể từ ngày Nghị định này có hiệu lực thi hành, các Nghị định của Chính phủ và các điều khoản sau đây hết hiệu lực "
+     "thi hành:\na) Nghị định số 115/2015/NĐ-CP ngày 11 tháng 11 năm 2015 của Chính phủ quy định chi tiết một số điều của "
+     "Luật Bảo hiểm xã hội về bảo hiểm xã hội bắt buộc;\nc) Khoản 2 Điều 3; các khoản 1, 3 Điều 7 và khoản 2 Điều 8 của Nghị "
+     "định số 135/2020/NĐ-CP ngày 18 tháng 11 năm 2020 của Chính phủ quy định về tuổi nghỉ hưu.",
+     [("115/2015/NĐ-CP", []), ("135/2020/NĐ-CP", [("3", "2")]), ("135/2020/NĐ-CP", [("7", "1"), ("7", "3")]),
+      ("135/2020/NĐ-CP", [("8", "2")])]),
+    # Luật 41/2024/QH15 Điều 140: two documents in one sentence, not the amending laws named between them
+    ("2. Luật Bảo hiểm xã hội số 58/2014/QH13 đã được sửa đổi, bổ sung một số điều theo Luật số 84/2015/QH13, Luật số "
+     "35/2018/QH14, Bộ luật số 45/2019/QH14 (sau đây gọi chung là Luật số 58/2014/QH13) và Nghị quyết số 93/2015/QH13 ngày "
+     "22 tháng 6 năm 2015 của Quốc hội về việc thực hiện chính sách hưởng bảo hiểm xã hội một lần đối với người lao động "
+     "hết hiệu lực kể từ ngày Luật này có hiệu lực thi hành.",
+     [("58/2014/QH13", []), ("93/2015/QH13", [])]),
+    # a resolution on the laws it postpones does not repeal them
+    ("Nghị quyết số 144/2016/QH13 ngày 29 tháng 6 năm 2016 của Quốc hội về việc lùi hiệu lực thi hành của Bộ luật Hình "
+     "sự số 100/2015/QH13, Bộ luật Tố tụng hình sự số 101/2015/QH13 hết hiệu lực kể từ ngày Nghị quyết này có hiệu lực.",
+     [("144/2016/QH13", [])]),
+]
+
+
+@pytest.mark.parametrize("text,expected", REPEAL_LISTS)
+def test_repeal_lists_several_documents_and_units(text, expected):
+    got = [(r.reference.doc.number, [(t.article, t.clause) for t in r.reference.targets]) for r in find_repeals(text)]
+    assert got == expected
+    assert all(r.kind == "hết hiệu lực" for r in find_repeals(text))
+
+
+@pytest.fixture(scope="session")
+def law_today(luat_home) -> Library:
+    """The 2024-2026 laws beside the social-insurance texts they replace (58/2014/QH13, 115/2015/NĐ-CP ...)."""
+    lib = Library("test-today")
+    report = ingest([NEW, DATA / "bhxh", DATA / "vlc-2021" / "luat-bao-hiem-xa-hoi.txt"], lib, progress=False, workers=2)
+    assert not [r for r in report.rejected if "MANIFEST" not in r], report.rejected
+    build_index(lib, progress=False)
+    return lib
+
+
+@pytest.mark.data
+def test_what_replaced_what(law_today):
+    old = law_today.document("58/2014/QH13")
+    status, end = old.validity("2026-12-01")
+    assert (status, end.by_number, end.by_units, end.effective) == (REPEALED, "41/2024/QH15", "Điều 140", "2025-07-01")
+    assert old.validity("2020-01-01")[0] == IN_FORCE
+    status, end = law_today.document("115/2015/NĐ-CP").validity("2026-12-01")
+    assert (status, end.by_number, end.by_units) == (REPEALED, "158/2025/NĐ-CP", "Điều 44")
+    assert law_today.document("41/2024/QH15").validity("2026-12-01")[0] == IN_FORCE
+    assert law_today.document("41/2024/QH15").validity("2024-12-31")[0] == NOT_YET_IN_FORCE
+    # a Nghị quyết 93/2015/QH13 is not the Luật that may share its number: only a document of the type named lapses
+    assert law_today.document("45/2019/QH14").validity("2026-12-01")[0] == IN_FORCE
+
+
+@pytest.mark.data
+def test_document_detailing_a_lapsed_law_is_presumed_lapsed(law_today):
+    rows = law_today.db.execute("SELECT doc_id, by_number, by_units FROM amendments WHERE kind=?", (PRESUMED_LAPSED,)).fetchall()
+    presumed = {r[0]: (r[1], r[2]) for r in rows}
+    # 59/2015/TT-BLĐTBXH details Luật BHXH 2014 and no text of the library ends it: it lapses with the law
+    doc = law_today.document("59/2015/TT-BLĐTBXH")
+    if doc is not None and doc.title:
+        assert presumed["59/2015/TT-BLĐTBXH"][0] == "58/2014/QH13"
+        assert "khoản 3 Điều 154" in presumed["59/2015/TT-BLĐTBXH"][1]
+    # 115/2015/NĐ-CP is ended by a statement (NĐ 158/2025 Điều 44): stated, not presumed
+    assert "115/2015/NĐ-CP" not in presumed
+    # 158/2025/NĐ-CP details the law in force (41/2024/QH15, the newest of the name before it): not presumed
+    assert "158/2025/NĐ-CP" not in presumed
+
+
+@pytest.mark.data
+def test_consolidated_text_is_the_current_version_of_its_base_law(law_today):
+    shown = api.show("Điều 66 Luật 41/2024/QH15", library="test-today")
+    assert shown["document"]["number"] == "41/2024/QH15"
+    assert shown["versions"][0]["source"].startswith("Văn bản hợp nhất 19/VBHN-VPQH")
+    notes = [a["note"] for a in shown["unit"]["amendments"]]
+    assert any("73/2025/QH15" in n for n in notes), notes
+    # the earlier text stays reachable: before the consolidation, the text of the law as passed
+    earlier = api.show("Điều 66 Luật 41/2024/QH15", library="test-today", as_of="2025-12-31")
+    assert earlier["unit"]["as_of"] == "2025-12-31"
+    original = (NEW / "41-2024-QH15_Luat-Bao-hiem-xa-hoi.txt").read_text(encoding="utf-8")
+    assert earlier["unit"]["text"] in original
+    # the BHYT law is shown as amended by Luật 51/2024/QH15, with the note of what changed it
+    bhyt = api.show("khoản 2 Điều 3 Luật Bảo hiểm y tế", library="test-today")
+    assert bhyt["document"]["number"] == "25/2008/QH12"
+    assert "tiền lương làm căn cứ đóng bảo hiểm xã hội bắt buộc" in bhyt["unit"]["text"]
+    assert any(a["by_number"] == "51/2024/QH15" for a in bhyt["unit"]["amendments"])
+
+
+@pytest.mark.data
+@pytest.mark.parametrize("query,text", [
+    ("điểm c khoản 7 Điều 7 Nghị định 168/2024/NĐ-CP", "Không chấp hành hiệu lệnh của đèn tín hiệu giao thông"),
+    ("Điều 70 Luật BHXH 2024", "Hưởng bảo hiểm xã hội một lần"),
+])
+def test_show_new_units(law_today, query, text):
+    shown = api.show(query, library="test-today")
+    unit = shown["unit"]
+    assert text in (unit["text"] + (unit["heading"] or ""))
+
+
+@pytest.mark.data
+@pytest.mark.parametrize("query,missing", [
+    ("Điều 99999 Luật 58/2014/QH13", "Điều 99999"),
+    ("khoản 1000 Điều 60 Luật 58/2014/QH13", "khoản 1000"),
+    ("điểm zz khoản 1 Điều 60 Luật 58/2014/QH13", "điểm zz"),
+])
+def test_a_provision_that_does_not_exist_is_an_error(law_today, query, missing):
+    with pytest.raises(LookupError, match=missing):
+        api.show(query, library="test-today")
+    run = subprocess.run([sys.executable, "-m", "luat.cli", "show", query, "--library", "test-today"],
+                         capture_output=True, text=True)
+    assert run.returncode != 0 and missing in run.stderr and run.stdout == ""
+    from luat.web import create_app
+
+    resp = TestClient(create_app("test-today")).get("/api/units", params={"ref": query})
+    assert resp.status_code == 404 and missing in resp.json()["error"]
+    checked = api.check(f"Căn cứ {query} quy định như sau:\n- Nội dung.", library="test-today")
+    assert not checked[0]["ok"] and missing in checked[0]["message"]
+
+
+def _first(answer: dict) -> tuple[str, str, str | None]:
+    c = answer["citations"][0]
+    return c["doc"], c["article"], c["clause"]
+
+
+@pytest.mark.data
+def test_answers_come_from_the_law_in_force(law_today):
+    a = api.ask("Theo luật BHXH mới thì phải đóng bao nhiêu năm mới được hưởng lương hưu?", library="test-today")
+    assert a["status"] == "answered"
+    assert all(c["doc"] != "58/2014/QH13" for c in a["citations"])
+    assert _first(a)[0] == "41/2024/QH15"
+    a = api.ask("Tôi nghỉ việc thì có được rút BHXH một lần không?", library="test-today")
+    assert _first(a)[:2] == ("41/2024/QH15", "70")
+    a = api.ask("Đi xe máy vượt đèn đỏ bị phạt bao nhiêu tiền?", library="test-today")
+    assert _first(a)[0] == "168/2024/NĐ-CP"
+    # as of 2020 the 2014 law was in force, and the 2024 one was not yet
+    a = api.ask("Điều kiện hưởng lương hưu", library="test-today", as_of="2020-01-01")
+    assert _first(a)[0] == "58/2014/QH13"
+    assert "hết hiệu lực" not in a["answer"]
+
+
+@pytest.mark.data
+def test_a_lapsed_basis_says_so_first(law_today):
+    consultant = Consultant(law_today, api.searcher("test-today"))
+    note = consultant._lapse_note(law_today.document("58/2014/QH13"), "2026-12-01")
+    assert note.startswith("Lưu ý: Luật Bảo hiểm xã hội 2014 (số 58/2014/QH13) đã hết hiệu lực từ ngày 01/07/2025 "
+                           "theo Điều 140 văn bản số 41/2024/QH15")
+    assert consultant._lapse_note(law_today.document("41/2024/QH15"), "2026-12-01") == ""
+    # asked about the old law by its number, the answer quotes it, and says first that it is no longer in force
+    a = api.ask("Khoản 1 Điều 60 Luật 58/2014/QH13 quy định gì?", library="test-today")
+    assert a["status"] == "answered" and a["answer"].startswith("Lưu ý: Luật Bảo hiểm xã hội 2014")
+    assert a["retrieved"][0]["validity"]["status"] == REPEALED
