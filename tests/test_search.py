@@ -70,7 +70,7 @@ def test_filters(bhxh_library):
                for h in top("bảo hiểm xã hội", filters=Filters(year=2015)))
 
 
-@pytest.mark.parametrize("query", ['"bảo hiểm', "điều: 60", "(bảo hiểm) AND *", "x" * 10_000, "????", "NOT OR AND"])
+@pytest.mark.parametrize("query", ['"bảo hiểm', "điều: 60", "(bảo hiểm) AND *", "x" * 1000, "????", "NOT OR AND"])
 def test_odd_queries_never_crash(bhxh_library, query):
     assert isinstance(top(query), list)
 
@@ -78,6 +78,8 @@ def test_odd_queries_never_crash(bhxh_library, query):
 def test_empty_query_is_a_clear_error(bhxh_library):
     with pytest.raises(QueryError):
         top("   ")
+    with pytest.raises(QueryError, match="quá dài"):  # rejected, as the API does, not cut short
+        top("x" * 10_000)
     run = subprocess.run([sys.executable, "-m", "luat.cli", "search", "", "--library", "test-bhxh", "--json"],
                          capture_output=True, text=True)
     assert run.returncode == 2 and "trống" in json.loads(run.stdout)["error"]

@@ -6,8 +6,10 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 
 from .cite import Context, library_names
@@ -18,14 +20,51 @@ from .cite.resolve import Resolver
 from .index import build_index
 from .ingest import ALQAC_LIBRARIES, IngestReport, data_dir, default_paths
 from .ingest import ingest as _ingest
+from .limits import MAX_CITE_CHARS, MAX_CITE_RESULTS, MAX_CITE_TARGETS, MAX_K, MAX_QUERY_CHARS
 from .models import Document, citation_of, parse_address
-from .search import Filters, Searcher
+from .search import Filters, QueryError, Searcher
 from .sohieu import parse_number
 from .store import Library
 from .structure import parse_body
 
 _OPEN: dict[str, Library] = {}
 _SEARCHERS: dict[str, Searcher] = {}
+
+
+def check_question(text: str, what: str = "câu hỏi") -> str:
+    """A question or a search within MAX_QUERY_CHARS; the CLI and the HTTP API reject the same texts."""
+    if not text or not text.strip():
+        raise QueryError(f"{what} trống: hãy nhập nội dung cần tra cứu")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"{what} quá dài ({len(text):,} ký tự, tối đa {MAX_QUERY_CHARS:,})")
+    return text
+
+
+def check_text(text: str) -> str:
+    """A text to find references in (``cite``, ``check``) within MAX_CITE_CHARS."""
+    if len(text) > MAX_CITE_CHARS:
+        raise QueryError(f"văn bản quá dài ({len(text):,} ký tự, tối đa {MAX_CITE_CHARS:,})")
+    return text
+
+
+def check_date(value: str | None, what: str = "as_of") -> str | None:
+    """An ISO date (YYYY-MM-DD) that exists, or None."""
+    if value is None:
+        return None
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return date.fromisoformat(value).isoformat()
+    except ValueError:
+        pass
+    raise QueryError(f"{what} {value[:40]!r} không phải một ngày YYYY-MM-DD")
+
+
+def check_search(k: int, filters: Filters | None) -> None:
+    """Numbers the index can take: k in 1..MAX_K, a year in 1..9999 (tantivy stores 64-bit integers)."""
+    if not 1 <= k <= MAX_K:
+        raise QueryError(f"k = {k} ngoài khoảng 1..{MAX_K}")
+    if filters is not None and filters.year is not None and not 1 <= filters.year <= 9999:
+        raise QueryError(f"năm {str(filters.year)[:20]} ngoài khoảng 1..9999")
 
 
 def open_library(name: str = "default", readonly: bool = True) -> Library:
@@ -70,6 +109,7 @@ def show(query: str, library: str = "default", toc: bool = False, as_of: str | N
     """A document or one of its units, from a citation ("khoản 1 Điều 60 Luật BHXH 2014") or a số hiệu; with
     ``as_of`` (ISO date), the unit's text as the library had it on that day. A unit the document does not have is
     a LookupError naming it, never another unit."""
+    as_of = check_date(as_of)
     lib = open_library(library)
     refs = find_references(query, library_names(lib))
     ref = next((r for r in refs if r.doc is not None and not r.doc.this), None)
@@ -171,15 +211,28 @@ def stats(library: str = "default") -> dict:
 
 def cite(text: str, library: str = "default", context: Context | None = None) -> list[dict]:
     """References in ``text`` with what they resolve to."""
+    return cite_capped(text, library, context)[0]
+
+
+def cite_capped(text: str, library: str = "default", context: Context | None = None) -> tuple[list[dict], bool]:
+    """References in ``text``, at most MAX_CITE_RESULTS of them and MAX_CITE_TARGETS targets in all, and
+    whether some were left out."""
     lib = open_library(library)
-    return [r.as_dict() for r in _cite(text, lib, context)]
+    out: list[dict] = []
+    targets = 0
+    for r in _cite(check_text(text), lib, context):
+        targets += len(r.targets)
+        if len(out) == MAX_CITE_RESULTS or targets > MAX_CITE_TARGETS:
+            return out, True
+        out.append(r.as_dict())
+    return out, False
 
 
 def check(text: str, library: str = "default", today: str | None = None) -> list[dict]:
     """Check a drafted answer: citations resolve, quotes are verbatim; notes on amendments."""
-    from .cite.check import check_text
+    from .cite.check import check_text as _check_text
 
-    return [c.as_dict() for c in check_text(text, open_library(library), today=today)]
+    return [c.as_dict() for c in _check_text(check_text(text), open_library(library), today=today)]
 
 
 def searcher(library: str = "default") -> Searcher:
@@ -199,6 +252,8 @@ def index(library: str = "default", progress: bool = True) -> dict:
 
 def search(query: str, library: str = "default", k: int = 10, filters: Filters | None = None) -> list[dict]:
     """Ranked articles for a question, a số hiệu or a citation."""
+    check_question(query, "nội dung tìm kiếm")
+    check_search(k, filters)
     return [h.as_dict() for h in searcher(library).search(query, k=k, filters=filters)]
 
 
@@ -207,6 +262,8 @@ def ask(question: str, library: str = "default", as_of: str | None = None) -> di
     from .answer import Consultant
     from .generate import Generator
 
+    check_question(question)
+    as_of = check_date(as_of)
     lib = open_library(library)
     out = Consultant(lib, searcher(library), Generator.from_env()).ask(question, as_of=as_of).as_dict()
     out["similar"] = similar_consultations(question, library)

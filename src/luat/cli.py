@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
 from . import api
-from .models import Amendment
+from .models import Amendment, InputError
+from .readers.common import read_input
+from .store import LibraryError, library_path
 
 
 def _print_json(obj) -> None:
@@ -36,10 +39,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                   f"{r.versions} phiên bản ({r.seconds:.1f} s)")
             if r.warnings:
                 print(f"  {len(r.warnings)} đoạn không đọc được, ví dụ: {r.warnings[0]}")
-            for rej in r.rejected:
-                print(f"  bỏ qua: {rej}")
-    # a batch with some bad files still succeeds; only a batch where nothing could be read fails
-    return 1 if any(r.rejected for r in reports) and all(len(r.rejected) >= r.files for r in reports) else 0
+    for r in reports:
+        for rej in r.rejected:  # one line per file, naming it
+            print(f"luat: bỏ qua {rej}", file=sys.stderr)
+    # the rest of a batch is ingested, but a file that could not be read fails the command
+    return 1 if any(r.rejected for r in reports) else 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -109,7 +113,9 @@ def cmd_cite(args: argparse.Namespace) -> int:
     text = " ".join(args.text)
     if text == "-":
         text = sys.stdin.read()
-    refs = api.cite(text, library=args.library)
+    refs, truncated = api.cite_capped(text, library=args.library)
+    if truncated:
+        print(f"luat: chỉ hiện {len(refs)} dẫn chiếu đầu tiên (giới hạn mỗi văn bản)", file=sys.stderr)
     if args.json:
         _print_json(refs)
         return 0
@@ -128,8 +134,10 @@ def cmd_cite_check(args: argparse.Namespace) -> int:
         text = sys.stdin.read()
     else:
         try:
-            text = Path(source).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
+            text = read_input(Path(source)).decode("utf-8-sig")  # a regular file within MAX_FILE_BYTES
+        except InputError as e:
+            return _fail(str(e), 2, args.json)
+        except UnicodeDecodeError as e:
             return _fail(f"{source}: cannot read ({e})", 2, args.json)
     checks = api.check(text, library=args.library)
     failed = [c for c in checks if not c["ok"]]
@@ -390,6 +398,11 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(e), 2, as_json)
     except (LookupError, FileNotFoundError) as e:
         return _fail(str(e).strip("'\""), 1, as_json)
+    except sqlite3.DatabaseError as e:  # damage found after the library opened (a truncated file)
+        name = getattr(args, "library", "default")
+        return _fail(str(LibraryError(name, library_path(name), f"the file cannot be read ({e})")), 1, as_json)
+    except OSError as e:
+        return _fail(f"{e.filename or ''}{': ' if e.filename else ''}{e.strerror or e}", 1, as_json)
     except BrokenPipeError:
         return 0
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .models import InputError
+from .readers.common import read_input
 from .search import Filters, Searcher, key_of
 
 
@@ -49,14 +50,16 @@ def load_bench(path: Path) -> tuple[list[BenchQuestion], list[str]]:
     """Questions from a benchmark file; lines that are not valid are reported and skipped."""
     out, errors = [], []
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as e:
+        lines = read_input(path).decode("utf-8-sig").splitlines()  # a regular file within MAX_FILE_BYTES
+    except UnicodeDecodeError as e:
         raise InputError(str(path), f"cannot read ({e})") from e
     for i, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             d = json.loads(line)
+            if not isinstance(d, dict):
+                raise TypeError(f"a JSON {type(d).__name__}, not an object with 'question' and 'relevant'")
             rel = {key_of(r["doc"], str(r["article"])) for r in d.get("relevant") or []}
             q = d["question"]
             if not isinstance(q, str) or not q.strip():
@@ -65,6 +68,9 @@ def load_bench(path: Path) -> tuple[list[BenchQuestion], list[str]]:
             errors.append(f"{path}:{i}: {e}")
             continue
         out.append(BenchQuestion(str(d.get("id", i)), q, rel, d.get("expect"), d.get("answer")))
+    if not out:
+        first = f" (line {errors[0].split(':', 2)[1]}: {errors[0].split(':', 2)[2].strip()})" if errors else ""
+        raise InputError(str(path), f"no valid benchmark line{first}")
     return out, errors
 
 

@@ -14,9 +14,11 @@ from pathlib import Path
 from .cite.find import find_references, reference_to_json
 from .cite.link import link_documents, record_repeals, relink_missing
 from .index import IndexBuilder, build_index, doc_meta, prepare_fields
+from .limits import MAX_ARTICLE_CHARS
 from .models import Document, Extract, InputError
 from .parallel import bounded_map
 from .progress import bar as progress_bar
+from .readers.common import check_file
 from .readers.jsonlaw import read_alqac, read_law_dict, sniff_json
 from .readers.official import DOCX_SUFFIXES, HTML_SUFFIXES, TEXT_SUFFIXES, read_official
 from .readers.phapdien import read_phapdien
@@ -69,6 +71,7 @@ def read_file(path: Path) -> Extract:
     """Pick the reader by the file's name and content."""
     if not path.exists():
         raise InputError(str(path), "no such file")
+    check_file(path)  # a FIFO or a device would block the reader
     name = path.name.lower()
     if name.endswith(".html.gz"):
         return read_phapdien(path)
@@ -98,6 +101,7 @@ def _read_safely(path: Path) -> tuple[Path, Extract | None, str | None]:
     try:
         extract = read_file(path)
         for rec in extract.records:
+            _cut_long_body(rec, extract)
             rec.clauses = [u.label for u in parse_body(rec.body) if u.kind == "khoan"]
             rec.body_hash = body_hash(rec.body)
         return path, extract, None
@@ -105,6 +109,19 @@ def _read_safely(path: Path) -> tuple[Path, Extract | None, str | None]:
         return path, None, str(e)
     except Exception as e:  # a reader bug must not stop the batch
         return path, None, f"{path}: cannot be read ({type(e).__name__}: {e})"
+
+
+def _cut_long_body(rec, extract: Extract) -> None:
+    """An article past MAX_ARTICLE_CHARS (a whole unstructured file read as one Điều) is cut at a line end,
+    with a warning: every answer or page that quotes it would otherwise carry all of it."""
+    if len(rec.body) <= MAX_ARTICLE_CHARS:
+        return
+    cut = rec.body.rfind("\n", 0, MAX_ARTICLE_CHARS)
+    cut = cut if cut > 0 else MAX_ARTICLE_CHARS
+    extract.rejected.append(f"Điều {rec.article} has {len(rec.body):,} characters, over the limit of "
+                            f"{MAX_ARTICLE_CHARS:,}: cut to its first {cut:,}")
+    rec.src_end = (rec.src_end or 0) - (len(rec.body) - cut) if rec.src_end is not None else None
+    rec.body = rec.body[:cut]
 
 
 @dataclass

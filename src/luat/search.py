@@ -24,14 +24,12 @@ import tantivy
 
 from .cite import Context, Resolver, find_references, library_names
 from .index import bigrams, open_index, syllables
+from .limits import MAX_K, MAX_QUERY_CHARS
 from .models import Document, citation_of, parse_address
 from .sohieu import ABBREVIATIONS, number_key
 from .store import Library
 from .text import WORD, fold, fold_same_length, folded_syllables, normalize
 from .vocabulary import in_law_terms
-
-MAX_QUERY_CHARS = 1000
-MAX_K = 100
 
 # Question phrasing that carries no legal content (folded, longest first).
 QUESTION_PHRASES = sorted([
@@ -251,7 +249,7 @@ class Searcher:
     # ---------------------------------------------------------------- query understanding
 
     def parse(self, text: str) -> ParsedQuery:
-        text = normalize(text or "")
+        text = normalize((text or "")[:MAX_QUERY_CHARS * 4])  # bounded before the work (NFC may shorten it)
         if not text:
             raise QueryError("câu hỏi trống: hãy nhập nội dung cần tra cứu")
         if len(text) > MAX_QUERY_CHARS:

@@ -12,7 +12,7 @@ import os
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,6 +96,14 @@ class StoredUnit:
     end: int
 
 
+class LibraryError(RuntimeError):
+    """A library file that cannot be opened or read: names the file, says why and how to rebuild it."""
+
+    def __init__(self, name: str, path: Path, why: str):
+        rebuild = f"luat ingest --rebuild{'' if name == 'default' else f' --library {name}'}"
+        super().__init__(f"library {name!r} at {path}: {why}; rebuild it with `{rebuild}`")
+
+
 class Library:
     """A named library of documents in one SQLite file."""
 
@@ -104,13 +112,15 @@ class Library:
         self.path = path or library_path(name)
         if readonly and not self.path.exists():
             raise FileNotFoundError(f"library {name!r} does not exist at {self.path}: run `luat ingest` first")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        has_meta = self.db.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone()
-        version = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() if has_meta else None
+        try:
+            self.db = self._connect(readonly)
+            has_meta = self.db.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone()
+            version = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() if has_meta else None
+        except sqlite3.DatabaseError as e:
+            raise LibraryError(name, self.path, _why(e)) from e
+        if readonly and version is None:
+            self.db.close()
+            raise LibraryError(name, self.path, "the file is empty or holds no luat library")
         if version is not None and version[0] != SCHEMA_VERSION:
             self.db.close()
             raise RuntimeError(f"library {name!r} at {self.path} was built by another version of luat (schema "
@@ -119,6 +129,28 @@ class Library:
             self.db.executescript(SCHEMA)
             self.db.execute("INSERT OR IGNORE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
         self._doc_cache: dict[str, Document] = {}
+
+    def _connect(self, readonly: bool) -> sqlite3.Connection:
+        """A connection; a library in a folder luat may not write to is opened immutable, so that it still
+        serves reads (WAL mode, and even a plain read lock, need to write beside the file)."""
+        writable = os.access(self.path.parent, os.W_OK) and (not self.path.exists() or os.access(self.path, os.W_OK))
+        if readonly and not writable:
+            uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
+            db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        else:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise LibraryError(self.name, self.path, f"cannot create its folder ({e.strerror})") from e
+            writable = os.access(self.path.parent, os.W_OK) and (not self.path.exists() or os.access(self.path, os.W_OK))
+            if not writable and not readonly:
+                raise LibraryError(self.name, self.path, "the folder or the file is read-only, so it cannot be written")
+            db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+            if not readonly:
+                db.execute("PRAGMA journal_mode=WAL")  # set once by a writer; it stays in the file
+            db.execute("PRAGMA synchronous=NORMAL")
+        db.row_factory = sqlite3.Row
+        return db
 
     def close(self) -> None:
         self.db.close()
@@ -138,7 +170,11 @@ class Library:
         try:
             yield self.db
         except BaseException:
-            self.db.execute("ROLLBACK")
+            # SQLite may have ended the transaction itself (a full disk, an I/O error): a failing ROLLBACK
+            # ("no transaction is active") must not take the place of the error that caused it
+            if self.db.in_transaction:
+                with suppress(sqlite3.Error):
+                    self.db.execute("ROLLBACK")
             raise
         else:
             self.db.execute("COMMIT")
@@ -384,6 +420,17 @@ class Library:
             "sources": {r[0]: r[1] for r in q("SELECT kind, COUNT(*) FROM sources GROUP BY kind")},
             "by_type": {r[0] or "?": r[1] for r in q("SELECT doc_type, COUNT(*) FROM documents GROUP BY doc_type ORDER BY 2 DESC")},
         }
+
+
+def _why(e: sqlite3.DatabaseError) -> str:
+    msg = str(e)
+    if "not a database" in msg:
+        return "the file is not a SQLite database (empty, truncated or overwritten)"
+    if "malformed" in msg:
+        return "the file is corrupt (truncated or damaged)"
+    if "unable to open" in msg:
+        return "the file cannot be opened (a read-only or missing folder?)"
+    return f"the file cannot be read ({msg})"
 
 
 def merge_document(doc_id: str, versions: list[dict], find=None) -> tuple[list, list]:

@@ -11,18 +11,23 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import quote
+import sqlite3
+from urllib.parse import quote, urlsplit
 
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import FastAPI, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from jinja2 import DictLoader, Environment, select_autoescape
 from markupsafe import Markup
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException
 
 from . import api
 from .answer import Citation
+from .limits import MAX_K, MAX_QUERY_CHARS
 from .models import Amendment, address_of, article_address, citation_of, parse_address
-from .search import MAX_K, MAX_QUERY_CHARS, Filters, QueryError
+from .search import Filters, QueryError
+from .store import LibraryError, library_path
 
 # ----------------------------------------------------------------------------------------- models
 
@@ -170,6 +175,18 @@ def _env() -> Environment:
     return env
 
 
+def safe_url(url: str | None) -> str | None:
+    """``url`` when it is an http(s) address, else None: a stored URL ("javascript:...") must not become a
+    link a reader can click."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
 def doc_href(doc: str, address: str | None = None) -> str:
     return f"/van-ban/{quote(doc, safe='/')}" + (f"#{address}" if address else "")
 
@@ -228,9 +245,38 @@ def create_app(library: str = "default") -> FastAPI:
             return JSONResponse({"error": msg}, status_code=404)
         return render("error", 404, title="Không tìm thấy", message=msg)
 
+    def error(request: Request, status: int, title: str, message: str) -> Response:
+        """The API's ``{"error": ...}``, or the site's error page."""
+        if request.url.path.startswith("/api"):
+            return JSONResponse({"error": message}, status_code=status)
+        return render("error", status, title=title, message=message)
+
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException):
-        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
+        # unknown routes (404) and wrong methods (405) come here from Starlette's router
+        title = "Không tìm thấy" if exc.status_code == 404 else "Yêu cầu không hợp lệ"
+        message = "không có trang này" if exc.status_code == 404 else str(exc.detail)
+        return error(request, exc.status_code, title, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        parts = []
+        for e in exc.errors()[:3]:
+            where = ".".join(str(x) for x in e.get("loc", ()) if x != "body")
+            parts.append(f"{where}: {e.get('msg', 'invalid')}" if where else str(e.get("msg", "invalid")))
+        return error(request, 422, "Yêu cầu không hợp lệ", "; ".join(parts) or "yêu cầu không hợp lệ")
+
+    @app.exception_handler(LibraryError)
+    @app.exception_handler(sqlite3.DatabaseError)
+    async def _library(request: Request, exc: Exception):
+        message = str(exc) if isinstance(exc, LibraryError) else str(LibraryError(
+            library, library_path(library), f"the file cannot be read ({exc})"))
+        return error(request, 503, "Thư viện không đọc được", message)
+
+    @app.exception_handler(ValueError)
+    async def _bad_value(request: Request, exc: ValueError):
+        # input the checks above did not foresee still gets a 400, not a 500
+        return error(request, 400, "Yêu cầu không hợp lệ", str(exc)[:500] or "giá trị không hợp lệ")
 
     def _filters(type_: str | None, issuer: str | None, year: str | int | None, topic: str | None, in_force: bool) -> Filters:
         y = None
@@ -254,8 +300,6 @@ def create_app(library: str = "default") -> FastAPI:
 
     @app.post("/api/ask", response_model=AskResponse, responses=responses, tags=["api"])
     async def api_ask(body: AskRequest) -> AskResponse:
-        if len(body.question) > MAX_QUERY_CHARS:
-            raise QueryError(f"câu hỏi quá dài (tối đa {MAX_QUERY_CHARS} ký tự)")
         return AskResponse(**api.ask(body.question, library=library, as_of=body.as_of))
 
     @app.get("/api/documents/{number:path}", response_model=DocumentResponse, responses=responses, tags=["api"])
@@ -272,10 +316,11 @@ def create_app(library: str = "default") -> FastAPI:
                             cites=out.get("cites", []), cited_by=out.get("cited_by", []))
 
     @app.post("/api/cite", response_model=list[ReferenceModel], responses=responses, tags=["api"])
-    async def api_cite(body: CiteRequest) -> list[ReferenceModel]:
-        if len(body.text) > 100_000:
-            raise QueryError("văn bản quá dài (tối đa 100 000 ký tự)")
-        return [ReferenceModel(**r) for r in api.cite(body.text, library=library)]
+    async def api_cite(body: CiteRequest, response: Response) -> list[ReferenceModel]:
+        refs, truncated = api.cite_capped(body.text, library=library)
+        if truncated:
+            response.headers["X-Luat-Truncated"] = f"only the first {len(refs)} references"
+        return [ReferenceModel(**r) for r in refs]
 
     @app.get("/api/stats", response_model=dict, tags=["api"])
     async def api_stats() -> dict:
@@ -348,7 +393,7 @@ def create_app(library: str = "default") -> FastAPI:
                                     " ON c.id=r.consultation_id WHERE r.target_doc=? AND r.target_address IS NOT NULL", (doc_id,)):
                 art = next((lab for k, lab in parse_address(r["target_address"]) if k == "dieu"), None)
                 if art:
-                    consulted.setdefault(art, []).append({"question": r["question"], "url": r["url"]})
+                    consulted.setdefault(art, []).append({"question": r["question"], "url": safe_url(r["url"])})
         versions: dict[str, list] = {}
         for v in lib.db.execute("SELECT v.article, v.date, s.label FROM versions v JOIN sources s ON s.id=v.source_id"
                                 " WHERE v.doc_id=? ORDER BY v.date DESC", (doc_id,)):

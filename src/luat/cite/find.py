@@ -632,7 +632,10 @@ def _windows(text: str, folded: str) -> list[tuple[int, int]]:
         if m is None:
             continue
         a = max(0, m.start() - 8)
-        while a > 0 and not text[a - 1].isspace():
+        # back to the word's start, but no further than the previous window's end: the windows merge
+        # there anyway, and a run without spaces ("1/1/1/...") would make the walk quadratic
+        floor = out[-1][1] if out else 0
+        while a > floor and not text[a - 1].isspace():
             a -= 1
         reach = _reach(m.group())
         if reach < _WINDOW_AFTER and _ANNEX.match(folded, m.end()):

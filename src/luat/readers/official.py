@@ -6,12 +6,13 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from ..limits import MAX_DOCX_INFLATED, MAX_HTML_DEPTH
 from ..models import ArticleRecord, Document, Extract, InputError, Source
 from ..sohieu import parse_number
 from ..structure import parse_text
 from ..text import nfc
 from . import consolidated
-from .common import read_input
+from .common import html_depth, read_input
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 HTML_SUFFIXES = (".html", ".htm")
@@ -31,13 +32,15 @@ def load_text(path: Path) -> str:
     if "\x00" in text:
         raise InputError(str(path), "binary content (NUL bytes), not a text document")
     if suffix in HTML_SUFFIXES:
-        text = _html_text(text)
+        text = _html_text(text, str(path))
     return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def _html_text(html: str) -> str:
+def _html_text(html: str, name: str = "<html>") -> str:
     from selectolax.lexbor import LexborHTMLParser
 
+    if html_depth(html, MAX_HTML_DEPTH) > MAX_HTML_DEPTH:
+        raise InputError(name, f"HTML nested more than {MAX_HTML_DEPTH} elements deep: not a document luat can read")
     tree = LexborHTMLParser(html)
     for tag in tree.css("script, style"):
         tag.decompose()
@@ -65,12 +68,29 @@ def _docx_text(path: Path) -> str:
         import docx
     except ImportError as e:  # pragma: no cover - dependency of the package
         raise InputError(str(path), "python-docx is not installed") from e
+    _check_docx_size(path)
     try:
         d = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+    except (zipfile.BadZipFile, KeyError, ValueError) as e:  # PackageNotFoundError is an Exception only
         raise InputError(str(path), f"not a valid .docx file ({e})") from e
+    except Exception as e:
+        if type(e).__name__ != "PackageNotFoundError":
+            raise
+        raise InputError(str(path), "not a valid .docx file (not a Word package)") from e
     lines = [" ".join(p.text.split()) for p in d.paragraphs]
     return nfc("\n".join(x for x in lines if x))
+
+
+def _check_docx_size(path: Path) -> None:
+    """A .docx is a zip: refuse one that is not, or that would inflate past MAX_DOCX_INFLATED, from its
+    directory alone, before anything is extracted."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            inflated = sum(info.file_size for info in z.infolist())
+    except (zipfile.BadZipFile, OSError) as e:
+        raise InputError(str(path), f"not a valid .docx file (not a zip archive: {e})") from e
+    if inflated > MAX_DOCX_INFLATED:
+        raise InputError(str(path), f".docx inflates to {inflated:,} bytes (limit {MAX_DOCX_INFLATED:,}): refused")
 
 
 def read_official(path: Path, *, kind: str = "official", doc_id: str | None = None) -> Extract:

@@ -16,10 +16,12 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from ..limits import MAX_FILE_BYTES, MAX_HTML_DEPTH
 from ..models import Amendment, ArticleRecord, Document, Extract, InputError, Source, article_address
 from ..sohieu import DOC_TYPES, NUMBER_PATTERN, parse_number
 from ..structure import EFFECTIVE_RE, iso_date
 from ..text import nfc
+from .common import check_file, html_depth
 
 _CODE_RE = re.compile(r"^\s*Điều\s+(\d+(?:\.\d+)*\.[A-ZĐ]+(?:\.\d+)*\.\d+[a-zđ]?)\.?\s*(.*)$", re.S)
 _TYPES_ALT = "|".join(re.escape(t) for t in sorted(DOC_TYPES, key=len, reverse=True))
@@ -145,12 +147,17 @@ def _opened(nodes) -> Iterator[LexborNode]:
 def read_phapdien(path: Path) -> Extract:
     """Read one đề mục file."""
     try:
+        check_file(path)
         with gzip.open(path, "rt", encoding="utf-8-sig") as fh:
-            html = fh.read()
+            html = fh.read(MAX_FILE_BYTES + 1)  # characters: a gzip bomb stops here
+        if len(html) > MAX_FILE_BYTES:
+            raise InputError(str(path), f"inflates past the limit of {MAX_FILE_BYTES:,} characters per file")
     except (OSError, EOFError) as e:
         raise InputError(str(path), f"not a readable gzip file ({e})") from e
     except UnicodeDecodeError as e:
         raise InputError(str(path), f"not UTF-8 text ({e.reason} at byte {e.start})") from e
+    if html_depth(html, MAX_HTML_DEPTH) > MAX_HTML_DEPTH:
+        raise InputError(str(path), f"HTML nested more than {MAX_HTML_DEPTH} elements deep: not a Pháp điển page")
     tree = LexborHTMLParser(html)
     content = tree.css_first("div._content")
     if content is None:
