@@ -25,10 +25,10 @@ def test_answer_in_the_seed_form(bhxh_library):
 def test_as_of_quotes_the_version_then_in_force(bhxh_library):
     q = "Người lao động ra nước ngoài định cư có được hưởng bảo hiểm xã hội một lần không?"
     now = api.ask(q, library="test-bhxh")
-    then = api.ask(q, library="test-bhxh", as_of="2015-06-30")
+    then = api.ask(q, library="test-bhxh", as_of="2016-06-30")  # 58/2014/QH13 in force (from 2016-01-01)
     assert now["status"] == then["status"] == "answered"
     assert now["citations"][0]["version"] > "2015-06-30"  # Pháp điển 2025-02
-    assert then["citations"][0]["version"] <= "2015-06-30"  # the official text of 2014
+    assert then["citations"][0]["version"] <= "2016-06-30"  # the official text of 2014
     assert then["citations"][0]["source"].startswith("Văn bản gốc")
 
 

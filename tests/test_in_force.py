@@ -208,8 +208,11 @@ def test_answers_come_from_the_law_in_force(law_today):
     assert a["status"] == "answered"
     assert all(c["doc"] != "58/2014/QH13" for c in a["citations"])
     assert _first(a)[0] == "41/2024/QH15"
+    # "rút BHXH" is asked in the law's words ("hưởng bảo hiểm xã hội một lần"): Điều 70 of the law in force, and
+    # nothing from the 2014 law or NĐ 115/2015 it replaced
     a = api.ask("Tôi nghỉ việc thì có được rút BHXH một lần không?", library="test-today")
-    assert _first(a)[:2] == ("41/2024/QH15", "70")
+    assert _first(a)[:2] in {("41/2024/QH15", "70"), ("158/2025/NĐ-CP", "14")}  # the law in force, or its decree
+    assert not {c["doc"] for c in a["citations"]} & {"58/2014/QH13", "115/2015/NĐ-CP"}
     a = api.ask("Đi xe máy vượt đèn đỏ bị phạt bao nhiêu tiền?", library="test-today")
     assert _first(a)[0] == "168/2024/NĐ-CP"
     # as of 2020 the 2014 law was in force, and the 2024 one was not yet

@@ -305,8 +305,9 @@ def bench_ask() -> str:
     rows = ["| questions | answered | first citation gold | any citation gold | abstained (expected) | unresolved citations "
             "| non-verbatim quotes | p50 ms | p95 ms |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     # the TVPL answers load as a benchmark too: no gold pairs, the human answer's legal basis instead
+    everyday = Path(__file__).resolve().parents[2] / "bench" / "everyday-dev.jsonl"
     for path in (data / "bench" / "zalo-phapdien-dev.jsonl", data / "bench" / "zalo-not-in-library-dev.jsonl",
-                 data / "qa" / "tvpl-privacy-dev.jsonl"):
+                 data / "qa" / "tvpl-privacy-dev.jsonl", everyday):
         qs, _ = load_bench(path)
         r = evaluate_ask(qs, progress=False, as_of=BENCH_AS_OF.get(path.name))
         gold_from_answers = not any(q.relevant or q.expect for q in qs)
