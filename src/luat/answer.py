@@ -29,7 +29,16 @@ from .models import (
     parse_address,
     sort_key,
 )
-from .search import Filters, Hit, Searcher, key_of, passage_score, strip_question_phrasing, telling_weights
+from .search import (
+    HIERARCHY,
+    Filters,
+    Hit,
+    Searcher,
+    key_of,
+    passage_score,
+    strip_question_phrasing,
+    telling_weights,
+)
 from .sohieu import number_key
 from .store import Library
 from .structure import parse_body, sentence_case
@@ -56,9 +65,6 @@ GENERAL_RULE_LOOKAHEAD = 10
 # "higher_same" (headed alike) costs zalo 0.632 -> 0.629 (any unchanged 0.768) and TVPL 0.592 -> 0.590, and put Luật
 # 58/2014 Điều 60 before the Thông tư khoản a test expects; not kept. "earlier": zalo 0.632, TVPL 0.592, kept.
 GENERAL_RULES = {"earlier"}
-# The legal hierarchy: a lower rank states the general rule.
-_HIERARCHY = {t: i for i, t in enumerate(["Hiến pháp", "Bộ luật", "Luật", "Pháp lệnh", "Nghị quyết", "Nghị định",
-                                           "Quyết định", "Thông tư liên tịch", "Thông tư"])}
 
 
 @dataclass(frozen=True)
@@ -540,14 +546,14 @@ class Consultant:
         head = set(folded_syllables(first.heading or ""))
         if not head:
             return hits
-        rank = _HIERARCHY.get(first.doc.doc_type or "", len(_HIERARCHY))
+        rank = HIERARCHY.get(first.doc.doc_type or "", len(HIERARCHY))
         for h in hits[1:GENERAL_RULE_LOOKAHEAD + 1]:
             if not head <= set(folded_syllables(h.heading or "")) or h.doc.validity(as_of or time.strftime("%Y-%m-%d"))[0] != IN_FORCE:
                 continue
             same = fold(h.heading or "") == fold(first.heading or "")
-            higher = "higher" in GENERAL_RULES and _HIERARCHY.get(h.doc.doc_type or "", len(_HIERARCHY)) < rank
+            higher = "higher" in GENERAL_RULES and HIERARCHY.get(h.doc.doc_type or "", len(HIERARCHY)) < rank
             higher = higher or ("higher_same" in GENERAL_RULES and same
-                                and _HIERARCHY.get(h.doc.doc_type or "", len(_HIERARCHY)) < rank)
+                                and HIERARCHY.get(h.doc.doc_type or "", len(HIERARCHY)) < rank)
             earlier = ("earlier" in GENERAL_RULES and h.doc.doc_id == first.doc.doc_id and same
                        and sort_key(article_address(h.article)) < sort_key(article_address(first.article)))
             if not (higher or earlier):

@@ -217,7 +217,7 @@ _ASKS_CRIME = re.compile(r"\b(?:truy cuu trach nhiem hinh su|di tu|bi tu)(?: (?:
 # nhiệm thi hành", "Hiệu lực, trách nhiệm thi hành", "Hiệu lực" — not "Hiệu lực của hợp đồng lao động".
 _EFFECT_HEADING = re.compile(r"hieu luc(?: thi hanh\b|\W*$| va |,)")
 # The legal hierarchy, for choosing among several definitions of one term (the higher one is the general one).
-_HIERARCHY = {t: i for i, t in enumerate(["Hiến pháp", "Bộ luật", "Luật", "Pháp lệnh", "Nghị quyết", "Nghị định",
+HIERARCHY = {t: i for i, t in enumerate(["Hiến pháp", "Bộ luật", "Luật", "Pháp lệnh", "Nghị quyết", "Nghị định",
                                            "Quyết định", "Thông tư liên tịch", "Thông tư"])}
 # Headings of articles that define terms (folded).
 _GLOSSARY = re.compile(r"\b(?:giai thich tu ngu|khai niem|dinh nghia|tu ngu)\b")
@@ -483,7 +483,7 @@ class Searcher:
             # an article about the term ("Điều 105. Tài sản"), then a glossary article, then any other
             about = 0 if heading == term or (heading.endswith(term) and _GLOSSARY.search(heading)) else (
                 1 if _GLOSSARY.search(heading) else 2)
-            return about, _HIERARCHY.get(docs[key[0]].doc_type or "", len(_HIERARCHY)), -found[key][0]
+            return about, HIERARCHY.get(docs[key[0]].doc_type or "", len(HIERARCHY)), -found[key][0]
 
         order = sorted(found, key=place)
         term_pq = ParsedQuery(text=pq.text, terms=words, accented=[])
