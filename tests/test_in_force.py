@@ -195,6 +195,8 @@ def test_a_provision_that_does_not_exist_is_an_error(law_today, query, missing):
     assert resp.status_code == 404 and missing in resp.json()["error"]
     checked = api.check(f"Căn cứ {query} quy định như sau:\n- Nội dung.", library="test-today")
     assert not checked[0]["ok"] and missing in checked[0]["message"]
+    asked = api.ask(f"{query} quy định gì?", library="test-today")
+    assert asked["status"] == "not_found" and missing in asked["answer"] and not asked["citations"]
 
 
 def _first(answer: dict) -> tuple[str, str, str | None]:
@@ -232,3 +234,15 @@ def test_a_lapsed_basis_says_so_first(law_today):
     a = api.ask("Khoản 1 Điều 60 Luật 58/2014/QH13 quy định gì?", library="test-today")
     assert a["status"] == "answered" and a["answer"].startswith("Lưu ý: Luật Bảo hiểm xã hội 2014")
     assert a["retrieved"][0]["validity"]["status"] == REPEALED
+
+
+@pytest.mark.data
+def test_pages_say_what_is_no_longer_in_force(law_today):
+    from luat.web import create_app
+
+    client = TestClient(create_app("test-today"))
+    page = client.get("/van-ban/58/2014/QH13").text
+    assert 'id="validity">hết hiệu lực<' in page and "Điều 140 văn bản 41/2024/QH15" in page
+    assert 'id="validity">còn hiệu lực<' in client.get("/van-ban/41/2024/QH15").text
+    results = client.get("/tim-kiem", params={"q": "bảo hiểm xã hội một lần"}).text
+    assert "Hết hiệu lực từ 2025-07-01 (Điều 140 41/2024/QH15)" in results

@@ -311,6 +311,9 @@ class Consultant:
                           f"Thư viện hiện chưa có {names}, nên không thể trả lời câu hỏi này bằng văn bản đó. "
                           "Để bổ sung, nạp toàn văn bằng lệnh: luat ingest ĐƯỜNG_DẪN_TỆP (.txt, .html hoặc .docx).",
                           retrieved=retrieved)
+        if pq.missing_units:  # a provision that does not exist is said so, never answered by another unit
+            return Answer(question, "not_found", "Không có quy định được hỏi: " + "; ".join(pq.missing_units) + ".",
+                          retrieved=retrieved)
         if not hits:
             return Answer(question, "not_found", "Không tìm thấy quy định phù hợp trong thư viện.", retrieved=retrieved)
         if not pq.units and asks_meaning(pq.defined) and not any(h.defines for h in hits):

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import tantivy
 
 from .cite import Context, Resolver, find_references, library_names
+from .cite.check import unread_units
 from .index import bigrams, open_index, syllables
 from .limits import MAX_K, MAX_QUERY_CHARS
 from .models import Document, citation_of, parse_address
@@ -93,6 +94,7 @@ class ParsedQuery:
     doc_ids: list[str] = field(default_factory=list)  # documents named in the query
     units: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, address) named in the query
     missing: list[str] = field(default_factory=list)  # documents named in the query that the library lacks (messages)
+    missing_units: list[str] = field(default_factory=list)  # units named that their document lacks (messages)
     defined: list[str] | None = None  # folded syllables of the term the question asks to define (definition_term)
     asked: list[str] | None = None  # terms of the sentence that asks, when the text has others around it (asking_sentence)
 
@@ -263,6 +265,13 @@ class Searcher:
             self.resolver.resolve(ref, Context())
             if ref.status == "not_in_library":
                 pq.missing.append(ref.message or ref.text)
+            # "Điều 99999 Luật BHXH 2014": a unit the document does not have (or that the finder could not read)
+            lead = text[max(0, ref.start - 40):ref.start]
+            unread = unread_units(lead[lead.rfind(".") + 1:] + ref.text, [t.path() for t in ref.targets])
+            if ref.status == "unit_not_found" or (unread and ref.doc_id):
+                doc = self.library.document(ref.doc_id) if ref.doc_id else None
+                pq.missing_units.append(ref.message if ref.status == "unit_not_found" else
+                                        f"{', '.join(unread)} không có trong {doc.name if doc else ref.doc_id}")
             if ref.doc_id is None or (ref.status == "ambiguous" and ref.doc.number and "/" not in ref.doc.number):
                 continue  # "thông tư 35" names one of many: no document to go to
             pq.doc_ids.append(ref.doc_id)

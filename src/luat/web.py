@@ -140,6 +140,7 @@ PAGES = {
 {% if error %}<p>{{ error }}</p>{% endif %}
 {% for h in hits %}<div class="hit"><a href="{{ h.href }}"><strong>{{ h.citation }}</strong></a>{% if h.heading %} — {{ h.heading }}{% endif %}
 <div class="muted">{{ h.document.type or '' }} · {{ h.document.issuer or '' }} · {{ h.document.issued or '' }}</div>
+{% if h.validity and h.validity.status != 'còn hiệu lực' %}<div class="warn">{{ h.validity.status|capitalize }}{% if h.validity.since %} từ {{ h.validity.since }}{% endif %}{% if h.validity.by %} ({{ h.validity.by }}){% endif %}</div>{% endif %}
 {% if h.clause %}<div class="muted">khoản {{ h.clause }}</div>{% endif %}<div>{{ h.snippet_html }}</div></div>{% endfor %}
 {% if q and not hits and not error %}<p>Không tìm thấy điều luật phù hợp.</p>{% endif %}
 {% endblock %}""",
@@ -153,6 +154,7 @@ PAGES = {
 <h1>{{ doc.name }}</h1>
 <div class="card"><div>Số hiệu: <strong>{{ doc.number or doc.doc_id }}</strong></div><div>Loại: {{ doc.doc_type or '—' }}</div>
 <div>Cơ quan ban hành: {{ doc.issuer or '—' }}</div><div>Ngày ban hành: {{ doc.issued or '—' }}</div><div>Hiệu lực: {{ doc.effective or '—' }}</div>
+{% if doc.validity %}<div>Tình trạng: <strong id="validity">{{ doc.validity.status }}</strong></div>{% endif %}
 {% for a in doc.amendments if (a|as_amendment).repeals %}<div class="warn"><a href="/van-ban/{{ a.by_number }}">{{ a|amendment }}</a>.</div>{% endfor %}
 {% if doc.title %}<div>Trích yếu: {{ doc.title }}</div>{% endif %}<div class="muted">Nguồn: {{ doc.sources|join('; ') }}</div>
 {% if doc.amendments %}<details><summary>Sửa đổi, bổ sung ({{ doc.amendments|length }})</summary><ul>{% for a in doc.amendments %}<li>{{ a|amendment }}</li>{% endfor %}</ul></details>{% endif %}</div>
