@@ -12,10 +12,10 @@ from fastapi.testclient import TestClient
 
 from luat import api
 from luat.answer import Consultant
-from luat.cite.repeal import find_repeals
+from luat.cite.repeal import find_repeals, find_unit_effects
 from luat.index import build_index
 from luat.ingest import data_dir, ingest
-from luat.models import IN_FORCE, NOT_YET_IN_FORCE, PRESUMED_LAPSED, REPEALED
+from luat.models import EFFECTIVE_FROM, IN_FORCE, NOT_YET_IN_FORCE, PRESUMED_LAPSED, REPEALED
 from luat.readers.consolidated import amendment_of, clean
 from luat.readers.official import read_official
 from luat.store import Library
@@ -246,3 +246,33 @@ def test_pages_say_what_is_no_longer_in_force(law_today):
     assert 'id="validity">còn hiệu lực<' in client.get("/van-ban/41/2024/QH15").text
     results = client.get("/tim-kiem", params={"q": "bảo hiểm xã hội một lần"}).text
     assert "Hết hiệu lực từ 2025-07-01 (Điều 140 41/2024/QH15)" in results
+
+
+UNIT_EFFECTS = [
+    # Luật Đất đai 31/2024/QH15 Điều 252: two articles before the rest
+    ("2. Điều 190 và Điều 248 của Luật này có hiệu lực thi hành từ ngày 01 tháng 4 năm 2024.",
+     [("2024-04-01", ["190", "248"])]),
+    # NĐ 188/2025/NĐ-CP Điều 70: ranges and lists of articles
+    ("2. Các điều từ Điều 1 đến Điều 3, các điều 14, 15 và khoản 8 Điều 69 của Nghị định này có hiệu lực từ ngày 01 tháng "
+     "7 năm 2025.", [("2025-07-01", ["1", "2", "3"]), ("2025-07-01", ["14", "15"]), ("2025-07-01", ["69"])]),
+    # the document's own date, with the units excepted named after it: no unit of its own
+    ("1. Luật này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2025, trừ trường hợp quy định tại khoản 2 và khoản 3 Điều "
+     "này.", []),
+    # a date that depends on another document: none to record
+    ("Khoản 9 Điều 60 của Luật này có hiệu lực thi hành từ ngày Nghị quyết số 61/2022/QH15 hết hiệu lực.", []),
+]
+
+
+@pytest.mark.parametrize("text,expected", UNIT_EFFECTS)
+def test_units_with_their_own_entry_into_force(text, expected):
+    got = [(e.date, [t.article for t in e.reference.targets]) for e in find_unit_effects(text)]
+    assert got == expected
+
+
+@pytest.mark.data
+def test_unit_effects_recorded(law_today):
+    land = law_today.document("31/2024/QH15")
+    own = {(a.target, a.effective) for a in land.amendments if a.kind == EFFECTIVE_FROM}
+    assert own == {("dieu-190", "2024-04-01"), ("dieu-248", "2024-04-01")}
+    a = api.ask("Điều 190 Luật Đất đai 2024 quy định gì?", library="test-today", as_of="2024-06-01")
+    assert "Điều 190 có hiệu lực từ ngày 01/04/2024 theo Điều 252 văn bản số 31/2024/QH15" in a["answer"]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from .cite import Context, Resolver, find_references, library_names
 from .generate import Generator, GeneratorError
 from .models import (
+    EFFECTIVE_FROM,
     IN_FORCE,
     NOT_YET_IN_FORCE,
     PRESUMED_LAPSED,
@@ -374,7 +375,7 @@ class Consultant:
                     return Answer(question, "not_found", "Không lập được câu trả lời có trích dẫn kiểm chứng được: "
                                   + "; ".join(m for _kind, m in problems), retrieved=retrieved, coverage=cov)
                 continue
-            lapsed = self._lapse_note(h.doc, on)
+            lapsed = self._lapse_note(h.doc, on, h.article)
             if lapsed:  # a provision no longer in force: said before it is quoted, not after
                 parts.append(lapsed)
             parts.append(opening + "\n\n" + body + ("\n\n" + notes if notes else ""))
@@ -489,6 +490,8 @@ class Consultant:
             holding = {u.label: max(range_holds(u.text, v) for v in sums) for u in units if u.kind == "khoan"} if sums else {}
             outright = [u for u in units if holding.get(u.label) == 2] if holding else []
             best = named or (outright[0] if len(outright) == 1 else max(units, key=score))
+            # (measured and not kept: quoting the whole article when the question is its heading and nothing more;
+            # TVPL answers name a khoản even then: same khoản 0.768 -> 0.754)
             if score(best) > 0 and several:
                 clause = best
                 # a section's heading line is named in the opening sentence; quote what is under it
@@ -504,7 +507,8 @@ class Consultant:
         lead = "Căn cứ" if first else "Ngoài ra, theo"
         opening = f"{lead} {cite} {name}{number} quy định về {topic} như sau:"
         body = layout_quote(quote)
-        notes = self._amendment_notes(doc, hit.article, clause.label if clause is not None and clause.kind == "khoan" else None)
+        notes = self._amendment_notes(doc, hit.article, clause.label if clause is not None and clause.kind == "khoan" else None,
+                                      as_of)
         version = self._version_of(doc.doc_id, hit.article, as_of)
         citation = Citation(doc=doc.number or doc.doc_id, doc_title=doc.name, article=hit.article,
                             clause=clause.label if clause is not None and clause.kind == "khoan" else None, point=None,
@@ -567,11 +571,15 @@ class Consultant:
                 return [h] + [x for x in hits if x is not h]
         return hits
 
-    def _lapse_note(self, doc: Document, on: str) -> str:
+    def _lapse_note(self, doc: Document, on: str, article: str | None = None) -> str:
         """"Lưu ý: Luật Bảo hiểm xã hội 2014 (số 58/2014/QH13) đã hết hiệu lực từ ngày 01/07/2025 theo Điều 140 văn bản
         số 41/2024/QH15 ..." for a document not in force on ``on``; "" for one in force."""
         status, end = doc.validity(on)
         number = f" (số {doc.number})" if doc.number and doc.number not in doc.name else ""
+        own = article_address(article) if article else None
+        if status == NOT_YET_IN_FORCE and any(a.kind == EFFECTIVE_FROM and a.target == own and (a.effective or "") <= on
+                                              for a in doc.amendments):
+            return ""  # the article took effect before its document ("Điều 190 ... có hiệu lực từ ngày 01/4/2024")
         if status == NOT_YET_IN_FORCE:
             return f"Lưu ý: {doc.name}{number} chưa có hiệu lực vào ngày {_vn_date(on)} (có hiệu lực từ ngày {_vn_date(doc.effective)})."
         if end is None:
@@ -583,9 +591,10 @@ class Consultant:
         return (f"Lưu ý: {doc.name}{number} đã {REPEAL_KINDS[end.kind]}{when} theo {end.by_units} văn bản số "
                 f"{end.by_number}; nội dung dưới đây là quy định cũ, hãy đối chiếu với văn bản thay thế.")
 
-    def _amendment_notes(self, doc: Document, article: str, clause: str | None = None) -> str:
+    def _amendment_notes(self, doc: Document, article: str, clause: str | None = None, on: str | None = None) -> str:
         """Notes on the changes the library knows of the quoted article (and its khoản ``clause``): what amended,
         added or ended it, by which provision, from when."""
+        on = on or time.strftime("%Y-%m-%d")
         target = article_address(article)
         quoted = {target} | ({f"{target}-khoan-{clause}"} if clause else set())
         notes = []
@@ -594,11 +603,21 @@ class Consultant:
                 continue
             inside = a.target in quoted or (clause is None and a.target.startswith(target + "-"))
             inside = inside or bool(clause and a.target.startswith(f"{target}-khoan-{clause}-"))
-            if inside:
-                when = f" từ ngày {_vn_date(a.effective)}" if a.effective else ""
-                where = citation_of(parse_address(a.target))
+            if not inside:
+                continue
+            when = f" từ ngày {_vn_date(a.effective)}" if a.effective else ""
+            where = citation_of(parse_address(a.target))
+            later = bool(a.effective and a.effective > on)
+            if a.kind == EFFECTIVE_FROM:  # a unit with an entry into force of its own
+                notes.append(f"Lưu ý: {where} " + (f"chưa có hiệu lực vào ngày {_vn_date(on)}; " if later else "")
+                             + f"có hiệu lực{when} theo {a.by_units} văn bản số {a.by_number}.")
+            elif later:
+                notes.append(f"Lưu ý: {where} được {a.kind} bởi {a.by_units} văn bản số {a.by_number}{when}, sau ngày "
+                             f"{_vn_date(on)}.")
+            else:
                 notes.append(f"Lưu ý: {where} đã được {a.kind} bởi {a.by_units} văn bản số {a.by_number}{when}; "
-                             "nội dung trên là bản mới nhất mà thư viện có.")
+                             "nội dung trên là bản mới nhất mà thư viện có." if on == time.strftime("%Y-%m-%d") else
+                             f"Lưu ý: {where} đã được {a.kind} bởi {a.by_units} văn bản số {a.by_number}{when}.")
         return "\n".join(dict.fromkeys(notes))
 
 

@@ -50,6 +50,8 @@ PRESUMED_LAPSED = "được xem là hết hiệu lực"
 PRESUMPTION_BASIS = "khoản 3 Điều 154 Luật Ban hành văn bản quy phạm pháp luật số 80/2015/QH13"
 REPEAL_KINDS = {"hết hiệu lực": "hết hiệu lực", "thay thế": "bị thay thế", "bãi bỏ": "bị bãi bỏ",
                 PRESUMED_LAPSED: PRESUMED_LAPSED}
+# A unit that takes effect on a date of its own ("Điều 190 và Điều 248 của Luật này có hiệu lực thi hành từ ngày ...")
+EFFECTIVE_FROM = "có hiệu lực"
 # A document's validity on a given day (Document.validity)
 IN_FORCE = "còn hiệu lực"
 NOT_YET_IN_FORCE = "chưa có hiệu lực"
@@ -80,6 +82,8 @@ class Amendment:
                     f"hiệu lực ({self.by_units})")
         if self.repeals:
             return f"Văn bản đã {REPEAL_KINDS[self.kind]}{when} theo {by}"
+        if self.kind == EFFECTIVE_FROM:
+            return f"{citation_of(parse_address(self.target))} có hiệu lực{when} theo {by}"
         where = citation_of(parse_address(self.target)) if self.target else "văn bản"
         return f"{where}: {self.kind} bởi {by}" + (f" ({when.strip()})" if when else "")
 

@@ -9,12 +9,20 @@ import re
 import time
 from collections.abc import Iterable
 
-from ..models import PRESUMED_LAPSED, PRESUMPTION_BASIS, REPEAL_KINDS, REPEALED, article_address
+from ..models import (
+    EFFECTIVE_FROM,
+    PRESUMED_LAPSED,
+    PRESUMPTION_BASIS,
+    REPEAL_KINDS,
+    REPEALED,
+    address_of,
+    article_address,
+)
 from ..store import Library
 from ..text import fold
 from . import library_names
 from .find import find_references, mention_to_json, quote_spans, reference_from_json
-from .repeal import find_repeals
+from .repeal import find_repeals, find_unit_effects
 from .resolve import Context, Resolver
 
 
@@ -124,7 +132,7 @@ def record_repeals(library: Library) -> int:
     document takes effect; then presume lapsed the documents that detail a lapsed law (:func:`presume_lapsed`),
     and set each document's status as of today. Recomputed for the whole library, so the order in which documents
     arrive does not matter; rows derived this way have no source. Returns the number of statements recorded."""
-    library.db.execute("DELETE FROM amendments WHERE source_id IS NULL AND kind IN (?,?,?,?)", tuple(REPEAL_KINDS))
+    library.db.execute("DELETE FROM amendments WHERE source_id IS NULL AND kind IN (?,?,?,?,?)", (*REPEAL_KINDS, EFFECTIVE_FROM))
     library.db.execute("UPDATE documents SET status=NULL WHERE status IN (?,?)", (REPEALED, PRESUMED_LAPSED))
     names = library_names(library)
     resolver = Resolver(library)
@@ -148,12 +156,32 @@ def record_repeals(library: Library) -> int:
             units = [t.address for t in rep.reference.targets if t.address] if rep.units else [""]
             found += [(target, u, by["number"] or doc_id, f"Điều {article}", rep.kind, when, None) for u in units]
     found += presume_lapsed(library, {f[0]: f[5] for f in found if not f[1]}, docs)
+    found += _unit_effects(library, names, docs)
     library.db.executemany("INSERT INTO amendments VALUES(?,?,?,?,?,?,?)", found)
     today = time.strftime("%Y-%m-%d")
     library.db.executemany("UPDATE documents SET status=? WHERE doc_id=?",
                            [(PRESUMED_LAPSED if f[4] == PRESUMED_LAPSED else REPEALED, f[0]) for f in
                             sorted(found, key=lambda f: f[4] != PRESUMED_LAPSED) if not f[1] and (f[5] or "") <= today])
     return len(found)
+
+
+def _unit_effects(library: Library, names, docs: dict) -> list[tuple]:
+    """Amendment rows for the units that a document's article on its entry into force gives a date of their own
+    ("Điều 190 và Điều 248 của Luật này có hiệu lực thi hành từ ngày 01 tháng 4 năm 2024"), where the date differs
+    from the document's."""
+    out = []
+    for doc_id, article, text in library.db.execute(
+            "SELECT doc_id, article, text FROM articles WHERE heading LIKE '%hiệu lực%' AND text LIKE '%có hiệu lực%'"):
+        own = docs.get(doc_id)
+        for effect in find_unit_effects(text, names):
+            if own is not None and effect.date == own["effective"]:
+                continue
+            for t in effect.reference.targets:
+                path = t.path()
+                if path:
+                    out.append((doc_id, address_of(path), own["number"] if own is not None and own["number"] else doc_id,
+                                f"Điều {article}", EFFECTIVE_FROM, effect.date, None))
+    return out
 
 
 # "Nghị định quy định chi tiết một số điều của Luật Bảo hiểm xã hội về bảo hiểm xã hội bắt buộc", "Thông tư hướng dẫn

@@ -156,3 +156,42 @@ def _sentences(text: str, folded: str, start: int, end: int, names: NameIndex | 
             ref.end += s0
             out.append(Repeal(ref, kind, date))
     return out
+
+
+# "Điều 190 và Điều 248 của Luật này có hiệu lực thi hành từ ngày 01 tháng 4 năm 2024": units of the document itself
+# that take effect on their own date (folded); the date must follow the cue directly
+_OWN_EFFECT = re.compile(r"\bco hieu luc(?: thi hanh)?(?: ke)? tu ngay (\d{1,2})\s*(?:thang\s*|/)(\d{1,2})\s*(?:nam\s*|/)(\d{4})")
+
+
+@dataclass(slots=True)
+class UnitEffect:
+    """Units of the document itself that take effect on a date of their own."""
+
+    reference: Reference  # the units as cited ("Điều 190 và Điều 248 của Luật này"), spans into the text
+    date: str
+
+
+def find_unit_effects(text: str, names: NameIndex | None = None) -> list[UnitEffect]:
+    """What ``text`` (a document's article on its entry into force) says of its own units' dates: "Điều 190 và Điều
+    248 của Luật này có hiệu lực thi hành từ ngày 01 tháng 4 năm 2024", "Các điều từ Điều 1 đến Điều 11, các điều
+    14, 15 ... của Nghị định này có hiệu lực từ ngày 01 tháng 7 năm 2025". The units are those cited before the cue,
+    of this document ("của Luật này", or no document named); "Luật này có hiệu lực ..., trừ trường hợp quy định tại
+    khoản 2 Điều này" names no unit before its cue."""
+    folded = fold_same_length(text)
+    out: list[UnitEffect] = []
+    for m in _SENTENCE.finditer(folded):
+        cue = _OWN_EFFECT.search(m.group(0))
+        if not cue or _CONDITIONAL.search(m.group(0)):
+            continue
+        date = iso_date(cue.group(1), cue.group(2), cue.group(3))
+        sentence = text[m.start():m.end()]
+        refs = [r for r in find_references(sentence, names)
+                if r.end <= cue.start() and r.targets and (r.doc is None or r.doc.this)
+                and all(t.article and t.article != "#this" for t in r.targets)]
+        if not refs or date is None:
+            continue
+        for r in refs:
+            r.start += m.start()
+            r.end += m.start()
+            out.append(UnitEffect(r, date))
+    return out
