@@ -215,6 +215,10 @@ def test_answers_come_from_the_law_in_force(law_today):
     a = api.ask("Tôi nghỉ việc thì có được rút BHXH một lần không?", library="test-today")
     assert _first(a)[:2] in {("41/2024/QH15", "70"), ("158/2025/NĐ-CP", "14")}  # the law in force, or its decree
     assert not {c["doc"] for c in a["citations"]} & {"58/2014/QH13", "115/2015/NĐ-CP"}
+    # a sum asked: the law in force states it as "02 lần mức tham chiếu"; the 2014 law's "lương cơ sở" must not answer
+    a = api.ask("Sinh con thì được BHXH trợ cấp một lần bao nhiêu tiền?", library="test-today")
+    assert _first(a)[:2] == ("41/2024/QH15", "58") and "mức tham chiếu" in a["answer"]
+    assert "58/2014/QH13" not in {c["doc"] for c in a["citations"]}
     a = api.ask("Đi xe máy vượt đèn đỏ bị phạt bao nhiêu tiền?", library="test-today")
     assert _first(a)[0] == "168/2024/NĐ-CP"
     # as of 2020 the 2014 law was in force, and the 2024 one was not yet

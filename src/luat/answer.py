@@ -34,6 +34,7 @@ from .search import (
     HIERARCHY,
     Filters,
     Hit,
+    ParsedQuery,
     Searcher,
     key_of,
     passage_score,
@@ -59,6 +60,10 @@ MAX_BASES = 3
 # How far down the matches ask looks for a provision in force that answers as well as a lapsed best match, and for
 # the general rule (a Luật before the decree detailing it, the first of two articles headed alike).
 IN_FORCE_LOOKAHEAD = 5
+# A lapsed best match gives way to the replacing document's article headed like it: the best of this many matches
+# inside that document whose heading shares at least this share of words (Jaccard) with the lapsed article's.
+SUCCESSOR_CANDIDATES = 5
+SUCCESSOR_HEADING_OVERLAP = 0.5
 GENERAL_RULE_LOOKAHEAD = 10
 # Which: "earlier" (same document, same heading), "higher_same" (a higher-ranking document's article headed the same);
 # "higher" (any higher-ranking article whose heading holds the best match's) measured on zalo (as of 2021-07-01): first
@@ -107,6 +112,7 @@ _HOW_MUCH = r"\b(?:bao nhiêu|mấy)\b"
 _SUM_ASKED = (r"\bbao nhiêu tiền\b|\btiền thưởng\b|\b(?:mức|khoản|số) (?:chi|thưởng|tiền|hỗ trợ|trợ cấp|phụ cấp|lương|thu|phí|"
               r"lệ phí|vốn|vay)\b[^?]{0,120}?\bbao nhiêu\b|^(?:quy định về )?(?:nội dung chi, )?mức chi\b")
 _SUM_STATED = (r"\d[\d.,]*\s*(?:dong|trieu|ty|nghin|usd)\b|\d+(?:[.,]\d+)?\s*%|\bphan tram\b|\bmuc luong co so\b|"
+               r"\bmuc tham chieu\b|"  # Luật BHXH 2024 sets sums as "02 lần mức tham chiếu", no longer the lương cơ sở
                r"\blan (?:muc )?luong\b|\bhe so\b"
                # or who sets it: "Mức hỗ trợ học nghề theo quy định của Thủ tướng", "Quy chế thưởng do người sử dụng lao
                # động quyết định", "Giám thị trại giam quyết định mức tiền hỗ trợ", "Chính phủ ... quyết định và công bố mức lương
@@ -329,7 +335,7 @@ class Consultant:
         # question asks about that scope
         if not _SCOPE.search(fold(question)):
             hits = [h for h in hits if h.exact or not _SCOPE.fullmatch(fold(h.heading or ""))] or hits
-        hits = self._in_force_first(hits, terms, on, as_of)
+        hits = self._in_force_first(hits, terms, on, as_of, question, pq)
         for _ in range(2):  # a Luật before its decree, then the first of its articles headed alike
             hits = self._general_rule_first(hits, terms, as_of)
         first = hits[0]
@@ -346,6 +352,8 @@ class Consultant:
         if wanted is not None and not first.exact and not wanted.answers(text):
             # the best match does not state what is asked: a close runner-up that does, or no answer
             for h in hits[1:3]:
+                if _in_force(first.doc, on) and not _in_force(h.doc, on):
+                    continue  # a lapsed provision never answers in place of one in force
                 t = self._article_text(h, as_of)
                 c = coverage(terms, (h.heading or "") + " " + t)
                 if c >= MIN_COVERAGE and wanted.answers(t):
@@ -529,7 +537,8 @@ class Consultant:
             " WHERE a.doc_id=? AND a.article=?", (doc_id, article)).fetchone()
         return (row[0], row[1]) if row else (None, None)
 
-    def _in_force_first(self, hits: list[Hit], terms: list[str], on: str, as_of: str | None) -> list[Hit]:
+    def _in_force_first(self, hits: list[Hit], terms: list[str], on: str, as_of: str | None, question: str,
+                        pq: ParsedQuery) -> list[Hit]:
         """Never a lapsed document as the basis when a provision in force answers: when the best match is not in
         force on ``on`` and one of the next matches is and answers as well (its coverage passes), it goes first."""
         first = hits[0]
@@ -540,7 +549,33 @@ class Consultant:
                 continue
             if h.asked_about or coverage(terms, (h.heading or "") + " " + self._article_text(h, as_of)) >= MIN_COVERAGE:
                 return [h] + [x for x in hits if x is not h]
+        successor = self._successor(first, question, pq, on, as_of)
+        if successor is not None:
+            return [successor] + [x for x in hits if (x.doc.doc_id, x.article) != (successor.doc.doc_id, successor.article)]
         return hits
+
+    def _successor(self, hit: Hit, question: str, pq: ParsedQuery, on: str, as_of: str | None) -> Hit | None:
+        """The article of the document that replaced ``hit``'s which says the same thing: the best match for the
+        question inside the replacing document (the one whose statement ended it), headed like the lapsed article
+        ("Trợ cấp một lần khi sinh con hoặc nhận nuôi con nuôi" of 58/2014/QH13 → "Trợ cấp một lần khi sinh con, nhận
+        nuôi con nuôi" of 41/2024/QH15)."""
+        _status, end = hit.doc.validity(on)
+        if end is None or end.kind == PRESUMED_LAPSED:
+            return None
+        replacing = self.library.find_documents(number_key(end.by_number))
+        if not replacing or not _in_force(self.library.document(replacing[0]), on):
+            return None
+        old = set(folded_syllables(hit.heading or ""))
+        if not old:
+            return None
+        best, best_overlap = None, SUCCESSOR_HEADING_OVERLAP
+        for h in self.searcher.search(question, k=SUCCESSOR_CANDIDATES, parsed=pq,
+                                      filters=Filters(doc_id=replacing[0], as_of=as_of)):
+            new = set(folded_syllables(h.heading or ""))
+            overlap = len(old & new) / len(old | new) if new else 0.0
+            if overlap >= best_overlap:
+                best, best_overlap = h, overlap
+        return best
 
     def _general_rule_first(self, hits: list[Hit], terms: list[str], as_of: str | None) -> list[Hit]:
         """The provision that states the general rule goes first when several answer alike: a Luật before the Nghị
