@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from luat import api
 from luat.answer import Consultant
-from luat.cite.repeal import find_repeals, find_unit_effects
+from luat.cite.repeal import find_amendments, find_repeals, find_unit_effects
 from luat.index import build_index
 from luat.ingest import data_dir, ingest
 from luat.models import EFFECTIVE_FROM, IN_FORCE, NOT_YET_IN_FORCE, PRESUMED_LAPSED, REPEALED
@@ -280,3 +280,41 @@ def test_unit_effects_recorded(law_today):
     assert own == {("dieu-190", "2024-04-01"), ("dieu-248", "2024-04-01")}
     a = api.ask("Điều 190 Luật Đất đai 2024 quy định gì?", library="test-today", as_of="2024-06-01")
     assert "Điều 190 có hiệu lực từ ngày 01/04/2024 theo Điều 252 văn bản số 31/2024/QH15" in a["answer"]
+
+
+def test_amending_instructions():
+    """An amending article's instructions: the units changed, items under "một số khoản của Điều 6", a khoản added
+    "vào sau khoản 8 Điều 2", the units after "tại" where a phrase is replaced, another document named by its
+    instruction; the quoted new text is not read as instructions."""
+    text = ("1. Bổ sung khoản 9 vào sau khoản 8 Điều 2 như sau:\n“9. Mức tham chiếu là mức tiền do Chính phủ quyết định.”.\n"
+            "2. Sửa đổi, bổ sung khoản 2 Điều 3 như sau:\n“2. Mức đóng bảo hiểm y tế ...\n"
+            "3. Bãi bỏ khoản 5 Điều 9 của Luật này.”.\n"
+            "3. Sửa đổi, bổ sung một số khoản của Điều 6 như sau:\na) Sửa đổi, bổ sung khoản 1 như sau:\n“1. ...”;\n"
+            "b) Sửa đổi, bổ sung khoản 3 và khoản 4 như sau:\n“3. ...\n4. ...”.\n"
+            "4. Bổ sung Điều 48a và Điều 48b vào sau Điều 48 như sau:\n“Điều 48a. ...”.\n"
+            "5. Thay thế cụm từ tại một số điểm, khoản sau đây:\na) Thay cụm từ “tổ chức bảo hiểm y tế” bằng cụm từ “cơ quan bảo "
+            "hiểm xã hội” tại khoản 3 Điều 2, khoản 1 Điều 34.\n"
+            "6. Sửa đổi, bổ sung một số điều của Nghị định số 88/2020/NĐ-CP ngày 28 tháng 7 năm 2020 như sau:\n"
+            "a) Sửa đổi, bổ sung khoản 1 Điều 2 như sau:\n“1. ...”.\n")
+    got = [(a.path, a.kind, a.by_units, a.document.doc.number if a.document else None) for a in find_amendments(text)]
+    assert got == [
+        ([("dieu", "2"), ("khoan", "9")], "bổ sung", "khoản 1", None),
+        ([("dieu", "3"), ("khoan", "2")], "sửa đổi", "khoản 2", None),
+        ([("dieu", "6"), ("khoan", "1")], "sửa đổi", "điểm a khoản 3", None),
+        ([("dieu", "6"), ("khoan", "3")], "sửa đổi", "điểm b khoản 3", None),
+        ([("dieu", "6"), ("khoan", "4")], "sửa đổi", "điểm b khoản 3", None),
+        ([("dieu", "48a")], "bổ sung", "khoản 4", None),
+        ([("dieu", "48b")], "bổ sung", "khoản 4", None),
+        ([("dieu", "2"), ("khoan", "3")], "thay thế", "điểm a khoản 5", None),
+        ([("dieu", "34"), ("khoan", "1")], "thay thế", "điểm a khoản 5", None),
+        ([("dieu", "2"), ("khoan", "1")], "sửa đổi", "điểm a khoản 6", "88/2020/NĐ-CP"),
+    ]
+
+
+@pytest.mark.data
+def test_amendments_by_an_amending_law_recorded(law_today):
+    bhyt = {(a.target, a.by_number, a.by_units, a.kind) for a in law_today.document("25/2008/QH12").amendments}
+    assert ("dieu-3-khoan-2", "51/2024/QH15", "khoản 2 Điều 1", "sửa đổi") in bhyt
+    assert ("dieu-48a", "51/2024/QH15", "khoản 33 Điều 1", "bổ sung") in bhyt
+    # a Nghị định amends no Luật: NĐ 158/2025 Điều 43 changes NĐ 88/2020, not the law its title names
+    assert not [a for a in law_today.document("41/2024/QH15").amendments if a.by_number == "158/2025/NĐ-CP"]

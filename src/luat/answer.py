@@ -19,6 +19,7 @@ from .cite import Context, Resolver, find_references, library_names
 from .generate import Generator, GeneratorError
 from .models import (
     EFFECTIVE_FROM,
+    HIERARCHY,
     IN_FORCE,
     NOT_YET_IN_FORCE,
     PRESUMED_LAPSED,
@@ -31,7 +32,6 @@ from .models import (
     sort_key,
 )
 from .search import (
-    HIERARCHY,
     Filters,
     Hit,
     ParsedQuery,

@@ -52,6 +52,9 @@ REPEAL_KINDS = {"hết hiệu lực": "hết hiệu lực", "thay thế": "bị 
                 PRESUMED_LAPSED: PRESUMED_LAPSED}
 # A unit that takes effect on a date of its own ("Điều 190 và Điều 248 của Luật này có hiệu lực thi hành từ ngày ...")
 EFFECTIVE_FROM = "có hiệu lực"
+# The legal hierarchy of document types: a lower rank states the general rule, and a document amends none above it.
+HIERARCHY = {t: i for i, t in enumerate(["Hiến pháp", "Bộ luật", "Luật", "Pháp lệnh", "Nghị quyết", "Nghị định",
+                                         "Quyết định", "Thông tư liên tịch", "Thông tư"])}
 # A document's validity on a given day (Document.validity)
 IN_FORCE = "còn hiệu lực"
 NOT_YET_IN_FORCE = "chưa có hiệu lực"

@@ -26,7 +26,7 @@ from .cite import Context, Resolver, find_references, library_names
 from .cite.check import unread_units
 from .index import bigrams, open_index, syllables
 from .limits import MAX_K, MAX_QUERY_CHARS
-from .models import Document, citation_of, parse_address
+from .models import HIERARCHY, Document, citation_of, parse_address
 from .sohieu import ABBREVIATIONS, number_key
 from .store import Library
 from .text import WORD, fold, fold_same_length, folded_syllables, normalize
@@ -218,9 +218,6 @@ _ASKS_CRIME = re.compile(r"\b(?:truy cuu trach nhiem hinh su|di tu|bi tu)(?: (?:
 # Headings of the article on a document's entry into force (folded): "Hiệu lực thi hành", "Hiệu lực và trách
 # nhiệm thi hành", "Hiệu lực, trách nhiệm thi hành", "Hiệu lực" — not "Hiệu lực của hợp đồng lao động".
 _EFFECT_HEADING = re.compile(r"hieu luc(?: thi hanh\b|\W*$| va |,)")
-# The legal hierarchy, for choosing among several definitions of one term (the higher one is the general one).
-HIERARCHY = {t: i for i, t in enumerate(["Hiến pháp", "Bộ luật", "Luật", "Pháp lệnh", "Nghị quyết", "Nghị định",
-                                           "Quyết định", "Thông tư liên tịch", "Thông tư"])}
 # Headings of articles that define terms (folded).
 _GLOSSARY = re.compile(r"\b(?:giai thich tu ngu|khai niem|dinh nghia|tu ngu)\b")
 # How many defining articles a definition question puts first.

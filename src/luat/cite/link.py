@@ -11,9 +11,9 @@ from collections.abc import Iterable
 
 from ..models import (
     EFFECTIVE_FROM,
+    HIERARCHY,
     PRESUMED_LAPSED,
     PRESUMPTION_BASIS,
-    REPEAL_KINDS,
     REPEALED,
     address_of,
     article_address,
@@ -22,7 +22,7 @@ from ..store import Library
 from ..text import fold
 from . import library_names
 from .find import find_references, mention_to_json, quote_spans, reference_from_json
-from .repeal import find_repeals, find_unit_effects
+from .repeal import find_amendments, find_repeals, find_unit_effects
 from .resolve import Context, Resolver
 
 
@@ -132,7 +132,7 @@ def record_repeals(library: Library) -> int:
     document takes effect; then presume lapsed the documents that detail a lapsed law (:func:`presume_lapsed`),
     and set each document's status as of today. Recomputed for the whole library, so the order in which documents
     arrive does not matter; rows derived this way have no source. Returns the number of statements recorded."""
-    library.db.execute("DELETE FROM amendments WHERE source_id IS NULL AND kind IN (?,?,?,?,?)", (*REPEAL_KINDS, EFFECTIVE_FROM))
+    library.db.execute("DELETE FROM amendments WHERE source_id IS NULL")  # every row derived here, none a source's
     library.db.execute("UPDATE documents SET status=NULL WHERE status IN (?,?)", (REPEALED, PRESUMED_LAPSED))
     names = library_names(library)
     resolver = Resolver(library)
@@ -157,12 +157,65 @@ def record_repeals(library: Library) -> int:
             found += [(target, u, by["number"] or doc_id, f"Điều {article}", rep.kind, when, None) for u in units]
     found += presume_lapsed(library, {f[0]: f[5] for f in found if not f[1]}, docs)
     found += _unit_effects(library, names, docs)
+    found += _amended_units(library, names, resolver, docs)
     library.db.executemany("INSERT INTO amendments VALUES(?,?,?,?,?,?,?)", found)
     today = time.strftime("%Y-%m-%d")
     library.db.executemany("UPDATE documents SET status=? WHERE doc_id=?",
                            [(PRESUMED_LAPSED if f[4] == PRESUMED_LAPSED else REPEALED, f[0]) for f in
                             sorted(found, key=lambda f: f[4] != PRESUMED_LAPSED) if not f[1] and (f[5] or "") <= today])
     return len(found)
+
+
+_AMENDING_HEADING = re.compile(r"^(?:sua doi|bo sung|bai bo)\b")
+
+
+def _amended_units(library: Library, names, resolver: Resolver, docs: dict) -> list[tuple]:
+    """Amendment rows for the units an amending article changes ("Điều 1. Sửa đổi, bổ sung một số điều của Luật Bảo
+    hiểm y tế" of 51/2024/QH15: "2. Sửa đổi, bổ sung khoản 2 Điều 3 như sau: ..."), on the document its heading (or
+    the amending document's title) names, from the amending document's entry into force."""
+    out = []
+    for doc_id, article, heading, text in library.db.execute(
+            "SELECT a.doc_id, a.article, a.heading, a.text FROM articles a JOIN documents d ON d.doc_id=a.doc_id"
+            " WHERE (a.heading LIKE 'Sửa đổi%' OR a.heading LIKE 'Bổ sung%' OR a.heading LIKE 'Bãi bỏ%')"
+            " AND d.doc_type IN ('Luật', 'Bộ luật', 'Nghị định', 'Thông tư', 'Nghị quyết', 'Pháp lệnh')"):
+        if not _AMENDING_HEADING.match(fold(heading or "")):
+            continue
+        by = docs.get(doc_id)
+        title = library.db.execute("SELECT title FROM documents WHERE doc_id=?", (doc_id,)).fetchone()[0] or ""
+        # the amended document: named by the heading, or by the title of an amending document
+        named = [heading] + ([title] if _AMENDING_HEADING.match(fold(title)) else [])
+        default = next((d for d in (_amended(n, library, names, resolver, docs, doc_id, article) for n in named) if d), None)
+        when = by["effective"] or by["issued"]
+        for change in find_amendments(text):
+            target = default
+            if change.document is not None:
+                target = _amended_by_reference(change.document, resolver, docs, doc_id, article)
+            if target is None:
+                continue
+            out.append((target, address_of(change.path), by["number"] or doc_id, f"{change.by_units} Điều {article}",
+                        change.kind, when, None))
+    return out
+
+
+def _amended(text: str | None, library: Library, names, resolver: Resolver, docs: dict, doc_id: str,
+             article: str) -> str | None:
+    ref = next((r for r in find_references(text or "", names) if r.doc is not None and not r.doc.this), None)
+    return _amended_by_reference(ref, resolver, docs, doc_id, article) if ref is not None else None
+
+
+def _amended_by_reference(ref, resolver: Resolver, docs: dict, doc_id: str, article: str) -> str | None:
+    """The document an amending text names, when the library has it and the amendment is possible: the amended
+    document is not later than the amending one, nor higher in the hierarchy (a Nghị định does not amend a Luật)."""
+    resolver.resolve(ref, Context(doc_id=doc_id, article=article))
+    target = ref.doc_id
+    if not target or target == doc_id or target not in docs or ref.status not in ("resolved", "ambiguous"):
+        return None
+    by, amended = docs[doc_id], docs[target]
+    if by["issued"] and amended["issued"] and amended["issued"] > by["issued"]:
+        return None
+    if HIERARCHY.get(by["doc_type"] or "", 99) > HIERARCHY.get(amended["doc_type"] or "", 99):
+        return None
+    return target
 
 
 def _unit_effects(library: Library, names, docs: dict) -> list[tuple]:

@@ -195,3 +195,84 @@ def find_unit_effects(text: str, names: NameIndex | None = None) -> list[UnitEff
             r.end += m.start()
             out.append(UnitEffect(r, date))
     return out
+
+
+# An amending law's instructions, one a line: "2. Sửa đổi, bổ sung khoản 2 Điều 3 như sau:", "a) Sửa đổi, bổ sung khoản 1
+# như sau:" (under "3. Sửa đổi, bổ sung một số khoản của Điều 6 như sau:"), "33. Bổ sung Điều 48a và Điều 48b vào sau Điều
+# 48 như sau:", "Bãi bỏ khoản 3 Điều 5." (folded)
+_INSTRUCTION = re.compile(r"^\s*(?:(\d{1,3})\.|([a-zđ])\))\s*(sua doi, bo sung|sua doi|bo sung|bai bo|thay the|thay)\b\s*(.*)$")
+_PARTS_OF = re.compile(r"\bmot so (?:dieu|khoan|diem)(?:, (?:khoan|diem))*(?: cua)? dieu (\d+[a-z]?)\b")
+_KINDS = {"sua doi, bo sung": "sửa đổi", "sua doi": "sửa đổi", "bo sung": "bổ sung", "bai bo": "bãi bỏ",
+          "thay the": "thay thế", "thay": "thay thế"}
+
+
+@dataclass(slots=True)
+class UnitAmendment:
+    """A unit of the amended document changed by one instruction of an amending text."""
+
+    path: list[tuple[str, str]]  # the amended unit: [("dieu", "3"), ("khoan", "2")]
+    kind: str  # sửa đổi | bổ sung | bãi bỏ | thay thế
+    by_units: str  # the instruction's place in the amending article: "khoản 2", "điểm a khoản 3"
+    document: Reference | None = None  # the document the enclosing instruction names, if it names one ("1. Sửa đổi,
+    # bổ sung một số điều của Nghị định số 88/2020/NĐ-CP ..."); None: the one the article's heading names
+
+
+def find_amendments(text: str) -> list[UnitAmendment]:
+    """The units an amending article changes, read from its instructions (the quoted new text is skipped): the
+    units named before "vào sau" / "như sau", with the article of the enclosing "một số khoản của Điều 6" where an
+    item names a khoản alone; "Thay cụm từ ... tại khoản 3 Điều 2, ..." changes the units named after "tại"."""
+    out: list[UnitAmendment] = []
+    folded = fold_same_length(text)
+    context: str | None = None  # the article an enclosing instruction names ("một số khoản của Điều 6")
+    document: Reference | None = None  # the document an enclosing instruction names
+    clause: str | None = None  # the number of the enclosing instruction
+    pos = 0
+    quoted = False  # inside the new text (a quoted passage over several lines)
+    for line in text.split("\n"):
+        fline = folded[pos:pos + len(line)].lower()
+        pos += len(line) + 1
+        opens, closes = line.count("“"), line.count("”")
+        if quoted:
+            quoted = closes <= opens
+            continue
+        if line.lstrip()[:1] in "“\"":
+            quoted = opens > closes
+            continue  # the new text itself
+        m = _INSTRUCTION.match(fline)
+        if not m:
+            continue
+        number, letter, verb, rest = m.group(1), m.group(2), m.group(3), m.group(4)
+        offset = len(line) - len(rest)
+        if number:
+            clause = number
+            parts = _PARTS_OF.search(rest)
+            context = parts.group(1) if parts else None
+            named = [r for r in find_references(line[offset:]) if r.doc is not None and not r.doc.this]
+            document = named[0] if named and not named[0].targets else None
+            if parts or document is not None:
+                continue  # its items say which parts
+        place = f"điểm {letter} khoản {clause}" if letter else f"khoản {clause}"
+        scope = line[offset:]
+        fscope = rest
+        at = re.search(r"\btai\b", fscope) if verb in ("thay", "thay the") else None
+        after_article = None
+        if at:
+            scope, fscope = scope[at.end():], fscope[at.end():]
+        else:
+            end = re.search(r"\b(?:vao sau|vao truoc|nhu sau)\b", fscope)
+            if end:
+                # "Bổ sung khoản 9 vào sau khoản 8 Điều 2": the article is named after "vào sau"
+                after = [t.article for r in find_references(scope[end.end():]) for t in r.targets if t.article]
+                after_article = after[0] if after and after[0] != "#this" else None
+                scope = scope[:end.start()]
+        for ref in find_references(scope):
+            if ref.doc is not None and not ref.doc.this:
+                continue  # another document named in passing
+            for t in ref.targets:
+                article = t.article if t.article and t.article != "#this" else (after_article or context)
+                if not article:
+                    continue
+                path = [("dieu", article)] + [(k, v) for k, v in (("khoan", t.clause), ("diem", t.point))
+                                               if v and v != "#this"]
+                out.append(UnitAmendment(path, _KINDS[verb], place, document))
+    return out
