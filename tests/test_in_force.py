@@ -318,3 +318,20 @@ def test_amendments_by_an_amending_law_recorded(law_today):
     assert ("dieu-48a", "51/2024/QH15", "khoản 33 Điều 1", "bổ sung") in bhyt
     # a Nghị định amends no Luật: NĐ 158/2025 Điều 43 changes NĐ 88/2020, not the law its title names
     assert not [a for a in law_today.document("41/2024/QH15").amendments if a.by_number == "158/2025/NĐ-CP"]
+
+
+@pytest.mark.data
+def test_users_own_files_in_these_layouts(luat_home, tmp_path):
+    """A user's copy of a decree in the Công báo layout and of a consolidated text reads as the corpus's do."""
+    import shutil
+
+    for name in ("168-2024-ND-CP_Xu-phat-giao-thong-duong-bo.txt", "19-VBHN-VPQH-2026_Luat-Bao-hiem-xa-hoi-hop-nhat.txt"):
+        shutil.copy(NEW / name, tmp_path / name)
+    lib = Library("test-mine")
+    report = ingest([tmp_path], lib, progress=False, workers=1)
+    assert not report.rejected and report.documents == 2
+    shown = api.show("điểm c khoản 7 Điều 7 Nghị định 168/2024/NĐ-CP", library="test-mine")
+    assert shown["unit"]["text"].startswith("c) Không chấp hành hiệu lệnh của đèn tín hiệu giao thông")
+    law = api.show("Điều 70 Luật 41/2024/QH15", library="test-mine")
+    assert law["versions"][0]["source"].startswith("Văn bản hợp nhất 19/VBHN-VPQH")
+    assert law["versions"][0]["kind"] == "user"

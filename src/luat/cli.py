@@ -61,8 +61,15 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"Tình trạng: {validity['status']}" + (f" — {validity['note']}" if validity["note"] else ""))
     if doc.get("title"):
         print(f"Trích yếu: {doc['title']}")
-    for a in doc.get("amendments", [])[:10]:
-        print("  " + Amendment(**a).describe())
+    # the whole document's changes here; a unit's own are listed under it (all of them are in --json)
+    units_changed = 0
+    for a in doc.get("amendments", []):
+        if a["target"]:
+            units_changed += 1
+        else:
+            print("  " + Amendment(**a).describe())
+    if units_changed and not result.get("unit"):
+        print(f"  {units_changed} điều, khoản được sửa đổi, bổ sung, bãi bỏ hoặc có hiệu lực riêng (xem --json hoặc từng điều)")
     if result.get("toc") is not None:
         print()
         for e in result["toc"]:

@@ -44,6 +44,7 @@ class BenchQuestion:
     relevant: set[tuple[str, str]]
     expect: str | None = None
     answer: str | None = None
+    split: str | None = None  # "dev" (tune on it) or "test" (report on it) where the set is split
 
 
 def load_bench(path: Path) -> tuple[list[BenchQuestion], list[str]]:
@@ -67,7 +68,7 @@ def load_bench(path: Path) -> tuple[list[BenchQuestion], list[str]]:
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
             errors.append(f"{path}:{i}: {e}")
             continue
-        out.append(BenchQuestion(str(d.get("id", i)), q, rel, d.get("expect"), d.get("answer")))
+        out.append(BenchQuestion(str(d.get("id", i)), q, rel, d.get("expect"), d.get("answer"), d.get("split")))
     if not out:
         first = f" (line {errors[0].split(':', 2)[1]}: {errors[0].split(':', 2)[2].strip()})" if errors else ""
         raise InputError(str(path), f"no valid benchmark line{first}")
