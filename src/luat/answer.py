@@ -45,6 +45,7 @@ from .sohieu import number_key
 from .store import Library
 from .structure import parse_body, sentence_case
 from .text import WORD, fold, fold_same_length, folded_syllables, normalize, squash
+from .vocabulary import armed_forces_regime, asks_about_armed_forces
 
 # How much of the question (see coverage) the best article must hold, unless it is what the question asks about
 # (Hit.asked_about: its heading held by the question, or the criminal code's article on the act). Calibrated on
@@ -60,6 +61,7 @@ MAX_BASES = 3
 # How far down the matches ask looks for a provision in force that answers as well as a lapsed best match, and for
 # the general rule (a Luật before the decree detailing it, the first of two articles headed alike).
 IN_FORCE_LOOKAHEAD = 5
+REGIME_RULE = True
 # A lapsed best match gives way to the replacing document's article headed like it: the best of this many matches
 # inside that document whose heading shares at least this share of words (Jaccard) with the lapsed article's.
 SUCCESSOR_CANDIDATES = 5
@@ -335,6 +337,9 @@ class Consultant:
         # question asks about that scope
         if not _SCOPE.search(fold(question)):
             hits = [h for h in hits if h.exact or not _SCOPE.fullmatch(fold(h.heading or ""))] or hits
+        if REGIME_RULE and not asks_about_armed_forces(fold(question)):
+            # a civilian's question is not answered from the armed forces' or police's own circulars
+            hits = [h for h in hits if h.exact or not armed_forces_regime(h.doc.number)] or hits
         hits = self._in_force_first(hits, terms, on, as_of, question, pq)
         for _ in range(2):  # a Luật before its decree, then the first of its articles headed alike
             hits = self._general_rule_first(hits, terms, as_of)

@@ -24,7 +24,7 @@ EVERYDAY_WORDS: dict[str, str] = {
     r"nghi de|tien de|che do de": "chế độ thai sản khi sinh con",
     # pregnancy, dismissal, wages owed
     r"co bau|mang bau|bau bi|dang bau|co thai": "mang thai",
-    r"(?:bi )?duoi viec|bi cho nghi viec|bi cho thoi viec": "đơn phương chấm dứt hợp đồng lao động, sa thải",
+    r"duoi viec|cho nghi viec|cho thoi viec": "đơn phương chấm dứt hợp đồng lao động, sa thải",
     r"no luong|cham luong|khong tra luong|quyt luong": "trả lương không đúng hạn",
     r"tang ca|lam them|lam ngoai gio": "làm thêm giờ",
     # family
@@ -68,3 +68,24 @@ def in_law_terms(text: str) -> str:
         return text
     out.append(text[pos:])
     return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
+# Documents of the armed forces' and police's own regime (their số hiệu names the Ministry of Defence or of Public
+# Security): they answer a civilian's question only when it is about that regime. What a question says about it (folded).
+ARMED_FORCES_ISSUERS = ("BQP", "BCA")
+ARMED_FORCES_WORDS = re.compile(
+    r"\b(?:quan doi|quan nhan|si quan|bo doi|chien si|nghia vu quan su|quoc phong|cong an|canh sat|cong nhan cong an|"
+    r"ha si quan|quan dan|bo quoc phong|bo cong an|vu trang|bien phong|quan ham|cong nhan quoc phong|lao dong hop dong "
+    r"trong quan doi|quan su|co yeu|an ninh)\b")
+
+
+def armed_forces_regime(number: str | None) -> bool:
+    """Whether a số hiệu names the Ministry of Defence or of Public Security among its issuers ("37/2017/TT-BQP",
+    "105/2016/TTLT-BQP-BCA-BLĐTBXH")."""
+    if not number or "/" not in number:
+        return False
+    return any(part in ARMED_FORCES_ISSUERS for part in re.split(r"[-/]", number.rsplit("/", 1)[-1]))
+
+
+def asks_about_armed_forces(folded_question: str) -> bool:
+    return bool(ARMED_FORCES_WORDS.search(folded_question))
