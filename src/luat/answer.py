@@ -119,7 +119,9 @@ _SUM_STATED = (r"\d[\d.,]*\s*(?:dong|trieu|ty|nghin|usd)\b|\d+(?:[.,]\d+)?\s*%|\
                # or who sets it: "Mức hỗ trợ học nghề theo quy định của Thủ tướng", "Quy chế thưởng do người sử dụng lao
                # động quyết định", "Giám thị trại giam quyết định mức tiền hỗ trợ", "Chính phủ ... quyết định và công bố mức lương
                # tối thiểu"
-               r"|\b(?:quyet|quy) dinh(?: va cong bo)? muc\b|\bmuc\b[^.;\n]{0,60}\btheo quy dinh cua\b|\bdo\b[^.;\n]{0,60}\bquyet dinh\b")
+               # (an authority: "theo quy định của Luật ..., của pháp luật về ..." only points to other rules, it sets nothing)
+               r"|\b(?:quyet|quy) dinh(?: va cong bo)? muc\b|\bmuc\b[^.;\n]{0,60}\btheo quy dinh cua (?!(?:bo )?luat\b|phap luat\b|"
+               r"nghi dinh\b|thong tu\b|dieu\b|khoan\b|van ban\b)|\bdo\b[^.;\n]{0,60}\bquyet dinh\b")
 _VIOLATION_HANDLED = (r"\bbị (?:xử lý|kỷ luật)(?: như thế nào| thế nào| ra sao| sao| gì)|^(?:việc )?xử lý (?:hành vi )?vi phạm\b|"
                       r"\b(?:vi phạm|sai phạm)\b[^?]{0,80}?\bxử lý (?:như thế nào|thế nào|ra sao)")
 _SANCTIONS_STATED = (r"\b(?:xu phat|phat tien|phat canh cao|ky luat|khien trach|cach chuc|truy cuu trach nhiem|boi thuong|"
