@@ -10,10 +10,13 @@ their targets and the units that cite it. All text is escaped (Jinja2 autoescape
 from __future__ import annotations
 
 import html
+import os
 import re
 import sqlite3
+from contextlib import asynccontextmanager
 from urllib.parse import quote, urlsplit
 
+import anyio.to_thread
 from fastapi import FastAPI, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -24,10 +27,11 @@ from starlette.exceptions import HTTPException
 
 from . import api
 from .answer import Citation
+from .index import ensure_index
 from .limits import MAX_K, MAX_QUERY_CHARS
 from .models import Amendment, address_of, article_address, citation_of, parse_address
 from .search import Filters, QueryError
-from .store import LibraryError, library_path
+from .store import Library, LibraryError, library_path
 
 # ----------------------------------------------------------------------------------------- models
 
@@ -222,10 +226,22 @@ def text_html(text: str, anchors: dict[int, str], links: list[tuple[int, int, st
     return Markup("\n".join(out))
 
 
-def create_app(library: str = "default") -> FastAPI:
-    """The app. Handlers are ``async``: they run one at a time on the event loop's thread, which is what
-    the library's single SQLite connection needs (and the work is CPU-bound under the GIL anyway)."""
-    app = FastAPI(title="luat", description="Tra cứu văn bản pháp luật Việt Nam với trích dẫn chính xác", version="0.1.0")
+def create_app(library: str = "default", threads: int | None = None) -> FastAPI:
+    """The app. Routes are plain functions, run on a pool of ``threads`` threads (``$LUAT_SERVE_THREADS``,
+    default SERVE_THREADS), each with its own SQLite connection and searcher (``api.open_library``): one slow
+    request does not hold the others, and each notices an ingest's commit and reopens the library. The work
+    is mostly CPU-bound under the GIL, so throughput grows with processes: ``luat serve --workers N``."""
+    threads = threads or int(os.environ.get("LUAT_SERVE_THREADS") or SERVE_THREADS)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        # few threads: each holds a searcher (~0.25 s to open on the default library), and more threads
+        # than cores only contend for the GIL
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+
+    app = FastAPI(title="luat", description="Tra cứu văn bản pháp luật Việt Nam với trích dẫn chính xác", version="0.1.0",
+                  lifespan=lifespan)
     env = _env()
 
     def render(name: str, status: int = 200, **ctx) -> HTMLResponse:
@@ -292,23 +308,23 @@ def create_app(library: str = "default") -> FastAPI:
     responses = {400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}}
 
     @app.get("/api/search", response_model=SearchResponse, responses=responses, tags=["api"])
-    async def api_search(q: str = Query(..., max_length=MAX_QUERY_CHARS), k: int = Query(10, ge=1, le=MAX_K),
+    def api_search(q: str = Query(..., max_length=MAX_QUERY_CHARS), k: int = Query(10, ge=1, le=MAX_K),
                    type: str | None = None, issuer: str | None = None, year: int | None = None,
                    topic: str | None = None, in_force: bool = False) -> SearchResponse:
         hits = api.search(q, library=library, k=k, filters=_filters(type, issuer, year, topic, in_force))
         return SearchResponse(query=q, hits=[HitModel(**h) for h in hits])
 
     @app.post("/api/ask", response_model=AskResponse, responses=responses, tags=["api"])
-    async def api_ask(body: AskRequest) -> AskResponse:
+    def api_ask(body: AskRequest) -> AskResponse:
         return AskResponse(**api.ask(body.question, library=library, as_of=body.as_of))
 
     @app.get("/api/documents/{number:path}", response_model=DocumentResponse, responses=responses, tags=["api"])
-    async def api_document(number: str) -> DocumentResponse:
+    def api_document(number: str) -> DocumentResponse:
         out = api.show(number, library=library, toc=True)
         return DocumentResponse(document=out["document"], toc=out.get("toc"), articles=out.get("articles", 0))
 
     @app.get("/api/units", response_model=UnitResponse, responses=responses, tags=["api"])
-    async def api_unit(ref: str = Query(..., max_length=300, description='ví dụ "khoản 1 Điều 60 Luật 58/2014/QH13"')) -> UnitResponse:
+    def api_unit(ref: str = Query(..., max_length=300, description='ví dụ "khoản 1 Điều 60 Luật 58/2014/QH13"')) -> UnitResponse:
         out = api.show(ref, library=library)
         if "unit" not in out:
             raise LookupError(f"{ref!r} chỉ ra một văn bản, không phải một điều, khoản hay điểm")
@@ -316,24 +332,24 @@ def create_app(library: str = "default") -> FastAPI:
                             cites=out.get("cites", []), cited_by=out.get("cited_by", []))
 
     @app.post("/api/cite", response_model=list[ReferenceModel], responses=responses, tags=["api"])
-    async def api_cite(body: CiteRequest, response: Response) -> list[ReferenceModel]:
+    def api_cite(body: CiteRequest, response: Response) -> list[ReferenceModel]:
         refs, truncated = api.cite_capped(body.text, library=library)
         if truncated:
             response.headers["X-Luat-Truncated"] = f"only the first {len(refs)} references"
         return [ReferenceModel(**r) for r in refs]
 
     @app.get("/api/stats", response_model=dict, tags=["api"])
-    async def api_stats() -> dict:
+    def api_stats() -> dict:
         return api.stats(library=library)
 
     # ------------------------------------------------------------------ pages
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    async def home():
+    def home():
         return render("home", title="Hỏi đáp pháp luật", stats=api.stats(library=library))
 
     @app.get("/tim-kiem", response_class=HTMLResponse, include_in_schema=False)
-    async def search_page(q: str = "", type: str = "", issuer: str = "", year: str = "", topic: str = ""):
+    def search_page(q: str = "", type: str = "", issuer: str = "", year: str = "", topic: str = ""):
         q = q[:MAX_QUERY_CHARS]
         f = _filters(type, issuer, year, topic, False)
         hits, error = [], None
@@ -351,7 +367,7 @@ def create_app(library: str = "default") -> FastAPI:
         return render("search", title=f"Tìm: {q}" if q else "Tìm kiếm", q=q, hits=hits, f=f, types=types, error=error)
 
     @app.get("/hoi", response_class=HTMLResponse, include_in_schema=False)
-    async def answer_page(q: str = ""):
+    def answer_page(q: str = ""):
         q = q[:MAX_QUERY_CHARS]
         if not q.strip():
             raise QueryError("câu hỏi trống: hãy nhập nội dung cần hỏi")
@@ -370,7 +386,7 @@ def create_app(library: str = "default") -> FastAPI:
         return render("answer", title=q, a=a, cites=cites, answer_html=_answer_html(a["answer"], links))
 
     @app.get("/van-ban/{number:path}", response_class=HTMLResponse, include_in_schema=False)
-    async def document_page(number: str):
+    def document_page(number: str):
         lib = api.open_library(library)
         out = api.show(number, library=library, toc=True)
         doc = out["document"]
@@ -436,7 +452,30 @@ def _answer_html(answer: str, links: list[tuple[str, str]]) -> Markup:
     return Markup("\n".join(out))
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, library: str = "default") -> None:
+SERVE_THREADS = 4
+
+
+def default_workers() -> int:
+    """Server processes by default: one per core, at most four (each holds its own searcher)."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def app_from_env() -> FastAPI:
+    """The app factory each server process calls (``uvicorn --factory``): the library is named in
+    ``$LUAT_SERVE_LIBRARY`` by :func:`serve`."""
+    return create_app(os.environ.get("LUAT_SERVE_LIBRARY", "default"))
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, library: str = "default", workers: int | None = None) -> None:
+    """Serve ``library`` with ``workers`` processes. The index is checked (and repaired) once here, before
+    the workers start, so that they do not all wait for one repair."""
     import uvicorn
 
-    uvicorn.run(create_app(library), host=host, port=port, log_level="info")
+    lib = Library(library, readonly=True)
+    try:
+        ensure_index(lib, progress=True)
+    finally:
+        lib.close()
+    os.environ["LUAT_SERVE_LIBRARY"] = library
+    uvicorn.run("luat.web:app_from_env", factory=True, host=host, port=port, workers=workers or default_workers(),
+                log_level="info")
