@@ -21,7 +21,7 @@ from conftest import FIXTURES
 
 from luat import api
 from luat.faults import PHASES
-from luat.index import IndexBuilder, built_generation, ensure_index, index_path
+from luat.index import IndexBuilder, built_generation, ensure_index, index_path, open_index
 from luat.ingest import ingest
 from luat.store import Library
 
@@ -279,3 +279,26 @@ def test_a_running_server_sees_what_an_ingest_committed(luat_home, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_small_ingest_updates_a_copy_of_the_index(luat_home, tmp_path):
+    name = "cons-update"
+    lib = base_library(name)
+    ingest([variant(tmp_path, n)[0] for n in range(9010, 9015)], lib, progress=False, workers=1)
+    old = built_generation(index_path(name))
+    new, word = variant(tmp_path, 9020)
+    report = ingest([new], lib, progress=False, workers=1)
+    assert report.index["updated_documents"] == 1  # one document of seven: the index was updated, not rebuilt
+    assert built_generation(index_path(name)) == lib.generation() != old
+    api.forget(name)
+    assert api.search(word, library=name, k=3)[0]["doc"] == "9020/QĐ-TTg"
+    assert api.search("chimcanhcut9012", library=name, k=3)[0]["doc"] == "9012/QĐ-TTg"
+    # the same file again, changed: its old articles leave the index, its new ones come in
+    new.write_text(new.read_text(encoding="utf-8").replace(word, "chimhaiau9020"), encoding="utf-8")
+    assert ingest([new], lib, progress=False, workers=1).index["updated_documents"] == 1
+    api.forget(name)
+    assert api.search(word, library=name, k=3) == []
+    assert api.search("chimhaiau9020", library=name, k=3)[0]["doc"] == "9020/QĐ-TTg"
+    n_articles = lib.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    assert open_index(name).searcher().num_docs == n_articles
+    lib.close()

@@ -14,7 +14,18 @@ from pathlib import Path
 from .cite.find import find_references, reference_to_json
 from .cite.link import link_documents, record_repeals, relink_missing
 from .faults import pause_point
-from .index import IndexBuilder, doc_meta, generation_path, prepare_fields, publish, write_index
+from .index import (
+    UPDATE_SHARE,
+    IndexBuilder,
+    built_generation,
+    doc_meta,
+    generation_path,
+    index_path,
+    prepare_fields,
+    publish,
+    update_index,
+    write_index,
+)
 from .limits import MAX_ARTICLE_CHARS
 from .models import Document, Extract, InputError
 from .parallel import bounded_map, worker_pool
@@ -161,10 +172,13 @@ def ingest(paths: list[Path], library: Library, *, workers: int | None = None, p
     open publishes the complete build (:func:`luat.index.ensure_index`)."""
     with library.writer_lock():
         generation = None
+        # the current index, when it matches the library, is the base a small ingest updates
+        base = library.generation()
+        base = base if built_generation(index_path(library.name)) == base else None
         try:
             with library.transaction():
                 generation = library.stamp_generation()
-                report = _write_all(paths, library, generation, workers, progress, after_write, build_index_now)
+                report = _write_all(paths, library, generation, workers, progress, after_write, build_index_now, base)
                 pause_point("commit")
         except BaseException:
             if generation is not None:
@@ -181,7 +195,8 @@ def ingest(paths: list[Path], library: Library, *, workers: int | None = None, p
 
 
 def _write_all(paths: list[Path], library: Library, generation: str, workers: int | None, progress: bool,
-               after_write: Callable[[Library, set[str]], None] | None, build_index_now: bool) -> IngestReport:
+               after_write: Callable[[Library, set[str]], None] | None, build_index_now: bool,
+               base: str | None = None) -> IngestReport:
     """Inside the ingest's transaction: read, write and merge, link, then build the index of ``generation``."""
     t0 = time.time()
     files = expand(paths)
@@ -238,10 +253,17 @@ def _write_all(paths: list[Path], library: Library, generation: str, workers: in
     if builder is not None:
         pause_point("index")
         report.index = builder.finish()
+    elif build_index_now and base is not None and len(touched) <= UPDATE_SHARE * _count_documents(library):
+        pause_point("index")
+        report.index = update_index(library, generation, base, touched)
     elif build_index_now:
         report.index = write_index(library, generation, progress=progress)
     report.phases["index"] = time.time() - t_index
     return report
+
+
+def _count_documents(library: Library) -> int:
+    return library.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
 
 
 def _found_references(text: str) -> str:
