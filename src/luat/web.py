@@ -13,10 +13,8 @@ import html
 import os
 import re
 import sqlite3
-from contextlib import asynccontextmanager
 from urllib.parse import quote, urlsplit
 
-import anyio.to_thread
 from fastapi import FastAPI, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -226,22 +224,13 @@ def text_html(text: str, anchors: dict[int, str], links: list[tuple[int, int, st
     return Markup("\n".join(out))
 
 
-def create_app(library: str = "default", threads: int | None = None) -> FastAPI:
-    """The app. Routes are plain functions, run on a pool of ``threads`` threads (``$LUAT_SERVE_THREADS``,
-    default SERVE_THREADS), each with its own SQLite connection and searcher (``api.open_library``): one slow
-    request does not hold the others, and each notices an ingest's commit and reopens the library. The work
-    is mostly CPU-bound under the GIL, so throughput grows with processes: ``luat serve --workers N``."""
-    threads = threads or int(os.environ.get("LUAT_SERVE_THREADS") or SERVE_THREADS)
-
-    @asynccontextmanager
-    async def lifespan(_app: FastAPI):
-        # few threads: each holds a searcher (~0.25 s to open on the default library), and more threads
-        # than cores only contend for the GIL
-        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
-        yield
-
-    app = FastAPI(title="luat", description="Tra cứu văn bản pháp luật Việt Nam với trích dẫn chính xác", version="0.1.0",
-                  lifespan=lifespan)
+def create_app(library: str = "default") -> FastAPI:
+    """The app. Handlers are ``async``: in one server process they run one at a time on the event loop's
+    thread, with that process's own SQLite connection and searcher (``api.open_library``, which notices an
+    ingest's commit and reopens the library). The work is CPU-bound under the GIL, so requests are served in
+    parallel by processes, ``luat serve --workers N``; a pool of threads per process measured slower (the
+    event loop and the workers contend for the GIL: 53 against 71 requests/s with one process)."""
+    app = FastAPI(title="luat", description="Tra cứu văn bản pháp luật Việt Nam với trích dẫn chính xác", version="0.1.0")
     env = _env()
 
     def render(name: str, status: int = 200, **ctx) -> HTMLResponse:
@@ -308,23 +297,23 @@ def create_app(library: str = "default", threads: int | None = None) -> FastAPI:
     responses = {400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}}
 
     @app.get("/api/search", response_model=SearchResponse, responses=responses, tags=["api"])
-    def api_search(q: str = Query(..., max_length=MAX_QUERY_CHARS), k: int = Query(10, ge=1, le=MAX_K),
+    async def api_search(q: str = Query(..., max_length=MAX_QUERY_CHARS), k: int = Query(10, ge=1, le=MAX_K),
                    type: str | None = None, issuer: str | None = None, year: int | None = None,
                    topic: str | None = None, in_force: bool = False) -> SearchResponse:
         hits = api.search(q, library=library, k=k, filters=_filters(type, issuer, year, topic, in_force))
         return SearchResponse(query=q, hits=[HitModel(**h) for h in hits])
 
     @app.post("/api/ask", response_model=AskResponse, responses=responses, tags=["api"])
-    def api_ask(body: AskRequest) -> AskResponse:
+    async def api_ask(body: AskRequest) -> AskResponse:
         return AskResponse(**api.ask(body.question, library=library, as_of=body.as_of))
 
     @app.get("/api/documents/{number:path}", response_model=DocumentResponse, responses=responses, tags=["api"])
-    def api_document(number: str) -> DocumentResponse:
+    async def api_document(number: str) -> DocumentResponse:
         out = api.show(number, library=library, toc=True)
         return DocumentResponse(document=out["document"], toc=out.get("toc"), articles=out.get("articles", 0))
 
     @app.get("/api/units", response_model=UnitResponse, responses=responses, tags=["api"])
-    def api_unit(ref: str = Query(..., max_length=300, description='ví dụ "khoản 1 Điều 60 Luật 58/2014/QH13"')) -> UnitResponse:
+    async def api_unit(ref: str = Query(..., max_length=300, description='ví dụ "khoản 1 Điều 60 Luật 58/2014/QH13"')) -> UnitResponse:
         out = api.show(ref, library=library)
         if "unit" not in out:
             raise LookupError(f"{ref!r} chỉ ra một văn bản, không phải một điều, khoản hay điểm")
@@ -332,24 +321,24 @@ def create_app(library: str = "default", threads: int | None = None) -> FastAPI:
                             cites=out.get("cites", []), cited_by=out.get("cited_by", []))
 
     @app.post("/api/cite", response_model=list[ReferenceModel], responses=responses, tags=["api"])
-    def api_cite(body: CiteRequest, response: Response) -> list[ReferenceModel]:
+    async def api_cite(body: CiteRequest, response: Response) -> list[ReferenceModel]:
         refs, truncated = api.cite_capped(body.text, library=library)
         if truncated:
             response.headers["X-Luat-Truncated"] = f"only the first {len(refs)} references"
         return [ReferenceModel(**r) for r in refs]
 
     @app.get("/api/stats", response_model=dict, tags=["api"])
-    def api_stats() -> dict:
+    async def api_stats() -> dict:
         return api.stats(library=library)
 
     # ------------------------------------------------------------------ pages
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home():
+    async def home():
         return render("home", title="Hỏi đáp pháp luật", stats=api.stats(library=library))
 
     @app.get("/tim-kiem", response_class=HTMLResponse, include_in_schema=False)
-    def search_page(q: str = "", type: str = "", issuer: str = "", year: str = "", topic: str = ""):
+    async def search_page(q: str = "", type: str = "", issuer: str = "", year: str = "", topic: str = ""):
         q = q[:MAX_QUERY_CHARS]
         f = _filters(type, issuer, year, topic, False)
         hits, error = [], None
@@ -367,7 +356,7 @@ def create_app(library: str = "default", threads: int | None = None) -> FastAPI:
         return render("search", title=f"Tìm: {q}" if q else "Tìm kiếm", q=q, hits=hits, f=f, types=types, error=error)
 
     @app.get("/hoi", response_class=HTMLResponse, include_in_schema=False)
-    def answer_page(q: str = ""):
+    async def answer_page(q: str = ""):
         q = q[:MAX_QUERY_CHARS]
         if not q.strip():
             raise QueryError("câu hỏi trống: hãy nhập nội dung cần hỏi")
@@ -386,7 +375,7 @@ def create_app(library: str = "default", threads: int | None = None) -> FastAPI:
         return render("answer", title=q, a=a, cites=cites, answer_html=_answer_html(a["answer"], links))
 
     @app.get("/van-ban/{number:path}", response_class=HTMLResponse, include_in_schema=False)
-    def document_page(number: str):
+    async def document_page(number: str):
         lib = api.open_library(library)
         out = api.show(number, library=library, toc=True)
         doc = out["document"]
@@ -450,9 +439,6 @@ def _answer_html(answer: str, links: list[tuple[str, str]]) -> Markup:
         cls = "quote" if block.lstrip().startswith(("- ", "+ ")) else ""
         out.append(f'<div class="{cls}">' + "".join(f"<p>{x}</p>" for x in [first, *lines[1:]]) + "</div>")
     return Markup("\n".join(out))
-
-
-SERVE_THREADS = 4
 
 
 def default_workers() -> int:
