@@ -37,7 +37,7 @@ serve: setup
 	$(BIN)/luat serve
 
 bench: setup
-	$(BIN)/python -m luat.bench ingest validity cite search ask web consult
+	$(BIN)/python -m luat.bench ingest validity cite search ask web load consult
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -245,7 +245,7 @@ def test_a_damaged_library_names_its_file_and_the_rebuild(qd_library, luat_home,
     err = capsys.readouterr().err
     assert rc != 0 and len(err.strip().splitlines()) == 1
     assert str(path) in err and "luat ingest --rebuild --library rel-damaged" in err
-    api._OPEN.pop("rel-damaged", None)
+    api.forget("rel-damaged")
     r = TestClient(create_app("rel-damaged"), raise_server_exceptions=False).get("/api/stats")
     assert r.status_code == 503 and str(path) in r.json()["error"]
     page = TestClient(create_app("rel-damaged"), raise_server_exceptions=False).get("/")

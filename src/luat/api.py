@@ -6,9 +6,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
@@ -17,18 +19,44 @@ from .cite import cite as _cite
 from .cite.check import unread_units
 from .cite.find import find_references
 from .cite.resolve import Resolver
-from .index import build_index
+from .index import build_index, ensure_index
 from .ingest import ALQAC_LIBRARIES, IngestReport, data_dir, default_paths
 from .ingest import ingest as _ingest
 from .limits import MAX_CITE_CHARS, MAX_CITE_RESULTS, MAX_CITE_TARGETS, MAX_K, MAX_QUERY_CHARS
 from .models import Document, citation_of, parse_address
 from .search import Filters, QueryError, Searcher
 from .sohieu import parse_number
-from .store import Library
+from .store import Library, library_lock
 from .structure import parse_body
 
-_OPEN: dict[str, Library] = {}
-_SEARCHERS: dict[str, Searcher] = {}
+
+@dataclass
+class _Opened:
+    """What one thread holds open of one library: its own connection (SQLite connections are not shared
+    between threads, so routes served in parallel never wait on each other) and the searcher over it."""
+
+    library: Library
+    data_version: int
+    inode: int
+    searcher: Searcher | None = None
+    index_checked: bool = False
+
+
+_LOCAL = threading.local()
+
+
+def _opened() -> dict[str, _Opened]:
+    held = getattr(_LOCAL, "libraries", None)
+    if held is None:
+        held = _LOCAL.libraries = {}
+    return held
+
+
+def forget(name: str | None = None) -> None:
+    """Drop this thread's open library ``name`` (all when None); the next call opens it afresh."""
+    held = _opened()
+    for key in [name] if name else list(held):
+        held.pop(key, None)  # not closed: a request still running may hold it; it closes when dropped
 
 
 def check_question(text: str, what: str = "câu hỏi") -> str:
@@ -68,9 +96,35 @@ def check_search(k: int, filters: Filters | None) -> None:
 
 
 def open_library(name: str = "default", readonly: bool = True) -> Library:
-    if name not in _OPEN:
-        _OPEN[name] = Library(name, readonly=readonly)
-    return _OPEN[name]
+    """This thread's connection to library ``name``; reopened (with a new searcher) when another process has
+    committed to the library since (``PRAGMA data_version``: no table read), so that a running server sees
+    what an ingest wrote without a restart."""
+    held = _opened()
+    opened = held.get(name)
+    if opened is not None and (opened.library.data_version() != opened.data_version
+                               or _inode(opened.library.path) != opened.inode):  # rebuilt: a new file
+        opened = None
+    if opened is None:
+        lib = Library(name, readonly=readonly)
+        opened = held[name] = _Opened(lib, lib.data_version(), _inode(lib.path))
+    return opened.library
+
+
+def _inode(path: Path) -> int:
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return -1
+
+
+def _checked(name: str) -> _Opened:
+    """This thread's open library, its search index checked (and repaired) once per opening."""
+    lib = open_library(name)
+    opened = _opened()[name]
+    if not opened.index_checked:
+        ensure_index(lib)
+        opened.index_checked = True
+    return opened
 
 
 def ingest(paths: list[Path] | None = None, library: str = "default", progress: bool = True,
@@ -78,18 +132,18 @@ def ingest(paths: list[Path] | None = None, library: str = "default", progress: 
     """Ingest files into a library. Without paths: the default library from ``LUAT_DATA``, and each ALQAC
     law file into its own library (``alqac2024``, ``alqac2022``). ``rebuild`` starts from empty libraries."""
     reports = []
-    _SEARCHERS.clear()
-    if rebuild:
-        _OPEN.pop(library, None)
-        for name in [library] + ([] if paths else list(ALQAC_LIBRARIES)):
-            Library.delete(name)
+    forget()
     jobs = [(library, paths)] if paths else [(library, default_paths())] + [
         (name, [data_dir() / rel]) for name, rel in ALQAC_LIBRARIES.items() if (data_dir() / rel).exists()]
     for name, job_paths in jobs:
-        lib = Library(name)
-        reports.append(_ingest(job_paths, lib, progress=progress, workers=workers))
-        lib.close()
-        _OPEN.pop(name, None)
+        with library_lock(name):  # before opening: a rebuild must not delete a library another process writes
+            if rebuild:
+                Library.delete(name)
+            lib = Library(name)
+            try:
+                reports.append(_ingest(job_paths, lib, progress=progress, workers=workers))
+            finally:
+                lib.close()
     return reports
 
 
@@ -206,7 +260,16 @@ def unit_dict(lib: Library, doc_id: str, address: str) -> dict:
 
 
 def stats(library: str = "default") -> dict:
-    return open_library(library).stats()
+    """The library's counts, and its search index: checked against the library and repaired if it does
+    not match (``luat stats`` is where a user looks after an interrupted ingest)."""
+    lib = open_library(library)
+    out = lib.stats()
+    try:
+        _checked(library)
+        out["index"] = {"generation": lib.generation(), "matches_library": True}
+    except FileNotFoundError as e:  # a read-only folder: the library still serves reads
+        out["index"] = {"generation": None, "matches_library": False, "error": str(e)}
+    return out
 
 
 def cite(text: str, library: str = "default", context: Context | None = None) -> list[dict]:
@@ -236,13 +299,15 @@ def check(text: str, library: str = "default", today: str | None = None) -> list
 
 
 def searcher(library: str = "default") -> Searcher:
-    if library not in _SEARCHERS:
-        _SEARCHERS[library] = Searcher(open_library(library))
-    return _SEARCHERS[library]
+    """This thread's searcher of ``library``, over an index that matches it."""
+    opened = _checked(library)
+    if opened.searcher is None:
+        opened.searcher = Searcher(opened.library)
+    return opened.searcher
 
 
 def index(library: str = "default", progress: bool = True) -> dict:
-    _SEARCHERS.pop(library, None)
+    forget(library)
     lib = Library(library, readonly=True)
     try:
         return build_index(lib, progress=progress)
@@ -273,7 +338,7 @@ def ask(question: str, library: str = "default", as_of: str | None = None) -> di
 def consultations(library: str = "default"):
     from .consult import ConsultationBase
 
-    return ConsultationBase(open_library(library, readonly=False) if library not in _OPEN else _OPEN[library])
+    return ConsultationBase(open_library(library, readonly=False))
 
 
 def similar_consultations(question: str, library: str = "default", k: int = 3) -> list[dict]:

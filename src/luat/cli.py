@@ -1,5 +1,6 @@
 """The ``luat`` command line. Every command takes ``--json``; errors go to stderr with exit status 1 (not
-found, failed check) or 2 (bad input)."""
+found, failed check), 2 (bad input) or 75 (the library is being written by another process, for longer than
+``$LUAT_LOCK_WAIT`` seconds)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ import sys
 from pathlib import Path
 
 from . import api
+from .lock import LibraryBusy
 from .models import Amendment, InputError
 from .readers.common import read_input
 from .store import LibraryError, library_path
+
+EXIT_BUSY = 75  # EX_TEMPFAIL: the library is being written by another process
 
 
 def _print_json(obj) -> None:
@@ -260,7 +264,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if args.json:
         _print_json({"url": f"http://{args.host}:{args.port}/", "library": args.library})
-    serve(host=args.host, port=args.port, library=args.library)
+    serve(host=args.host, port=args.port, library=args.library, workers=args.workers)
     return 0
 
 
@@ -358,6 +362,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("serve", help="trang web và HTTP API (mặc định http://127.0.0.1:8000)")
     sp.add_argument("--host", default="127.0.0.1")
     sp.add_argument("--port", type=int, default=8000)
+    sp.add_argument("--workers", type=int, default=None,
+                    help="số tiến trình phục vụ song song (mặc định: min(số lõi, 4))")
     common(sp)
     sp.set_defaults(func=cmd_serve)
 
@@ -402,6 +408,8 @@ def main(argv: list[str] | None = None) -> int:
     as_json = getattr(args, "json", False)
     try:
         return int(args.func(args) or 0)
+    except LibraryBusy as e:  # another writer held the library for longer than we would wait: try again later
+        return _fail(str(e), EXIT_BUSY, as_json)
     except (ValueError, RuntimeError) as e:
         return _fail(str(e), 2, as_json)
     except (LookupError, FileNotFoundError) as e:

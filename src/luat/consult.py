@@ -152,6 +152,12 @@ class ConsultationBase:
                 continue
             records += recs
             report.rejected += bad
+        with self.library.writer_lock():  # one writer at a time, the consultations' index included
+            self._write(records, report)
+            self.build_index()
+        return report
+
+    def _write(self, records: list[Consultation], report: ConsultReport) -> None:
         db = self.library.db
         names = library_names(self.library)
         resolver = Resolver(self.library)
@@ -173,8 +179,6 @@ class ConsultationBase:
                                   "unresolved": "không rõ văn bản", "ambiguous": "nhiều văn bản cùng tên"}.get(r[5], r[5])
                         report.reasons[reason] = report.reasons.get(reason, 0) + 1
             report.groups = self._group()
-        self.build_index()
-        return report
 
     def _citations(self, answer: str, names, resolver: Resolver) -> tuple[list[tuple], bool]:
         """The answer's own citations (not those inside the provisions it quotes), resolved."""

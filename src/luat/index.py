@@ -9,19 +9,25 @@ the phrase signal. tantivy sees whitespace-separated tokens and does BM25.
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import suppress
 from pathlib import Path
 
 import tantivy
 
-from .parallel import bounded_map
+from .faults import pause_point
+from .lock import LibraryBusy
+from .parallel import bounded_map, worker_pool
 from .progress import bar as progress_bar
-from .store import Library, luat_home
+from .store import LEGACY_GENERATION, Library, luat_home
 from .text import WORD, fold_same_length, folded_syllables, normalize_tones
 
 INDEX_VERSION = "3"
+VERSION_FILE = "luat-index-version"
+GENERATION_FILE = "luat-generation"  # the library generation the index was built from; written last
 
 
 def syllables(text: str) -> list[str]:
@@ -34,6 +40,7 @@ def bigrams(tokens: list[str]) -> list[str]:
 
 
 def index_path(library: str) -> Path:
+    """The library's current index: a symbolic link to the folder of one generation (see :func:`publish`)."""
     return luat_home() / "indexes" / library
 
 
@@ -71,17 +78,18 @@ def article_fields(doc_name: str, doc_title: str | None, heading: str | None, te
 
 
 class IndexBuilder:
-    """Writes a new index into a side folder; ``finish`` swaps it in (readers of the old one keep working)."""
+    """Writes an index into its generation's own folder (``NAME.g<generation>``); :func:`publish` makes it
+    the current one. Until ``finish`` writes the generation file, the folder is a partial build."""
 
-    def __init__(self, library_name: str):
+    def __init__(self, library_name: str, generation: str):
         self.t0 = time.time()
         self.library_name = library_name
-        self.target = index_path(library_name)
-        self.tmp = self.target.with_name(self.target.name + ".building")
-        if self.tmp.exists():
-            shutil.rmtree(self.tmp)
-        self.tmp.mkdir(parents=True)
-        self.index = tantivy.Index(build_schema(), str(self.tmp))
+        self.generation = generation
+        self.target = generation_path(library_name, generation)
+        if self.target.exists():
+            shutil.rmtree(self.target)
+        self.target.mkdir(parents=True)
+        self.index = tantivy.Index(build_schema(), str(self.target))
         # tantivy indexes on its own threads: add() only queues the document
         self.writer = self.index.writer(heap_size=256_000_000, num_threads=min(2, os.cpu_count() or 1))
         self.count = 0
@@ -93,21 +101,85 @@ class IndexBuilder:
     def finish(self) -> dict:
         self.writer.commit()
         self.writer.wait_merging_threads()
-        (self.tmp / "luat-index-version").write_text(INDEX_VERSION)
-        if self.target.exists():
-            old = self.target.with_name(self.target.name + ".old")
-            if old.exists():
-                shutil.rmtree(old)
-            self.target.rename(old)
-            self.tmp.rename(self.target)
-            shutil.rmtree(old)
-        else:
-            self.tmp.rename(self.target)
+        (self.target / VERSION_FILE).write_text(INDEX_VERSION)
+        _write_synced(self.target / GENERATION_FILE, self.generation)  # last: the build is complete
         return {"library": self.library_name, "articles": self.count, "seconds": round(time.time() - self.t0, 1),
-                "path": str(self.target)}
+                "path": str(index_path(self.library_name)), "generation": self.generation}
 
     def abandon(self) -> None:
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        shutil.rmtree(self.target, ignore_errors=True)
+
+
+def _write_synced(path: Path, text: str) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def generation_path(library: str, generation: str) -> Path:
+    """Where the index of one generation of a library is built."""
+    return luat_home() / "indexes" / f"{library}.g{generation}"
+
+
+def built_generation(path: Path) -> str | None:
+    """The generation a complete index folder was built from; None when partial, missing or of another
+    version of luat."""
+    try:
+        if (path / VERSION_FILE).read_text().strip() != INDEX_VERSION:
+            return None
+        return (path / GENERATION_FILE).read_text().strip() or None
+    except OSError:
+        return None
+
+
+def publish(library: str, generation: str) -> None:
+    """Make the built index of ``generation`` the library's current one: ``indexes/NAME`` is a symbolic link,
+    replaced by rename (atomic), so a reader sees the old index or the new one, never none. Then remove the
+    other generations and what interrupted builds left. Call it holding the library's writer lock."""
+    link = index_path(library)
+    target = generation_path(library, generation)
+    if built_generation(target) != generation:
+        raise FileNotFoundError(f"no complete index of generation {generation} at {target}")
+    tmp = link.with_name(f".{library}.link-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    os.symlink(target.name, tmp)
+    if link.is_dir() and not link.is_symlink():  # an index from before generations: a folder, moved aside
+        link.rename(link.with_name(f"{library}.legacy"))
+    os.replace(tmp, link)
+    _fsync_dir(link.parent)
+    clean_leftovers(library, keep=generation)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def clean_leftovers(library: str, keep: str | None) -> list[Path]:
+    """Remove the index folders of ``library`` other than generation ``keep``: older generations, partial
+    builds of interrupted ingests, folders of older layouts. Holding the writer lock, none is being built.
+    A server still reading a removed generation keeps its open files until it reloads (POSIX)."""
+    removed = []
+    for p in _leftovers(library, keep):
+        if p.is_symlink() or p.is_file():
+            p.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(p, ignore_errors=True)
+        removed.append(p)
+    return removed
+
+
+def _leftovers(library: str, keep: str | None) -> list[Path]:
+    root = luat_home() / "indexes"
+    if not root.is_dir():
+        return []
+    mine = re.compile(rf"{re.escape(library)}\.(g[0-9a-f]{{32}}|g{LEGACY_GENERATION}|building|old|legacy)"
+                      rf"|\.{re.escape(library)}\.link-\d+")
+    return [p for p in root.iterdir() if mine.fullmatch(p.name) and p.name != f"{library}.g{keep}"]
 
 
 def doc_meta(row) -> tuple:
@@ -118,39 +190,143 @@ def doc_meta(row) -> tuple:
     return doc.name, row["title"], row["doc_type"] or "", doc.year or 0, row["issuer"] or ""
 
 
-def build_index(library: Library, progress: bool = True) -> dict:
-    """Build the index of ``library`` from scratch from its merged articles."""
-    builder = IndexBuilder(library.name)
-    metas = {r["doc_id"]: doc_meta(r) for r in library.db.execute("SELECT * FROM documents")}
-    topics = {}
-    for r in library.db.execute("SELECT doc_id, article, group_concat(DISTINCT topic) AS t FROM versions WHERE topic IS NOT NULL GROUP BY doc_id, article"):
-        topics[(r["doc_id"], r["article"])] = r["t"]
-    total = library.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-    bar = progress_bar(total, "Lập chỉ mục", progress)
-
-    def chunks():
-        batch = []
-        for row in library.db.execute("SELECT doc_id, article, heading, text FROM articles"):
-            name, title, doc_type, year, issuer = metas[row["doc_id"]]
-            batch.append((row["doc_id"], row["article"], name, title, row["heading"], row["text"], doc_type, year, issuer,
-                          topics.get((row["doc_id"], row["article"])) or ""))
-            if len(batch) == 500:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
-
+def write_index(library: Library, generation: str, progress: bool = True) -> dict:
+    """Build the index of ``library``'s articles (as its connection sees them: inside an ingest's transaction,
+    what it is about to commit) into the folder of ``generation``; :func:`publish` makes it current."""
+    builder = IndexBuilder(library.name, generation)
     try:
-        with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        metas = {r["doc_id"]: doc_meta(r) for r in library.db.execute("SELECT * FROM documents")}
+        topics = {}
+        for r in library.db.execute("SELECT doc_id, article, group_concat(DISTINCT topic) AS t FROM versions WHERE topic IS NOT NULL GROUP BY doc_id, article"):
+            topics[(r["doc_id"], r["article"])] = r["t"]
+        total = library.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        bar = progress_bar(total, "Lập chỉ mục", progress)
+
+        def chunks():
+            batch = []
+            for row in library.db.execute("SELECT doc_id, article, heading, text FROM articles"):
+                name, title, doc_type, year, issuer = metas[row["doc_id"]]
+                batch.append((row["doc_id"], row["article"], name, title, row["heading"], row["text"], doc_type, year, issuer,
+                              topics.get((row["doc_id"], row["article"])) or ""))
+                if len(batch) == 500:
+                    yield batch
+                    batch = []
+            if batch:
+                yield batch
+
+        with worker_pool(min(2, os.cpu_count() or 1)) as pool:
             for prepared in bounded_map(pool, prepare_fields, chunks(), window=6):
                 for fields in prepared:
                     builder.add(fields)
                 bar.update(len(prepared))
+                pause_point("index")
+        bar.close()
+        return builder.finish()
     except BaseException:
         builder.abandon()
         raise
-    bar.close()
-    return builder.finish()
+
+
+# Above this share of the library's documents touched, an ingest rebuilds its index rather than update a copy.
+UPDATE_SHARE = 0.2
+
+
+def update_index(library: Library, generation: str, base: str, doc_ids: set[str]) -> dict:
+    """The index of ``generation`` as a copy of the complete index of generation ``base`` in which the
+    articles of ``doc_ids`` are replaced by what ``library``'s connection now holds: a one-file ingest into
+    a large library costs seconds instead of a rebuild. The copy is of hard links: tantivy never rewrites
+    a segment file (it writes new ones and replaces ``meta.json`` by rename), so the base stays intact for
+    the readers that have it open."""
+    t0 = time.time()
+    source = generation_path(library.name, base)
+    target = generation_path(library.name, generation)
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    try:
+        for f in source.iterdir():
+            if f.name not in (VERSION_FILE, GENERATION_FILE) and not f.name.startswith(".tantivy-"):
+                os.link(f, target / f.name)
+        index = tantivy.Index(build_schema(), str(target))
+        writer = index.writer(heap_size=64_000_000, num_threads=1)
+        count = 0
+        for doc_id in sorted(doc_ids):
+            writer.delete_documents_by_term("doc_id", doc_id)
+            for fields in prepare_fields(list(_article_rows(library, doc_id))):
+                writer.add_document(tantivy.Document(**fields))
+                count += 1
+            pause_point("index")
+        writer.commit()
+        writer.wait_merging_threads()
+        (target / VERSION_FILE).write_text(INDEX_VERSION)
+        _write_synced(target / GENERATION_FILE, generation)  # last: the build is complete
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    return {"library": library.name, "articles": count, "updated_documents": len(doc_ids),
+            "seconds": round(time.time() - t0, 1), "path": str(index_path(library.name)), "generation": generation}
+
+
+def _article_rows(library: Library, doc_id: str):
+    """One document's articles as :func:`prepare_fields` takes them."""
+    row = library.db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+    if row is None:
+        return
+    name, title, doc_type, year, issuer = doc_meta(row)
+    topics = {r["article"]: r["t"] for r in library.db.execute(
+        "SELECT article, group_concat(DISTINCT topic) AS t FROM versions WHERE doc_id=? AND topic IS NOT NULL GROUP BY article",
+        (doc_id,))}
+    for a in library.db.execute("SELECT article, heading, text FROM articles WHERE doc_id=?", (doc_id,)):
+        yield (doc_id, a["article"], name, title, a["heading"], a["text"], doc_type, year, issuer, topics.get(a["article"]) or "")
+
+
+def build_index(library: Library, progress: bool = True) -> dict:
+    """Rebuild the index of ``library`` from scratch and make it current (``luat index``)."""
+    with library.writer_lock():
+        generation = library.generation()
+        info = write_index(library, generation, progress)
+        publish(library.name, generation)
+        return info
+
+
+def ensure_index(library: Library, progress: bool = False, say=None) -> str:
+    """Check that the library's current index was built from its current generation; if not (an ingest
+    killed or failed after its commit, an index of an older layout, a partial or missing folder), say so and
+    repair it: publish the complete build of that generation when one is there, else rebuild. Returns what
+    was done: "ok", "published" or "rebuilt"."""
+    if built_generation(index_path(library.name)) == library.generation():
+        _clean_if_idle(library)
+        return "ok"
+    say = say or (lambda m: print(m, file=sys.stderr, flush=True))
+    try:
+        return _repair(library, progress, say)
+    except PermissionError as e:
+        raise FileNotFoundError(f"the search index of library {library.name!r} does not match the library and cannot be "
+                                f"rebuilt here ({e.strerror}: {e.filename}): run `luat index --library {library.name}`") from e
+
+
+def _clean_if_idle(library: Library) -> None:
+    """Remove what interrupted builds left, when no writer is at work (one may be building its folder)."""
+    current = built_generation(index_path(library.name))
+    if current is None or not _leftovers(library.name, current):
+        return
+    with suppress(LibraryBusy, OSError), library.writer_lock(wait=0):
+        clean_leftovers(library.name, keep=built_generation(index_path(library.name)))
+
+
+def _repair(library: Library, progress: bool, say) -> str:
+    with library.writer_lock():  # a writer running now publishes its own index: wait for it, then look again
+        generation = library.generation()
+        have = built_generation(index_path(library.name))
+        if have == generation:
+            return "ok"
+        if built_generation(generation_path(library.name, generation)) == generation:
+            publish(library.name, generation)  # the ingest committed and was stopped before publishing its index
+            return "published"
+        why = "chỉ mục thiếu, dở dang hoặc của phiên bản cũ" if have is None else f"chỉ mục thế hệ {have[:8]}, thư viện thế hệ {generation[:8]}"
+        say(f"luat: chỉ mục tìm kiếm không khớp thư viện {library.name} ({why}): đang lập lại")
+        write_index(library, generation, progress)
+        publish(library.name, generation)
+        return "rebuilt"
 
 
 def prepare_fields(batch: list[tuple]) -> list[dict]:
@@ -165,10 +341,9 @@ def prepare_fields(batch: list[tuple]) -> list[dict]:
 
 def open_index(library: str) -> tantivy.Index:
     path = index_path(library)
-    version = path / "luat-index-version"
-    if version.exists() and version.read_text().strip() != INDEX_VERSION:
-        raise FileNotFoundError(f"the search index of {library!r} at {path} is from another version: run `luat index --library {library}`")
-    if not version.exists():
+    if built_generation(path) is None:
+        if (path / VERSION_FILE).exists() and (path / VERSION_FILE).read_text().strip() != INDEX_VERSION:
+            raise FileNotFoundError(f"the search index of {library!r} at {path} is from another version: run `luat index --library {library}`")
         raise FileNotFoundError(f"no search index for library {library!r} at {path}: run `luat index --library {library}`"
                                 " (or `luat ingest`)")
     return tantivy.Index(build_schema(), str(path))

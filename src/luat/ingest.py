@@ -5,18 +5,30 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .cite.find import find_references, reference_to_json
 from .cite.link import link_documents, record_repeals, relink_missing
-from .index import IndexBuilder, build_index, doc_meta, prepare_fields
+from .faults import pause_point
+from .index import (
+    UPDATE_SHARE,
+    IndexBuilder,
+    built_generation,
+    doc_meta,
+    generation_path,
+    index_path,
+    prepare_fields,
+    publish,
+    update_index,
+    write_index,
+)
 from .limits import MAX_ARTICLE_CHARS
 from .models import Document, Extract, InputError
-from .parallel import bounded_map
+from .parallel import bounded_map, worker_pool
 from .progress import bar as progress_bar
 from .readers.common import check_file
 from .readers.jsonlaw import read_alqac, read_law_dict, sniff_json
@@ -138,6 +150,7 @@ class IngestReport:
     index: dict | None = None
     phases: dict[str, float] = field(default_factory=dict)  # seconds per phase: read, merge, link, index
     repealed: int = 0  # documents of the library that another says are no longer in force (statements read)
+    t0: float = field(default_factory=time.time, repr=False)
 
     def as_dict(self) -> dict:
         return {
@@ -150,67 +163,107 @@ class IngestReport:
 
 def ingest(paths: list[Path], library: Library, *, workers: int | None = None, progress: bool = True,
            after_write: Callable[[Library, set[str]], None] | None = None, build_index_now: bool = True) -> IngestReport:
-    """Read ``paths`` and write them into ``library`` in one transaction, then (re)build its search index."""
+    """Read ``paths`` and write them into ``library`` in one transaction with its new search index.
+
+    Holding the library's writer lock, the ingest stamps a new generation and builds the index of that
+    generation in its own folder *before* committing; after the commit the index is published (an atomic
+    rename). Killed or failing before the commit, it leaves the library and its index as they were (the
+    partial folder is removed by the next writer); killed between the commit and the publication, the next
+    open publishes the complete build (:func:`luat.index.ensure_index`)."""
+    with library.writer_lock():
+        generation = None
+        # the current index, when it matches the library, is the base a small ingest updates
+        base = library.generation()
+        base = base if built_generation(index_path(library.name)) == base else None
+        try:
+            with library.transaction():
+                generation = library.stamp_generation()
+                report = _write_all(paths, library, generation, workers, progress, after_write, build_index_now, base)
+                pause_point("commit")
+        except BaseException:
+            if generation is not None:
+                shutil.rmtree(generation_path(library.name, generation), ignore_errors=True)
+            raise
+        pause_point("publish")
+        if build_index_now:
+            publish(library.name, generation)
+    stats = library.stats()
+    report.documents, report.articles = stats["documents"], stats["articles"]
+    report.units, report.versions = stats["units"], stats["versions"]
+    report.seconds = time.time() - report.t0
+    return report
+
+
+def _write_all(paths: list[Path], library: Library, generation: str, workers: int | None, progress: bool,
+               after_write: Callable[[Library, set[str]], None] | None, build_index_now: bool,
+               base: str | None = None) -> IngestReport:
+    """Inside the ingest's transaction: read, write and merge, link, then build the index of ``generation``."""
     t0 = time.time()
     files = expand(paths)
-    report = IngestReport(library=library.name, files=len(files))
+    report = IngestReport(library=library.name, files=len(files), t0=t0)
     workers = workers or min(os.cpu_count() or 1, 4)
     touched: set[str] = set()
     fresh = library.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 0
-    builder = None
-    with library.transaction():
-        bar = progress_bar(len(files), "Đọc và ghi tệp", progress)
-        if workers > 1 and len(files) > 1:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                for path, extract, error in bounded_map(pool, _read_safely, files, window=8):
-                    touched |= _take(library, path, extract, error, report)
-                    bar.update(1)
-        else:
-            for f in files:
-                touched |= _take(library, *_read_safely(f), report)
+    bar = progress_bar(len(files), "Đọc và ghi tệp", progress)
+    if workers > 1 and len(files) > 1:
+        with worker_pool(workers) as pool:
+            for path, extract, error in bounded_map(pool, _read_safely, files, window=8):
+                touched |= _take(library, path, extract, error, report)
                 bar.update(1)
-        bar.close()
-        report.phases["read"] = time.time() - t0
-        bar = progress_bar(len(touched), "Hợp nhất văn bản", progress)
-        # a library ingested from empty gets its search index built on the way (the merge workers prepare
-        # the fields); otherwise the index is rebuilt after the commit
-        builder = IndexBuilder(library.name) if fresh and build_index_now else None
-        metas = {r["doc_id"]: doc_meta(r) for r in library.db.execute("SELECT * FROM documents")} if builder else {}
-        payloads = ((doc_id, library.versions_of(doc_id), metas.get(doc_id)) for doc_id in sorted(touched))
-        if workers > 1 and len(touched) > 20:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                for doc_id, merged, fields in bounded_map(pool, _merge, payloads, window=64):
-                    library.write_merged(doc_id, merged)
-                    for f in fields:
-                        builder.add(f)
-                    bar.update(1)
-        else:
-            for payload in payloads:
-                doc_id, merged, fields = _merge(payload)
+                pause_point("read")
+    else:
+        for f in files:
+            touched |= _take(library, *_read_safely(f), report)
+            bar.update(1)
+            pause_point("read")
+    bar.close()
+    report.phases["read"] = time.time() - t0
+    pause_point("merge")
+    bar = progress_bar(len(touched), "Hợp nhất văn bản", progress)
+    # a library ingested from empty gets its search index built on the way (the merge workers prepare
+    # the fields); otherwise the index is rebuilt from the merged articles once they are linked
+    builder = IndexBuilder(library.name, generation) if fresh and build_index_now else None
+    metas = {r["doc_id"]: doc_meta(r) for r in library.db.execute("SELECT * FROM documents")} if builder else {}
+    payloads = ((doc_id, library.versions_of(doc_id), metas.get(doc_id)) for doc_id in sorted(touched))
+    if workers > 1 and len(touched) > 20:
+        with worker_pool(workers) as pool:
+            for doc_id, merged, fields in bounded_map(pool, _merge, payloads, window=64):
                 library.write_merged(doc_id, merged)
                 for f in fields:
                     builder.add(f)
                 bar.update(1)
-        bar.close()
-        report.phases["merge"] = time.time() - t0 - report.phases["read"]
-        link_documents(library, sorted(touched))
-        relink_missing(library, linked=touched)
-        relink_missing(library, "consultation_refs")
-        report.repealed = record_repeals(library)
-        report.phases["link"] = time.time() - t0 - report.phases["read"] - report.phases["merge"]
-        if after_write is not None:
-            after_write(library, touched)
+    else:
+        for payload in payloads:
+            doc_id, merged, fields = _merge(payload)
+            library.write_merged(doc_id, merged)
+            for f in fields:
+                builder.add(f)
+            bar.update(1)
+    bar.close()
+    report.phases["merge"] = time.time() - t0 - report.phases["read"]
+    pause_point("link")
+    link_documents(library, sorted(touched))
+    relink_missing(library, linked=touched)
+    relink_missing(library, "consultation_refs")
+    report.repealed = record_repeals(library)
+    report.phases["link"] = time.time() - t0 - report.phases["read"] - report.phases["merge"]
+    if after_write is not None:
+        after_write(library, touched)
     t_index = time.time()
     if builder is not None:
+        pause_point("index")
         report.index = builder.finish()
+    elif build_index_now and base is not None and len(touched) <= UPDATE_SHARE * _count_documents(library):
+        pause_point("index")
+        report.index = update_index(library, generation, base, touched)
     elif build_index_now:
-        report.index = build_index(library, progress=progress)
+        report.index = write_index(library, generation, progress=progress)
     report.phases["index"] = time.time() - t_index
-    stats = library.stats()
-    report.documents, report.articles = stats["documents"], stats["articles"]
-    report.units, report.versions = stats["units"], stats["versions"]
-    report.seconds = time.time() - t0
     return report
+
+
+def _count_documents(library: Library) -> int:
+    return library.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
 
 
 def _found_references(text: str) -> str:

@@ -22,3 +22,7 @@ MAX_CITE_CHARS = 100_000  # text given to luat cite, luat cite check, /api/cite
 # Per response.
 MAX_CITE_RESULTS = 1000  # references returned for one text
 MAX_CITE_TARGETS = 10_000  # targets over all returned references ("Điều 1 đến Điều 300" is 300)
+
+# Per library: a second writer (ingest, index, consult ingest) waits this long for the first, then gives up
+# naming it; $LUAT_LOCK_WAIT overrides. The default library's ingest from scratch takes about 4 minutes.
+WRITER_LOCK_WAIT_S = 600.0

@@ -1,7 +1,9 @@
 """The library: an embedded SQLite store of documents, their versions by source, and their merged tree.
 
 One SQLite file per named library under ``$LUAT_HOME/libraries/NAME.sqlite``. Writes happen in one
-transaction per ingest, so a killed ingest leaves the library as it was.
+transaction per ingest, so a killed ingest leaves the library as it was; one writer at a time holds the lock
+``NAME.lock`` beside it (``luat/lock.py``). Each write stamps a new *generation* in ``meta``: the search index
+carries the generation it was built from, so a library and an index that do not match are seen.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ import json
 import os
 import re
 import sqlite3
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from .lock import writer_lock
 from .models import Amendment, Document, Unit, address_of, article_address, parse_address, sort_key
 from .sohieu import name_aliases, number_key
 from .structure import parse_body
@@ -58,6 +62,9 @@ CREATE INDEX IF NOT EXISTS refs_target ON refs(target_doc, target_address);
 CREATE INDEX IF NOT EXISTS refs_status ON refs(status);
 """
 
+# The generation of a library written before generations were stamped: its index is rebuilt once, as this.
+LEGACY_GENERATION = "0"
+
 KIND_PRIORITY = {"user": 4, "official": 3, "phapdien": 2, "lawdict": 1, "alqac": 1}
 
 
@@ -73,6 +80,11 @@ def library_path(name: str) -> Path:
     if not name or not all(c.isalnum() or c in "-_." for c in name) or name.startswith("."):
         raise ValueError(f"library name {name!r}: use letters, digits, '-', '_' or '.'")
     return luat_home() / "libraries" / f"{name}.sqlite"
+
+
+def library_lock(name: str, wait: float | None = None):
+    """The writer lock of library ``name``, without opening it (``luat ingest --rebuild`` deletes it first)."""
+    return writer_lock(library_path(name).with_suffix(".lock"), f"library {name!r}", wait)
 
 
 def body_hash(body: str) -> str:
@@ -125,7 +137,8 @@ class Library:
             self.db.close()
             raise RuntimeError(f"library {name!r} at {self.path} was built by another version of luat (schema "
                                f"{version[0]}, expected {SCHEMA_VERSION}): rebuild it with `luat ingest --rebuild`")
-        if not readonly:
+        if not readonly and version is None:
+            # only a new library is written here: opening one that exists must not wait for its writer
             self.db.executescript(SCHEMA)
             self.db.execute("INSERT OR IGNORE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
         self._doc_cache: dict[str, Document] = {}
@@ -149,15 +162,40 @@ class Library:
             if not readonly:
                 db.execute("PRAGMA journal_mode=WAL")  # set once by a writer; it stays in the file
             db.execute("PRAGMA synchronous=NORMAL")
+            # readers never wait in WAL mode; a writer's rare moments of exclusive access (a checkpoint) are short
+            db.execute("PRAGMA busy_timeout=10000")
         db.row_factory = sqlite3.Row
         return db
 
     def close(self) -> None:
         self.db.close()
 
+    def writer_lock(self, wait: float | None = None):
+        """The library's exclusive writer lock (a context manager; nested use in one process is free)."""
+        return writer_lock(self.path.with_suffix(".lock"), f"library {self.name!r}", wait)
+
+    def generation(self) -> str:
+        """The stamp of the library's last write (an ingest, a consult ingest); LEGACY_GENERATION when none."""
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        except sqlite3.OperationalError:  # no meta table: an empty file opened read-only
+            return LEGACY_GENERATION
+        return row[0] if row else LEGACY_GENERATION
+
+    def data_version(self) -> int:
+        """Changes when another connection commits (cheap: no table is read)."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    def stamp_generation(self) -> str:
+        """A new generation, inside the caller's transaction: committed with what it stamps, or not at all."""
+        generation = uuid.uuid4().hex
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES('generation', ?)", (generation,))
+        return generation
+
     @staticmethod
     def delete(name: str) -> None:
-        """Remove a library's files (it is derived data: ``luat ingest`` builds it again)."""
+        """Remove a library's files (it is derived data: ``luat ingest`` builds it again). The lock file
+        stays: a writer waiting on it must keep waiting on the same file."""
         path = library_path(name)
         for suffix in ("", "-wal", "-shm"):
             p = Path(str(path) + suffix)

@@ -10,6 +10,7 @@ their targets and the units that cite it. All text is escaped (Jinja2 autoescape
 from __future__ import annotations
 
 import html
+import os
 import re
 import sqlite3
 from urllib.parse import quote, urlsplit
@@ -24,10 +25,11 @@ from starlette.exceptions import HTTPException
 
 from . import api
 from .answer import Citation
+from .index import ensure_index
 from .limits import MAX_K, MAX_QUERY_CHARS
 from .models import Amendment, address_of, article_address, citation_of, parse_address
 from .search import Filters, QueryError
-from .store import LibraryError, library_path
+from .store import Library, LibraryError, library_path
 
 # ----------------------------------------------------------------------------------------- models
 
@@ -225,8 +227,11 @@ def text_html(text: str, anchors: dict[int, str], links: list[tuple[int, int, st
 
 
 def create_app(library: str = "default") -> FastAPI:
-    """The app. Handlers are ``async``: they run one at a time on the event loop's thread, which is what
-    the library's single SQLite connection needs (and the work is CPU-bound under the GIL anyway)."""
+    """The app. Handlers are ``async``: in one server process they run one at a time on the event loop's
+    thread, with that process's own SQLite connection and searcher (``api.open_library``, which notices an
+    ingest's commit and reopens the library). The work is CPU-bound under the GIL, so requests are served in
+    parallel by processes, ``luat serve --workers N``; a pool of threads per process measured slower (the
+    event loop and the workers contend for the GIL: 53 against 71 requests/s with one process)."""
     app = FastAPI(title="luat", description="Tra cứu văn bản pháp luật Việt Nam với trích dẫn chính xác", version="0.1.0")
     env = _env()
 
@@ -438,7 +443,27 @@ def _answer_html(answer: str, links: list[tuple[str, str]]) -> Markup:
     return Markup("\n".join(out))
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, library: str = "default") -> None:
+def default_workers() -> int:
+    """Server processes by default: one per core, at most four (each holds its own searcher)."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def app_from_env() -> FastAPI:
+    """The app factory each server process calls (``uvicorn --factory``): the library is named in
+    ``$LUAT_SERVE_LIBRARY`` by :func:`serve`."""
+    return create_app(os.environ.get("LUAT_SERVE_LIBRARY", "default"))
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, library: str = "default", workers: int | None = None) -> None:
+    """Serve ``library`` with ``workers`` processes. The index is checked (and repaired) once here, before
+    the workers start, so that they do not all wait for one repair."""
     import uvicorn
 
-    uvicorn.run(create_app(library), host=host, port=port, log_level="info")
+    lib = Library(library, readonly=True)
+    try:
+        ensure_index(lib, progress=True)
+    finally:
+        lib.close()
+    os.environ["LUAT_SERVE_LIBRARY"] = library
+    uvicorn.run("luat.web:app_from_env", factory=True, host=host, port=port, workers=workers or default_workers(),
+                log_level="info")
