@@ -1,4 +1,4 @@
-"""Progress bars on stderr (tqdm), or nothing when quiet."""
+"""Progress bars on stderr (tqdm) when stderr is a terminal; nothing when quiet or redirected."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ class _NoBar:
 
 
 def bar(total: int, desc: str, enabled: bool = True):
-    if not enabled:
+    if not enabled or not sys.stderr.isatty():
         return _NoBar()
     from tqdm import tqdm
 
