@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export LUAT_DATA ?= $(abspath ../shared/data)
 
-.PHONY: setup demo ingest test lint bench serve screenshots clean
+.PHONY: setup demo ingest train test lint bench serve screenshots clean
 
 $(BIN)/luat: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -17,6 +17,10 @@ setup: $(BIN)/luat
 
 ingest: setup
 	$(BIN)/luat ingest
+	$(BIN)/luat train
+
+train: setup
+	$(BIN)/luat train
 
 demo: ingest
 	$(BIN)/luat stats

@@ -54,6 +54,10 @@ from .vocabulary import armed_forces_regime, asks_about_armed_forces
 # top-1/top-2 ratio) the mean abstains most on the latter among scale-free ones, see docs/BENCHMARKS.md. 0.6
 # without the heading rule; with it, 0.62 answers as many and abstains more.
 MIN_COVERAGE = 0.62
+# whether the learned judge (rank.py, ``luat train``) rather than MIN_COVERAGE decides to abstain: on the held-out
+# halves it raised abstention on questions outside the library 0.65 → 0.81 at its trained bar but cut everyday
+# questions' first citation gold 0.19 → 0.12 and zalo's 0.667 → 0.635, so the simpler rule stays
+JUDGE_DECIDES = False
 # Further bases (up to MAX_BASES in all) are quoted when their score is this close to the first (measured on
 # zalo-dev and TVPL: two bases within 0.85 gave 0.684 of questions a gold citation, three within 0.7 give 0.735).
 SECOND_BASIS_RATIO = 0.7
@@ -242,11 +246,16 @@ class Answer:
     # what the optional generator (LUAT_LLM_URL) wrote and was kept: {"opening": bool, "summary": bool, "note": why
     # something was not kept}; None when no generator is set
     generated: dict | None = None
+    # the judge's reading of the first article (rank.JUDGE_FEATURES) and its confidence, when the library has
+    # trained models and the first article came from the ranked search
+    judged: list[float] | None = field(default=None, repr=False)
+    confidence: float | None = None
 
     def as_dict(self) -> dict:
         return {"question": self.question, "status": self.status, "answer": self.answer,
                 "citations": [c.as_dict() for c in self.citations], "retrieved": self.retrieved,
-                "coverage": None if self.coverage is None else round(self.coverage, 3), "generated": self.generated}
+                "coverage": None if self.coverage is None else round(self.coverage, 3),
+                "confidence": None if self.confidence is None else round(self.confidence, 3), "generated": self.generated}
 
 
 def coverage(question_terms: list[str], text: str) -> float:
@@ -351,10 +360,18 @@ class Consultant:
         # an article whose heading the question holds is what it asks about (so is the criminal code's article on
         # the act, asked whether it is a crime): the question's other words (a date, "theo quy định mới", the asker's
         # circumstances) need not be in it
-        if cov < MIN_COVERAGE and not first.asked_about:
+        judged, confidence = self._judge(first, hits, cov)
+        # the coverage threshold decides whether the first article answers; the learned judge, where trained, says
+        # how sure it is (``confidence``) and decides only when JUDGE_DECIDES (measured: it abstains better on
+        # questions outside the library and worse on everyday ones; docs/BENCHMARKS.md)
+        if JUDGE_DECIDES and confidence is not None:
+            unmatched = confidence < self.judge_threshold()
+        else:
+            unmatched = cov < MIN_COVERAGE and not first.asked_about
+        if unmatched:
             return Answer(question, "not_found",
                           "Thư viện không có quy định đủ khớp với câu hỏi này; các điều gần nhất được liệt kê để tham khảo.",
-                          retrieved=retrieved, coverage=cov)
+                          retrieved=retrieved, coverage=cov, judged=judged, confidence=confidence)
         wanted = asked_type(question)
         if wanted is not None and not first.exact and not wanted.answers(text):
             # the best match does not state what is asked: a close runner-up that does, or no answer
@@ -396,10 +413,35 @@ class Consultant:
             parts.append(opening + "\n\n" + body + ("\n\n" + notes if notes else ""))
             citations.append(cit)
             shown.append((opening, body))
-        answer = Answer(question, "answered", "\n\n".join(parts), citations, retrieved, coverage=cov, bases=shown)
+        answer = Answer(question, "answered", "\n\n".join(parts), citations, retrieved, coverage=cov, bases=shown,
+                        judged=judged, confidence=confidence)
         if self.generator is not None:
             self._generate(answer, as_of)
         return answer
+
+    # the judge's bar (None: the trained one); ``luat train`` sets it to 0 to read every first article
+    threshold: float | None = None
+
+    def judge_threshold(self) -> float:
+        if self.threshold is not None:
+            return self.threshold
+        models = self.searcher.models
+        return models.threshold if models is not None else 0.0
+
+    def _judge(self, first: Hit, hits: list[Hit], cov: float) -> tuple[list[float] | None, float | None]:
+        """The judge's features of the first article and its confidence that it answers (None, None where the
+        article was not ranked by the learned ranker: placed ahead by a reference, a definition, the criminal
+        code)."""
+        if first.features is None or first.exact:
+            return None, None
+        scores = [h.rank_score for h in hits if h.rank_score is not None and h is not first]
+        own = first.rank_score if first.rank_score is not None else 0.0
+        row = first.features + [own, own - max(scores, default=own - 1.0), float(sum(x > own for x in scores)), float(first.exact),
+                                float(first.defines), float(first.asked_about), cov]
+        models = self.searcher.models
+        if models is None or models.judge is None:
+            return row, None
+        return row, models.confidence(row)
 
     def _generate(self, answer: Answer, as_of: str | None) -> None:
         """Let the generator rephrase the first opening and conclude; keep what it wrote only where it passes the

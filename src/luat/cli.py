@@ -5,7 +5,9 @@ found, failed check), 2 (bad input) or 75 (the library is being written by anoth
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -180,6 +182,21 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    from .train import train
+
+    api.searcher(args.library)  # the library and its index open (a clear error where they do not)
+    info = train(library=args.library, progress=not args.json)
+    if args.json:
+        _print_json(info)
+    else:
+        e, r, j = info["embedding"], info["ranker"], info["judge"]
+        print(f"Mô hình {args.library}: vectơ {e['vocabulary']} từ cho {e['articles']} điều; xếp hạng học từ "
+              f"{r['questions']} câu hỏi; phán đoán học từ {j['answers']} câu trả lời (AUC ngoài mẫu {j['oof_auc']}) "
+              f"({info['seconds']} s)")
+    return 0
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from .search import Filters
 
@@ -339,6 +356,10 @@ def build_parser() -> argparse.ArgumentParser:
     common(sp)
     sp.set_defaults(func=cmd_index)
 
+    sp = sub.add_parser("train", help="học vectơ, mô hình xếp hạng và phán đoán của thư viện từ các câu hỏi có nhãn")
+    common(sp)
+    sp.set_defaults(func=cmd_train)
+
     sp = sub.add_parser("search", help="tìm điều luật theo câu hỏi, số hiệu hoặc trích dẫn")
     sp.add_argument("query")
     sp.add_argument("-k", type=int, default=10, help="số kết quả (tối đa 100)")
@@ -417,10 +438,12 @@ def main(argv: list[str] | None = None) -> int:
     except sqlite3.DatabaseError as e:  # damage found after the library opened (a truncated file)
         name = getattr(args, "library", "default")
         return _fail(str(LibraryError(name, library_path(name), f"the file cannot be read ({e})")), 1, as_json)
+    except BrokenPipeError:  # the reader went away (`luat ... | head`): nothing more to say, to anyone
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (the interpreter flushes stdout at exit)
+        return 0
     except OSError as e:
         return _fail(f"{e.filename or ''}{': ' if e.filename else ''}{e.strerror or e}", 1, as_json)
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":

@@ -20,17 +20,20 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 import tantivy
 
 from .cite import Context, Resolver, find_references, library_names
 from .cite.check import unread_units
+from .embed import Embedding
 from .index import bigrams, open_index, syllables
 from .limits import MAX_K, MAX_QUERY_CHARS
 from .models import HIERARCHY, Document, citation_of, parse_address
+from .rank import Candidate, Models, features, models_dir
 from .sohieu import ABBREVIATIONS, number_key
 from .store import Library
 from .text import WORD, fold, fold_same_length, folded_syllables, normalize
-from .vocabulary import in_law_terms
+from .vocabulary import armed_forces_regime, asks_about_armed_forces, in_law_terms
 
 # Question phrasing that carries no legal content (folded, longest first).
 QUESTION_PHRASES = sorted([
@@ -73,6 +76,9 @@ class Hit:
     # what the question asks about: the question holds its heading (3 syllables or more) as a phrase, or asks about
     # criminal liability and this is the criminal code's article on the act; its other words need not be in it
     asked_about: bool = False
+    # what the learned ranker read of it (rank.FEATURES) and its score there, when the library has trained models
+    features: list[float] | None = field(default=None, repr=False)
+    rank_score: float | None = None
 
     def as_dict(self, on: str | None = None) -> dict:
         status, end = self.doc.validity(on or time.strftime("%Y-%m-%d"))
@@ -232,8 +238,12 @@ class Searcher:
 
     weights = WEIGHTS
 
-    def __init__(self, library: Library):
+    def __init__(self, library: Library, learned: bool = True):
         self.library = library
+        # the ranker and judge ``luat train`` built for this library (None: the hand-written order stands)
+        self.models = Models.load(library.name) if learned else None
+        # the library's static embedding (``luat train``): semantic candidates and a feature of the ranker
+        self.embedding = Embedding.load(models_dir(library.name)) if self.models is not None else None
         self.index = open_index(library.name)
         self.index.reload()
         self.schema = self.index.schema
@@ -379,15 +389,73 @@ class Searcher:
                 continue
             seen.add(key)
             weight = REPEALED_WEIGHT if not plain and not self._in_force_on(key[0], filters.as_of) else 1.0
-            ranked.append([score * weight, key[0], key[1], d["text_f"][0], d["heading_f"][0], False])
+            ranked.append([score * weight, key[0], key[1], d["text_f"][0], d["heading_f"][0], False,
+                           score * weight, d["doc_type"][0] if d["doc_type"] else None, weight == 1.0])
+        question_vector = None
+        if self.embedding is not None and not plain:
+            question_vector = self.embedding.encode([pq.text])[0]
+            if not (filters.doc_id or filters.doc_type or filters.year or filters.issuer or filters.topic):
+                ranked += self._semantic_candidates(question_vector, seen, filters)
         if ranked and not plain:
             self._rerank(ranked, pq)
-        ranked.sort(key=lambda r: -r[0])
-        for score, doc_id, article, _text, _heading, held in ranked[:max(0, k - len(hits))]:
-            hits.append(self._hit(doc_id, article, score, pq, asked_about=held))
+        learned: dict[tuple[str, str], tuple[list[float], float]] = {}
+        if ranked and not plain and (self.models is not None or self.keep_features):
+            learned = self._learned_order(ranked, pq, question_vector)
+        ranked.sort(key=lambda r: -learned[(r[1], r[2])][1] if learned and self.models is not None else -r[0])
+        for score, doc_id, article, _text, _heading, held, *_rest in ranked[:max(0, k - len(hits))]:
+            hit = self._hit(doc_id, article, score, pq, asked_about=held)
+            if learned:
+                hit.features, hit.rank_score = learned[(doc_id, article)]
+            hits.append(hit)
         if filters.in_force:
             hits = [h for h in hits if self._in_force_on(h.doc.doc_id, filters.as_of)]
         return hits[:k]
+
+    # features are read even without models when set (``luat train`` reads them to learn from)
+    keep_features = False
+
+    # articles nearest the question in the embedding, added to the lexical candidates
+    SEMANTIC_CANDIDATES = 20
+
+    def _semantic_candidates(self, question_vector, seen: set[tuple[str, str]], filters: Filters) -> list[list]:
+        """Candidate rows ([score, doc_id, article, folded text, folded heading, held, bm25, type, in force]) of the
+        articles the embedding finds nearest and the lexical search did not."""
+        assert self.embedding is not None
+        sims = self.embedding.articles @ question_vector
+        k = min(self.SEMANTIC_CANDIDATES, len(sims))
+        if k == 0:
+            return []
+        top = np.argpartition(-sims, k - 1)[:k]
+        rows = []
+        for i in top[np.argsort(-sims[top])]:
+            key = self.embedding.keys[i]
+            if key in seen:
+                continue
+            found = self.library.heading_and_text(key[0], key[1])
+            doc = self.library.document(key[0])
+            if found is None or doc is None:
+                continue
+            seen.add(key)
+            heading, text = found
+            in_force = self._in_force_on(key[0], filters.as_of)
+            weight = 1.0 if in_force else REPEALED_WEIGHT
+            rows.append([0.0, key[0], key[1], " ".join(folded_syllables(text)), " ".join(folded_syllables(heading or "")),
+                         False, 0.0, doc.doc_type, weight == 1.0])
+        return rows
+
+    def _learned_order(self, ranked: list[list], pq: ParsedQuery,
+                       question_vector=None) -> dict[tuple[str, str], tuple[list[float], float]]:
+        """The features of each candidate row and the ranker's score of it (its rule score without a ranker)."""
+        candidates = []
+        for score, doc_id, article, text, heading, held, bm25, doc_type, in_force in ranked:
+            doc = self.library.document(doc_id)
+            semantic = (self.embedding.similarity(question_vector, (doc_id, article))
+                        if self.embedding is not None and question_vector is not None else 0.0)
+            candidates.append(Candidate(doc_id, article, bm25, score, text, heading, held, doc_type, in_force,
+                                        armed_forces_regime(doc.number if doc else None), semantic))
+        rows = features(pq.terms, pq.asked, candidates, asks_about_armed_forces(fold(pq.text)))
+        scores = self.models.order(rows) if self.models is not None else [c.score for c in candidates]
+        return {(c.doc_id, c.article): (row, sc) for c, row, sc in zip(candidates, rows, scores, strict=True)}
 
     def _criminal_article(self, pq: ParsedQuery, filters: Filters) -> Hit | None:
         """The best-matching article of the library's criminal code(s) in force, scored as the search would on the

@@ -352,6 +352,16 @@ class Library:
                                (prefix.replace("%", "") + "%", doc_type, doc_type)).fetchall()
         return [r[0] for r in rows]
 
+    def all_heading_texts(self) -> list[tuple[str, str, str | None, str]]:
+        """(doc_id, article, heading, text) of every article of the library, in the library's order."""
+        return [(r["doc_id"], r["article"], r["heading"], r["text"] or "")
+                for r in self.db.execute("SELECT doc_id, article, heading, text FROM articles ORDER BY doc_id, ord")]
+
+    def heading_and_text(self, doc_id: str, article: str) -> tuple[str | None, str] | None:
+        """An article's heading and merged text, or None when the document has no such article."""
+        row = self.db.execute("SELECT heading, text FROM articles WHERE doc_id=? AND article=?", (doc_id, article)).fetchone()
+        return (row["heading"], row["text"] or "") if row else None
+
     def article_text(self, doc_id: str, article: str) -> str | None:
         row = self.db.execute("SELECT text FROM articles WHERE doc_id=? AND article=?", (doc_id, article)).fetchone()
         return row[0] if row else None

@@ -1,0 +1,196 @@
+"""A static embedding of this library's own words: questions and articles as vectors, near when they are about
+the same thing even when they share few words ("lương thử việc thấp nhất bao nhiêu phần trăm" and "Tiền lương
+thử việc ... ít nhất phải bằng 85%").
+
+Each folded syllable and each frequent pair of syllables has a vector; a text's vector is the sum of its tokens'
+vectors weighted by their rarity (idf), of unit length. The vectors are learned by ``luat train`` from the
+library itself (each article's heading is a question its text answers) and from the training halves of the
+labelled questions, contrastively: a text must be closer to its own article than to the other articles of the
+batch. Plain numpy: sparse sums forward, their transposes backward, Adagrad on the rows a batch touches. The
+model and the article vectors live under ``$LUAT_HOME/models/LIBRARY`` and are rebuilt, never downloaded.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .text import folded_syllables
+
+DIM = 128
+MIN_WORD_DF = 2  # a syllable in fewer articles has no vector of its own
+MIN_PAIR_DF = 5
+MAX_PAIRS = 120_000
+ARTICLE_SYLLABLES = 160  # an article is read from its heading and its first syllables
+TEMPERATURE = 0.05
+BATCH = 256
+EPOCHS = 4
+LEARNING_RATE = 0.2
+SEED = 7
+
+
+def tokens(text: str, limit: int | None = None) -> list[str]:
+    """Folded syllables and adjacent pairs of them ("thu", "viec", "thu_viec")."""
+    words = folded_syllables(text)
+    if limit is not None:
+        words = words[:limit]
+    return words + [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+@dataclass
+class Vocabulary:
+    ids: dict[str, int]
+    idf: np.ndarray
+
+    @classmethod
+    def build(cls, texts: Iterable[list[str]]) -> Vocabulary:
+        df: Counter[str] = Counter()
+        n = 0
+        for toks in texts:
+            n += 1
+            df.update(set(toks))
+        words = [t for t, c in df.items() if "_" not in t and c >= MIN_WORD_DF]
+        pairs = sorted((t for t, c in df.items() if "_" in t and c >= MIN_PAIR_DF), key=lambda t: (-df[t], t))[:MAX_PAIRS]
+        vocab = sorted(words) + pairs
+        idf = np.array([math.log((n + 1) / (df[t] + 1)) + 1.0 for t in vocab], dtype=np.float32)
+        return cls({t: i for i, t in enumerate(vocab)}, idf)
+
+    def rows(self, token_lists: list[list[str]]):
+        """A sparse matrix (texts × vocabulary) of idf weights, each row of unit sum."""
+        from scipy.sparse import csr_matrix
+
+        indptr, indices, data = [0], [], []
+        for toks in token_lists:
+            counts = Counter(self.ids[t] for t in toks if t in self.ids)
+            ids = list(counts)
+            w = np.array([self.idf[i] * (1 + math.log(counts[i])) for i in ids], dtype=np.float32)
+            if len(w):
+                w /= w.sum()
+            indices += ids
+            data += w.tolist()
+            indptr.append(len(indices))
+        return csr_matrix((np.array(data, dtype=np.float32), np.array(indices, dtype=np.int64), np.array(indptr)),
+                          shape=(len(token_lists), len(self.ids)))
+
+
+def _unit(m: np.ndarray) -> np.ndarray:
+    return m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-8)
+
+
+def train_vectors(vocab: Vocabulary, queries: list[list[str]], targets: list[list[str]],
+                  progress: Callable[[], None] | None = None) -> np.ndarray:
+    """Token vectors such that each query is nearer to its own target than to the batch's other targets."""
+    rng = np.random.default_rng(SEED)
+    E = (rng.standard_normal((len(vocab.ids), DIM)) * 0.1).astype(np.float32)
+    G = np.full(len(vocab.ids), 1e-3, dtype=np.float32)  # Adagrad's sum of squares, one per row
+    Q, T = vocab.rows(queries), vocab.rows(targets)
+    n = Q.shape[0]
+    for _epoch in range(EPOCHS):
+        order = rng.permutation(n)
+        for start in range(0, n - 1, BATCH):
+            idx = order[start:start + BATCH]
+            if len(idx) < 2:
+                continue
+            q, t = Q[idx], T[idx]
+            sq, st = q @ E, t @ E
+            nq = np.maximum(np.linalg.norm(sq, axis=1, keepdims=True), 1e-8)
+            nt = np.maximum(np.linalg.norm(st, axis=1, keepdims=True), 1e-8)
+            uq, ut = sq / nq, st / nt
+            logits = uq @ ut.T / TEMPERATURE
+            logits -= logits.max(axis=1, keepdims=True)
+            p = np.exp(logits)
+            p /= p.sum(axis=1, keepdims=True)
+            p[np.arange(len(idx)), np.arange(len(idx))] -= 1.0
+            p /= len(idx) * TEMPERATURE
+            duq, dut = p @ ut, p.T @ uq
+            dsq = (duq - uq * (duq * uq).sum(axis=1, keepdims=True)) / nq
+            dst = (dut - ut * (dut * ut).sum(axis=1, keepdims=True)) / nt
+            rows = np.union1d(q.indices, t.indices)
+            grad = (q[:, rows].T @ dsq) + (t[:, rows].T @ dst)
+            G[rows] += (grad * grad).mean(axis=1)
+            E[rows] -= (LEARNING_RATE / np.sqrt(G[rows]))[:, None] * grad
+            if progress is not None:
+                progress()
+    return E
+
+
+class Embedding:
+    """A trained static embedding and the vectors of the library's articles."""
+
+    def __init__(self, vocab: Vocabulary, vectors: np.ndarray, articles: np.ndarray, keys: list[tuple[str, str]]):
+        self.vocab = vocab
+        self.vectors = vectors
+        self.articles = articles  # one unit row per article of ``keys``
+        self.keys = keys
+        self.row_of = {k: i for i, k in enumerate(keys)}
+
+    def encode(self, texts: list[str], limit: int | None = None) -> np.ndarray:
+        m = self.vocab.rows([tokens(t, limit) for t in texts]) @ self.vectors
+        return _unit(np.asarray(m, dtype=np.float32))
+
+    def similar(self, question: str, k: int) -> list[tuple[tuple[str, str], float]]:
+        """The ``k`` articles nearest the question, with their cosine."""
+        sims = self.articles @ self.encode([question])[0]
+        top = np.argpartition(-sims, min(k, len(sims) - 1))[:k]
+        return [(self.keys[i], float(sims[i])) for i in top[np.argsort(-sims[top])]]
+
+    def similarity(self, question_vector: np.ndarray, key: tuple[str, str]) -> float:
+        i = self.row_of.get(key)
+        return float(self.articles[i] @ question_vector) if i is not None else 0.0
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        np.save(folder / "vectors.npy", self.vectors.astype(np.float16))
+        np.save(folder / "articles.npy", self.articles.astype(np.float16))
+        vocab = sorted(self.vocab.ids, key=self.vocab.ids.__getitem__)
+        (folder / "embedding.json").write_text(json.dumps({"vocabulary": vocab, "idf": self.vocab.idf.tolist(),
+                                                          "articles": self.keys}, ensure_ascii=False))
+
+    @classmethod
+    def load(cls, folder: Path) -> Embedding | None:
+        try:
+            meta = json.loads((folder / "embedding.json").read_text())
+            vectors = np.load(folder / "vectors.npy").astype(np.float32)
+            articles = np.load(folder / "articles.npy").astype(np.float32)
+        except (OSError, ValueError):
+            return None
+        vocab = Vocabulary({t: i for i, t in enumerate(meta["vocabulary"])}, np.array(meta["idf"], dtype=np.float32))
+        return cls(vocab, vectors, articles, [tuple(k) for k in meta["articles"]])
+
+
+def article_tokens(heading: str | None, text: str) -> list[str]:
+    """What the embedding reads of an article: its heading and its first syllables."""
+    return tokens(f"{heading or ''} {text}", ARTICLE_SYLLABLES)
+
+
+def build(articles: list[tuple[str, str, str | None, str]], pairs: list[tuple[str, tuple[str, str]]],
+          progress: Callable[[int, str], Callable[[], None]] | None = None) -> Embedding:
+    """Learn an embedding from the library's ``articles`` ((doc_id, article, heading, text) each) and labelled
+    ``pairs`` (question, (doc_id, article)); every article's vector is computed with it."""
+    keys = [(d, a) for d, a, _h, _t in articles]
+    arts = [article_tokens(h, t) for _d, _a, h, t in articles]
+    vocab = Vocabulary.build(arts)
+    row_of = {k: i for i, k in enumerate(keys)}
+    queries, targets = [], []
+    for (_d, _a, h, _t), toks in zip(articles, arts, strict=True):
+        if h and len(h.split()) >= 2:
+            queries.append(tokens(h))
+            targets.append(toks)
+    for question, key in pairs:
+        if key in row_of:
+            for _ in range(3):  # the people's questions weigh more than the headings
+                queries.append(tokens(question))
+                targets.append(arts[row_of[key]])
+    steps = EPOCHS * math.ceil(len(queries) / BATCH)
+    tick = progress(steps, "Học vectơ") if progress is not None else None
+    vectors = train_vectors(vocab, queries, targets, tick)
+    emb = Embedding(vocab, vectors, np.zeros((0, DIM), dtype=np.float32), keys)
+    chunks = [np.asarray(vocab.rows(arts[i:i + 4096]) @ vectors, dtype=np.float32) for i in range(0, len(arts), 4096)]
+    emb.articles = _unit(np.vstack(chunks)) if chunks else np.zeros((0, DIM), dtype=np.float32)
+    return emb

@@ -1,0 +1,165 @@
+"""Rank and judge: a learned order of the candidate articles of a question, and whether the first one answers it.
+
+The lexical search (search.py) finds candidates; this stage describes each (question, article) pair by what a
+reader would look at, in numbers (:data:`FEATURES`): how much of the question its text and heading hold, how
+BM25 and the hand-written rerank placed it, what kind of document it belongs to (a Luật before the Nghị định and
+Thông tư that detail it), whether it is in force, whether it is the armed forces' own rule asked by a civilian,
+and how close the question and the article are in the library's own static embedding (embed.py) when one is
+built. Two LightGBM models read them, both trained by ``luat train`` on the labelled questions (train.py):
+
+- the **ranker** (lambdarank) orders the candidates;
+- the **judge** (binary) says how likely the article the answer would open with is one a lawyer would cite;
+  below :data:`Models.threshold` the consultant abstains.
+
+Without trained models (a new library, the tests' small libraries) nothing changes: the hand-written order and
+the coverage threshold stand.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .store import luat_home
+
+# what the candidate's heading says it is (folded)
+_SCOPE = re.compile(r"^(?:pham vi dieu chinh|doi tuong ap dung)")
+_GLOSSARY = re.compile(r"\b(?:giai thich tu ngu|khai niem|dinh nghia)\b")
+_EFFECT = re.compile(r"^(?:hieu luc|dieu khoan thi hanh|to chuc thuc hien|trach nhiem thi hanh)")
+
+# kinds of document, the higher rule first (a Luật is what a Nghị định and a Thông tư detail)
+DOC_RANK = {"Hiến pháp": 0, "Bộ luật": 0, "Luật": 0, "Nghị quyết": 1, "Pháp lệnh": 1, "Nghị định": 2,
+            "Quyết định": 3, "Thông tư": 3, "Thông tư liên tịch": 3}
+OTHER_DOC = 4
+
+FEATURES = [
+    "bm25", "bm25_share", "bm25_rank", "rule_share", "rule_rank", "held",
+    "text_words", "text_bigrams", "asked_words", "asked_bigrams",
+    "heading_recall", "heading_precision", "heading_words",
+    "telling_text", "telling_heading", "text_length", "doc_rank", "in_force", "armed_to_civilian",
+    "scope", "glossary", "effect", "question_words", "semantic", "semantic_rank", "semantic_share",
+]
+JUDGE_FEATURES = FEATURES + ["rank_score", "rank_margin", "first_rank", "exact", "defines", "asked_about", "coverage"]
+
+
+@dataclass
+class Candidate:
+    """One article the lexical search found for a question, with what the features read."""
+
+    doc_id: str
+    article: str
+    bm25: float  # the index's score (at the repealed documents' weight)
+    score: float  # after the hand-written rerank
+    text: str  # folded syllables of the article, one space apart
+    heading: str  # folded syllables of its heading
+    held: bool = False  # the question holds its heading as a phrase
+    doc_type: str | None = None
+    in_force: bool = True
+    armed: bool = False  # the armed forces' or police's own document
+    semantic: float = 0.0  # cosine of question and article in the static embedding (0 without one)
+
+
+def _bigrams(words: list[str]) -> set[tuple[str, str]]:
+    return set(zip(words, words[1:], strict=False))
+
+
+def _share(part: set, whole: set) -> float:
+    return len(part & whole) / len(whole) if whole else 0.0
+
+
+def _ranks(values: list[float]) -> list[int]:
+    order = sorted(range(len(values)), key=lambda i: -values[i])
+    ranks = [0] * len(values)
+    for r, i in enumerate(order):
+        ranks[i] = r
+    return ranks
+
+
+def features(terms: list[str], asked: list[str] | None, candidates: list[Candidate],
+             asks_armed: bool = False) -> list[list[float]]:
+    """One row of :data:`FEATURES` per candidate, for a question of folded content syllables ``terms`` (``asked``:
+    those of the sentence that asks, when the question has a story around it)."""
+    if not candidates:
+        return []
+    q = set(terms)
+    qb = _bigrams(terms)
+    a = set(asked or terms)
+    ab = _bigrams(list(asked or terms))
+    best_bm25 = max(c.bm25 for c in candidates) or 1.0
+    best_rule = max(c.score for c in candidates) or 1.0
+    best_sem = max(c.semantic for c in candidates)
+    bm25_rank = _ranks([c.bm25 for c in candidates])
+    rule_rank = _ranks([c.score for c in candidates])
+    sem_rank = _ranks([c.semantic for c in candidates])
+    words = [c.text.split() for c in candidates]
+    sets = [set(w) for w in words]
+    heads = [c.heading.split() for c in candidates]
+    # the question's words that tell the candidates apart weigh more (those that every candidate holds, less)
+    n = len(candidates)
+    weight = {t: math.log((n + 1) / (1 + sum(t in s for s in sets))) for t in q}
+    total = sum(weight.values()) or 1.0
+    rows = []
+    for i, c in enumerate(candidates):
+        s, h = sets[i], set(heads[i])
+        rows.append([
+            c.bm25, c.bm25 / best_bm25, bm25_rank[i], c.score / best_rule, rule_rank[i], float(c.held),
+            _share(s, q), _share(_bigrams(words[i]), qb) if qb else 0.0, _share(s, a),
+            _share(_bigrams(words[i]), ab) if ab else 0.0,
+            _share(h, q), len(h & q) / len(h) if h else 0.0, len(heads[i]),
+            sum(w for t, w in weight.items() if t in s) / total, sum(w for t, w in weight.items() if t in h) / total,
+            math.log1p(len(words[i])), DOC_RANK.get(c.doc_type or "", OTHER_DOC), float(c.in_force),
+            float(c.armed and not asks_armed),
+            float(bool(_SCOPE.match(c.heading))), float(bool(_GLOSSARY.search(c.heading))),
+            float(bool(_EFFECT.match(c.heading))), len(q),
+            c.semantic, sem_rank[i], c.semantic - best_sem,
+        ])
+    return rows
+
+
+def models_dir(library: str) -> Path:
+    return luat_home() / "models" / library
+
+
+@dataclass
+class Models:
+    """The trained ranker and judge of a library (``luat train``), with the judge's abstention threshold."""
+
+    ranker: object
+    judge: object | None
+    threshold: float
+    info: dict
+
+    @classmethod
+    def load(cls, library: str) -> Models | None:
+        """The library's trained models, or None when ``luat train`` has not built them (or they are from
+        another feature set)."""
+        d = models_dir(library)
+        meta = d / "models.json"
+        if not meta.exists():
+            return None
+        try:
+            info = json.loads(meta.read_text())
+            if info.get("features") != FEATURES or info.get("judge_features") != JUDGE_FEATURES:
+                return None
+            import lightgbm
+
+            ranker = lightgbm.Booster(model_file=str(d / "ranker.txt"))
+            judge = lightgbm.Booster(model_file=str(d / "judge.txt")) if (d / "judge.txt").exists() else None
+        except (OSError, ValueError, ImportError):
+            return None
+        return cls(ranker, judge, float(info.get("threshold", 0.5)), info)
+
+    def order(self, rows: list[list[float]]) -> list[float]:
+        """The ranker's score of each candidate row (higher first)."""
+        if not rows:
+            return []
+        return [float(x) for x in self.ranker.predict(rows)]  # type: ignore[attr-defined]
+
+    def confidence(self, row: list[float]) -> float:
+        """The judge's probability that the first article answers (1.0 without a judge)."""
+        if self.judge is None:
+            return 1.0
+        return float(self.judge.predict([row])[0])  # type: ignore[attr-defined]

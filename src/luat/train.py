@@ -1,0 +1,212 @@
+"""``luat train``: learn the ranker and the judge (rank.py) from the labelled questions, on their training halves.
+
+The labelled sets are the zalo Pháp điển questions (and those about documents outside the library), the TVPL
+answers (their legal basis read by the reference engine), and the everyday questions of ``bench/``. Each set is
+split in two by a hash of the question's id (or by the split the set gives, "dev" / "test"): the models learn on
+the first half only, so that ``luat eval`` on the second half (``--split test``) measures questions they never
+saw. Training is deterministic (fixed seeds, one model per run) and takes a few minutes on 2 cores.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .rank import FEATURES, JUDGE_FEATURES, Models, models_dir
+
+# the questions of each set, the day its gold is the law of (None: today)
+TRAINING_SETS = [
+    ("bench/zalo-phapdien-dev.jsonl", "2021-07-01"),
+    ("bench/zalo-not-in-library-dev.jsonl", "2021-07-01"),
+    ("qa/tvpl-privacy-dev.jsonl", "2025-06-30"),
+    ("everyday-dev.jsonl", None),
+]
+
+SEED = 7
+RANKER_PARAMS = dict(objective="lambdarank", learning_rate=0.05, num_leaves=15, min_data_in_leaf=20,
+                     bagging_fraction=0.8, bagging_freq=1, feature_fraction=0.8, seed=SEED, deterministic=True,
+                     num_threads=2, verbose=-1, lambdarank_truncation_level=10)
+RANKER_ROUNDS = 300
+JUDGE_PARAMS = dict(objective="binary", learning_rate=0.05, num_leaves=7, min_data_in_leaf=20, bagging_fraction=0.8,
+                    bagging_freq=1, feature_fraction=0.8, seed=SEED, deterministic=True, num_threads=2, verbose=-1)
+JUDGE_ROUNDS = 200
+# every candidate the ranker reorders: the lexical ones and the semantic ones
+CANDIDATES = 50
+# a wrong answer costs this many right ones (a refusal of what the library answers is a failure too): the judge's
+# bar is where right minus this times wrong is highest
+WRONG_COST = 0.5
+
+
+def split_of(question_id: str, given: str | None = None) -> str:
+    """"dev" (learn and tune on it) or "test" (report on it): the split a set gives, else half by a hash of the id."""
+    if given in ("dev", "test"):
+        return given
+    return "test" if zlib.crc32(question_id.encode()) % 2 else "dev"
+
+
+@dataclass
+class Labelled:
+    id: str
+    question: str
+    gold: set[tuple[str, str]]
+    as_of: str | None
+    unanswerable: bool
+    split: str
+
+
+def labelled_questions(data: Path, bench: Path, library) -> list[Labelled]:
+    """Every labelled question of :data:`TRAINING_SETS` found under ``data`` (the corpora) or ``bench`` (the
+    project's own sets), with its gold (document, article) pairs and split."""
+    from .answer import _gold_from_answer
+    from .evaluate import load_bench
+
+    out = []
+    for name, as_of in TRAINING_SETS:
+        path = next((p for p in (data / name, bench / Path(name).name) if p.exists()), None)
+        if path is None:
+            continue
+        questions, _errors = load_bench(path)
+        for q in questions:
+            gold = set(q.relevant)
+            if not gold and q.answer:
+                gold, _clause = _gold_from_answer(q.answer, library)
+            unanswerable = q.expect == "not_in_library" or "not-in-library" in name
+            if not gold and not unanswerable:
+                continue
+            out.append(Labelled(f"{path.stem}:{q.id}", q.question, gold, as_of, unanswerable, split_of(q.id, q.split)))
+    return out
+
+
+def train(library: str = "default", data: Path | None = None, bench: Path | None = None,
+          progress: bool = True) -> dict:
+    """Train the ranker, then the judge over the ranker's answers, on the "dev" halves; write them under
+    ``$LUAT_HOME/models/LIBRARY`` and return what was learned (counts, the judge's bar, seconds)."""
+    import lightgbm
+    import numpy as np
+
+    from .answer import Consultant
+    from .embed import build
+    from .ingest import data_dir
+    from .progress import bar
+    from .search import Filters, Searcher, key_of
+    from .store import Library
+
+    t0 = time.perf_counter()
+    data = data or data_dir()
+    bench = bench or Path(__file__).resolve().parents[2] / "bench"
+    lib = Library(library)
+    questions = [q for q in labelled_questions(data, bench, lib) if q.split == "dev"]
+    out_dir = models_dir(library)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in ("models.json", "ranker.txt", "judge.txt", "embedding.json", "vectors.npy", "articles.npy"):
+        (out_dir / stale).unlink(missing_ok=True)
+
+    # 1. the static embedding: the library's headings and texts, the training questions and their articles
+    articles = lib.all_heading_texts()
+    # (the labelled questions are not among its pairs: the ranker and the judge learn how far to trust it on those
+    # same questions, and would learn to trust a memory of them)
+    pairs: list[tuple[str, tuple[str, str]]] = []
+    ticks: list = []
+
+    def progress_of(steps: int, desc: str):
+        ticks.append(bar(steps, desc, progress))
+        return lambda: ticks[-1].update(1)
+
+    embedding = build(articles, pairs, progress_of)
+    for b in ticks:
+        b.close()
+    embedding.save(out_dir)
+
+    # 2. the ranker: every candidate of the lexical and semantic search, gold or not, grouped by question
+    searcher = Searcher(lib, learned=False)
+    searcher.embedding = embedding
+    searcher.keep_features = True
+    per_question: dict[int, tuple[list[list[float]], list[int]]] = {}
+    b = bar(len(questions), "Học thứ hạng", progress)
+    for i, q in enumerate(questions):
+        b.update(1)
+        if q.unanswerable:
+            continue
+        hits = [h for h in searcher.search(q.question, k=CANDIDATES, filters=Filters(as_of=q.as_of)) if h.features]
+        y = [int(key_of(h.doc.number or h.doc.doc_id, h.article) in q.gold) for h in hits]
+        if any(y):
+            per_question[i] = ([h.features for h in hits if h.features is not None], y)
+    b.close()
+
+    def fit_ranker(keep) -> lightgbm.Booster:
+        chosen = [v for i, v in per_question.items() if keep(i)]
+        x = np.array([row for rows, _y in chosen for row in rows])
+        labels = np.array([label for _rows, y in chosen for label in y])
+        return lightgbm.train(RANKER_PARAMS, lightgbm.Dataset(x, labels, group=[len(y) for _r, y in chosen]),
+                              RANKER_ROUNDS)
+
+    ranker = fit_ranker(lambda i: True)
+    ranker.save_model(str(out_dir / "ranker.txt"))
+    info = {"features": FEATURES, "judge_features": JUDGE_FEATURES, "threshold": 0.0, "generation": lib.generation(),
+            "embedding": {"vocabulary": len(embedding.vocab.ids), "articles": len(embedding.keys), "pairs": len(pairs)},
+            "ranker": {"questions": len(per_question), "rows": sum(len(y) for _r, y in per_question.values())}}
+    (out_dir / "models.json").write_text(json.dumps(info, ensure_ascii=False, indent=1))
+
+    # 3. the judge: the first article of each answer, right or not (every question answered, the bar at 0), as a
+    # ranker that never saw the question orders them (two halves, each answered by the ranker of the other: a
+    # ranker's scores on its own training questions are surer than on new ones, and the judge would learn that)
+    jrows, jlabels, jsets = [], [], []
+    b = bar(len(questions), "Học phán đoán", progress)
+    for half in (0, 1):
+        held = Searcher(lib, learned=False)
+        held.embedding = embedding
+        held.models = Models(fit_ranker(lambda i, h=half: i % 2 != h), None, 0.0, info)
+        consultant = Consultant(lib, held)
+        consultant.threshold = 0.0
+        for i, q in enumerate(questions):
+            if i % 2 != half:
+                continue
+            b.update(1)
+            a = consultant.ask(q.question, as_of=q.as_of)
+            if a.judged is None:
+                continue
+            right = bool(a.citations) and key_of(a.citations[0].doc, a.citations[0].article) in q.gold
+            jrows.append(a.judged)
+            jlabels.append(int(right and not q.unanswerable))
+            jsets.append(q.id.split(":", 1)[0])
+    b.close()
+    X, y = np.array(jrows), np.array(jlabels)
+    # each kind of question counts the same, however many of it there are (zalo's thousand would else decide
+    # how sure the judge must be about an everyday question)
+    sizes = {name: jsets.count(name) for name in set(jsets)}
+    w = np.array([len(jsets) / (len(sizes) * sizes[name]) for name in jsets])
+    folds = np.arange(len(y)) % 5
+    oof = np.zeros(len(y))
+    for f in range(5):
+        m = lightgbm.train(JUDGE_PARAMS, lightgbm.Dataset(X[folds != f], y[folds != f], weight=w[folds != f]),
+                           JUDGE_ROUNDS)
+        oof[folds == f] = m.predict(X[folds == f])
+    threshold, best = 0.0, -1e9
+    for t in np.linspace(0.02, 0.95, 94):
+        gain = float((w * ((oof >= t) & (y == 1))).sum() - WRONG_COST * (w * ((oof >= t) & (y == 0))).sum())
+        if gain > best:
+            threshold, best = float(t), gain
+    judge = lightgbm.train(JUDGE_PARAMS, lightgbm.Dataset(X, y, weight=w), JUDGE_ROUNDS)
+    judge.save_model(str(out_dir / "judge.txt"))
+    info.update(threshold=round(threshold, 3),
+                judge={"answers": len(y), "right": int(y.sum()), "oof_auc": round(_auc(oof, y), 4)},
+                seconds=round(time.perf_counter() - t0, 1))
+    (out_dir / "models.json").write_text(json.dumps(info, ensure_ascii=False, indent=1))
+    return info
+
+
+def _auc(scores, labels) -> float:
+    """Area under the ROC curve (ties counted half)."""
+    pos = [s for s, y in zip(scores, labels, strict=True) if y]
+    neg = [s for s, y in zip(scores, labels, strict=True) if not y]
+    if not pos or not neg:
+        return 0.5
+    import numpy as np
+
+    neg_sorted = np.sort(np.array(neg))
+    wins = sum(np.searchsorted(neg_sorted, p, "left") + 0.5 * (np.searchsorted(neg_sorted, p, "right")
+                                                                - np.searchsorted(neg_sorted, p, "left")) for p in pos)
+    return float(wins / (len(pos) * len(neg)))

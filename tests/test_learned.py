@@ -1,0 +1,89 @@
+"""The learned stage (rank.py, embed.py, train.py): features read what they say, the embedding learns from a
+library's headings, splits are stable, and a library without trained models keeps the hand-written order."""
+
+from __future__ import annotations
+
+import pytest
+
+from luat.embed import Vocabulary, build, tokens
+from luat.rank import FEATURES, Candidate, Models, features
+from luat.train import split_of
+
+
+def _candidate(article: str, text: str, heading: str, **kw) -> Candidate:
+    return Candidate("45/2019/QH14", article, kw.pop("bm25", 1.0), kw.pop("score", 1.0), text, heading, **kw)
+
+
+def _row(rows: list[list[float]], i: int) -> dict[str, float]:
+    return dict(zip(FEATURES, rows[i], strict=True))
+
+
+def test_features_read_coverage_heading_kind_and_regime():
+    terms = ["tien", "luong", "thu", "viec"]
+    cands = [
+        _candidate("26", "tien luong cua nguoi lao dong trong thoi gian thu viec", "tien luong thu viec",
+                   doc_type="Bộ luật", bm25=4.0, score=5.0),
+        _candidate("4", "nguyen tac tra tien luong thu lao", "nguyen tac xac dinh tien luong", doc_type="Nghị định",
+                   bm25=8.0, score=6.0),
+        _candidate("9", "che do tien luong cua si quan", "tien luong si quan", doc_type="Thông tư", armed=True),
+    ]
+    rows = features(terms, None, cands)
+    first, second, third = (_row(rows, i) for i in range(3))
+    assert first["text_words"] == 1.0 and second["text_words"] == 0.75  # "thù lao" folds to "thu" too
+    assert first["heading_recall"] == 1.0 and first["heading_precision"] == 1.0
+    assert first["bm25_rank"] == 1 and second["bm25_rank"] == 0 and second["bm25_share"] == 1.0
+    assert first["doc_rank"] < second["doc_rank"] < third["doc_rank"]
+    assert third["armed_to_civilian"] == 1.0
+    assert _row(features(terms, None, cands, asks_armed=True), 2)["armed_to_civilian"] == 0.0
+    # "thu" and "viec" are held by the first candidate only: they tell it apart
+    assert first["telling_text"] > second["telling_text"]
+
+
+@pytest.mark.parametrize("question_id, given, expected", [
+    ("ed-001", "dev", "dev"), ("ed-002", "test", "test"), ("tvpl-1", None, split_of("tvpl-1")),
+])
+def test_split_is_stable(question_id, given, expected):
+    assert split_of(question_id, given) == expected
+    assert split_of(question_id, given) == split_of(question_id, given)
+
+
+def test_splits_are_about_half():
+    ids = [f"zalo-{i}" for i in range(1000)]
+    share = sum(split_of(i) == "test" for i in ids) / len(ids)
+    assert 0.4 < share < 0.6
+
+
+def test_tokens_are_folded_syllables_and_pairs():
+    assert tokens("Thử việc") == ["thu", "viec", "thu_viec"]
+    assert tokens("một hai ba", limit=2) == ["mot", "hai", "mot_hai"]
+
+
+def test_embedding_learns_headings_from_a_small_library():
+    topics = {
+        "1": ("Tiền lương thử việc", "Tiền lương của người lao động trong thời gian thử việc do hai bên thỏa thuận "
+                                     "nhưng ít nhất phải bằng 85% mức lương của công việc đó."),
+        "2": ("Thời giờ làm thêm", "Số giờ làm thêm không quá 40 giờ trong 01 tháng và không quá 200 giờ trong 01 năm."),
+        "3": ("Nghỉ hằng năm", "Người lao động làm việc đủ 12 tháng cho một người sử dụng lao động thì được nghỉ hằng "
+                               "năm, hưởng nguyên lương theo hợp đồng lao động."),
+        "4": ("Điều kiện kết hôn", "Nam từ đủ 20 tuổi trở lên, nữ từ đủ 18 tuổi trở lên; việc kết hôn do nam và nữ tự "
+                                   "nguyện quyết định."),
+    }
+    articles = [("d", a, h, t) for a, (h, t) in topics.items()] * 3  # each syllable in more than one article
+    emb = build(articles, [])
+    assert emb.articles.shape == (len(articles), 128)
+    nearest = emb.similar("lương thử việc ít nhất bao nhiêu phần trăm", 1)[0][0]
+    assert nearest == ("d", "1")
+    assert emb.similar("nam mấy tuổi thì được kết hôn", 1)[0][0] == ("d", "4")
+
+
+def test_vocabulary_keeps_words_seen_twice():
+    vocab = Vocabulary.build([["a", "b", "a_b"], ["a", "c"]])
+    assert "a" in vocab.ids and "b" not in vocab.ids and "a_b" not in vocab.ids
+
+
+def test_no_models_without_training(tmp_path, monkeypatch):
+    monkeypatch.setenv("LUAT_HOME", str(tmp_path))
+    assert Models.load("default") is None
+    (tmp_path / "models" / "default").mkdir(parents=True)
+    (tmp_path / "models" / "default" / "models.json").write_text('{"features": ["old"]}')
+    assert Models.load("default") is None  # from another feature set: not used
