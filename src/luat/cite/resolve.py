@@ -73,9 +73,7 @@ class Resolver:
     def unit_exists(self, doc_id: str, address: str) -> bool:
         known = self._addresses.get(doc_id)
         if known is None:
-            db = self.library.db
-            known = {r[0] for r in db.execute("SELECT address FROM units WHERE doc_id=?", (doc_id,))}
-            known |= {r[0] for r in db.execute("SELECT address FROM outline WHERE doc_id=?", (doc_id,))}
+            known = self.library.unit_addresses(doc_id)
             if len(self._addresses) > 2000:
                 self._addresses.clear()
             self._addresses[doc_id] = known
@@ -121,8 +119,7 @@ class Resolver:
             ref.status = "unit_not_found"
             n = self._article_counts.get(doc_id)
             if n is None:
-                n = self._article_counts[doc_id] = self.library.db.execute(
-                    "SELECT COUNT(*) FROM articles WHERE doc_id=?", (doc_id,)).fetchone()[0]
+                n = self._article_counts[doc_id] = self.library.count_articles(doc_id)
             ref.message = f"{', '.join(missing)} không có trong {doc_name} (thư viện có {n} điều của văn bản này)"
         elif len(docs) > 1:
             ref.status = "ambiguous"
