@@ -23,7 +23,7 @@ from .index import build_index, ensure_index
 from .ingest import ALQAC_LIBRARIES, IngestReport, data_dir, default_paths
 from .ingest import ingest as _ingest
 from .limits import MAX_CITE_CHARS, MAX_CITE_RESULTS, MAX_CITE_TARGETS, MAX_K, MAX_QUERY_CHARS
-from .models import Document, citation_of, parse_address
+from .models import Document, ReferenceStatus, citation_of, parse_address
 from .search import Filters, QueryError, Searcher
 from .sohieu import parse_number
 from .store import ConsultationStore, Library, library_lock
@@ -176,7 +176,7 @@ def show(query: str, library: str = "default", toc: bool = False, as_of: str | N
     else:
         resolver = Resolver(lib)
         resolver.resolve(ref, Context())
-        if ref.status not in ("resolved", "ambiguous"):
+        if ref.status not in (ReferenceStatus.RESOLVED, ReferenceStatus.AMBIGUOUS):
             raise LookupError(ref.message or f"không giải được dẫn chiếu {ref.text!r}")
         doc_id = ref.doc_id
         targets = ref.targets

@@ -21,7 +21,7 @@ import tantivy
 from .cite import Context, Resolver, find_references, library_names
 from .cite.check import check_text
 from .index import bigrams, syllables
-from .models import InputError, article_address, citation_of, parse_address
+from .models import InputError, ReferenceStatus, article_address, citation_of, parse_address
 from .readers.common import read_input
 from .store import ConsultationCitation, ConsultationStore, Library, luat_home
 from .text import folded_syllables, nfc, normalize
@@ -159,9 +159,10 @@ class ConsultationBase:
                 report.citations += len(rows)
                 report.resolved_all += ok
                 for r in rows:
-                    if r.status != "resolved":
-                        reason = {"not_in_library": "văn bản chưa có trong thư viện", "unit_not_found": "điều, khoản không có trong văn bản",
-                                  "unresolved": "không rõ văn bản", "ambiguous": "nhiều văn bản cùng tên"}.get(r.status, r.status)
+                    if r.status != ReferenceStatus.RESOLVED:
+                        reason = {ReferenceStatus.NOT_IN_LIBRARY: "văn bản chưa có trong thư viện",
+                                  ReferenceStatus.UNIT_NOT_FOUND: "điều, khoản không có trong văn bản",
+                                  ReferenceStatus.UNRESOLVED: "không rõ văn bản", ReferenceStatus.AMBIGUOUS: "nhiều văn bản cùng tên"}.get(r.status, r.status)
                         report.reasons[reason] = report.reasons.get(reason, 0) + 1
             report.groups = self._group()
 
@@ -176,7 +177,7 @@ class ConsultationBase:
             for t in ref.targets or [None]:
                 rows.append(ConsultationCitation(ref.text, ref.start, ref.end, ref.doc_id, t.address if t else None,
                                                  ref.status, ref.message))
-        return rows, bool(rows) and all(r.status in ("resolved", "ambiguous") for r in rows)
+        return rows, bool(rows) and all(r.status in (ReferenceStatus.RESOLVED, ReferenceStatus.AMBIGUOUS) for r in rows)
 
     def _group(self) -> int:
         """Group near-duplicate questions (Jaccard of syllable bigrams ≥ DUPLICATE_JACCARD)."""
@@ -297,7 +298,7 @@ class ConsultationBase:
         for c in self.store.all(ordered=True):
             reasons = []
             for r in self.store.citations(c.id):
-                if r.status in ("not_in_library", "unit_not_found"):
+                if r.status in (ReferenceStatus.NOT_IN_LIBRARY, ReferenceStatus.UNIT_NOT_FOUND):
                     reasons.append(f"«{r.text}»: {r.message}")
                 elif r.target_doc:
                     doc = self.library.document(r.target_doc)

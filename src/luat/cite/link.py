@@ -16,6 +16,7 @@ from ..models import (
     PRESUMPTION_BASIS,
     REPEALED,
     Amendment,
+    ReferenceStatus,
     address_of,
     article_address,
 )
@@ -75,7 +76,7 @@ def link_documents(library: Library, doc_ids: Iterable[str]) -> int:
             for ref in refs:
                 address, clause = _innermost(starts, spans, ref.start, art_addr)
                 if (ref.doc is None or ref.doc.this) and any(a <= ref.start < b for a, b in quotes):
-                    ref.status = "unresolved"
+                    ref.status = ReferenceStatus.UNRESOLVED
                     ref.message = "dẫn chiếu nằm trong đoạn trích văn bản được sửa đổi: không rõ văn bản"
                 else:
                     resolver.resolve(ref, Context(doc_id=doc_id, article=article, clause=clause))
@@ -133,7 +134,7 @@ def record_repeals(library: Library) -> int:
         for rep in find_repeals(art.text, names):
             resolver.resolve(rep.reference, Context(doc_id=doc_id, article=article))
             target = rep.reference.doc_id
-            if target is None or target == doc_id or target not in docs or rep.reference.status != "resolved":
+            if target is None or target == doc_id or target not in docs or rep.reference.status != ReferenceStatus.RESOLVED:
                 continue
             by = docs[doc_id]
             if by.issued and docs[target].issued and docs[target].issued > by.issued:
@@ -195,7 +196,7 @@ def _amended_by_reference(ref, resolver: Resolver, docs: dict, doc_id: str, arti
     document is not later than the amending one, nor higher in the hierarchy (a Nghị định does not amend a Luật)."""
     resolver.resolve(ref, Context(doc_id=doc_id, article=article))
     target = ref.doc_id
-    if not target or target == doc_id or target not in docs or ref.status not in ("resolved", "ambiguous"):
+    if not target or target == doc_id or target not in docs or ref.status not in (ReferenceStatus.RESOLVED, ReferenceStatus.AMBIGUOUS):
         return None
     by, amended = docs[doc_id], docs[target]
     if by.issued and amended.issued and amended.issued > by.issued:
