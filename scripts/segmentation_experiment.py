@@ -89,7 +89,7 @@ def build_side_index(library: Library, words: dict, path: Path) -> None:
     path.mkdir(parents=True, exist_ok=True)
     index = tantivy.Index(schema_with_words(), str(path))
     writer = index.writer(heap_size=256_000_000, num_threads=2)
-    metas = {r["doc_id"]: doc_meta(r) for r in library.db.execute("SELECT * FROM documents")}
+    metas = {d.doc_id: doc_meta(d) for d in library.documents_metadata()}
     batch = []
     for row in library.db.execute("SELECT doc_id, article, heading, text FROM articles"):
         name, title, doc_type, year, issuer = metas[row["doc_id"]]

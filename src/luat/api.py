@@ -23,10 +23,10 @@ from .index import build_index, ensure_index
 from .ingest import ALQAC_LIBRARIES, IngestReport, data_dir, default_paths
 from .ingest import ingest as _ingest
 from .limits import MAX_CITE_CHARS, MAX_CITE_RESULTS, MAX_CITE_TARGETS, MAX_K, MAX_QUERY_CHARS
-from .models import Document, citation_of, parse_address
+from .models import Document, ReferenceStatus, citation_of, parse_address
 from .search import Filters, QueryError, Searcher
 from .sohieu import parse_number
-from .store import Library, library_lock
+from .store import ConsultationStore, Library, library_lock
 from .structure import parse_body
 
 
@@ -176,7 +176,7 @@ def show(query: str, library: str = "default", toc: bool = False, as_of: str | N
     else:
         resolver = Resolver(lib)
         resolver.resolve(ref, Context())
-        if ref.status not in ("resolved", "ambiguous"):
+        if ref.status not in (ReferenceStatus.RESOLVED, ReferenceStatus.AMBIGUOUS):
             raise LookupError(ref.message or f"không giải được dẫn chiếu {ref.text!r}")
         doc_id = ref.doc_id
         targets = ref.targets
@@ -184,12 +184,12 @@ def show(query: str, library: str = "default", toc: bool = False, as_of: str | N
     assert doc is not None
     missing = unread_units(query, [t.path() for t in targets])
     if missing:
-        n = lib.db.execute("SELECT COUNT(*) FROM articles WHERE doc_id=?", (doc_id,)).fetchone()[0]
+        n = lib.count_articles(doc_id)
         raise LookupError(f"{', '.join(missing)} không có trong {doc.name} (thư viện có {n} điều của văn bản này)")
     out: dict = {"query": query, "document": document_dict(doc, as_of)}
     if toc or not targets:
         out["toc"] = lib.toc(doc_id) if toc else None
-        out["articles"] = lib.db.execute("SELECT COUNT(*) FROM articles WHERE doc_id=?", (doc_id,)).fetchone()[0]
+        out["articles"] = lib.count_articles(doc_id)
     if targets:
         t = targets[0]
         out["unit"] = unit_dict(lib, doc_id, t.address or "")
@@ -224,11 +224,9 @@ def show(query: str, library: str = "default", toc: bool = False, as_of: str | N
 
 def _text_on(lib: Library, doc_id: str, article: str, address: str, on: str) -> str | None:
     """The text of a unit in the newest version of its article dated on or before ``on``."""
-    row = lib.db.execute("SELECT body FROM versions WHERE doc_id=? AND article=? AND date IS NOT NULL AND date<=?"
-                         " ORDER BY date DESC LIMIT 1", (doc_id, article, on)).fetchone()
-    if row is None:
+    body = lib.article_body_on(doc_id, article, on)
+    if body is None:
         return None
-    body = row[0]
     path = parse_address(address)[1:]
     units = parse_body(body)
     for kind, label in path:
@@ -344,7 +342,6 @@ def consultations(library: str = "default"):
 def similar_consultations(question: str, library: str = "default", k: int = 3) -> list[dict]:
     """Published consultations with a similar question ("Câu hỏi tương tự đã được trả lời")."""
     lib = open_library(library)
-    has = lib.db.execute("SELECT 1 FROM sqlite_master WHERE name='consultations'").fetchone()
-    if not has or not lib.db.execute("SELECT 1 FROM consultations LIMIT 1").fetchone():
+    if not ConsultationStore(lib, create=False).exists():
         return []
     return consultations(library).search(question, k=k)

@@ -572,7 +572,6 @@ def _copy_library(source: str, target: str) -> None:
     """A consistent copy of a library and of its current index, to be written by the load test (the default
     library is left as it is)."""
     import shutil
-    import sqlite3
 
     from .index import built_generation, generation_path, index_path, publish
     from .store import Library, library_lock, library_path
@@ -583,9 +582,7 @@ def _copy_library(source: str, target: str) -> None:
         raise SystemExit(f"the index of {source!r} does not match it: run `luat stats --library {source}` first")
     with library_lock(target):
         Library.delete(target)
-        dst = sqlite3.connect(library_path(target))
-        src.db.backup(dst)  # SQLite's online backup: a snapshot, whatever else reads or writes
-        dst.close()
+        src.backup_to(library_path(target))  # SQLite's online backup: a snapshot, whatever else reads or writes
         shutil.rmtree(generation_path(target, generation), ignore_errors=True)
         shutil.copytree(generation_path(source, generation), generation_path(target, generation))
         publish(target, generation)
@@ -689,8 +686,7 @@ def bench_consult() -> str:
     base = api.consultations("default")
     report = base.ingest([tvpl]).as_dict()
     originals = [json.loads(x)["question"].strip() for x in tvpl.read_text(encoding="utf-8").splitlines()]
-    db = base.library.db
-    group_of = {r["question"].strip(): r["grp"] for r in db.execute("SELECT question, grp FROM consultations")}
+    group_of = {question.strip(): grp for question, grp in base.store.question_groups()}
     cases = [json.loads(x) for x in Path("bench/consult-rephrased.jsonl").read_text(encoding="utf-8").splitlines()]
     first = 0
     misses = []
@@ -732,13 +728,11 @@ def bench_validity() -> str:
     lib = api.open_library("default")
     today = time.strftime("%Y-%m-%d")
     by_status: dict[str, int] = {}
-    for r in lib.db.execute("SELECT doc_id FROM documents"):
-        doc = lib.document(r[0])
+    for doc_id in lib.document_ids():
+        doc = lib.document(doc_id)
         status = doc.validity(today)[0]
         by_status[status] = by_status.get(status, 0) + 1
-    kinds = lib.db.execute(
-        "SELECT kind, target='' AS whole, COUNT(*), COUNT(DISTINCT doc_id) FROM amendments WHERE source_id IS NULL"
-        " GROUP BY kind, whole ORDER BY whole DESC, kind").fetchall()
+    kinds = lib.derived_amendment_counts()
     rows = ["| validity on " + today + " | documents |", "|---|---:|"]
     rows += [f"| {k} | {v} |" for k, v in sorted(by_status.items(), key=lambda kv: -kv[1])]
     stmt = ["| statement read in the library's texts | of | statements | documents |", "|---|---|---:|---:|"]

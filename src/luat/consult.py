@@ -21,20 +21,11 @@ import tantivy
 from .cite import Context, Resolver, find_references, library_names
 from .cite.check import check_text
 from .index import bigrams, syllables
-from .models import InputError, article_address, citation_of, parse_address
+from .models import InputError, ReferenceStatus, article_address, citation_of, parse_address
 from .readers.common import read_input
-from .store import Library, luat_home
+from .store import ConsultationCitation, ConsultationStore, Library, luat_home
 from .text import folded_syllables, nfc, normalize
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS consultations(
-    id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, title TEXT, question TEXT NOT NULL, answer TEXT NOT NULL,
-    topic TEXT, date TEXT, url TEXT, source TEXT, grp INTEGER);
-CREATE TABLE IF NOT EXISTS consultation_refs(
-    consultation_id INTEGER NOT NULL, text TEXT, start INTEGER, end INTEGER, target_doc TEXT, target_address TEXT,
-    status TEXT, message TEXT);
-CREATE INDEX IF NOT EXISTS consultation_refs_target ON consultation_refs(target_doc, target_address);
-"""
 _FOOTER = re.compile(r"^(chúng tôi phản hồi|trân trọng|đi đến trang|thư viện pháp luật|lượt xem|thông báo)", re.I)
 DUPLICATE_JACCARD = 0.8
 
@@ -136,7 +127,7 @@ class ConsultationBase:
 
     def __init__(self, library: Library):
         self.library = library
-        library.db.executescript(SCHEMA)
+        self.store = ConsultationStore(library)
         self.index_path = luat_home() / "indexes" / f"{library.name}.consult"
 
     # ------------------------------------------------------------------ ingest
@@ -158,29 +149,24 @@ class ConsultationBase:
         return report
 
     def _write(self, records: list[Consultation], report: ConsultReport) -> None:
-        db = self.library.db
         names = library_names(self.library)
         resolver = Resolver(self.library)
         with self.library.transaction():
             for c in records:
-                db.execute("DELETE FROM consultation_refs WHERE consultation_id IN (SELECT id FROM consultations WHERE key=?)", (c.key,))
-                db.execute("DELETE FROM consultations WHERE key=?", (c.key,))
-                cur = db.execute("INSERT INTO consultations(key, title, question, answer, topic, date, url, source) VALUES(?,?,?,?,?,?,?,?)",
-                                 (c.key, c.title, c.question, c.answer, c.topic, c.date, c.url, c.source))
-                cid = cur.lastrowid
                 rows, ok = self._citations(c.answer, names, resolver)
-                db.executemany("INSERT INTO consultation_refs VALUES(?,?,?,?,?,?,?,?)", [(cid, *r) for r in rows])
+                self.store.replace(c, rows)
                 report.records += 1
                 report.citations += len(rows)
                 report.resolved_all += ok
                 for r in rows:
-                    if r[5] != "resolved":
-                        reason = {"not_in_library": "văn bản chưa có trong thư viện", "unit_not_found": "điều, khoản không có trong văn bản",
-                                  "unresolved": "không rõ văn bản", "ambiguous": "nhiều văn bản cùng tên"}.get(r[5], r[5])
+                    if r.status != ReferenceStatus.RESOLVED:
+                        reason = {ReferenceStatus.NOT_IN_LIBRARY: "văn bản chưa có trong thư viện",
+                                  ReferenceStatus.UNIT_NOT_FOUND: "điều, khoản không có trong văn bản",
+                                  ReferenceStatus.UNRESOLVED: "không rõ văn bản", ReferenceStatus.AMBIGUOUS: "nhiều văn bản cùng tên"}.get(r.status, r.status)
                         report.reasons[reason] = report.reasons.get(reason, 0) + 1
             report.groups = self._group()
 
-    def _citations(self, answer: str, names, resolver: Resolver) -> tuple[list[tuple], bool]:
+    def _citations(self, answer: str, names, resolver: Resolver) -> tuple[list[ConsultationCitation], bool]:
         """The answer's own citations (not those inside the provisions it quotes), resolved."""
         rows = []
         quoted = [(c.start, c.end) for chk in check_text(answer, self.library) for c in chk.quotes]
@@ -189,15 +175,16 @@ class ConsultationBase:
                 continue
             resolver.resolve(ref, Context())
             for t in ref.targets or [None]:
-                rows.append((ref.text, ref.start, ref.end, ref.doc_id, t.address if t else None, ref.status, ref.message))
-        return rows, bool(rows) and all(r[5] in ("resolved", "ambiguous") for r in rows)
+                rows.append(ConsultationCitation(ref.text, ref.start, ref.end, ref.doc_id, t.address if t else None,
+                                                 ref.status, ref.message))
+        return rows, bool(rows) and all(r.status in (ReferenceStatus.RESOLVED, ReferenceStatus.AMBIGUOUS) for r in rows)
 
     def _group(self) -> int:
         """Group near-duplicate questions (Jaccard of syllable bigrams ≥ DUPLICATE_JACCARD)."""
-        rows = self.library.db.execute("SELECT id, question FROM consultations ORDER BY id").fetchall()
-        parent = {r["id"]: r["id"] for r in rows}
+        rows = self.store.questions()
+        parent = {cid: cid for cid, _q in rows}
         by_word: dict[str, list[int]] = {}
-        sh = {r["id"]: _shingles(r["question"]) for r in rows}
+        sh = {cid: _shingles(question) for cid, question in rows}
         for cid, s in sh.items():
             for w in s:
                 by_word.setdefault(w, []).append(cid)
@@ -220,7 +207,7 @@ class ConsultationBase:
             for o, inter in cands.items():
                 if inter / len(s | sh[o]) >= DUPLICATE_JACCARD:
                     parent[find(cid)] = find(o)
-        self.library.db.executemany("UPDATE consultations SET grp=? WHERE id=?", [(find(c), c) for c in parent])
+        self.store.set_groups([(find(c), c) for c in parent])
         return len({find(c) for c in parent})
 
     def build_index(self) -> None:
@@ -234,11 +221,11 @@ class ConsultationBase:
         tmp.mkdir(parents=True)
         idx = tantivy.Index(schema, str(tmp))
         w = idx.writer(heap_size=64_000_000, num_threads=1)
-        for r in self.library.db.execute("SELECT id, title, question, answer FROM consultations"):
-            q = f"{r['title'] or ''} {r['question']}"
+        for r in self.store.all():
+            q = f"{r.title or ''} {r.question}"
             qf = folded_syllables(q)
-            w.add_document(tantivy.Document(id=r["id"], q_f=" ".join(qf), q_bi=" ".join(bigrams(qf)),
-                                            q_a=" ".join(syllables(q)), a_f=" ".join(folded_syllables(r["answer"][:4000]))))
+            w.add_document(tantivy.Document(id=r.id, q_f=" ".join(qf), q_bi=" ".join(bigrams(qf)),
+                                            q_a=" ".join(syllables(q)), a_f=" ".join(folded_syllables(r.answer[:4000]))))
         w.commit()
         w.wait_merging_threads()
         shutil.rmtree(self.index_path, ignore_errors=True)
@@ -248,7 +235,6 @@ class ConsultationBase:
 
     def search(self, query: str, k: int = 10, cites: str | None = None, one_per_group: bool = True) -> list[dict]:
         """By question similarity and text; or every consultation citing a provision (``cites``)."""
-        db = self.library.db
         if cites:
             ref = next((r for r in find_references(cites, library_names(self.library)) if r.doc is not None), None)
             if ref is None:
@@ -257,12 +243,7 @@ class ConsultationBase:
             if ref.doc_id is None:
                 raise LookupError(ref.message or f"không giải được {cites!r}")
             address = ref.targets[0].address if ref.targets else None
-            sql = "SELECT DISTINCT consultation_id FROM consultation_refs WHERE target_doc=?"
-            args: list = [ref.doc_id]
-            if address:
-                sql += " AND (target_address=? OR target_address LIKE ?)"
-                args += [address, address + "-%"]
-            ids = [r[0] for r in db.execute(sql, args)]
+            ids = self.store.citing_ids(ref.doc_id, address)
             return [self._record(i, None) for i in ids[:k]]
         if not (self.index_path / "meta.json").exists():
             return []
@@ -294,20 +275,18 @@ class ConsultationBase:
         return out
 
     def _record(self, cid: int, score: float | None) -> dict:
-        r = self.library.db.execute("SELECT * FROM consultations WHERE id=?", (cid,)).fetchone()
-        refs = self.library.db.execute("SELECT * FROM consultation_refs WHERE consultation_id=?", (cid,)).fetchall()
-        return {"id": cid, "title": r["title"], "question": r["question"], "url": r["url"], "date": r["date"],
-                "group": r["grp"], "score": None if score is None else round(score, 3),
-                "citations": [{"text": x["text"], "doc": x["target_doc"], "address": x["target_address"], "status": x["status"]}
+        r = self.store.get(cid)
+        refs = self.store.citations(cid)
+        return {"id": cid, "title": r.title, "question": r.question, "url": r.url, "date": r.date,
+                "group": r.grp, "score": None if score is None else round(score, 3),
+                "citations": [{"text": x.text, "doc": x.target_doc, "address": x.target_address, "status": x.status}
                               for x in refs]}
 
     def citing(self, doc_id: str) -> dict[str, list[dict]]:
         """Consultations citing each unit of a document: address → [{id, question}]."""
         out: dict[str, list[dict]] = {}
-        for r in self.library.db.execute(
-                "SELECT DISTINCT r.target_address, c.id, c.question FROM consultation_refs r JOIN consultations c ON c.id=r.consultation_id"
-                " WHERE r.target_doc=? AND r.target_address IS NOT NULL", (doc_id,)):
-            out.setdefault(r["target_address"], []).append({"id": r["id"], "question": r["question"]})
+        for r in self.store.citing_units(doc_id):
+            out.setdefault(r.target_address, []).append({"id": r.id, "question": r.question})
         return out
 
     # ------------------------------------------------------------------ staleness
@@ -316,22 +295,22 @@ class ConsultationBase:
         """Consultations that may be stale, each with its reasons: a cited provision not in the library; a
         provision amended or replaced after the answer's date; a quote that no longer matches."""
         out = []
-        for c in self.library.db.execute("SELECT * FROM consultations ORDER BY id").fetchall():
+        for c in self.store.all(ordered=True):
             reasons = []
-            for r in self.library.db.execute("SELECT * FROM consultation_refs WHERE consultation_id=?", (c["id"],)):
-                if r["status"] in ("not_in_library", "unit_not_found"):
-                    reasons.append(f"«{r['text']}»: {r['message']}")
-                elif r["target_doc"]:
-                    doc = self.library.document(r["target_doc"])
-                    art = next((article_address(lab) for k, lab in parse_address(r["target_address"] or "") if k == "dieu"), None)
+            for r in self.store.citations(c.id):
+                if r.status in (ReferenceStatus.NOT_IN_LIBRARY, ReferenceStatus.UNIT_NOT_FOUND):
+                    reasons.append(f"«{r.text}»: {r.message}")
+                elif r.target_doc:
+                    doc = self.library.document(r.target_doc)
+                    art = next((article_address(lab) for k, lab in parse_address(r.target_address or "") if k == "dieu"), None)
                     for a in doc.amendments if doc else []:
-                        if (a.target == art or not a.target) and a.effective and (not c["date"] or a.effective > c["date"]):
+                        if (a.target == art or not a.target) and a.effective and (not c.date or a.effective > c.date):
                             what = citation_of(parse_address(a.target)) if a.target else doc.name
-                            reasons.append(f"«{r['text']}»: {what} đã được {a.kind} bởi {a.by_number} từ {a.effective}")
-            for chk in check_text(c["answer"], self.library):
+                            reasons.append(f"«{r.text}»: {what} đã được {a.kind} bởi {a.by_number} từ {a.effective}")
+            for chk in check_text(c.answer, self.library):
                 for q in chk.quotes:
                     if q.ok is False:
                         reasons.append(f"«{chk.reference.text}»: {q.message}")
             if reasons:
-                out.append({"id": c["id"], "question": c["question"], "url": c["url"], "reasons": list(dict.fromkeys(reasons))})
+                out.append({"id": c.id, "question": c.question, "url": c.url, "reasons": list(dict.fromkeys(reasons))})
         return out

@@ -20,6 +20,7 @@ import tantivy
 
 from .faults import pause_point
 from .lock import LibraryBusy
+from .models import Document
 from .parallel import bounded_map, worker_pool
 from .progress import bar as progress_bar
 from .store import LEGACY_GENERATION, Library, luat_home
@@ -182,12 +183,9 @@ def _leftovers(library: str, keep: str | None) -> list[Path]:
     return [p for p in root.iterdir() if mine.fullmatch(p.name) and p.name != f"{library}.g{keep}"]
 
 
-def doc_meta(row) -> tuple:
-    """What the index needs of a document row: (name, title, type, year, issuer)."""
-    from .models import Document
-
-    doc = Document(doc_id=row["doc_id"], number=row["number"], doc_type=row["doc_type"], title=row["title"], issued=row["issued"])
-    return doc.name, row["title"], row["doc_type"] or "", doc.year or 0, row["issuer"] or ""
+def doc_meta(doc: Document) -> tuple:
+    """What the index needs of a document's metadata: (name, title, type, year, issuer)."""
+    return doc.name, doc.title, doc.doc_type or "", doc.year or 0, doc.issuer or ""
 
 
 def write_index(library: Library, generation: str, progress: bool = True) -> dict:
@@ -195,19 +193,17 @@ def write_index(library: Library, generation: str, progress: bool = True) -> dic
     what it is about to commit) into the folder of ``generation``; :func:`publish` makes it current."""
     builder = IndexBuilder(library.name, generation)
     try:
-        metas = {r["doc_id"]: doc_meta(r) for r in library.db.execute("SELECT * FROM documents")}
-        topics = {}
-        for r in library.db.execute("SELECT doc_id, article, group_concat(DISTINCT topic) AS t FROM versions WHERE topic IS NOT NULL GROUP BY doc_id, article"):
-            topics[(r["doc_id"], r["article"])] = r["t"]
-        total = library.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        metas = {d.doc_id: doc_meta(d) for d in library.documents_metadata()}
+        topics = library.article_topics()
+        total = library.count_articles()
         bar = progress_bar(total, "Lập chỉ mục", progress)
 
         def chunks():
             batch = []
-            for row in library.db.execute("SELECT doc_id, article, heading, text FROM articles"):
-                name, title, doc_type, year, issuer = metas[row["doc_id"]]
-                batch.append((row["doc_id"], row["article"], name, title, row["heading"], row["text"], doc_type, year, issuer,
-                              topics.get((row["doc_id"], row["article"])) or ""))
+            for a in library.all_articles():
+                name, title, doc_type, year, issuer = metas[a.doc_id]
+                batch.append((a.doc_id, a.article, name, title, a.heading, a.text, doc_type, year, issuer,
+                              topics.get((a.doc_id, a.article)) or ""))
                 if len(batch) == 500:
                     yield batch
                     batch = []
@@ -268,15 +264,13 @@ def update_index(library: Library, generation: str, base: str, doc_ids: set[str]
 
 def _article_rows(library: Library, doc_id: str):
     """One document's articles as :func:`prepare_fields` takes them."""
-    row = library.db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
-    if row is None:
+    doc = library.document_metadata(doc_id)
+    if doc is None:
         return
-    name, title, doc_type, year, issuer = doc_meta(row)
-    topics = {r["article"]: r["t"] for r in library.db.execute(
-        "SELECT article, group_concat(DISTINCT topic) AS t FROM versions WHERE doc_id=? AND topic IS NOT NULL GROUP BY article",
-        (doc_id,))}
-    for a in library.db.execute("SELECT article, heading, text FROM articles WHERE doc_id=?", (doc_id,)):
-        yield (doc_id, a["article"], name, title, a["heading"], a["text"], doc_type, year, issuer, topics.get(a["article"]) or "")
+    name, title, doc_type, year, issuer = doc_meta(doc)
+    topics = library.article_topics(doc_id)
+    for a in library.articles_of(doc_id):
+        yield (doc_id, a.article, name, title, a.heading, a.text, doc_type, year, issuer, topics.get((doc_id, a.article)) or "")
 
 
 def build_index(library: Library, progress: bool = True) -> dict:

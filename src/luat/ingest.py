@@ -203,7 +203,7 @@ def _write_all(paths: list[Path], library: Library, generation: str, workers: in
     report = IngestReport(library=library.name, files=len(files), t0=t0)
     workers = workers or min(os.cpu_count() or 1, 4)
     touched: set[str] = set()
-    fresh = library.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 0
+    fresh = library.count_documents() == 0
     bar = progress_bar(len(files), "Đọc và ghi tệp", progress)
     if workers > 1 and len(files) > 1:
         with worker_pool(workers) as pool:
@@ -223,7 +223,7 @@ def _write_all(paths: list[Path], library: Library, generation: str, workers: in
     # a library ingested from empty gets its search index built on the way (the merge workers prepare
     # the fields); otherwise the index is rebuilt from the merged articles once they are linked
     builder = IndexBuilder(library.name, generation) if fresh and build_index_now else None
-    metas = {r["doc_id"]: doc_meta(r) for r in library.db.execute("SELECT * FROM documents")} if builder else {}
+    metas = {d.doc_id: doc_meta(d) for d in library.documents_metadata()} if builder else {}
     payloads = ((doc_id, library.versions_of(doc_id), metas.get(doc_id)) for doc_id in sorted(touched))
     if workers > 1 and len(touched) > 20:
         with worker_pool(workers) as pool:
@@ -263,7 +263,7 @@ def _write_all(paths: list[Path], library: Library, generation: str, workers: in
 
 
 def _count_documents(library: Library) -> int:
-    return library.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    return library.count_documents()
 
 
 def _found_references(text: str) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from .text import POINT_LETTERS, roman_to_int
 
@@ -41,23 +42,57 @@ class Unit:
             yield from c.walk()
 
 
-# A document's status once a later document of the library says it is no longer in force, and the kinds of
-# whole-document amendment that say so, with how a document page puts each.
-REPEALED = "hết hiệu lực"
-# A document that details a law which is no longer in force lapses with it, unless the library says otherwise
-# (khoản 3 Điều 154 Luật Ban hành văn bản quy phạm pháp luật 80/2015/QH13): presumed, not stated.
-PRESUMED_LAPSED = "được xem là hết hiệu lực"
+# Kinds are ``StrEnum``s: a member is its Vietnamese (or snake_case) value wherever it goes — compared with, stored
+# in SQLite, written to JSON, formatted — so the stored values and the output are the plain strings they always were.
+
+
+class Validity(StrEnum):
+    """A document's validity on a given day (:meth:`Document.validity`); ``REPEALED`` and ``PRESUMED_LAPSED`` are
+    also the status stored on a document once a later document of the library says it is no longer in force."""
+
+    IN_FORCE = "còn hiệu lực"
+    NOT_YET_IN_FORCE = "chưa có hiệu lực"
+    REPEALED = "hết hiệu lực"
+    # A document that details a law which is no longer in force lapses with it, unless the library says otherwise
+    # (khoản 3 Điều 154 Luật Ban hành văn bản quy phạm pháp luật 80/2015/QH13): presumed, not stated.
+    PRESUMED_LAPSED = "được xem là hết hiệu lực"
+
+
+class AmendmentKind(StrEnum):
+    """What an amendment does to a document or a unit (:attr:`Amendment.kind`)."""
+
+    AMENDED = "sửa đổi"
+    SUPPLEMENTED = "bổ sung"
+    ABOLISHED = "bãi bỏ"
+    REPLACED = "thay thế"
+    LAPSED = "hết hiệu lực"
+    PRESUMED_LAPSED = "được xem là hết hiệu lực"
+    # A unit that takes effect on a date of its own ("Điều 190 và Điều 248 của Luật này có hiệu lực thi hành từ ngày ...")
+    EFFECTIVE_FROM = "có hiệu lực"
+
+
+class ReferenceStatus(StrEnum):
+    """How a reference found in a text resolved against the library (:attr:`Reference.status`)."""
+
+    RESOLVED = "resolved"
+    AMBIGUOUS = "ambiguous"  # several documents answer to the name: the newest is taken
+    NOT_IN_LIBRARY = "not_in_library"  # the document named is not in the library
+    UNIT_NOT_FOUND = "unit_not_found"  # the document is, the article, khoản or điểm is not
+    UNRESOLVED = "unresolved"  # no document could be told
+
+
+REPEALED = Validity.REPEALED
+PRESUMED_LAPSED = Validity.PRESUMED_LAPSED
 PRESUMPTION_BASIS = "khoản 3 Điều 154 Luật Ban hành văn bản quy phạm pháp luật số 80/2015/QH13"
-REPEAL_KINDS = {"hết hiệu lực": "hết hiệu lực", "thay thế": "bị thay thế", "bãi bỏ": "bị bãi bỏ",
-                PRESUMED_LAPSED: PRESUMED_LAPSED}
-# A unit that takes effect on a date of its own ("Điều 190 và Điều 248 của Luật này có hiệu lực thi hành từ ngày ...")
-EFFECTIVE_FROM = "có hiệu lực"
+# The kinds of whole-document amendment that end a document, with how a document page puts each.
+REPEAL_KINDS = {AmendmentKind.LAPSED: "hết hiệu lực", AmendmentKind.REPLACED: "bị thay thế", AmendmentKind.ABOLISHED: "bị bãi bỏ",
+                AmendmentKind.PRESUMED_LAPSED: PRESUMED_LAPSED.value}
+EFFECTIVE_FROM = AmendmentKind.EFFECTIVE_FROM
 # The legal hierarchy of document types: a lower rank states the general rule, and a document amends none above it.
 HIERARCHY = {t: i for i, t in enumerate(["Hiến pháp", "Bộ luật", "Luật", "Pháp lệnh", "Nghị quyết", "Nghị định",
                                          "Quyết định", "Thông tư liên tịch", "Thông tư"])}
-# A document's validity on a given day (Document.validity)
-IN_FORCE = "còn hiệu lực"
-NOT_YET_IN_FORCE = "chưa có hiệu lực"
+IN_FORCE = Validity.IN_FORCE
+NOT_YET_IN_FORCE = Validity.NOT_YET_IN_FORCE
 
 
 @dataclass(slots=True)
@@ -67,7 +102,7 @@ class Amendment:
     target: str  # unit address in the amended document ("dieu-60"), "" for the whole document
     by_number: str  # số hiệu of the amending document
     by_units: str = ""  # "Điều 1, Điều 2" as written in the source
-    kind: str = "sửa đổi"  # sửa đổi | bổ sung | bãi bỏ | thay thế | hết hiệu lực
+    kind: str = AmendmentKind.AMENDED  # an AmendmentKind (a plain str as read back from the library)
     effective: str | None = None  # ISO date
 
     @property
@@ -106,7 +141,7 @@ class Document:
     issuer: str | None = None
     issued: str | None = None  # ISO date
     effective: str | None = None  # ISO date
-    status: str | None = None
+    status: str | None = None  # Validity.REPEALED | Validity.PRESUMED_LAPSED once the library says so
     amendments: list[Amendment] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
 
@@ -117,7 +152,7 @@ class Document:
         ends.sort(key=lambda a: (a.kind == PRESUMED_LAPSED, a.effective or ""))
         return ends[0] if ends else None
 
-    def validity(self, on: str) -> tuple[str, Amendment | None]:
+    def validity(self, on: str) -> tuple[Validity, Amendment | None]:
         """Whether the document is in force on ``on`` (ISO date): (IN_FORCE | NOT_YET_IN_FORCE | REPEALED |
         PRESUMED_LAPSED, the statement that ended it)."""
         if self.effective and self.effective > on:
@@ -331,7 +366,7 @@ class Reference:
     targets: list[Target] = field(default_factory=list)  # provisions (empty: the whole document)
     doc: DocMention | None = None
     relative: bool = False  # "Điều này", "khoản 2 Điều này": resolved against the enclosing unit
-    status: str = "unresolved"  # resolved | ambiguous | not_in_library | unit_not_found | unresolved
+    status: str = ReferenceStatus.UNRESOLVED  # a ReferenceStatus
     message: str | None = None
     candidates: list[str] = field(default_factory=list)  # documents an ambiguous reference may mean
     doc_id: str | None = None  # the document it resolved to

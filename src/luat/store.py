@@ -18,11 +18,15 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from .lock import writer_lock
 from .models import Amendment, Document, Unit, address_of, article_address, parse_address, sort_key
 from .sohieu import name_aliases, number_key
 from .structure import parse_body
+
+if TYPE_CHECKING:
+    from .consult import Consultation
 
 SCHEMA_VERSION = "3"
 SCHEMA = """
@@ -106,6 +110,97 @@ class StoredUnit:
     parent: str | None
     start: int
     end: int
+
+
+@dataclass(slots=True)
+class StoredArticle:
+    """An article of the merged tree, as read back: its text, and what the query asked for besides (the
+    references found in it, as stored JSON; how many different texts its sources hold; the label of the source
+    whose text it is)."""
+
+    doc_id: str
+    article: str
+    heading: str | None = None
+    text: str = ""
+    refs: str | None = None
+    n_versions: int = 1
+    source: str | None = None
+
+
+@dataclass(slots=True)
+class UnitSpan:
+    """Where a sub-unit of an article (a khoản, an điểm) sits in the article's text."""
+
+    article: str
+    address: str
+    start: int
+    kind: str | None = None
+    label: str | None = None
+    end: int | None = None
+
+
+@dataclass(slots=True)
+class StoredReference:
+    """A reference made inside a unit of the library, as stored: where it is, what it says, where it points."""
+
+    doc_id: str | None = None
+    article: str | None = None
+    address: str | None = None
+    start: int | None = None
+    end: int | None = None
+    text: str | None = None
+    mention: str | None = None
+    target_doc: str | None = None
+    target_address: str | None = None
+    status: str | None = None
+    message: str | None = None
+
+    def row(self) -> tuple:
+        return (self.doc_id, self.article, self.address, self.start, self.end, self.text, self.mention,
+                self.target_doc, self.target_address, self.status, self.message)
+
+
+@dataclass(slots=True)
+class MissingReference:
+    """A stored reference (of the library or of a consultation) whose document was not in the library."""
+
+    rowid: int
+    doc_id: str | None  # the citing document; None for a consultation's citation
+    text: str
+    target_address: str | None
+
+
+@dataclass(slots=True)
+class VersionEntry:
+    """One source's text of an article, told by its date and source label."""
+
+    article: str
+    date: str | None
+    source: str
+
+
+class LawAlias(NamedTuple):
+    """A name a law or a code answers to."""
+
+    alias: str
+    doc_id: str
+    issued: str | None
+
+
+class DocumentTitle(NamedTuple):
+    """The type and title of a named document (what the reference finder reads names with)."""
+
+    doc_type: str
+    title: str
+
+
+class DerivedCount(NamedTuple):
+    """How many validity statements of one kind the library derived from its texts, and on how many documents."""
+
+    kind: str
+    whole: bool  # of whole documents (else of units)
+    statements: int
+    documents: int
 
 
 class LibraryError(RuntimeError):
@@ -468,6 +563,357 @@ class Library:
             "sources": {r[0]: r[1] for r in q("SELECT kind, COUNT(*) FROM sources GROUP BY kind")},
             "by_type": {r[0] or "?": r[1] for r in q("SELECT doc_type, COUNT(*) FROM documents GROUP BY doc_type ORDER BY 2 DESC")},
         }
+
+    # ------------------------------------------------------------------ counts and lists
+
+    def has_table(self, name: str) -> bool:
+        """Whether the library file holds table ``name`` (the consultations' tables exist once one was ingested)."""
+        return self.db.execute("SELECT 1 FROM sqlite_master WHERE name=?", (name,)).fetchone() is not None
+
+    def count_documents(self) -> int:
+        """The number of documents in the library."""
+        return self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+
+    def count_articles(self, doc_id: str | None = None) -> int:
+        """The number of articles of document ``doc_id``, or of the whole library."""
+        if doc_id is None:
+            return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        return self.db.execute("SELECT COUNT(*) FROM articles WHERE doc_id=?", (doc_id,)).fetchone()[0]
+
+    def document_ids(self) -> list[str]:
+        """Every document's id."""
+        return [r[0] for r in self.db.execute("SELECT doc_id FROM documents")]
+
+    def document_types(self) -> list[str]:
+        """The document types the library holds, in alphabetical order (a search filter's choices)."""
+        return [r[0] for r in self.db.execute("SELECT DISTINCT doc_type FROM documents WHERE doc_type IS NOT NULL ORDER BY 1")]
+
+    def document_titles(self) -> list[DocumentTitle]:
+        """The type and title of every document that has both."""
+        rows = self.db.execute("SELECT doc_type, title FROM documents WHERE title IS NOT NULL AND doc_type IS NOT NULL")
+        return [DocumentTitle(r[0], r[1]) for r in rows]
+
+    def document_title(self, doc_id: str) -> str | None:
+        """The title (trích yếu) of a document the library holds."""
+        return self.db.execute("SELECT title FROM documents WHERE doc_id=?", (doc_id,)).fetchone()[0]
+
+    def documents_metadata(self) -> list[Document]:
+        """Every document's metadata as stored, without its amendments and sources (uncached: inside an ingest's
+        transaction, what it is about to commit)."""
+        return [_document(r) for r in self.db.execute("SELECT * FROM documents")]
+
+    def document_metadata(self, doc_id: str) -> Document | None:
+        """A document's metadata as stored, without its amendments and sources (uncached)."""
+        row = self.db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return _document(row) if row is not None else None
+
+    def law_aliases(self) -> list[LawAlias]:
+        """Every name a law or a code answers to, with its document and issue date."""
+        return [LawAlias(r[0], r[1], r[2]) for r in self.db.execute(
+            "SELECT a.alias, d.doc_id, d.issued FROM aliases a JOIN documents d ON d.doc_id=a.doc_id"
+            " WHERE d.doc_type IN ('Luật', 'Bộ luật')")]
+
+    def titled_documents_below_laws(self) -> list[Document]:
+        """The documents with a title that are not a law, a code or the constitution (those that may detail a law):
+        id, title, type and issue date."""
+        return [Document(doc_id=r["doc_id"], title=r["title"], doc_type=r["doc_type"], issued=r["issued"])
+                for r in self.db.execute("SELECT doc_id, title, doc_type, issued FROM documents WHERE title IS NOT NULL"
+                                         " AND doc_type NOT IN ('Luật', 'Bộ luật', 'Hiến pháp')")]
+
+    # ------------------------------------------------------------------ articles and units
+
+    def all_articles(self) -> Iterator[StoredArticle]:
+        """Every article of the library (id, number, heading, text), read as it is consumed."""
+        for r in self.db.execute("SELECT doc_id, article, heading, text FROM articles"):
+            yield StoredArticle(r["doc_id"], r["article"], r["heading"], r["text"])
+
+    def articles_of(self, doc_id: str) -> list[StoredArticle]:
+        """A document's articles: number, heading, text and the references found in it (stored JSON, or None)."""
+        return [StoredArticle(doc_id, r["article"], r["heading"], r["text"], r["refs"]) for r in self.db.execute(
+            "SELECT article, heading, text, refs FROM articles WHERE doc_id=?", (doc_id,))]
+
+    def articles_in_order(self, doc_id: str) -> list[StoredArticle]:
+        """A document's articles in document order, each with how many different texts its sources hold and the
+        label of the source its text comes from."""
+        return [StoredArticle(doc_id, a["article"], a["heading"], a["text"], n_versions=a["n_versions"], source=a["source"])
+                for a in self.db.execute(
+                    "SELECT a.article, a.heading, a.text, a.n_versions, s.label AS source FROM articles a"
+                    " LEFT JOIN versions v ON v.id=a.version_id LEFT JOIN sources s ON s.id=v.source_id"
+                    " WHERE a.doc_id=? ORDER BY a.ord", (doc_id,))]
+
+    def articles_on_validity(self) -> Iterator[StoredArticle]:
+        """The articles that may say another document or unit lapses, is replaced or repealed (id, number, text)."""
+        for r in self.db.execute("SELECT doc_id, article, text FROM articles WHERE text LIKE '%hết hiệu lực%'"
+                                 " OR text LIKE '%thay thế%' OR text LIKE '%bãi bỏ%'"):
+            yield StoredArticle(r[0], r[1], text=r[2])
+
+    def amending_articles(self) -> Iterator[StoredArticle]:
+        """The articles of laws, decrees, circulars, resolutions and ordinances whose heading says they amend,
+        supplement or repeal ("Sửa đổi, bổ sung một số điều của ..."): id, number, heading, text."""
+        for r in self.db.execute(
+                "SELECT a.doc_id, a.article, a.heading, a.text FROM articles a JOIN documents d ON d.doc_id=a.doc_id"
+                " WHERE (a.heading LIKE 'Sửa đổi%' OR a.heading LIKE 'Bổ sung%' OR a.heading LIKE 'Bãi bỏ%')"
+                " AND d.doc_type IN ('Luật', 'Bộ luật', 'Nghị định', 'Thông tư', 'Nghị quyết', 'Pháp lệnh')"):
+            yield StoredArticle(r[0], r[1], r[2], r[3])
+
+    def entry_into_force_articles(self) -> Iterator[StoredArticle]:
+        """The articles on a document's entry into force that may give units a date of their own (id, number, text)."""
+        for r in self.db.execute(
+                "SELECT doc_id, article, text FROM articles WHERE heading LIKE '%hiệu lực%' AND text LIKE '%có hiệu lực%'"):
+            yield StoredArticle(r[0], r[1], text=r[2])
+
+    def article_topics(self, doc_id: str | None = None) -> dict[tuple[str, str], str]:
+        """The Pháp điển đề mục each article is filed under (comma-joined), by (document, article): of one document,
+        or of the whole library."""
+        if doc_id is None:
+            rows = self.db.execute("SELECT doc_id, article, group_concat(DISTINCT topic) AS t FROM versions"
+                                   " WHERE topic IS NOT NULL GROUP BY doc_id, article")
+            return {(r["doc_id"], r["article"]): r["t"] for r in rows}
+        rows = self.db.execute("SELECT article, group_concat(DISTINCT topic) AS t FROM versions WHERE doc_id=?"
+                               " AND topic IS NOT NULL GROUP BY article", (doc_id,))
+        return {(doc_id, r["article"]): r["t"] for r in rows}
+
+    def unit_spans(self, doc_id: str) -> list[UnitSpan]:
+        """The sub-units (below the Điều) of a document's articles, by article and start: where each sits."""
+        return [UnitSpan(r["article"], r["address"], r["start"], r["kind"], r["label"], r["end"]) for r in self.db.execute(
+            "SELECT article, address, kind, label, start, end FROM units WHERE doc_id=? AND kind!='dieu' ORDER BY article, start",
+            (doc_id,))]
+
+    def unit_starts(self, doc_id: str) -> list[UnitSpan]:
+        """The sub-units (below the Điều) of a document's articles: article, address and start of each."""
+        return [UnitSpan(u["article"], u["address"], u["start"]) for u in self.db.execute(
+            "SELECT article, address, start FROM units WHERE doc_id=? AND kind!='dieu'", (doc_id,))]
+
+    def unit_addresses(self, doc_id: str) -> set[str]:
+        """The address of every unit of a document: its articles and their sub-units, and the Phần, Chương, Mục above."""
+        known = {r[0] for r in self.db.execute("SELECT address FROM units WHERE doc_id=?", (doc_id,))}
+        known |= {r[0] for r in self.db.execute("SELECT address FROM outline WHERE doc_id=?", (doc_id,))}
+        return known
+
+    def version_dates(self, doc_id: str) -> list[VersionEntry]:
+        """Every source's text of a document's articles, newest first: article, date and source label."""
+        return [VersionEntry(v["article"], v["date"], v["label"]) for v in self.db.execute(
+            "SELECT v.article, v.date, s.label FROM versions v JOIN sources s ON s.id=v.source_id"
+            " WHERE v.doc_id=? ORDER BY v.date DESC", (doc_id,))]
+
+    def article_body_on(self, doc_id: str, article: str, on: str) -> str | None:
+        """The body of an article in its newest dated version on or before ``on`` (ISO date)."""
+        row = self.db.execute("SELECT body FROM versions WHERE doc_id=? AND article=? AND date IS NOT NULL AND date<=?"
+                              " ORDER BY date DESC LIMIT 1", (doc_id, article, on)).fetchone()
+        return row[0] if row is not None else None
+
+    # ------------------------------------------------------------------ references
+
+    def resolved_references_in(self, doc_id: str) -> list[StoredReference]:
+        """The references made in a document that point to a document: article, span and target of each."""
+        return [StoredReference(doc_id, r["article"], start=r["start"], end=r["end"], target_doc=r["target_doc"],
+                                target_address=r["target_address"]) for r in self.db.execute(
+            "SELECT article, start, end, target_doc, target_address FROM refs WHERE doc_id=? AND target_doc IS NOT NULL",
+            (doc_id,))]
+
+    def references_from_others(self, doc_id: str, limit: int = 5000) -> list[StoredReference]:
+        """References that other documents make to ``doc_id`` (at most ``limit``): the citing document and unit,
+        and the unit cited."""
+        return [StoredReference(r["doc_id"], address=r["address"], target_doc=doc_id, target_address=r["target_address"])
+                for r in self.db.execute("SELECT doc_id, address, target_address FROM refs WHERE target_doc=? AND doc_id!=?"
+                                         " LIMIT ?", (doc_id, doc_id, limit))]
+
+    def references_to_missing_documents(self, table: str = "refs") -> list[MissingReference]:
+        """The stored references whose document was not in the library: the library's own (``refs``) or the
+        consultations' citations (``consultation_refs``); none when that table does not exist."""
+        if table not in ("refs", "consultation_refs"):
+            raise ValueError(f"no reference table {table!r}")
+        if not self.has_table(table):
+            return []
+        rows = self.db.execute(f"SELECT rowid, * FROM {table} WHERE status='not_in_library'").fetchall()
+        return [MissingReference(r["rowid"], r["doc_id"] if table == "refs" else None, r["text"], r["target_address"])
+                for r in rows]
+
+    def retarget_reference(self, table: str, rowid: int, target_doc: str | None, target_address: str | None,
+                           status: str, message: str | None) -> None:
+        """Point a stored reference (of ``refs`` or ``consultation_refs``) to a new target, with its status."""
+        if table not in ("refs", "consultation_refs"):
+            raise ValueError(f"no reference table {table!r}")
+        self.db.execute(f"UPDATE {table} SET target_doc=?, target_address=?, status=?, message=? WHERE rowid=?",
+                        (target_doc, target_address, status, message, rowid))
+
+    def replace_references(self, doc_id: str, refs: Iterable[StoredReference]) -> None:
+        """Forget the references stored for a document's articles and store ``refs`` instead."""
+        self.db.execute("DELETE FROM refs WHERE doc_id=?", (doc_id,))
+        self.db.executemany("INSERT INTO refs VALUES(?,?,?,?,?,?,?,?,?,?,?)", [r.row() for r in refs])
+
+    # ------------------------------------------------------------------ validity derived from the texts
+
+    def forget_derived_validity(self, statuses: Iterable[str]) -> None:
+        """Drop the amendments the library derived from its own texts (those of no source) and the document
+        statuses in ``statuses`` set from them: they are about to be derived again."""
+        statuses = tuple(statuses)
+        self.db.execute("DELETE FROM amendments WHERE source_id IS NULL")
+        self.db.execute(f"UPDATE documents SET status=NULL WHERE status IN ({','.join('?' * len(statuses))})", statuses)
+
+    def add_derived_amendments(self, found: Iterable[tuple[str, Amendment]]) -> None:
+        """Record amendments read in the library's texts (no source): (amended document, amendment), in order."""
+        self.db.executemany("INSERT INTO amendments VALUES(?,?,?,?,?,?,?)",
+                            [(doc_id, a.target, a.by_number, a.by_units, a.kind, a.effective, None) for doc_id, a in found])
+
+    def set_document_statuses(self, statuses: Iterable[tuple[str, str]]) -> None:
+        """Set the status of documents: (status, document id) pairs, applied in order."""
+        self.db.executemany("UPDATE documents SET status=? WHERE doc_id=?", list(statuses))
+
+    def derived_amendment_counts(self) -> list[DerivedCount]:
+        """The amendments derived from the library's texts, counted by kind and by whether they end whole documents
+        (whole documents first)."""
+        return [DerivedCount(r[0], bool(r[1]), r[2], r[3]) for r in self.db.execute(
+            "SELECT kind, target='' AS whole, COUNT(*), COUNT(DISTINCT doc_id) FROM amendments WHERE source_id IS NULL"
+            " GROUP BY kind, whole ORDER BY whole DESC, kind")]
+
+    # ------------------------------------------------------------------ copies
+
+    def backup_to(self, path: Path) -> None:
+        """A consistent copy of the library into a new file at ``path`` (SQLite's online backup: a snapshot,
+        whatever else reads or writes)."""
+        dst = sqlite3.connect(path)
+        try:
+            self.db.backup(dst)
+        finally:
+            dst.close()
+
+
+def _document(row: sqlite3.Row) -> Document:
+    return Document(doc_id=row["doc_id"], number=row["number"], doc_type=row["doc_type"], title=row["title"],
+                    issuer=row["issuer"], issued=row["issued"], effective=row["effective"], status=row["status"])
+
+
+# ---------------------------------------------------------------------------------------------------
+# Published consultations, stored beside a library (``luat/consult.py`` reads, links and searches them).
+
+CONSULTATION_SCHEMA = """
+CREATE TABLE IF NOT EXISTS consultations(
+    id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, title TEXT, question TEXT NOT NULL, answer TEXT NOT NULL,
+    topic TEXT, date TEXT, url TEXT, source TEXT, grp INTEGER);
+CREATE TABLE IF NOT EXISTS consultation_refs(
+    consultation_id INTEGER NOT NULL, text TEXT, start INTEGER, end INTEGER, target_doc TEXT, target_address TEXT,
+    status TEXT, message TEXT);
+CREATE INDEX IF NOT EXISTS consultation_refs_target ON consultation_refs(target_doc, target_address);
+"""
+
+
+@dataclass(slots=True)
+class ConsultationCitation:
+    """A citation in a consultation's answer, resolved against the library."""
+
+    text: str
+    start: int
+    end: int
+    target_doc: str | None
+    target_address: str | None
+    status: str
+    message: str | None
+
+
+@dataclass(slots=True)
+class StoredConsultation:
+    """A published consultation as stored, with the group of near-duplicate questions it belongs to."""
+
+    id: int
+    key: str
+    title: str | None
+    question: str
+    answer: str
+    topic: str | None
+    date: str | None
+    url: str | None
+    source: str | None
+    grp: int | None
+
+
+class ConsultingQuestion(NamedTuple):
+    """A consultation that cites a unit: the unit's address, the consultation (its id, when asked for), its
+    question and the page it was published on (when asked for)."""
+
+    target_address: str
+    id: int | None
+    question: str
+    url: str | None
+
+
+class ConsultationStore:
+    """The consultations' tables in a library's file."""
+
+    def __init__(self, library: Library, create: bool = True):
+        self.library = library
+        self.db = library.db
+        if create:
+            self.db.executescript(CONSULTATION_SCHEMA)
+
+    def exists(self) -> bool:
+        """Whether the library holds at least one consultation (without creating the tables)."""
+        return self.library.has_table("consultations") and \
+            self.db.execute("SELECT 1 FROM consultations LIMIT 1").fetchone() is not None
+
+    def replace(self, c: Consultation, citations: Iterable[ConsultationCitation]) -> int:
+        """Store a consultation and its citations in place of any stored under the same key; returns its id."""
+        self.db.execute("DELETE FROM consultation_refs WHERE consultation_id IN (SELECT id FROM consultations WHERE key=?)",
+                        (c.key,))
+        self.db.execute("DELETE FROM consultations WHERE key=?", (c.key,))
+        cur = self.db.execute("INSERT INTO consultations(key, title, question, answer, topic, date, url, source)"
+                              " VALUES(?,?,?,?,?,?,?,?)", (c.key, c.title, c.question, c.answer, c.topic, c.date, c.url, c.source))
+        cid = int(cur.lastrowid)
+        self.db.executemany("INSERT INTO consultation_refs VALUES(?,?,?,?,?,?,?,?)",
+                            [(cid, r.text, r.start, r.end, r.target_doc, r.target_address, r.status, r.message)
+                             for r in citations])
+        return cid
+
+    def questions(self) -> list[tuple[int, str]]:
+        """Every consultation's id and question, by id."""
+        return [(r["id"], r["question"]) for r in self.db.execute("SELECT id, question FROM consultations ORDER BY id")]
+
+    def question_groups(self) -> list[tuple[str, int | None]]:
+        """Every consultation's question and its group of near-duplicates."""
+        return [(r["question"], r["grp"]) for r in self.db.execute("SELECT question, grp FROM consultations")]
+
+    def set_groups(self, groups: Iterable[tuple[int, int]]) -> None:
+        """Set the group of consultations: (group, consultation id) pairs."""
+        self.db.executemany("UPDATE consultations SET grp=? WHERE id=?", list(groups))
+
+    def all(self, ordered: bool = False) -> list[StoredConsultation]:
+        """Every consultation (by id when ``ordered``)."""
+        sql = "SELECT * FROM consultations" + (" ORDER BY id" if ordered else "")
+        return [StoredConsultation(**dict(r)) for r in self.db.execute(sql).fetchall()]
+
+    def get(self, cid: int) -> StoredConsultation:
+        """The consultation of id ``cid``."""
+        return StoredConsultation(**dict(self.db.execute("SELECT * FROM consultations WHERE id=?", (cid,)).fetchone()))
+
+    def citations(self, cid: int) -> list[ConsultationCitation]:
+        """The citations of a consultation's answer."""
+        return [ConsultationCitation(r["text"], r["start"], r["end"], r["target_doc"], r["target_address"], r["status"],
+                                     r["message"])
+                for r in self.db.execute("SELECT * FROM consultation_refs WHERE consultation_id=?", (cid,)).fetchall()]
+
+    def citing_ids(self, doc_id: str, address: str | None = None) -> list[int]:
+        """The consultations whose answer cites a document, or a unit of it (or a unit inside that unit)."""
+        sql = "SELECT DISTINCT consultation_id FROM consultation_refs WHERE target_doc=?"
+        args: list = [doc_id]
+        if address:
+            sql += " AND (target_address=? OR target_address LIKE ?)"
+            args += [address, address + "-%"]
+        return [r[0] for r in self.db.execute(sql, args)]
+
+    def citing_units(self, doc_id: str) -> list[ConsultingQuestion]:
+        """For each unit of a document that consultations cite, those consultations: unit, id and question."""
+        return [ConsultingQuestion(r["target_address"], r["id"], r["question"], None) for r in self.db.execute(
+            "SELECT DISTINCT r.target_address, c.id, c.question FROM consultation_refs r JOIN consultations c"
+            " ON c.id=r.consultation_id WHERE r.target_doc=? AND r.target_address IS NOT NULL", (doc_id,))]
+
+    def questions_citing_units(self, doc_id: str) -> list[ConsultingQuestion]:
+        """The distinct questions (with their page) that cite each unit of a document; none when the library has
+        no consultation tables."""
+        if not self.library.has_table("consultation_refs"):
+            return []
+        return [ConsultingQuestion(r["target_address"], None, r["question"], r["url"]) for r in self.db.execute(
+            "SELECT DISTINCT r.target_address, c.question, c.url FROM consultation_refs r JOIN consultations c"
+            " ON c.id=r.consultation_id WHERE r.target_doc=? AND r.target_address IS NOT NULL", (doc_id,))]
 
 
 def _why(e: sqlite3.DatabaseError) -> str:

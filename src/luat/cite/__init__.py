@@ -19,12 +19,9 @@ _NAME_CACHE: dict[str, NameIndex] = {}
 def library_names(library: Library) -> NameIndex:
     """The finder's name index extended with the titles of the library's named documents."""
     # keyed by the number of documents too, so that an ingest in the same process is seen
-    key = f"{library.path}#{library.db.execute('SELECT COUNT(*) FROM documents').fetchone()[0]}"
+    key = f"{library.path}#{library.count_documents()}"
     if key not in _NAME_CACHE:
-        rows = library.db.execute(
-            "SELECT doc_type, title FROM documents WHERE title IS NOT NULL AND doc_type IS NOT NULL"
-        ).fetchall()
-        _NAME_CACHE[key] = NameIndex((r[0], r[1]) for r in rows)
+        _NAME_CACHE[key] = NameIndex(library.document_titles())
     return _NAME_CACHE[key]
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from ..models import Reference, article_address, citation_of
+from ..models import Reference, ReferenceStatus, article_address, citation_of
 from ..store import Library
 from ..text import squash
 from . import library_names
@@ -51,7 +51,7 @@ class CitationCheck:
 
     @property
     def ok(self) -> bool:
-        return self.reference.status in ("resolved", "ambiguous") and all(q.ok is not False for q in self.quotes)
+        return self.reference.status in (ReferenceStatus.RESOLVED, ReferenceStatus.AMBIGUOUS) and all(q.ok is not False for q in self.quotes)
 
     def as_dict(self) -> dict:
         return {**self.reference.as_dict(), "ok": self.ok,
@@ -135,7 +135,7 @@ def check_text(text: str, library: Library, today: str | None = None) -> list[Ci
     # references inside a quoted provision ("khoản 1 Điều 2 của Luật này") belong to the quoted text
     spans = [(q.start, q.end) for _r, q in blocks]
     checks = {id(r): CitationCheck(r) for r in refs
-              if not any(a <= r.start < b for a, b in spans) and not (r.relative and r.status == "unresolved")}
+              if not any(a <= r.start < b for a, b in spans) and not (r.relative and r.status == ReferenceStatus.UNRESOLVED)}
     # "Căn cứ Điều 99999 Luật 58/2014/QH13": the words naming a unit just before the document, which the finder
     # could not read as one, make the citation fail rather than stand for the whole document
     prev_end = 0
@@ -143,9 +143,9 @@ def check_text(text: str, library: Library, today: str | None = None) -> list[Ci
         lead = text[max(prev_end, r.start - 40):r.start]
         lead = lead[max(lead.rfind("\n"), lead.rfind(". ")) + 1:]
         missing = unread_units(lead + r.text, [t.path() for t in r.targets])
-        if missing and r.status in ("resolved", "ambiguous"):
+        if missing and r.status in (ReferenceStatus.RESOLVED, ReferenceStatus.AMBIGUOUS):
             doc = library.document(r.doc_id) if r.doc_id else None
-            r.status = "unit_not_found"
+            r.status = ReferenceStatus.UNIT_NOT_FOUND
             r.message = f"{', '.join(missing)} không có trong {doc.name if doc else r.doc_id}"
         prev_end = r.end
     for ref, quote in blocks:
@@ -153,7 +153,7 @@ def check_text(text: str, library: Library, today: str | None = None) -> list[Ci
         if check is None:
             continue
         check.quotes.append(quote)
-        if ref.status not in ("resolved", "ambiguous"):
+        if ref.status not in (ReferenceStatus.RESOLVED, ReferenceStatus.AMBIGUOUS):
             quote.ok, quote.message = None, "không kiểm được: dẫn chiếu không giải được"
             continue
         sources = []
@@ -174,7 +174,7 @@ def check_text(text: str, library: Library, today: str | None = None) -> list[Ci
             quote.message = (f"đoạn trích không khớp nguyên văn {citation_of(t.path())}: khác từ «{_first_difference(quote.text, src)}»")
     for check in checks.values():
         ref = check.reference
-        if ref.status not in ("resolved", "ambiguous") or ref.doc_id is None:
+        if ref.status not in (ReferenceStatus.RESOLVED, ReferenceStatus.AMBIGUOUS) or ref.doc_id is None:
             continue
         doc = library.document(ref.doc_id)
         if doc is None:

@@ -15,10 +15,12 @@ from ..models import (
     PRESUMED_LAPSED,
     PRESUMPTION_BASIS,
     REPEALED,
+    Amendment,
+    ReferenceStatus,
     address_of,
     article_address,
 )
-from ..store import Library
+from ..store import Library, StoredReference
 from ..text import fold
 from . import library_names
 from .find import find_references, mention_to_json, quote_spans, reference_from_json
@@ -28,15 +30,11 @@ from .resolve import Context, Resolver
 
 def _units_by_article(library: Library, doc_id: str) -> dict[str, tuple[list[int], list[tuple[int, int, str, str | None]]]]:
     """For each article of a document, its sub-units' spans in start order (and the starts, for bisect)."""
-    rows = library.db.execute(
-        "SELECT article, address, kind, label, start, end FROM units WHERE doc_id=? AND kind!='dieu' ORDER BY article, start",
-        (doc_id,),
-    ).fetchall()
     out: dict[str, tuple[list[int], list]] = {}
-    for r in rows:
-        starts, spans = out.setdefault(r["article"], ([], []))
-        starts.append(r["start"])
-        spans.append((r["start"], r["end"], r["address"], r["label"] if r["kind"] == "khoan" else None))
+    for u in library.unit_spans(doc_id):
+        starts, spans = out.setdefault(u.article, ([], []))
+        starts.append(u.start)
+        spans.append((u.start, u.end, u.address, u.label if u.kind == "khoan" else None))
     return out
 
 
@@ -61,34 +59,33 @@ def link_documents(library: Library, doc_ids: Iterable[str]) -> int:
     resolver = Resolver(library)
     total = 0
     for doc_id in doc_ids:
-        library.db.execute("DELETE FROM refs WHERE doc_id=?", (doc_id,))
-        arts = library.db.execute("SELECT article, text, refs FROM articles WHERE doc_id=?", (doc_id,)).fetchall()
+        arts = library.articles_of(doc_id)
         index = _units_by_article(library, doc_id)
-        rows = []
+        rows: list[StoredReference] = []
         for art in arts:
-            if art["refs"] is not None:
-                refs = [reference_from_json(r) for r in json.loads(art["refs"])]
+            if art.refs is not None:
+                refs = [reference_from_json(r) for r in json.loads(art.refs)]
             else:
-                refs = find_references(art["text"])
+                refs = find_references(art.text)
             if not refs:
                 continue
-            article = art["article"]
+            article = art.article
             art_addr = article_address(article)
             starts, spans = index.get(article, ([], []))
-            quotes = quote_spans(art["text"]) if "“" in art["text"] else []
+            quotes = quote_spans(art.text) if "“" in art.text else []
             for ref in refs:
                 address, clause = _innermost(starts, spans, ref.start, art_addr)
                 if (ref.doc is None or ref.doc.this) and any(a <= ref.start < b for a, b in quotes):
-                    ref.status = "unresolved"
+                    ref.status = ReferenceStatus.UNRESOLVED
                     ref.message = "dẫn chiếu nằm trong đoạn trích văn bản được sửa đổi: không rõ văn bản"
                 else:
                     resolver.resolve(ref, Context(doc_id=doc_id, article=article, clause=clause))
                 mention = json.dumps(mention_to_json(ref.doc), ensure_ascii=False) if ref.doc else None
                 targets = ref.targets or [None]
                 for t in targets:
-                    rows.append((doc_id, article, address, ref.start, ref.end, ref.text, mention, ref.doc_id,
-                                 t.address if t else None, ref.status, ref.message))
-        library.db.executemany("INSERT INTO refs VALUES(?,?,?,?,?,?,?,?,?,?,?)", rows)
+                    rows.append(StoredReference(doc_id, article, address, ref.start, ref.end, ref.text, mention, ref.doc_id,
+                                                t.address if t else None, ref.status, ref.message))
+        library.replace_references(doc_id, rows)
         total += len(rows)
     return total
 
@@ -98,28 +95,23 @@ def relink_missing(library: Library, table: str = "refs", linked: set[str] | fro
     the library's own references (``refs``) or the consultations' citations (``consultation_refs``). The
     references of ``linked`` documents were resolved against the library as it is now and are left alone (on
     a fresh ingest, all of them: re-reading them took a sixth of the linking time)."""
-    if table not in ("refs", "consultation_refs"):
-        raise ValueError(f"no reference table {table!r}")
-    if not library.db.execute("SELECT 1 FROM sqlite_master WHERE name=?", (table,)).fetchone():
-        return 0
-    rows = library.db.execute(f"SELECT rowid, * FROM {table} WHERE status='not_in_library'").fetchall()
+    rows = library.references_to_missing_documents(table)
     if not rows:
         return 0
     resolver = Resolver(library)
     names = library_names(library)
     fixed = 0
     for r in rows:
-        if table == "refs" and r["doc_id"] in linked:
+        if table == "refs" and r.doc_id in linked:
             continue
-        ref = next((x for x in find_references(r["text"], names) if x.doc is not None and not x.doc.this), None)
+        ref = next((x for x in find_references(r.text, names) if x.doc is not None and not x.doc.this), None)
         if ref is None:
             continue
         resolver.resolve(ref, Context())
         if ref.doc_id is None:
             continue
-        t = next((t for t in ref.targets if t.address == r["target_address"]), ref.targets[0] if ref.targets else None)
-        library.db.execute(f"UPDATE {table} SET target_doc=?, target_address=?, status=?, message=? WHERE rowid=?",
-                           (ref.doc_id, t.address if t else None, ref.status, ref.message, r["rowid"]))
+        t = next((t for t in ref.targets if t.address == r.target_address), ref.targets[0] if ref.targets else None)
+        library.retarget_reference(table, r.rowid, ref.doc_id, t.address if t else None, ref.status, ref.message)
         fixed += 1
     return fixed
 
@@ -132,37 +124,35 @@ def record_repeals(library: Library) -> int:
     document takes effect; then presume lapsed the documents that detail a lapsed law (:func:`presume_lapsed`),
     and set each document's status as of today. Recomputed for the whole library, so the order in which documents
     arrive does not matter; rows derived this way have no source. Returns the number of statements recorded."""
-    library.db.execute("DELETE FROM amendments WHERE source_id IS NULL")  # every row derived here, none a source's
-    library.db.execute("UPDATE documents SET status=NULL WHERE status IN (?,?)", (REPEALED, PRESUMED_LAPSED))
+    library.forget_derived_validity((REPEALED, PRESUMED_LAPSED))  # every amendment derived here, none a source's
     names = library_names(library)
     resolver = Resolver(library)
-    docs = {r["doc_id"]: r for r in library.db.execute("SELECT doc_id, number, doc_type, effective, issued FROM documents")}
-    rows = library.db.execute(
-        "SELECT doc_id, article, text FROM articles WHERE text LIKE '%hết hiệu lực%' OR text LIKE '%thay thế%' OR text LIKE '%bãi bỏ%'")
+    docs = {d.doc_id: d for d in library.documents_metadata()}
     found = []
-    for doc_id, article, text in rows:
-        for rep in find_repeals(text, names):
+    for art in library.articles_on_validity():
+        doc_id, article = art.doc_id, art.article
+        for rep in find_repeals(art.text, names):
             resolver.resolve(rep.reference, Context(doc_id=doc_id, article=article))
             target = rep.reference.doc_id
-            if target is None or target == doc_id or target not in docs or rep.reference.status != "resolved":
+            if target is None or target == doc_id or target not in docs or rep.reference.status != ReferenceStatus.RESOLVED:
                 continue
             by = docs[doc_id]
-            if by["issued"] and docs[target]["issued"] and docs[target]["issued"] > by["issued"]:
+            if by.issued and docs[target].issued and docs[target].issued > by.issued:
                 continue  # a document does not repeal a later one: the reference was misread
-            named, found_type = rep.reference.doc.doc_type, docs[target]["doc_type"]
+            named, found_type = rep.reference.doc.doc_type, docs[target].doc_type
             if named and found_type and fold(named).replace("bo luat", "luat") != fold(found_type).replace("bo luat", "luat"):
                 continue  # "Nghị quyết số 93/2015/QH13" is not Luật 93/2015/QH13: laws and resolutions share numbers
-            when = rep.date or by["effective"] or by["issued"]
+            when = rep.date or by.effective or by.issued
             units = [t.address for t in rep.reference.targets if t.address] if rep.units else [""]
-            found += [(target, u, by["number"] or doc_id, f"Điều {article}", rep.kind, when, None) for u in units]
+            found += [(target, u, by.number or doc_id, f"Điều {article}", rep.kind, when, None) for u in units]
     found += presume_lapsed(library, {f[0]: f[5] for f in found if not f[1]}, docs)
     found += _unit_effects(library, names, docs)
     found += _amended_units(library, names, resolver, docs)
-    library.db.executemany("INSERT INTO amendments VALUES(?,?,?,?,?,?,?)", found)
+    library.add_derived_amendments((f[0], Amendment(target=f[1], by_number=f[2], by_units=f[3], kind=f[4], effective=f[5]))
+                                   for f in found)
     today = time.strftime("%Y-%m-%d")
-    library.db.executemany("UPDATE documents SET status=? WHERE doc_id=?",
-                           [(PRESUMED_LAPSED if f[4] == PRESUMED_LAPSED else REPEALED, f[0]) for f in
-                            sorted(found, key=lambda f: f[4] != PRESUMED_LAPSED) if not f[1] and (f[5] or "") <= today])
+    library.set_document_statuses([(PRESUMED_LAPSED if f[4] == PRESUMED_LAPSED else REPEALED, f[0]) for f in
+                                   sorted(found, key=lambda f: f[4] != PRESUMED_LAPSED) if not f[1] and (f[5] or "") <= today])
     return len(found)
 
 
@@ -174,25 +164,23 @@ def _amended_units(library: Library, names, resolver: Resolver, docs: dict) -> l
     hiểm y tế" of 51/2024/QH15: "2. Sửa đổi, bổ sung khoản 2 Điều 3 như sau: ..."), on the document its heading (or
     the amending document's title) names, from the amending document's entry into force."""
     out = []
-    for doc_id, article, heading, text in library.db.execute(
-            "SELECT a.doc_id, a.article, a.heading, a.text FROM articles a JOIN documents d ON d.doc_id=a.doc_id"
-            " WHERE (a.heading LIKE 'Sửa đổi%' OR a.heading LIKE 'Bổ sung%' OR a.heading LIKE 'Bãi bỏ%')"
-            " AND d.doc_type IN ('Luật', 'Bộ luật', 'Nghị định', 'Thông tư', 'Nghị quyết', 'Pháp lệnh')"):
+    for art in library.amending_articles():
+        doc_id, article, heading, text = art.doc_id, art.article, art.heading, art.text
         if not _AMENDING_HEADING.match(fold(heading or "")):
             continue
         by = docs.get(doc_id)
-        title = library.db.execute("SELECT title FROM documents WHERE doc_id=?", (doc_id,)).fetchone()[0] or ""
+        title = library.document_title(doc_id) or ""
         # the amended document: named by the heading, or by the title of an amending document
         named = [heading] + ([title] if _AMENDING_HEADING.match(fold(title)) else [])
         default = next((d for d in (_amended(n, library, names, resolver, docs, doc_id, article) for n in named) if d), None)
-        when = by["effective"] or by["issued"]
+        when = by.effective or by.issued
         for change in find_amendments(text):
             target = default
             if change.document is not None:
                 target = _amended_by_reference(change.document, resolver, docs, doc_id, article)
             if target is None:
                 continue
-            out.append((target, address_of(change.path), by["number"] or doc_id, f"{change.by_units} Điều {article}",
+            out.append((target, address_of(change.path), by.number or doc_id, f"{change.by_units} Điều {article}",
                         change.kind, when, None))
     return out
 
@@ -208,12 +196,12 @@ def _amended_by_reference(ref, resolver: Resolver, docs: dict, doc_id: str, arti
     document is not later than the amending one, nor higher in the hierarchy (a Nghị định does not amend a Luật)."""
     resolver.resolve(ref, Context(doc_id=doc_id, article=article))
     target = ref.doc_id
-    if not target or target == doc_id or target not in docs or ref.status not in ("resolved", "ambiguous"):
+    if not target or target == doc_id or target not in docs or ref.status not in (ReferenceStatus.RESOLVED, ReferenceStatus.AMBIGUOUS):
         return None
     by, amended = docs[doc_id], docs[target]
-    if by["issued"] and amended["issued"] and amended["issued"] > by["issued"]:
+    if by.issued and amended.issued and amended.issued > by.issued:
         return None
-    if HIERARCHY.get(by["doc_type"] or "", 99) > HIERARCHY.get(amended["doc_type"] or "", 99):
+    if HIERARCHY.get(by.doc_type or "", 99) > HIERARCHY.get(amended.doc_type or "", 99):
         return None
     return target
 
@@ -223,16 +211,16 @@ def _unit_effects(library: Library, names, docs: dict) -> list[tuple]:
     ("Điều 190 và Điều 248 của Luật này có hiệu lực thi hành từ ngày 01 tháng 4 năm 2024"), where the date differs
     from the document's."""
     out = []
-    for doc_id, article, text in library.db.execute(
-            "SELECT doc_id, article, text FROM articles WHERE heading LIKE '%hiệu lực%' AND text LIKE '%có hiệu lực%'"):
+    for art in library.entry_into_force_articles():
+        doc_id, article = art.doc_id, art.article
         own = docs.get(doc_id)
-        for effect in find_unit_effects(text, names):
-            if own is not None and effect.date == own["effective"]:
+        for effect in find_unit_effects(art.text, names):
+            if own is not None and effect.date == own.effective:
                 continue
             for t in effect.reference.targets:
                 path = t.path()
                 if path:
-                    out.append((doc_id, address_of(path), own["number"] if own is not None and own["number"] else doc_id,
+                    out.append((doc_id, address_of(path), own.number if own is not None and own.number else doc_id,
                                 f"Điều {article}", EFFECTIVE_FROM, effect.date, None))
     return out
 
@@ -248,24 +236,22 @@ def presume_lapsed(library: Library, lapsed: dict[str, str | None], docs: dict) 
     date), which lapse with it (khoản 3 Điều 154 Luật 80/2015/QH13) unless a statement of their own is recorded.
     The law is the one of that name in force when the document was issued."""
     laws: dict[str, list[tuple[str, str]]] = {}
-    for r in library.db.execute("SELECT a.alias, d.doc_id, d.issued FROM aliases a JOIN documents d ON d.doc_id=a.doc_id"
-                                " WHERE d.doc_type IN ('Luật', 'Bộ luật')"):
-        laws.setdefault(r[0], []).append((r[2] or "", r[1]))
+    for law in library.law_aliases():
+        laws.setdefault(law.alias, []).append((law.issued or "", law.doc_id))
     out = []
-    for r in library.db.execute("SELECT doc_id, title, doc_type, issued FROM documents WHERE title IS NOT NULL"
-                                " AND doc_type NOT IN ('Luật', 'Bộ luật', 'Hiến pháp')"):
-        if r["doc_id"] in lapsed:
+    for r in library.titled_documents_below_laws():
+        if r.doc_id in lapsed:
             continue
-        m = _DETAILS.search(fold(r["title"]))
+        m = _DETAILS.search(fold(r.title or ""))
         if not m:
             continue
         name = f"{m.group(1)} {_NAME_END.sub('', m.group(2))}".strip()
-        issued = r["issued"] or ""
+        issued = r.issued or ""
         # the law of that name in force when the document was issued: the newest issued before it
         named = sorted((d for d in laws.get(name, []) if not issued or d[0] <= issued), reverse=True)
         if not named:
             continue
         law = named[0][1]
         if law in lapsed:
-            out.append((r["doc_id"], "", docs[law]["number"] or law, PRESUMPTION_BASIS, PRESUMED_LAPSED, lapsed[law], None))
+            out.append((r.doc_id, "", docs[law].number or law, PRESUMPTION_BASIS, PRESUMED_LAPSED, lapsed[law], None))
     return out

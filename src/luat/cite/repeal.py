@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..models import Reference
+from ..models import AmendmentKind, Reference
 from ..structure import iso_date
 from ..text import fold_same_length
 from .find import NameIndex, find_references
@@ -35,7 +35,7 @@ class Repeal:
     """A document, or some of its units, that the text says are no longer in force."""
 
     reference: Reference  # the repealed document or units as cited (spans into the text)
-    kind: str  # "hết hiệu lực" | "thay thế" | "bãi bỏ"
+    kind: AmendmentKind  # LAPSED | REPLACED | ABOLISHED
     date: str | None = None  # ISO date the text gives; None: when the citing document takes effect
 
     @property
@@ -60,7 +60,7 @@ def find_repeals(text: str, names: NameIndex | None = None) -> list[Repeal]:
     Nghị định số 135/2020/NĐ-CP")."""
     folded = fold_same_length(text)
     out: list[Repeal] = []
-    list_kind: str | None = None  # inside the items of a list introduced as repealed
+    list_kind: AmendmentKind | None = None  # inside the items of a list introduced as repealed
     line_start = 0
     for line in text.split("\n"):
         fline = folded[line_start:line_start + len(line)]
@@ -73,12 +73,12 @@ def find_repeals(text: str, names: NameIndex | None = None) -> list[Repeal]:
             intro = _LIST_INTRO.search(fline)
             if intro and not _CONDITIONAL.search(fline):
                 verb = intro.group(1) or intro.group(2)
-                list_kind = "bãi bỏ" if verb == "bai bo" else "hết hiệu lực"
+                list_kind = AmendmentKind.ABOLISHED if verb == "bai bo" else AmendmentKind.LAPSED
         line_start += len(line) + 1
     return out
 
 
-def _listed(text: str, start: int, end: int, kind: str, names: NameIndex | None) -> list[Repeal]:
+def _listed(text: str, start: int, end: int, kind: AmendmentKind, names: NameIndex | None) -> list[Repeal]:
     """An item of a repeal list: the document or the units its first reference names (the rest describes it)."""
     refs = find_references(text[start:end], names)
     if not refs or refs[0].start > 3:
@@ -135,7 +135,7 @@ def _sentences(text: str, folded: str, start: int, end: int, names: NameIndex | 
                     continue  # "(sau đây gọi chung là Luật số 58/2014/QH13)"
                 if not amending and re.search(r"(?:\bva|,)\s*$", between) and not ref.targets:
                     chosen.append(ref)
-            kind = "hết hiệu lực"
+            kind = AmendmentKind.LAPSED
         elif verb and not expires:
             # "Thông tư này thay thế Thông tư số 20/2015/TT-BTP", "Bãi bỏ Thông tư số 24/2015/TT-BGDĐT"
             after = [r for r in refs if r.start >= verb.end() and not fsent[verb.end():r.start].strip(" :,")]
@@ -144,7 +144,7 @@ def _sentences(text: str, folded: str, start: int, end: int, names: NameIndex | 
             before = fsent[:verb.start()]
             if verb.group(1) == "thay the" and not re.search(r"\bnay\b", before):
                 continue  # "... được thay thế bằng ...": not the document replacing another
-            chosen, kind = [after[0]], "thay thế" if verb.group(1) == "thay the" else "bãi bỏ"
+            chosen, kind = [after[0]], AmendmentKind.REPLACED if verb.group(1) == "thay the" else AmendmentKind.ABOLISHED
         else:
             continue
         for ref in chosen:
@@ -202,8 +202,8 @@ def find_unit_effects(text: str, names: NameIndex | None = None) -> list[UnitEff
 # 48 như sau:", "Bãi bỏ khoản 3 Điều 5." (folded)
 _INSTRUCTION = re.compile(r"^\s*(?:(\d{1,3})\.|([a-zđ])\))\s*(sua doi, bo sung|sua doi|bo sung|bai bo|thay the|thay)\b\s*(.*)$")
 _PARTS_OF = re.compile(r"\bmot so (?:dieu|khoan|diem)(?:, (?:khoan|diem))*(?: cua)? dieu (\d+[a-z]?)\b")
-_KINDS = {"sua doi, bo sung": "sửa đổi", "sua doi": "sửa đổi", "bo sung": "bổ sung", "bai bo": "bãi bỏ",
-          "thay the": "thay thế", "thay": "thay thế"}
+_KINDS = {"sua doi, bo sung": AmendmentKind.AMENDED, "sua doi": AmendmentKind.AMENDED, "bo sung": AmendmentKind.SUPPLEMENTED,
+          "bai bo": AmendmentKind.ABOLISHED, "thay the": AmendmentKind.REPLACED, "thay": AmendmentKind.REPLACED}
 
 
 @dataclass(slots=True)
@@ -211,7 +211,7 @@ class UnitAmendment:
     """A unit of the amended document changed by one instruction of an amending text."""
 
     path: list[tuple[str, str]]  # the amended unit: [("dieu", "3"), ("khoan", "2")]
-    kind: str  # sửa đổi | bổ sung | bãi bỏ | thay thế
+    kind: AmendmentKind  # AMENDED | SUPPLEMENTED | ABOLISHED | REPLACED
     by_units: str  # the instruction's place in the amending article: "khoản 2", "điểm a khoản 3"
     document: Reference | None = None  # the document the enclosing instruction names, if it names one ("1. Sửa đổi,
     # bổ sung một số điều của Nghị định số 88/2020/NĐ-CP ..."); None: the one the article's heading names

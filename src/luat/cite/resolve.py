@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..models import Reference, address_of, citation_of
+from ..models import Reference, ReferenceStatus, address_of, citation_of
 from ..sohieu import name_key, number_key
 from ..store import Library
 
@@ -73,9 +73,7 @@ class Resolver:
     def unit_exists(self, doc_id: str, address: str) -> bool:
         known = self._addresses.get(doc_id)
         if known is None:
-            db = self.library.db
-            known = {r[0] for r in db.execute("SELECT address FROM units WHERE doc_id=?", (doc_id,))}
-            known |= {r[0] for r in db.execute("SELECT address FROM outline WHERE doc_id=?", (doc_id,))}
+            known = self.library.unit_addresses(doc_id)
             if len(self._addresses) > 2000:
                 self._addresses.clear()
             self._addresses[doc_id] = known
@@ -98,7 +96,7 @@ class Resolver:
             t.address = address_of(path) if path else None
         docs, message = self.documents_for(ref, context)
         if not docs:
-            ref.status = "not_in_library" if ref.doc is not None and not ref.doc.this else "unresolved"
+            ref.status = ReferenceStatus.NOT_IN_LIBRARY if ref.doc is not None and not ref.doc.this else ReferenceStatus.UNRESOLVED
             ref.message = message
             return ref
         if len(docs) > 1:
@@ -118,19 +116,18 @@ class Resolver:
         doc = self.library.document(doc_id)
         doc_name = doc.name if doc else doc_id
         if missing:
-            ref.status = "unit_not_found"
+            ref.status = ReferenceStatus.UNIT_NOT_FOUND
             n = self._article_counts.get(doc_id)
             if n is None:
-                n = self._article_counts[doc_id] = self.library.db.execute(
-                    "SELECT COUNT(*) FROM articles WHERE doc_id=?", (doc_id,)).fetchone()[0]
+                n = self._article_counts[doc_id] = self.library.count_articles(doc_id)
             ref.message = f"{', '.join(missing)} không có trong {doc_name} (thư viện có {n} điều của văn bản này)"
         elif len(docs) > 1:
-            ref.status = "ambiguous"
+            ref.status = ReferenceStatus.AMBIGUOUS
             same = f"có số {ref.doc.number}" if ref.doc and ref.doc.number else "cùng tên"
             shown = ", ".join(docs[:8]) + (f" và {len(docs) - 8} văn bản khác" if len(docs) > 8 else "")
             ref.message = f"nhiều văn bản {same}: {shown}; chọn văn bản mới nhất {doc_id}"
         else:
-            ref.status = "resolved"
+            ref.status = ReferenceStatus.RESOLVED
             ref.message = None
         return ref
 
