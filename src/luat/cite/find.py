@@ -680,27 +680,44 @@ def _reach(anchor: str) -> int:
 
 
 def _windows(text: str, folded: str) -> list[tuple[int, int]]:
-    """Stretches of text around anchors, merged; the rest of the text cannot hold a reference."""
+    """Stretches of text around anchors, merged; the rest of the text cannot hold a reference. A window ends
+    where its last anchor reaches (``_reach``, or ``_WINDOW_AFTER`` before an annex's name): that reach is
+    worked out only for an anchor the next one does not follow closely, since the next one sets the end."""
     out: list[tuple[int, int]] = []
+    n = len(text)
+    last_end, last_reach = 0, 0  # the window's last anchor, whose reach may still grow (annex)
     for c in _CANDIDATE.finditer(folded):
-        m = _ANCHOR.match(folded, c.start())
-        if m is None:
-            continue
-        a = max(0, m.start() - 8)
-        # back to the word's start, but no further than the previous window's end: the windows merge
-        # there anyway, and a run without spaces ("1/1/1/...") would make the walk quadratic
-        floor = out[-1][1] if out else 0
-        while a > floor and not text[a - 1].isspace():
-            a -= 1
-        reach = _reach(m.group())
-        if reach < _WINDOW_AFTER and _ANNEX.match(folded, m.end()):
-            reach = _WINDOW_AFTER  # "Điều 5 Quy chế ... ban hành kèm theo Quyết định ..."
-        b = min(len(text), m.end() + reach)
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], b)
+        s = c.start()
+        if folded[s] <= "9":  # a number: the candidate is the whole anchor ("\d+\s*/")
+            e, reach = c.end(), 80
         else:
-            out.append((a, b))
+            m = _ANCHOR.match(folded, s)
+            if m is None:
+                continue
+            e, reach = m.end(), _reach(m.group())
+        if out and max(0, s - 8) <= min(n, last_end + last_reach):
+            out[-1] = (out[-1][0], n)  # merged whatever the last anchor's reach; the end is set below
+        else:
+            if out:
+                out[-1] = (out[-1][0], _window_end(folded, last_end, last_reach))
+            a = max(0, s - 8)
+            # back to the word's start, but no further than the previous window's end: the windows merge
+            # there anyway, and a run without spaces ("1/1/1/...") would make the walk quadratic
+            floor = out[-1][1] if out else 0
+            while a > floor and not text[a - 1].isspace():
+                a -= 1
+            if not (out and a <= out[-1][1]):
+                out.append((a, n))
+        last_end, last_reach = e, reach
+    if out:
+        out[-1] = (out[-1][0], _window_end(folded, last_end, last_reach))
     return out
+
+
+def _window_end(folded: str, end: int, reach: int) -> int:
+    if reach < _WINDOW_AFTER and _ANNEX.match(folded, end):
+        reach = _WINDOW_AFTER  # "Điều 5 Quy chế ... ban hành kèm theo Quyết định ..."
+    return min(len(folded), end + reach)
 
 
 def _nfc_with_offsets(text: str) -> tuple[str, list[int]]:
