@@ -38,6 +38,7 @@ DOC_TYPE_WORDS: list[tuple[tuple[str, ...], str]] = sorted(
     key=lambda x: -len(x[0]),
 )
 _DOC_TYPE_FIRST = {words[0] for words, _ in DOC_TYPE_WORDS}
+_DOC_TYPES_BY_FIRST = {first: [(w, name) for w, name in DOC_TYPE_WORDS if w[0] == first] for first in _DOC_TYPE_FIRST}
 _TYPE_ACCENTED = {words: name.lower() for words, name in DOC_TYPE_WORDS}
 # Abbreviated types, accepted only before a số hiệu ("NĐ 115/2015/NĐ-CP", "nd 115/2015").
 TYPE_ABBREV = {"nd": "Nghị định", "tt": "Thông tư", "qd": "Quyết định", "nq": "Nghị quyết", "ttlt": "Thông tư liên tịch",
@@ -151,6 +152,7 @@ _NOT_A_LAW = {"sư", "pháp", "lệ", "định", "học"}
 _LEVEL_ACCENTED = {"tiết", "điều", "khoản", "điểm", "mục", "chương", "phần"}
 _START_WORDS = {"cac", "tu", "tieu", *LEVEL_WORDS, *_DOC_TYPE_FIRST, *TYPE_ABBREV, *CODE_ABBREV}
 _WINDOW_AFTER = 170  # a reference runs at most this far past its last anchor (the longest law name)
+_RANGE_BUDGET = 10_000  # labels ranges may add in a text, beyond one per 16 characters of it
 
 
 class NameIndex:
@@ -158,6 +160,7 @@ class NameIndex:
 
     def __init__(self, names: Iterable[tuple[str, str]] = ()):
         self.by_type: dict[str, set[tuple[str, ...]]] = {}
+        self.prefixes: dict[str, set[tuple[str, ...]]] = {}  # every start of a name, to stop reading early
         self.max_len = 0
         for doc_type, words in BUILTIN_NAMES.items():
             for w in words:
@@ -168,6 +171,9 @@ class NameIndex:
     def add(self, doc_type: str, name: str) -> None:
         words = tuple(WORD.findall(fold(name)))
         self.by_type.setdefault(doc_type, set()).add(words)
+        prefixes = self.prefixes.setdefault(doc_type, set())
+        for k in range(1, len(words) + 1):
+            prefixes.add(words[:k])
         self.max_len = max(self.max_len, len(words))
 
     def longest(self, doc_type: str, words: list[str]) -> int:
@@ -188,7 +194,8 @@ class _Parser:
     stops early does not tokenise what lies after."""
 
     def __init__(self, text: str, names: NameIndex, start: int = 0, end: int | None = None, folded: str | None = None,
-                 numbers: list[tuple[int, int, DocNumber]] | None = None, lowercase_text: bool | None = None):
+                 numbers: list[tuple[int, int, DocNumber]] | None = None, lowercase_text: bool | None = None,
+                 budget: list[int] | None = None):
         end = len(text) if end is None else end
         self.text = text
         self.folded = folded if folded is not None else fold_same_length(text)
@@ -210,6 +217,9 @@ class _Parser:
             sample = text[start:end]
             lowercase_text = sample == sample.lower()
         self.lowercase_text = lowercase_text
+        # the last name read by _words_to_year: token of each word, the words, where it stopped, whether at 24 words
+        self._year_memo: tuple[list[int], list[str], int, bool] | None = None
+        self.budget = budget if budget is not None else [_RANGE_BUDGET]
 
     def _more(self, k: int) -> bool:
         """Read tokens until token ``k`` exists (and a few beyond); whether it does."""
@@ -320,7 +330,15 @@ class _Parser:
             if sep == "," and lv is None and not self.strong_follow(k + 1):
                 break
             if sep in RANGE_SEPS:
-                out += _expand(level, out[-1], lab)
+                more = _expand(level, out[-1], lab)
+                if len(more) > 1:
+                    # each label of a range is a target: a text holds at most so many, as a range wider than
+                    # _expand allows gives its end alone ("từ Điều 1 đến Điều 300 " * N grew 12 targets a character)
+                    if len(more) > self.budget[0]:
+                        more = [lab]
+                    else:
+                        self.budget[0] -= len(more)
+                out += more
             else:
                 out.append(lab)
             j = k + 1
@@ -329,9 +347,10 @@ class _Parser:
     # ---------------------------------------------------------------- documents
 
     def doc_type_at(self, i: int) -> tuple[str, int] | None:
-        if self.f(i) not in _DOC_TYPE_FIRST:
+        first = self.f(i)
+        if first not in _DOC_TYPE_FIRST:
             return None
-        for words, name in DOC_TYPE_WORDS:
+        for words, name in _DOC_TYPES_BY_FIRST[first]:
             if tuple(self.f(i + k) for k in range(len(words))) == words:
                 # with marks the words must be the type's own: "thực hiện pháp luật" is not "Hiến pháp"
                 lows = [self.toks[i + k].low for k in range(len(words))]
@@ -385,7 +404,8 @@ class _Parser:
         words: list[str] = []
         owners: list[int] = []
         k = j
-        while (k < self.n or self._more(k)) and len(words) < 24:
+        prefixes = self.names.prefixes.get(doc_type)
+        while prefixes is not None and (k < self.n or self._more(k)) and len(words) < 24:
             if self.toks[k].raw == "," and words and (k + 1 < self.n or self._more(k + 1)) and self.toks[k + 1].raw.isalpha():
                 k += 1  # "Luật Hòa giải, đối thoại tại Tòa án": a known name may hold a comma
                 continue
@@ -396,6 +416,8 @@ class _Parser:
             words += parts
             owners += [k] * len(parts)
             k += 1
+            if tuple(words) not in prefixes:
+                break  # no known name goes on so: the longest one is in what was read
         n = self.names.longest(doc_type, words) if doc_type in self.names.by_type else 0
         if doc_type == "Hiến pháp":
             return self._doc_tail(DocMention(text="", doc_type=doc_type, name=""), j, i)
@@ -422,8 +444,28 @@ class _Parser:
             if name_words:
                 return self._doc_tail(DocMention(text="", doc_type=doc_type, name=" ".join(name_words)), k, i)
         # any case: words closed by a year ("luật kiểm toán độc lập 2011", "luật các tổ chức tín dụng năm 2010")
-        k = j
-        name_words = []
+        name_words, k = self._words_to_year(j)
+        kk = k + (self.f(k) == "nam")
+        if name_words and (kk < self.n or self._more(kk)) and _YEAR.fullmatch(self.toks[kk].low):
+            return self._doc_tail(DocMention(text="", doc_type=doc_type, name=" ".join(name_words)), k, i)
+        return None
+
+    def _words_to_year(self, j: int) -> tuple[list[str], int]:
+        """The words of a name read from ``j`` up to a stop (a year may follow), at most 24, and where they
+        end. Names are read from each "luật" of a run ("luật luật luật ..."): the read from a word of the
+        last one's name goes on from where that one stopped, its first words dropped."""
+        memo = self._year_memo
+        if memo is not None and memo[0] and memo[0][0] < j <= memo[0][-1]:
+            at, words, k, capped = memo
+            p = bisect.bisect_left(at, j)
+            if at[p] == j:
+                at, name_words = at[p:], words[p:]
+                if not capped:
+                    return list(name_words), k
+                return self._read_words_to_year(at, name_words, k)
+        return self._read_words_to_year([], [], j)
+
+    def _read_words_to_year(self, at: list[int], name_words: list[str], k: int) -> tuple[list[str], int]:
         while (k < self.n or self._more(k)) and len(name_words) < 24:
             tk = self.toks[k]
             if tk.raw in ",()/" and name_words and (k + 1 < self.n or self._more(k + 1)) and (self.toks[k + 1].raw.isalpha() or self.toks[k + 1].raw in "()"):
@@ -435,11 +477,10 @@ class _Parser:
             if not tk.raw.isalpha() or tk.f in _NAME_BREAK or (tk.f in LEVEL_WORDS and self.label_ok(LEVEL_WORDS[tk.f], k + 1)):
                 break
             name_words.append(tk.f)
+            at.append(k)
             k += 1
-        kk = k + (self.f(k) == "nam")
-        if name_words and (kk < self.n or self._more(kk)) and _YEAR.fullmatch(self.toks[kk].low):
-            return self._doc_tail(DocMention(text="", doc_type=doc_type, name=" ".join(name_words)), k, i)
-        return None
+        self._year_memo = (at, name_words, k, len(name_words) >= 24)
+        return list(name_words), k
 
     def _bare_number(self, k: int) -> bool:
         """A document's number written alone at ``k`` ("nghị định 100"): an integer that is not a year, not a
@@ -792,6 +833,7 @@ def _find(text: str, names: NameIndex | None) -> list[Reference]:
     names = names or DEFAULT_NAMES
     out: list[Reference] = []
     folded = fold_same_length(text)
+    budget = [_RANGE_BUDGET + len(text) // 16]
     for a, b in _windows(text, folded):
         numbers = [(x + a, y + a, num) for x, y, num in find_numbers(text[a:b])]
         number_starts = [x for x, _, _ in numbers]
@@ -810,7 +852,7 @@ def _find(text: str, names: NameIndex | None) -> list[Reference]:
             if p is None or c > (p.toks[-1].end if p.toks else p.start) + _SYNC_GAP:
                 s = _sync_start(text, c, a, number_starts, numbers)
                 if p is None or (s is not None and s > (p.toks[-1].end if p.toks else p.start)):
-                    p = _Parser(text, names, a if s is None else s, b, folded, numbers, lowercase)
+                    p = _Parser(text, names, a if s is None else s, b, folded, numbers, lowercase, budget)
                     i = 0
             while (i < p.n or p._more(i)) and p.toks[i].start < c:
                 i += 1
