@@ -146,6 +146,7 @@ _QUANTITY_WORDS = {"nam", "thang", "ngay", "tuan", "gio", "phut", "lan", "nguoi"
                    "muc", "chuong", "phan", "so", "loai", "truong", "hop", "thanh", "vien", "cap", "buoc", "%"}
 # Regulations issued with a decision, whose articles a text cites as "Điều 4 Quy chế này".
 _ANNEX_THIS = [("quy", "che"), ("quy", "dinh"), ("quy", "trinh"), ("quy", "tac"), ("dieu", "le"), ("noi", "quy")]
+_ANNEX_THIS_BY_FIRST = {first: [w for w in _ANNEX_THIS if w[0] == first] for first in {w[0] for w in _ANNEX_THIS}}
 # Words that make "luật" a word of its own ("luật sư", "luật pháp", "luật lệ", "luật định", "luật học"), not a
 # law's name; accented, since "luật gia" (a jurist) is "Luật Giá" (the law on prices) without marks.
 _NOT_A_LAW = {"sư", "pháp", "lệ", "định", "học"}
@@ -627,7 +628,7 @@ class _Parser:
 
     def _annex_this(self, j: int) -> int:
         """Tokens of "Quy chế này" ("Quy định này", "Điều lệ này" ...) at ``j``, or 0."""
-        for words in _ANNEX_THIS:
+        for words in _ANNEX_THIS_BY_FIRST.get(self.f(j), ()):
             if all(self.f(j + x) == w for x, w in enumerate(words)) and self.f(j + len(words)) == "nay":
                 return len(words) + 1
         return 0
