@@ -9,6 +9,7 @@ form, so lower-case and diacritic-free text ("khoan 1 dieu 60 luat bhxh") is rea
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -37,6 +38,7 @@ DOC_TYPE_WORDS: list[tuple[tuple[str, ...], str]] = sorted(
     key=lambda x: -len(x[0]),
 )
 _DOC_TYPE_FIRST = {words[0] for words, _ in DOC_TYPE_WORDS}
+_DOC_TYPES_BY_FIRST = {first: [(w, name) for w, name in DOC_TYPE_WORDS if w[0] == first] for first in _DOC_TYPE_FIRST}
 _TYPE_ACCENTED = {words: name.lower() for words, name in DOC_TYPE_WORDS}
 # Abbreviated types, accepted only before a số hiệu ("NĐ 115/2015/NĐ-CP", "nd 115/2015").
 TYPE_ABBREV = {"nd": "Nghị định", "tt": "Thông tư", "qd": "Quyết định", "nq": "Nghị quyết", "ttlt": "Thông tư liên tịch",
@@ -144,12 +146,14 @@ _QUANTITY_WORDS = {"nam", "thang", "ngay", "tuan", "gio", "phut", "lan", "nguoi"
                    "muc", "chuong", "phan", "so", "loai", "truong", "hop", "thanh", "vien", "cap", "buoc", "%"}
 # Regulations issued with a decision, whose articles a text cites as "Điều 4 Quy chế này".
 _ANNEX_THIS = [("quy", "che"), ("quy", "dinh"), ("quy", "trinh"), ("quy", "tac"), ("dieu", "le"), ("noi", "quy")]
+_ANNEX_THIS_BY_FIRST = {first: [w for w in _ANNEX_THIS if w[0] == first] for first in {w[0] for w in _ANNEX_THIS}}
 # Words that make "luật" a word of its own ("luật sư", "luật pháp", "luật lệ", "luật định", "luật học"), not a
 # law's name; accented, since "luật gia" (a jurist) is "Luật Giá" (the law on prices) without marks.
 _NOT_A_LAW = {"sư", "pháp", "lệ", "định", "học"}
 _LEVEL_ACCENTED = {"tiết", "điều", "khoản", "điểm", "mục", "chương", "phần"}
 _START_WORDS = {"cac", "tu", "tieu", *LEVEL_WORDS, *_DOC_TYPE_FIRST, *TYPE_ABBREV, *CODE_ABBREV}
 _WINDOW_AFTER = 170  # a reference runs at most this far past its last anchor (the longest law name)
+_RANGE_BUDGET = 10_000  # labels ranges may add in a text, beyond one per 16 characters of it
 
 
 class NameIndex:
@@ -157,6 +161,7 @@ class NameIndex:
 
     def __init__(self, names: Iterable[tuple[str, str]] = ()):
         self.by_type: dict[str, set[tuple[str, ...]]] = {}
+        self.prefixes: dict[str, set[tuple[str, ...]]] = {}  # every start of a name, to stop reading early
         self.max_len = 0
         for doc_type, words in BUILTIN_NAMES.items():
             for w in words:
@@ -167,6 +172,9 @@ class NameIndex:
     def add(self, doc_type: str, name: str) -> None:
         words = tuple(WORD.findall(fold(name)))
         self.by_type.setdefault(doc_type, set()).add(words)
+        prefixes = self.prefixes.setdefault(doc_type, set())
+        for k in range(1, len(words) + 1):
+            prefixes.add(words[:k])
         self.max_len = max(self.max_len, len(words))
 
     def longest(self, doc_type: str, words: list[str]) -> int:
@@ -181,16 +189,72 @@ DEFAULT_NAMES = NameIndex()
 
 
 class _Parser:
-    def __init__(self, text: str, names: NameIndex, start: int = 0, end: int | None = None, folded: str | None = None):
+    """Reads references in ``text[start:end]``. Its tokens are read lazily, as far as the parse asks for them
+    (``self.n`` is the count read so far; ``self._more(k)`` reads on until token ``k`` or the end): a parser
+    started at a candidate deep inside a long window does not tokenise what lies before it, and one that
+    stops early does not tokenise what lies after."""
+
+    def __init__(self, text: str, names: NameIndex, start: int = 0, end: int | None = None, folded: str | None = None,
+                 numbers: list[tuple[int, int, DocNumber]] | None = None, lowercase_text: bool | None = None,
+                 budget: list[int] | None = None):
+        end = len(text) if end is None else end
         self.text = text
-        self.toks = tokenize(text, start, end, folded)
+        self.folded = folded if folded is not None else fold_same_length(text)
         self.names = names
-        self.n = len(self.toks)
-        sample = text[start:end]
-        self.lowercase_text = sample == sample.lower()
+        self.start = start
+        self.toks: list[Tok] = []
+        self.n = 0
+        if numbers is None:
+            numbers = [(a + start, b + start, num) for a, b, num in find_numbers(text[start:end])]
+        # the số hiệu from ``start`` on (a parser starts where none runs across), then one past the end
+        self._numbers = numbers
+        self._ni = bisect.bisect_left(numbers, start, key=lambda x: x[0])
+        self._span: tuple[int, int, DocNumber | None] = numbers[self._ni] if self._ni < len(numbers) else (end + 1, end + 1, None)
+        self._end = end
+        self._matches = _TOKEN.finditer(text, start, end)
+        self._pos = 0
+        self._done = False
+        if lowercase_text is None:
+            sample = text[start:end]
+            lowercase_text = sample == sample.lower()
+        self.lowercase_text = lowercase_text
+        # the last name read by _words_to_year: token of each word, the words, where it stopped, whether at 24 words
+        self._year_memo: tuple[list[int], list[str], int, bool] | None = None
+        self.budget = budget if budget is not None else [_RANGE_BUDGET]
+
+    def _more(self, k: int) -> bool:
+        """Read tokens until token ``k`` exists (and a few beyond); whether it does."""
+        if self._done:
+            return False
+        toks, folded, text = self.toks, self.folded, self.text
+        want = k + 8
+        nstart, nend, num = self._span
+        pos = self._pos
+        for m in self._matches:
+            ms = m.start()
+            if ms < pos:
+                continue
+            while ms >= nend:
+                self._ni += 1
+                nstart, nend, num = self._span = (self._numbers[self._ni] if self._ni < len(self._numbers)
+                                                  else (self._end + 1, self._end + 1, None))
+            if nstart <= ms:
+                raw = text[nstart:nend]
+                toks.append(Tok(nstart, nend, raw, raw.lower(), fold(raw), num))
+                pos = nend
+            else:
+                raw = m.group()
+                toks.append(Tok(ms, m.end(), raw, raw.lower(), folded[ms:m.end()], None, raw[0].isupper()))
+            if len(toks) > want:
+                break
+        else:
+            self._done = True
+        self._pos = pos
+        self.n = len(toks)
+        return k < self.n
 
     def f(self, i: int) -> str:
-        return self.toks[i].f if i < self.n else ""
+        return self.toks[i].f if (i < self.n or self._more(i)) else ""
 
     # ---------------------------------------------------------------- units
 
@@ -201,7 +265,7 @@ class _Parser:
         if f == "tiet" and i > 0 and self.f(i - 1) == "chi":
             return None  # "chi tiết": in detail
         if f in LEVEL_WORDS:
-            low = self.toks[i].low if i < self.n else ""
+            low = self.toks[i].low if (i < self.n or self._more(i)) else ""
             # with its marks the word must be the unit's own ("diễu", "khoán" fold alike but are not)
             if low != f and low not in _LEVEL_ACCENTED:
                 return None
@@ -209,7 +273,7 @@ class _Parser:
         return None
 
     def label_ok(self, level: str, i: int) -> str | None:
-        if i >= self.n or self.toks[i].number is not None:
+        if (i >= self.n and not self._more(i)) or self.toks[i].number is not None:
             return None
         low = self.toks[i].low
         if level == "dieu":
@@ -232,14 +296,14 @@ class _Parser:
                 return low
             return low.upper() if re.fullmatch(r"[ivxlc]+", low) else None
         if level == "phan":
-            if self.f(i) == "thu" and i + 1 < self.n:
+            if self.f(i) == "thu" and (i + 1 < self.n or self._more(i + 1)):
                 return None  # "Phần thứ nhất" is rare in citations
             return low.upper() if re.fullmatch(r"[ivxlc]+", low) else (low if low.isdigit() else None)
         return None
 
     def strong_follow(self, i: int) -> bool:
         """After a comma-listed label: something that continues a reference, so that "Điều 5, 10 ngày" stops."""
-        if i >= self.n:
+        if (i >= self.n and not self._more(i)):
             return True
         t = self.toks[i]
         return (t.raw in ",;.:)" or t.f in LIST_SEPS or t.f in CONNECTORS or self.level_at(i) is not None
@@ -251,7 +315,7 @@ class _Parser:
             return [], i
         out = [first]
         j = i + 1
-        while j < self.n:
+        while (j < self.n or self._more(j)):
             sep = self.f(j)
             if sep not in LIST_SEPS:
                 break
@@ -267,7 +331,15 @@ class _Parser:
             if sep == "," and lv is None and not self.strong_follow(k + 1):
                 break
             if sep in RANGE_SEPS:
-                out += _expand(level, out[-1], lab)
+                more = _expand(level, out[-1], lab)
+                if len(more) > 1:
+                    # each label of a range is a target: a text holds at most so many, as a range wider than
+                    # _expand allows gives its end alone ("từ Điều 1 đến Điều 300 " * N grew 12 targets a character)
+                    if len(more) > self.budget[0]:
+                        more = [lab]
+                    else:
+                        self.budget[0] -= len(more)
+                out += more
             else:
                 out.append(lab)
             j = k + 1
@@ -276,9 +348,10 @@ class _Parser:
     # ---------------------------------------------------------------- documents
 
     def doc_type_at(self, i: int) -> tuple[str, int] | None:
-        if self.f(i) not in _DOC_TYPE_FIRST:
+        first = self.f(i)
+        if first not in _DOC_TYPE_FIRST:
             return None
-        for words, name in DOC_TYPE_WORDS:
+        for words, name in _DOC_TYPES_BY_FIRST[first]:
             if tuple(self.f(i + k) for k in range(len(words))) == words:
                 # with marks the words must be the type's own: "thực hiện pháp luật" is not "Hiến pháp"
                 lows = [self.toks[i + k].low for k in range(len(words))]
@@ -290,7 +363,7 @@ class _Parser:
         return None
 
     def doc_at(self, i: int) -> tuple[DocMention, int] | None:
-        if i >= self.n:
+        if (i >= self.n and not self._more(i)):
             return None
         t = self.toks[i]
         if t.number is not None:
@@ -298,9 +371,9 @@ class _Parser:
         if t.f in CODE_ABBREV:
             doc_type, name = CODE_ABBREV[t.f]
             return self._doc_tail(DocMention(text="", doc_type=doc_type, name=name), i + 1, i)
-        if t.f in TYPE_ABBREV and i + 1 < self.n:
+        if t.f in TYPE_ABBREV and (i + 1 < self.n or self._more(i + 1)):
             k = i + 1 + (self.f(i + 1) == "so")
-            if k < self.n and self.toks[k].number is not None:
+            if (k < self.n or self._more(k)) and self.toks[k].number is not None:
                 return self._doc_tail(DocMention(text="", doc_type=TYPE_ABBREV[t.f], number=self.toks[k].number.text), k + 1, i)
             if self._bare_number(k):
                 return self._doc_tail(DocMention(text="", doc_type=TYPE_ABBREV[t.f], number=self.toks[k].low), k + 1, i)
@@ -311,7 +384,7 @@ class _Parser:
         j = i + nw
         if i > 0 and self.f(i - 1) in ("hoc", "nganh", "khoa") and doc_type == "Luật":
             return None  # "đại học Luật", "ngành Luật", "khoa Luật": a field of study
-        if doc_type == "Luật" and j < self.n and self.toks[j].low in _NOT_A_LAW:
+        if doc_type == "Luật" and (j < self.n or self._more(j)) and self.toks[j].low in _NOT_A_LAW:
             return None  # "Luật sư hành nghề", "luật pháp", "theo luật định": words that start with "luật"
         # in running text a document type is written with a capital ("Luật này", "Nghị định số ..."); in
         # text that is all lower-case (crawled answers) the capital tells nothing
@@ -323,7 +396,7 @@ class _Parser:
         k = j + (self.f(j) == "so")
         if self.f(k) == ":":
             k += 1
-        if k < self.n and self.toks[k].number is not None:
+        if (k < self.n or self._more(k)) and self.toks[k].number is not None:
             return self._doc_tail(DocMention(text="", doc_type=doc_type, number=self.toks[k].number.text), k + 1, i)
         if doc_type in BARE_NUMBER_TYPES and self._bare_number(k):
             # "nghị định 100", "thông tư 35", "Nghị định 100 năm 2019": the number alone, as people write it
@@ -332,8 +405,9 @@ class _Parser:
         words: list[str] = []
         owners: list[int] = []
         k = j
-        while k < self.n and len(words) < 24:
-            if self.toks[k].raw == "," and words and k + 1 < self.n and self.toks[k + 1].raw.isalpha():
+        prefixes = self.names.prefixes.get(doc_type)
+        while prefixes is not None and (k < self.n or self._more(k)) and len(words) < 24:
+            if self.toks[k].raw == "," and words and (k + 1 < self.n or self._more(k + 1)) and self.toks[k + 1].raw.isalpha():
                 k += 1  # "Luật Hòa giải, đối thoại tại Tòa án": a known name may hold a comma
                 continue
             if not self.toks[k].raw.isalnum() or self.toks[k].raw.isdigit():
@@ -343,6 +417,8 @@ class _Parser:
             words += parts
             owners += [k] * len(parts)
             k += 1
+            if tuple(words) not in prefixes:
+                break  # no known name goes on so: the longest one is in what was read
         n = self.names.longest(doc_type, words) if doc_type in self.names.by_type else 0
         if doc_type == "Hiến pháp":
             return self._doc_tail(DocMention(text="", doc_type=doc_type, name=""), j, i)
@@ -361,7 +437,7 @@ class _Parser:
                     if extra and len(extra) < 4:
                         name, k = name + extra, k2
                 return self._doc_tail(DocMention(text="", doc_type=doc_type, name=" ".join(name)), k, i)
-        if doc_type not in NAMED_TYPES or j >= self.n or not self.toks[j].raw[:1].isalpha():
+        if doc_type not in NAMED_TYPES or (j >= self.n and not self._more(j)) or not self.toks[j].raw[:1].isalpha():
             return None  # only codes and laws are cited by name; "Quyết định thành lập ..." is a decision
         # an unknown name after a capitalised type: words until a stop word, a year or punctuation
         if t.upper_initial and not self.lowercase_text:
@@ -369,11 +445,31 @@ class _Parser:
             if name_words:
                 return self._doc_tail(DocMention(text="", doc_type=doc_type, name=" ".join(name_words)), k, i)
         # any case: words closed by a year ("luật kiểm toán độc lập 2011", "luật các tổ chức tín dụng năm 2010")
-        k = j
-        name_words = []
-        while k < self.n and len(name_words) < 24:
+        name_words, k = self._words_to_year(j)
+        kk = k + (self.f(k) == "nam")
+        if name_words and (kk < self.n or self._more(kk)) and _YEAR.fullmatch(self.toks[kk].low):
+            return self._doc_tail(DocMention(text="", doc_type=doc_type, name=" ".join(name_words)), k, i)
+        return None
+
+    def _words_to_year(self, j: int) -> tuple[list[str], int]:
+        """The words of a name read from ``j`` up to a stop (a year may follow), at most 24, and where they
+        end. Names are read from each "luật" of a run ("luật luật luật ..."): the read from a word of the
+        last one's name goes on from where that one stopped, its first words dropped."""
+        memo = self._year_memo
+        if memo is not None and memo[0] and memo[0][0] < j <= memo[0][-1]:
+            at, words, k, capped = memo
+            p = bisect.bisect_left(at, j)
+            if at[p] == j:
+                at, name_words = at[p:], words[p:]
+                if not capped:
+                    return list(name_words), k
+                return self._read_words_to_year(at, name_words, k)
+        return self._read_words_to_year([], [], j)
+
+    def _read_words_to_year(self, at: list[int], name_words: list[str], k: int) -> tuple[list[str], int]:
+        while (k < self.n or self._more(k)) and len(name_words) < 24:
             tk = self.toks[k]
-            if tk.raw in ",()/" and name_words and k + 1 < self.n and (self.toks[k + 1].raw.isalpha() or self.toks[k + 1].raw in "()"):
+            if tk.raw in ",()/" and name_words and (k + 1 < self.n or self._more(k + 1)) and (self.toks[k + 1].raw.isalpha() or self.toks[k + 1].raw in "()"):
                 k += 1  # "luật phòng, chống bạo lực gia đình 2022", "... ở người (hiv/aids) 2006"
                 continue
             if tk.raw == ")" and name_words:
@@ -382,30 +478,29 @@ class _Parser:
             if not tk.raw.isalpha() or tk.f in _NAME_BREAK or (tk.f in LEVEL_WORDS and self.label_ok(LEVEL_WORDS[tk.f], k + 1)):
                 break
             name_words.append(tk.f)
+            at.append(k)
             k += 1
-        kk = k + (self.f(k) == "nam")
-        if name_words and kk < self.n and _YEAR.fullmatch(self.toks[kk].low):
-            return self._doc_tail(DocMention(text="", doc_type=doc_type, name=" ".join(name_words)), k, i)
-        return None
+        self._year_memo = (at, name_words, k, len(name_words) >= 24)
+        return list(name_words), k
 
     def _bare_number(self, k: int) -> bool:
         """A document's number written alone at ``k`` ("nghị định 100"): an integer that is not a year, not a
         quantity ("quyết định 5 năm", "100 triệu") and not the start of a số hiệu."""
-        if k >= self.n or not re.fullmatch(r"\d{1,4}", self.toks[k].low) or _YEAR.fullmatch(self.toks[k].low):
+        if (k >= self.n and not self._more(k)) or not re.fullmatch(r"\d{1,4}", self.toks[k].low) or _YEAR.fullmatch(self.toks[k].low):
             return False
         nxt = self.f(k + 1)
         if nxt == "nam":
-            return k + 2 < self.n and bool(_YEAR.fullmatch(self.toks[k + 2].low))
-        after = self.toks[k + 1].raw if k + 1 < self.n else ""
+            return (k + 2 < self.n or self._more(k + 2)) and bool(_YEAR.fullmatch(self.toks[k + 2].low))
+        after = self.toks[k + 1].raw if (k + 1 < self.n or self._more(k + 1)) else ""
         if after == "/":
             return False  # a số hiệu the number reader does not know ("86/HĐBT"), not a number alone
-        return nxt not in _QUANTITY_WORDS and not (after in ".,-%" and k + 2 < self.n and self.toks[k + 2].raw[:1].isdigit())
+        return nxt not in _QUANTITY_WORDS and not (after in ".,-%" and (k + 2 < self.n or self._more(k + 2)) and self.toks[k + 2].raw[:1].isdigit())
 
     def _name_words(self, k: int, limit: int) -> tuple[list[str], int]:
         words: list[str] = []
-        while k < self.n and len(words) < limit:
+        while (k < self.n or self._more(k)) and len(words) < limit:
             tk = self.toks[k]
-            joins = tk.low in ("và", "của") and words and k + 1 < self.n and self.toks[k + 1].upper_initial \
+            joins = tk.low in ("và", "của") and words and (k + 1 < self.n or self._more(k + 1)) and self.toks[k + 1].upper_initial \
                 and self.toks[k + 1].f not in LEVEL_WORDS and self.doc_type_at(k + 1) is None
             # "quy" stops a name only as "quy định": "Luật Tiêu chuẩn và Quy chuẩn kỹ thuật" goes on
             stop = tk.low in STOP_WORDS and not (tk.low == "quy" and self.f(k + 1) != "dinh")
@@ -420,26 +515,26 @@ class _Parser:
         """Year ("2014", "năm 2014"), "số 58/2014/QH13", date ("ngày 20 tháng 11 năm 2014") and issuer."""
         if doc.number is None:
             k = j + (self.f(j) == "so")
-            if k > j and k < self.n and self.toks[k].number is not None:
+            if k > j and (k < self.n or self._more(k)) and self.toks[k].number is not None:
                 doc.number = self.toks[k].number.text
                 j = k + 1
         if doc.year is None:
             k = j + (self.f(j) == "nam")
-            if k < self.n and _YEAR.fullmatch(self.toks[k].low):
+            if (k < self.n or self._more(k)) and _YEAR.fullmatch(self.toks[k].low):
                 doc.year = int(self.toks[k].low)
                 j = k + 1
         # date
         if self.f(j) == "ngay":
             k = j + 1
-            if k + 4 < self.n and self.toks[k].low.isdigit() and self.f(k + 1) == "thang" and self.toks[k + 2].low.isdigit() \
+            if (k + 4 < self.n or self._more(k + 4)) and self.toks[k].low.isdigit() and self.f(k + 1) == "thang" and self.toks[k + 2].low.isdigit() \
                     and self.f(k + 3) == "nam" and re.fullmatch(r"\d{4}", self.toks[k + 4].low):
                 doc.year = doc.year or int(self.toks[k + 4].low)
                 j = k + 5
             else:
-                m = _DATE_SLASH.match(self.text, self.toks[k].start) if k < self.n else None
+                m = _DATE_SLASH.match(self.text, self.toks[k].start) if (k < self.n or self._more(k)) else None
                 if m:
                     doc.year = doc.year or int(m.group(3))
-                    while j < self.n and self.toks[j].start < m.end():
+                    while (j < self.n or self._more(j)) and self.toks[j].start < m.end():
                         j += 1
         # issuer
         if self.f(j) == "cua":
@@ -466,7 +561,7 @@ class _Parser:
         groups: list[tuple[str, list[str] | None]] = []
         prev_rank = -2
         relative = False
-        while j < self.n:
+        while (j < self.n or self._more(j)):
             lv = self.level_at(j)
             if lv is None:
                 break
@@ -533,7 +628,7 @@ class _Parser:
 
     def _annex_this(self, j: int) -> int:
         """Tokens of "Quy chế này" ("Quy định này", "Điều lệ này" ...) at ``j``, or 0."""
-        for words in _ANNEX_THIS:
+        for words in _ANNEX_THIS_BY_FIRST.get(self.f(j), ()):
             if all(self.f(j + x) == w for x, w in enumerate(words)) and self.f(j + len(words)) == "nay":
                 return len(words) + 1
         return 0
@@ -543,7 +638,9 @@ class _Parser:
         annex, cited through the document."""
         if self.f(j) not in ("quy", "dieu", "noi", "phu", "theo"):
             return None
-        for k in range(j + 1, min(self.n - 1, j + 60)):
+        for k in range(j + 1, j + 60):
+            if not (k + 1 < self.n or self._more(k + 1)):
+                break
             if self.f(k) == "theo" and (self.doc_type_at(k + 1) or self.toks[k + 1].number is not None):
                 got = self.doc_at(k + 1)  # "... ban hành kèm theo Quyết định ...", "... theo quyết định 401/..."
                 if got is not None and got[0].number:
@@ -564,7 +661,7 @@ class _Parser:
         """"Điều 77. Áp dụng ..." at the start of a line is an article's heading, not a reference."""
         start = self.toks[j].start
         line_start = start == 0 or self.text[start - 1] == "\n" or not self.text[max(0, start - 4):start].strip()
-        if not line_start or k2 != j + 2 or k2 + 1 >= self.n:
+        if not line_start or k2 != j + 2 or (k2 + 1 >= self.n and not self._more(k2 + 1)):
             return False
         return self.toks[k2].raw in ".:" and self.toks[k2 + 1].raw[:1].isupper()
 
@@ -625,27 +722,44 @@ def _reach(anchor: str) -> int:
 
 
 def _windows(text: str, folded: str) -> list[tuple[int, int]]:
-    """Stretches of text around anchors, merged; the rest of the text cannot hold a reference."""
+    """Stretches of text around anchors, merged; the rest of the text cannot hold a reference. A window ends
+    where its last anchor reaches (``_reach``, or ``_WINDOW_AFTER`` before an annex's name): that reach is
+    worked out only for an anchor the next one does not follow closely, since the next one sets the end."""
     out: list[tuple[int, int]] = []
+    n = len(text)
+    last_end, last_reach = 0, 0  # the window's last anchor, whose reach may still grow (annex)
     for c in _CANDIDATE.finditer(folded):
-        m = _ANCHOR.match(folded, c.start())
-        if m is None:
-            continue
-        a = max(0, m.start() - 8)
-        # back to the word's start, but no further than the previous window's end: the windows merge
-        # there anyway, and a run without spaces ("1/1/1/...") would make the walk quadratic
-        floor = out[-1][1] if out else 0
-        while a > floor and not text[a - 1].isspace():
-            a -= 1
-        reach = _reach(m.group())
-        if reach < _WINDOW_AFTER and _ANNEX.match(folded, m.end()):
-            reach = _WINDOW_AFTER  # "Điều 5 Quy chế ... ban hành kèm theo Quyết định ..."
-        b = min(len(text), m.end() + reach)
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], b)
+        s = c.start()
+        if folded[s] <= "9":  # a number: the candidate is the whole anchor ("\d+\s*/")
+            e, reach = c.end(), 80
         else:
-            out.append((a, b))
+            m = _ANCHOR.match(folded, s)
+            if m is None:
+                continue
+            e, reach = m.end(), _reach(m.group())
+        if out and max(0, s - 8) <= min(n, last_end + last_reach):
+            out[-1] = (out[-1][0], n)  # merged whatever the last anchor's reach; the end is set below
+        else:
+            if out:
+                out[-1] = (out[-1][0], _window_end(folded, last_end, last_reach))
+            a = max(0, s - 8)
+            # back to the word's start, but no further than the previous window's end: the windows merge
+            # there anyway, and a run without spaces ("1/1/1/...") would make the walk quadratic
+            floor = out[-1][1] if out else 0
+            while a > floor and not text[a - 1].isspace():
+                a -= 1
+            if not (out and a <= out[-1][1]):
+                out.append((a, n))
+        last_end, last_reach = e, reach
+    if out:
+        out[-1] = (out[-1][0], _window_end(folded, last_end, last_reach))
     return out
+
+
+def _window_end(folded: str, end: int, reach: int) -> int:
+    if reach < _WINDOW_AFTER and _ANNEX.match(folded, end):
+        reach = _WINDOW_AFTER  # "Điều 5 Quy chế ... ban hành kèm theo Quyết định ..."
+    return min(len(folded), end + reach)
 
 
 def _nfc_with_offsets(text: str) -> tuple[str, list[int]]:
@@ -680,24 +794,82 @@ def find_references(text: str, names: NameIndex | None = None) -> list[Reference
     return _find(text, names)
 
 
+# Where a token the parse can start at may begin (a superset: each is checked against the tokens there).
+_START_WORD = "(?:" + "|".join(sorted(_START_WORDS, key=len, reverse=True)) + r")(?![^\W_])"
+_START_AT = re.compile(r"(?<![a-z])" + _START_WORD)
+_START_WORD_RE = re.compile(_START_WORD)
+_WHITESPACE = re.compile(r"\s+")
+_SYNC_BACK = 48  # characters searched back from a candidate for where a parser may start
+_SYNC_GAP = 64  # a candidate this far past the tokens read so far starts a parser of its own
+
+
+def _sync_start(text: str, c: int, lo: int, number_starts: list[int], numbers: list[tuple[int, int, DocNumber]]) -> int | None:
+    """A position at or before the token that precedes the one at ``c``, from which tokenising gives the
+    window's own tokens: a whitespace character outside any số hiệu (no token runs across it), or ``lo``,
+    the window's start. ``None`` where none is near (a long word, a long số hiệu)."""
+    while True:
+        floor = max(lo, c - _SYNC_BACK)
+        runs = [m.start() for m in _WHITESPACE.finditer(text, floor, c)]
+        last_end = c
+        if runs:
+            m = _WHITESPACE.match(text, runs[-1])
+            last_end = m.end() if m else c
+        # the token before c's lies after the last run of spaces when something stands between them, else
+        # before that run: after the one before it
+        need = 1 if last_end < c else 2
+        if len(runs) >= need:
+            s = runs[-need]
+        elif floor == lo:
+            return lo
+        else:
+            return None
+        k = bisect.bisect_right(number_starts, s) - 1
+        if k >= 0 and numbers[k][0] <= s < numbers[k][1]:
+            c = numbers[k][0]  # inside a số hiệu ("NĐ - CP"): start before it
+            continue
+        return s
+
+
 def _find(text: str, names: NameIndex | None) -> list[Reference]:
     names = names or DEFAULT_NAMES
     out: list[Reference] = []
     folded = fold_same_length(text)
+    budget = [_RANGE_BUDGET + len(text) // 16]
     for a, b in _windows(text, folded):
-        p = _Parser(text, names, a, b, folded)
-        i = 0
-        while i < p.n:
+        numbers = [(x + a, y + a, num) for x, y, num in find_numbers(text[a:b])]
+        number_starts = [x for x, _, _ in numbers]
+        # a parse starts only at a start word or a số hiệu: the stretches between are not tokenised
+        cands = {m.start() for m in _START_AT.finditer(folded, a, b)}
+        if _START_WORD_RE.match(folded, a, b):
+            cands.add(a)
+        cands.update(number_starts)
+        if not cands:
+            continue
+        sample = text[a:b]
+        lowercase = sample == sample.lower()
+        p: _Parser | None = None
+        i = 0  # the next token of p the parse may start at
+        for c in sorted(cands):
+            if p is None or c > (p.toks[-1].end if p.toks else p.start) + _SYNC_GAP:
+                s = _sync_start(text, c, a, number_starts, numbers)
+                if p is None or (s is not None and s > (p.toks[-1].end if p.toks else p.start)):
+                    p = _Parser(text, names, a if s is None else s, b, folded, numbers, lowercase, budget)
+                    i = 0
+            while (i < p.n or p._more(i)) and p.toks[i].start < c:
+                i += 1
+            if not (i < p.n or p._more(i)):
+                break
+            if p.toks[i].start != c:
+                continue
             got = p.parse_at(i)
             if got is None:
                 i += 1
                 continue
             ref, j = got
+            i = max(j, i + 1)
             if out and ref.start < out[-1].end:  # windows never overlap, but stay safe
-                i = max(j, i + 1)
                 continue
             out.append(ref)
-            i = max(j, i + 1)
     _share_documents(text, out)
     return out
 
