@@ -41,7 +41,7 @@ serve: setup
 	$(BIN)/luat serve
 
 bench: setup
-	$(BIN)/python -m luat.bench ingest validity cite search ask web load consult
+	$(BIN)/python -m luat.bench ingest learned validity cite search ask web load consult
 
 clean:
 	rm -rf $(VENV) build *.egg-info
