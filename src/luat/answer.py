@@ -54,9 +54,11 @@ from .vocabulary import armed_forces_regime, asks_about_armed_forces
 # top-1/top-2 ratio) the mean abstains most on the latter among scale-free ones, see docs/BENCHMARKS.md. 0.6
 # without the heading rule; with it, 0.62 answers as many and abstains more.
 MIN_COVERAGE = 0.62
-# whether the learned judge (rank.py, ``luat train``) rather than MIN_COVERAGE decides to abstain: on the held-out
-# halves it raised abstention on questions outside the library 0.65 → 0.81 at its trained bar but cut everyday
-# questions' first citation gold 0.19 → 0.12 and zalo's 0.667 → 0.635, so the simpler rule stays
+# whether the bars ``luat train`` chose (a least coverage and a least confidence of the learned judge, together)
+# replace MIN_COVERAGE alone. Measured on the held-out halves (docs/BENCHMARKS.md, learned): they abstain more
+# often on questions outside the library (0.665 → 0.848) but answer fewer of those the library answers (zalo first
+# citation gold 0.686 → 0.609, everyday 0.200 → 0.173), so the simpler rule decides and the judge's confidence is
+# only reported
 JUDGE_DECIDES = False
 # Further bases (up to MAX_BASES in all) are quoted when their score is this close to the first (measured on
 # zalo-dev and TVPL: two bases within 0.85 gave 0.684 of questions a gold citation, three within 0.7 give 0.735).
@@ -361,13 +363,10 @@ class Consultant:
         # the act, asked whether it is a crime): the question's other words (a date, "theo quy định mới", the asker's
         # circumstances) need not be in it
         judged, confidence = self._judge(first, hits, cov)
-        # the coverage threshold decides whether the first article answers; the learned judge, where trained, says
-        # how sure it is (``confidence``) and decides only when JUDGE_DECIDES (measured: it abstains better on
-        # questions outside the library and worse on everyday ones; docs/BENCHMARKS.md)
-        if JUDGE_DECIDES and confidence is not None:
-            unmatched = confidence < self.judge_threshold()
-        else:
-            unmatched = cov < MIN_COVERAGE and not first.asked_about
+        # whether the first article answers: it holds enough of the question (or is what the question asks about)
+        # and, where the library has a trained judge, the judge is sure enough of it
+        min_coverage, bar = self.bars()
+        unmatched = (cov < min_coverage and not first.asked_about) or (confidence is not None and confidence < bar)
         if unmatched:
             return Answer(question, "not_found",
                           "Thư viện không có quy định đủ khớp với câu hỏi này; các điều gần nhất được liệt kê để tham khảo.",
@@ -419,14 +418,18 @@ class Consultant:
             self._generate(answer, as_of)
         return answer
 
-    # the judge's bar (None: the trained one); ``luat train`` sets it to 0 to read every first article
-    threshold: float | None = None
+    # the bars an answer must pass, when set (``luat train`` opens them to read every first article); else those
+    # trained with the library's models, or MIN_COVERAGE alone
+    open_bars: tuple[float, float] | None = None
 
-    def judge_threshold(self) -> float:
-        if self.threshold is not None:
-            return self.threshold
+    def bars(self) -> tuple[float, float]:
+        """(least coverage of the question, least confidence of the judge) for an answer."""
+        if self.open_bars is not None:
+            return self.open_bars
         models = self.searcher.models
-        return models.threshold if models is not None else 0.0
+        if not JUDGE_DECIDES or models is None or models.judge is None:
+            return MIN_COVERAGE, 0.0
+        return float(models.info.get("min_coverage", MIN_COVERAGE)), models.threshold
 
     def _judge(self, first: Hit, hits: list[Hit], cov: float) -> tuple[list[float] | None, float | None]:
         """The judge's features of the first article and its confidence that it answers (None, None where the

@@ -48,7 +48,7 @@ QUESTION_PHRASES = sorted([
 STOP = {
     "thi", "la", "cua", "va", "cac", "nhung", "duoc", "co", "khong", "cho", "ve", "trong", "theo", "nay", "do",
     "khi", "nao", "gi", "hoac", "voi", "de", "tai", "tu", "den", "neu", "ma", "nhu", "se", "da", "dang",
-    "bi", "tren", "duoi", "sau", "truoc", "nguoi", "viec", "phai", "can", "hay", "nhe", "a", "oi", "vay", "roi",
+    "bi", "tren", "duoi", "sau", "truoc", "nguoi", "phai", "can", "hay", "nhe", "a", "oi", "vay", "roi",
 }
 
 
