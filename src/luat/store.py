@@ -613,12 +613,20 @@ class Library:
             "SELECT a.alias, d.doc_id, d.issued FROM aliases a JOIN documents d ON d.doc_id=a.doc_id"
             " WHERE d.doc_type IN ('Luật', 'Bộ luật')")]
 
-    def titled_documents_below_laws(self) -> list[Document]:
-        """The documents with a title that are not a law, a code or the constitution (those that may detail a law):
-        id, title, type and issue date."""
-        return [Document(doc_id=r["doc_id"], title=r["title"], doc_type=r["doc_type"], issued=r["issued"])
-                for r in self.db.execute("SELECT doc_id, title, doc_type, issued FROM documents WHERE title IS NOT NULL"
-                                         " AND doc_type NOT IN ('Luật', 'Bộ luật', 'Hiến pháp')")]
+    def documents_below_laws(self) -> list[tuple[Document, str]]:
+        """The documents that are not a law, a code or the constitution (those that may detail a law), each (id,
+        title, type, issue date) with what says its scope: its title, or where it has none, the opening of its first
+        article ("Thông tư này quy định chi tiết ... Luật Bảo hiểm xã hội ...")."""
+        out = []
+        for r in self.db.execute(
+                "SELECT d.doc_id, d.title, d.doc_type, d.issued, (SELECT substr(a.text, 1, 400) FROM articles a"
+                " WHERE a.doc_id=d.doc_id ORDER BY a.ord LIMIT 1) AS lead FROM documents d"
+                " WHERE d.doc_type NOT IN ('Luật', 'Bộ luật', 'Hiến pháp')"):
+            doc = Document(doc_id=r["doc_id"], title=r["title"], doc_type=r["doc_type"], issued=r["issued"])
+            scope = r["title"] or re.split(r"(?<=[.;:])\s|\n", r["lead"] or "", maxsplit=1)[0]
+            if scope:
+                out.append((doc, scope))
+        return out
 
     # ------------------------------------------------------------------ articles and units
 

@@ -226,7 +226,7 @@ def _unit_effects(library: Library, names, docs: dict) -> list[tuple]:
 
 
 # "Nghị định quy định chi tiết một số điều của Luật Bảo hiểm xã hội về bảo hiểm xã hội bắt buộc", "Thông tư hướng dẫn
-# thi hành Luật Đất đai": the law a document details, named in its title (folded)
+# thi hành Luật Đất đai": the law a document details, named in its title or, untitled, its first article (folded)
 _DETAILS = re.compile(r"\b(?:quy dinh chi tiet|huong dan(?: thi hanh)?)\b.*?\b((?:bo )?luat) (.+)$")
 _NAME_END = re.compile(r"\s+(?:ve|va|doi voi|trong|tai|cua|nam \d{4})\b.*$|[,;(].*$")
 
@@ -239,14 +239,16 @@ def presume_lapsed(library: Library, lapsed: dict[str, str | None], docs: dict) 
     for law in library.law_aliases():
         laws.setdefault(law.alias, []).append((law.issued or "", law.doc_id))
     out = []
-    for r in library.titled_documents_below_laws():
+    for r, scope in library.documents_below_laws():
         if r.doc_id in lapsed:
             continue
-        m = _DETAILS.search(fold(r.title or ""))
+        m = _DETAILS.search(fold(scope))
         if not m:
             continue
         name = f"{m.group(1)} {_NAME_END.sub('', m.group(2))}".strip()
-        issued = r.issued or ""
+        # undated (a law_dict text): the year its số hiệu carries ("59/2015/TT-BLĐTBXH"), to its last day
+        year = re.search(r"/((?:19|20)\d\d)/", r.doc_id)
+        issued = r.issued or (f"{year.group(1)}-12-31" if year else "")
         # the law of that name in force when the document was issued: the newest issued before it
         named = sorted((d for d in laws.get(name, []) if not issued or d[0] <= issued), reverse=True)
         if not named:
