@@ -87,3 +87,23 @@ def test_no_models_without_training(tmp_path, monkeypatch):
     (tmp_path / "models" / "default").mkdir(parents=True)
     (tmp_path / "models" / "default" / "models.json").write_text('{"features": ["old"]}')
     assert Models.load("default") is None  # from another feature set: not used
+
+
+@pytest.mark.parametrize("letter, expected", [
+    ("Kính gửi Văn phòng luật sư. Tôi là Đỗ Thị Kim, số sổ BHXH 0123456789. Tôi cho bạn vay 100 triệu. Xin hỏi: "
+     "1) Tôi được tính lãi theo mức nào khi hai bên tranh cãi? 2) Thời hạn để tôi khởi kiện ra tòa là bao lâu? "
+     "Xin cảm ơn.",
+     ["Tôi được tính lãi theo mức nào khi hai bên tranh cãi?", "Thời hạn để tôi khởi kiện ra tòa là bao lâu?"]),
+    ("Tôi có hai câu hỏi: thứ nhất, đi khám sức khỏe xin việc có được BHYT thanh toán không; thứ hai, mất thẻ BHYT "
+     "thì khi đi khám phải xuất trình gì? Trân trọng.",
+     ["đi khám sức khỏe xin việc có được BHYT thanh toán không", "mất thẻ BHYT thì khi đi khám phải xuất trình gì?"]),
+    ("Chào chuyên mục. Cho tôi hỏi hồ sơ hưởng BHXH một lần gồm những giấy tờ gì? Và số tiền được tính theo "
+     "thời điểm nào khi nghỉ việc? Cảm ơn.",
+     ["Cho tôi hỏi hồ sơ hưởng BHXH một lần gồm những giấy tờ gì?", "Và số tiền được tính theo thời điểm nào khi nghỉ việc?"]),
+    ("Vợ chồng tôi ly hôn, con 2 tuổi thì ai nuôi?", []),  # one question
+    ("Điều 1. Khoản 2. Tôi hỏi gì?", []),  # numbers that are not questions of a letter
+])
+def test_the_questions_of_a_letter(letter, expected):
+    from luat.search import asked_questions
+
+    assert asked_questions(letter) == expected

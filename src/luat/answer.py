@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from .cite import Context, Resolver, find_references, library_names
 from .generate import Generator, GeneratorError
+from .limits import MAX_QUERY_CHARS
 from .models import (
     EFFECTIVE_FROM,
     HIERARCHY,
@@ -36,6 +37,8 @@ from .search import (
     Hit,
     ParsedQuery,
     Searcher,
+    asked_questions,
+    content_terms,
     key_of,
     passage_score,
     strip_question_phrasing,
@@ -317,7 +320,18 @@ class Consultant:
         self.generator = generator  # optional: rephrases the opening and concludes (generate.py)
 
     def ask(self, question: str, as_of: str | None = None, k: int = 10) -> Answer:
+        """The answer to ``question`` as the law stood on ``as_of`` (today without it); a letter that asks several
+        things ("Xin hỏi: 1) ... 2) ...") is answered question by question, each in the seed's form."""
         question = normalize(question or "")
+        parts = asked_questions(question[:MAX_QUERY_CHARS]) if question else []
+        if len(parts) < 2:
+            return self._ask_one(question, as_of, k)
+        # a question of few words of its own ("công ty làm vậy có đúng không?") is asked with the story before it
+        story = question[:question.find(parts[0])].strip() if parts[0] in question else ""
+        answers = [self._ask_one(p if len(content_terms(p)) >= 4 else f"{story} {p}".strip(), as_of, k) for p in parts]
+        return _letter_answer(question, parts, answers)
+
+    def _ask_one(self, question: str, as_of: str | None = None, k: int = 10) -> Answer:
         if not question:
             return Answer(question, "not_found", "Câu hỏi trống.")
         pq = self.searcher.parse(question)  # once: its references, missing documents and terms serve all below
@@ -707,6 +721,30 @@ class Consultant:
                              "nội dung trên là bản mới nhất mà thư viện có." if on == time.strftime("%Y-%m-%d") else
                              f"Lưu ý: {where} đã được {a.kind} bởi {a.by_units} văn bản số {a.by_number}{when}.")
         return "\n".join(dict.fromkeys(notes))
+
+
+_ORDINALS = ["thứ nhất", "thứ hai", "thứ ba", "thứ tư", "thứ năm"]
+
+
+def _letter_answer(question: str, parts: list[str], answers: list[Answer]) -> Answer:
+    """One answer to a letter of several questions: "Về câu hỏi thứ nhất (...):" and its answer, for each; answered
+    when any of them is, its citations those of every answer in the order asked."""
+    blocks, citations, bases, retrieved, seen = [], [], [], [], set()
+    for i, (part, a) in enumerate(zip(parts, answers, strict=True)):
+        blocks.append(f"Về câu hỏi {_ORDINALS[i]} ({part.rstrip('?').strip()}?):\n\n{a.answer}")
+        for c in a.citations:
+            key = (c.doc, c.article, c.clause, c.point)
+            if key not in seen:
+                seen.add(key)
+                citations.append(c)
+        bases += a.bases
+        retrieved += [r for r in a.retrieved if r not in retrieved]
+    shown = [a for a in answers if a.status == "answered"]
+    status = "answered" if shown else ("not_in_library" if all(a.status == "not_in_library" for a in answers)
+                                       else "not_found")
+    lead = shown[0] if shown else answers[0]
+    return Answer(question, status, "\n\n".join(blocks), citations, retrieved, coverage=lead.coverage, bases=bases,
+                  judged=lead.judged, confidence=lead.confidence)
 
 
 def _in_force(doc: Document, on: str) -> bool:

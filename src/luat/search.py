@@ -138,6 +138,34 @@ def asking_sentence(text: str) -> str | None:
     return next((s for s in sentences if s.endswith("?") and len(content_terms(s)) >= 3), None)
 
 
+# where a letter numbers its questions: "1) ...", "2. ...", "thứ nhất, ...", "câu hỏi 2: ..." (folded)
+_QUESTION_MARK = re.compile(r"(?:^|(?<=\s))(?:\(?[1-5]\)|[1-5][.:/](?!\d)|thu (?:nhat|hai|ba|tu)\b[,:]?|cau(?: hoi)? [1-5][:.)])\s*")
+# what closes a letter after its last question
+_CLOSING = re.compile(r"\s*(?:(?:xin |tran trong |em |toi )?(?:chan thanh )?cam on\b|tran trong\b|kinh thu\b)")
+
+
+def asked_questions(text: str, most: int = 3) -> list[str]:
+    """The questions of a letter that asks several ("Xin hỏi: 1) ... 2) ...", "thứ nhất, ...; thứ hai, ...", or
+    two sentences of its own that end in "?"), each as written, the greetings and thanks after them left out;
+    [] when the text asks one thing. Linear in the text."""
+    text = text.strip()
+    folded = fold_same_length(text).lower()
+    marks = [m for m in _QUESTION_MARK.finditer(folded)]
+    parts: list[str] = []
+    if len(marks) >= 2:
+        for m, nxt in zip(marks, [*marks[1:], None], strict=True):
+            parts.append(text[m.end():nxt.start() if nxt else len(text)])
+    else:
+        parts = [s for s in _SENTENCE_END.split(text) if s.endswith("?") and len(content_terms(s)) >= 3]
+    closed = []
+    for part in parts:
+        end = _CLOSING.search(fold_same_length(part).lower())
+        part = (part[:end.start()] if end else part).strip(" ;,")
+        if len(content_terms(part)) >= 2:
+            closed.append(part)
+    return closed[:most] if len(closed) >= 2 else []
+
+
 def content_terms(text: str) -> list[str]:
     """Folded content syllables of a query: question phrasing, abbreviations and stop words dealt with."""
     return [w for w in folded_syllables(clean_query(text)) if w not in STOP]

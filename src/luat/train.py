@@ -24,6 +24,7 @@ TRAINING_SETS = [
     ("qa/tvpl-privacy-dev.jsonl", "2025-06-30"),
     ("everyday-dev.jsonl", None),
     ("everyday-train.jsonl", None),  # written to learn from only: all of it "dev"
+    ("everyday-train2.jsonl", None),
 ]
 
 SEED = 7
