@@ -40,3 +40,15 @@ def test_armed_forces_regime(number, armed):
 ])
 def test_asks_about_armed_forces(question, asks):
     assert asks_about_armed_forces(fold(question)) is asks
+
+
+@pytest.mark.parametrize("typed, repaired", [
+    ("cty đơn phươg chấm dứt hđ thì phải bồi thườg nhữg khoản gì", "cty đơn phương chấm dứt hđ thì phải bồi thường những khoản gì"),
+    ("vợ sih con thì chồng đc nghỉ mấy ngày hưởg chế độ", "vợ sinh con thì chồng đc nghỉ mấy ngày hưởng chế độ"),
+    ("kinh doah bất động sản, trúg vietlott", "kinh doanh bất động sản, trúng vietlott"),
+    ("Điều 5 Luật BHXH, Nguyễn Thị Bích, thành phố", "Điều 5 Luật BHXH, Nguyễn Thị Bích, thành phố"),  # spelt right
+])
+def test_dropped_n_is_put_back(typed, repaired):
+    from luat.vocabulary import repair_spelling
+
+    assert repair_spelling(typed) == repaired

@@ -44,6 +44,9 @@ EVERYDAY_WORDS: dict[str, str] = {
     r"vay tien|muon tien|cho vay tien|cho muon tien": "vay tài sản",
     r"quyt no|xu no|khong tra no|bung no": "không trả nợ",
     # shorthand of chat messages
+    r"cty|c ty": "công ty",
+    r"bds": "bất động sản",
+    r"ng(?= (?:ta|lao dong|mat|than|nha|khac|dan|mua|ban|thue|vay|nuoc ngoai))": "người",
     r"dc|đc|duoc k": "được",
     r"ko|hok": "không",  # not "k": "điểm k khoản 1"
     r"bao nhiu|bn tien": "bao nhiêu",
@@ -54,9 +57,31 @@ _PATTERN = re.compile(r"(?<![\w])(?:" + "|".join(f"(?P<w{i}>{p})" for i, p in en
 _LAW = list(EVERYDAY_WORDS.values())
 
 
+# A syllable cannot end in a bare "g" or "h" (only "ng", "nh", "ch"): typed on a phone, "lươg", "bằg", "mìh",
+# "kinh doah" lost the "n". Such a syllable (consonants, vowels, then g or h; folded) gets it back.
+_LOST_N = re.compile(r"(?<![\w])([b-df-hj-np-tv-z]{0,3}[aeiouy]{1,3})([gh])(?![\w])")
+
+
+def repair_spelling(text: str) -> str:
+    """``text`` with the "n" that fast typing drops from "ng" and "nh" put back ("lươg thử việc" → "lương thử
+    việc", "kinh doah" → "kinh doanh"); a syllable spelt right is left as it is. Linear in the text."""
+    folded = fold_same_length(text).lower()
+    out, pos = [], 0
+    for m in _LOST_N.finditer(folded):
+        out.append(text[pos:m.start(2)])
+        out.append("n")
+        pos = m.start(2)
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def in_law_terms(text: str) -> str:
     """``text`` with each everyday phrase replaced by the law's words ("Tôi có bầu bị đuổi việc" → "Tôi mang thai bị
-    đơn phương chấm dứt hợp đồng lao động, sa thải"); linear in the text."""
+    đơn phương chấm dứt hợp đồng lao động, sa thải"), dropped letters put back first (:func:`repair_spelling`);
+    linear in the text."""
+    text = repair_spelling(text)
     folded = fold_same_length(text).lower()
     out, pos = [], 0
     for m in _PATTERN.finditer(folded):
