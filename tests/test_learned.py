@@ -107,3 +107,22 @@ def test_the_questions_of_a_letter(letter, expected):
     from luat.search import asked_questions
 
     assert asked_questions(letter) == expected
+
+
+@pytest.mark.data
+def test_an_ingest_gives_new_articles_their_vectors(qd_library):
+    """The embedding of a library learns its articles; one it lacks (ingested after ``luat train``) gets its
+    vector from the refresh an ingest runs, and is then found by meaning."""
+    from luat.embed import Embedding
+    from luat.rank import models_dir
+    from luat.train import refresh_embedding
+
+    articles = qd_library.all_heading_texts()
+    assert len(articles) >= 2
+    emb = build(articles[1:] * 2, [])
+    emb.keys, emb.articles = emb.keys[:len(articles) - 1], emb.articles[:len(articles) - 1]
+    emb.save(models_dir(qd_library.name))
+    assert refresh_embedding(qd_library) == 1
+    again = Embedding.load(models_dir(qd_library.name))
+    assert again is not None and set(again.keys) == {(d, a) for d, a, _h, _t in articles}
+    assert refresh_embedding(qd_library) == 0

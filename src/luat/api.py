@@ -142,6 +142,9 @@ def ingest(paths: list[Path] | None = None, library: str = "default", progress: 
             lib = Library(name)
             try:
                 reports.append(_ingest(job_paths, lib, progress=progress, workers=workers))
+                from .train import refresh_embedding
+
+                refresh_embedding(lib)  # the semantic search sees the new articles too, until the next `luat train`
             finally:
                 lib.close()
     return reports

@@ -144,13 +144,30 @@ class Embedding:
         i = self.row_of.get(key)
         return float(self.articles[i] @ question_vector) if i is not None else 0.0
 
+    def add_articles(self, articles: list[tuple[str, str, str | None, str]], gone: set[tuple[str, str]]) -> None:
+        """Vectors for ``articles`` ((doc_id, article, heading, text) each) read with the learned token vectors, in
+        place of any they had; the articles ``gone`` dropped."""
+        replaced = {(d, a) for d, a, _h, _t in articles} | gone
+        keep = [i for i, k in enumerate(self.keys) if k not in replaced]
+        rows = [np.asarray(self.vocab.rows([article_tokens(h, t) for _d, _a, h, t in articles]) @ self.vectors,
+                           dtype=np.float32)] if articles else []
+        self.articles = np.vstack([self.articles[keep], *[_unit(r) for r in rows]])
+        self.keys = [self.keys[i] for i in keep] + [(d, a) for d, a, _h, _t in articles]
+        self.row_of = {k: i for i, k in enumerate(self.keys)}
+
     def save(self, folder: Path) -> None:
+        """Write the embedding under ``folder``, each file whole or not at all (written aside, then renamed)."""
         folder.mkdir(parents=True, exist_ok=True)
-        np.save(folder / "vectors.npy", self.vectors.astype(np.float16))
-        np.save(folder / "articles.npy", self.articles.astype(np.float16))
         vocab = sorted(self.vocab.ids, key=self.vocab.ids.__getitem__)
-        (folder / "embedding.json").write_text(json.dumps({"vocabulary": vocab, "idf": self.vocab.idf.tolist(),
-                                                          "articles": self.keys}, ensure_ascii=False))
+        meta = json.dumps({"vocabulary": vocab, "idf": self.vocab.idf.tolist(), "articles": self.keys},
+                          ensure_ascii=False)
+        for name, write in (("vectors.npy", lambda f: np.save(f, self.vectors.astype(np.float16))),
+                            ("articles.npy", lambda f: np.save(f, self.articles.astype(np.float16))),
+                            ("embedding.json", lambda f: f.write(meta.encode("utf-8")))):
+            tmp = folder / f".{name}.tmp"
+            with open(tmp, "wb") as f:
+                write(f)
+            tmp.replace(folder / name)
 
     @classmethod
     def load(cls, folder: Path) -> Embedding | None:

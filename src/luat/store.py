@@ -447,6 +447,10 @@ class Library:
                                (prefix.replace("%", "") + "%", doc_type, doc_type)).fetchall()
         return [r[0] for r in rows]
 
+    def article_keys(self) -> list[tuple[str, str]]:
+        """(doc_id, article) of every article of the library."""
+        return [(r[0], r[1]) for r in self.db.execute("SELECT doc_id, article FROM articles")]
+
     def all_heading_texts(self) -> list[tuple[str, str, str | None, str]]:
         """(doc_id, article, heading, text) of every article of the library, in the library's order."""
         return [(r["doc_id"], r["article"], r["heading"], r["text"] or "")

@@ -235,3 +235,30 @@ def _auc(scores, labels) -> float:
     wins = sum(np.searchsorted(neg_sorted, p, "left") + 0.5 * (np.searchsorted(neg_sorted, p, "right")
                                                                 - np.searchsorted(neg_sorted, p, "left")) for p in pos)
     return float(wins / (len(pos) * len(neg)))
+
+
+def refresh_embedding(library) -> int | None:
+    """After an ingest: vectors for the articles of ``library`` (a Library) that its embedding does not have yet,
+    and none for those it no longer holds, so that the semantic search sees what was ingested without a
+    ``luat train``. Returns how many were added (None: the library has no trained embedding)."""
+    from .embed import Embedding
+
+    folder = models_dir(library.name)
+    embedding = Embedding.load(folder)
+    if embedding is None:
+        return None
+    now = set(library.article_keys())
+    known = set(embedding.keys)
+    added = [(d, a) for d, a in now - known]
+    gone = known - now
+    if not added and not gone:
+        return 0
+    rows = []
+    for doc_id, article in sorted(added):
+        found = library.heading_and_text(doc_id, article)
+        if found is not None:
+            rows.append((doc_id, article, found[0], found[1]))
+    embedding.add_articles(rows, gone)
+    embedding.save(folder)
+    return len(rows)
+
