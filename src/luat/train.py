@@ -25,6 +25,7 @@ TRAINING_SETS = [
     ("everyday-dev.jsonl", None),
     ("everyday-train.jsonl", None),  # written to learn from only: all of it "dev"
     ("everyday-train2.jsonl", None),
+    ("everyday-train3.jsonl", None),
 ]
 
 SEED = 7
