@@ -21,7 +21,7 @@ import tantivy
 from .cite import Context, Resolver, find_references, library_names
 from .cite.check import check_text
 from .index import bigrams, syllables
-from .models import InputError, ReferenceStatus, article_address, citation_of, parse_address
+from .models import InputError, ReferenceStatus, Target, article_address, citation_of, parse_address
 from .readers.common import read_input
 from .store import ConsultationCitation, ConsultationStore, Library, luat_home
 from .text import folded_syllables, nfc, normalize
@@ -30,6 +30,13 @@ _FOOTER = re.compile(
     r"^(chúng tôi phản hồi|trân trọng|đi đến trang|thư viện pháp luật|lượt xem|thông báo)", re.I
 )
 DUPLICATE_JACCARD = 0.8
+# why a citation in an answer did not resolve, as the import report puts it (keyed by a stored status, a str)
+_UNRESOLVED_REASONS: dict[str, str] = {
+    ReferenceStatus.NOT_IN_LIBRARY: "văn bản chưa có trong thư viện",
+    ReferenceStatus.UNIT_NOT_FOUND: "điều, khoản không có trong văn bản",
+    ReferenceStatus.UNRESOLVED: "không rõ văn bản",
+    ReferenceStatus.AMBIGUOUS: "nhiều văn bản cùng tên",
+}
 
 
 @dataclass
@@ -183,12 +190,7 @@ class ConsultationBase:
                 report.resolved_all += ok
                 for r in rows:
                     if r.status != ReferenceStatus.RESOLVED:
-                        reason = {
-                            ReferenceStatus.NOT_IN_LIBRARY: "văn bản chưa có trong thư viện",
-                            ReferenceStatus.UNIT_NOT_FOUND: "điều, khoản không có trong văn bản",
-                            ReferenceStatus.UNRESOLVED: "không rõ văn bản",
-                            ReferenceStatus.AMBIGUOUS: "nhiều văn bản cùng tên",
-                        }.get(r.status, r.status)
+                        reason = _UNRESOLVED_REASONS.get(r.status, r.status)
                         report.reasons[reason] = report.reasons.get(reason, 0) + 1
             report.groups = self._group()
 
@@ -200,7 +202,8 @@ class ConsultationBase:
             if any(a <= ref.start < b for a, b in quoted) or ref.doc is None or ref.doc.this:
                 continue
             resolver.resolve(ref, Context())
-            for t in ref.targets or [None]:
+            targets: list[Target | None] = [*ref.targets] or [None]  # None: the whole document
+            for t in targets:
                 rows.append(
                     ConsultationCitation(
                         ref.text,
@@ -388,6 +391,7 @@ class ConsultationBase:
                             and a.effective
                             and (not c.date or a.effective > c.date)
                         ):
+                            assert doc is not None  # the loop runs over doc's amendments
                             what = citation_of(parse_address(a.target)) if a.target else doc.name
                             reasons.append(
                                 f"«{r.text}»: {what} đã được {a.kind} bởi {a.by_number} từ {a.effective}"

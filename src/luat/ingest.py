@@ -204,7 +204,7 @@ def ingest(
     with library.writer_lock():
         generation = None
         # the current index, when it matches the library, is the base a small ingest updates
-        base = library.generation()
+        base: str | None = library.generation()
         base = base if built_generation(index_path(library.name)) == base else None
         try:
             with library.transaction():
@@ -269,15 +269,19 @@ def _write_all(
         with worker_pool(workers) as pool:
             for doc_id, merged, fields in bounded_map(pool, _merge, payloads, window=64):
                 library.write_merged(doc_id, merged)
-                for f in fields:
-                    builder.add(f)
+                for index_fields in fields:
+                    assert (
+                        builder is not None
+                    )  # fields are prepared only for a builder (no metas without one)
+                    builder.add(index_fields)
                 bar.update(1)
     else:
         for payload in payloads:
             doc_id, merged, fields = _merge(payload)
             library.write_merged(doc_id, merged)
-            for f in fields:
-                builder.add(f)
+            for index_fields in fields:
+                assert builder is not None  # fields are prepared only for a builder (no metas without one)
+                builder.add(index_fields)
             bar.update(1)
     bar.close()
     report.phases["merge"] = time.time() - t0 - report.phases["read"]

@@ -91,8 +91,9 @@ class ReferenceStatus(StrEnum):
 REPEALED = Validity.REPEALED
 PRESUMED_LAPSED = Validity.PRESUMED_LAPSED
 PRESUMPTION_BASIS = "khoản 3 Điều 154 Luật Ban hành văn bản quy phạm pháp luật số 80/2015/QH13"
-# The kinds of whole-document amendment that end a document, with how a document page puts each.
-REPEAL_KINDS = {
+# The kinds of whole-document amendment that end a document, with how a document page puts each. Keyed by str:
+# an AmendmentKind is one, and an Amendment.kind read back from the library is a plain str.
+REPEAL_KINDS: dict[str, str] = {
     AmendmentKind.LAPSED: "hết hiệu lực",
     AmendmentKind.REPLACED: "bị thay thế",
     AmendmentKind.ABOLISHED: "bị bãi bỏ",

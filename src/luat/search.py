@@ -425,7 +425,7 @@ class Searcher:
             if ref.status == "unit_not_found" or (unread and ref.doc_id):
                 doc = self.library.document(ref.doc_id) if ref.doc_id else None
                 pq.missing_units.append(
-                    ref.message
+                    (ref.message or ref.text)  # the resolver always words a unit it did not find
                     if ref.status == "unit_not_found"
                     else f"{', '.join(unread)} không có trong {doc.name if doc else ref.doc_id}"
                 )
@@ -774,13 +774,13 @@ class Searcher:
         higher in the legal hierarchy first (a code's definition before a circular's), then by BM25."""
         if not pq.defined:
             return []
-        found: dict[
-            tuple[str, str], tuple[float, int, str]
-        ] = {}  # (score, end of the definition, folded heading)
+        # (document, article) → (score, end of the definition, folded heading)
+        found: dict[tuple[str, str], tuple[float, int, str]] = {}
         for words in term_and_heads(pq.defined):
             pattern = definition_pattern(words)
             for tail in (["la"], ["duoc", "hieu", "la"], []):
-                phrase = tantivy.Query.phrase_query(self.schema, "text_f", words + tail)
+                terms: list[str | tuple[int, str]] = [*words, *tail]
+                phrase = tantivy.Query.phrase_query(self.schema, "text_f", terms)
                 query = tantivy.Query.boolean_query(
                     [(tantivy.Occur.Must, phrase), *self._filter_clauses(filters or Filters())]
                 )
@@ -807,7 +807,9 @@ class Searcher:
                 if heading == term or (heading.endswith(term) and _GLOSSARY.search(heading))
                 else (1 if _GLOSSARY.search(heading) else 2)
             )
-            return about, HIERARCHY.get(docs[key[0]].doc_type or "", len(HIERARCHY)), -found[key][0]
+            doc = docs[key[0]]
+            doc_type = doc.doc_type if doc else None
+            return about, HIERARCHY.get(doc_type or "", len(HIERARCHY)), -found[key][0]
 
         order = sorted(found, key=place)
         term_pq = ParsedQuery(text=pq.text, terms=words, accented=[])

@@ -357,7 +357,7 @@ class Library:
         cur = self.db.execute(
             "INSERT INTO sources(kind, path, label, date) VALUES(?,?,?,?)", (kind, path, label, date)
         )
-        return int(cur.lastrowid)
+        return _last_rowid(cur)
 
     def upsert_document(self, doc: Document) -> None:
         """Insert, or fill the fields the stored document lacks (first source to know a field wins)."""
@@ -553,6 +553,7 @@ class Library:
             if row is None:
                 return None
             doc = self.document(doc_id)
+            assert doc is not None  # an outline row belongs to a stored document
             return StoredUnit(
                 doc, address, None, row["kind"], row["label"], row["heading"], "", row["parent"], 0, 0
             )
@@ -1097,7 +1098,7 @@ class ConsultationStore:
             " VALUES(?,?,?,?,?,?,?,?)",
             (c.key, c.title, c.question, c.answer, c.topic, c.date, c.url, c.source),
         )
-        cid = int(cur.lastrowid)
+        cid = _last_rowid(cur)
         self.db.executemany(
             "INSERT INTO consultation_refs VALUES(?,?,?,?,?,?,?,?)",
             [
@@ -1245,6 +1246,13 @@ def _walk_units(units: list[Unit], path: list[tuple[str, str]]):
         yield from _walk_units(u.children, p)
 
 
+def _last_rowid(cur: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just added (sqlite sets it on every INSERT)."""
+    if cur.lastrowid is None:
+        raise RuntimeError("sqlite gave no row id for the row just inserted")
+    return cur.lastrowid
+
+
 def _clause_order(label: str) -> tuple[int, str]:
     m = re.match(r"(\d+)(.*)", label)
     return (int(m.group(1)), m.group(2)) if m else (10**6, label)
@@ -1265,7 +1273,7 @@ def merge_versions(versions: list[dict]) -> tuple[str, str | None, int, int, lis
     ordered = sorted(versions, key=rank, reverse=True)
     best = ordered[0]
     heading = next((v["heading"] for v in ordered if v["heading"]), None)
-    context = next((json.loads(v["context"]) for v in ordered if v["context"]), [])
+    context: list = next((json.loads(v["context"]) for v in ordered if v["context"]), [])
     group = [v for v in ordered if (v["date"] or "") == (best["date"] or "")]
     older = [v for v in ordered if v not in group]
     clause_sets = [json.loads(v["clauses"] or "[]") for v in group]
@@ -1283,7 +1291,8 @@ def merge_versions(versions: list[dict]) -> tuple[str, str | None, int, int, lis
         for u in units:
             if u.kind != "khoan" or u.label in parts:
                 continue
-            if v in group or _clause_order(u.label) < _clause_order(first_held):
+            # a version outside the group is read only when partial, and then first_held is set
+            if v in group or (first_held is not None and _clause_order(u.label) < _clause_order(first_held)):
                 parts[u.label] = u.text
     if partial and set(parts) == union and not intro:
         return best["body"], heading, best["id"], 0, context  # no older source holds the missing khoản

@@ -184,9 +184,9 @@ def train(
         hits = [
             h for h in searcher.search(q.question, k=CANDIDATES, filters=Filters(as_of=q.as_of)) if h.features
         ]
-        y = [int(key_of(h.doc.number or h.doc.doc_id, h.article) in q.gold) for h in hits]
-        if any(y):
-            per_question[i] = ([h.features for h in hits if h.features is not None], y)
+        relevant = [int(key_of(h.doc.number or h.doc.doc_id, h.article) in q.gold) for h in hits]
+        if any(relevant):
+            per_question[i] = ([h.features for h in hits if h.features is not None], relevant)
     b.close()
 
     def fit_ranker(keep) -> lightgbm.Booster:

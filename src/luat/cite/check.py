@@ -176,12 +176,13 @@ def check_text(text: str, library: Library, today: str | None = None) -> list[Ci
             continue
         sources = []
         for t in ref.targets:
-            if not t.address or not t.exists:
+            if not t.doc or not t.address or not t.exists:
                 continue
             unit = library.unit(t.doc, t.address)
             if unit is None:
                 continue
-            heading = library.unit(t.doc, article_address(unit.article)).heading if unit.article else None
+            article = library.unit(t.doc, article_address(unit.article)) if unit.article else None
+            heading = article.heading if article else None
             sources.append((t, unit.text, heading))
         needle = squash(quote.text)
         if any(needle in squash(src) or (h and needle == squash(h)) for _t, src, h in sources):

@@ -611,9 +611,9 @@ class _Parser:
             return self._doc_tail(DocMention(text="", doc_type=doc_type, name=name), i + 1, i)
         if t.f in TYPE_ABBREV and (i + 1 < self.n or self._more(i + 1)):
             k = i + 1 + (self.f(i + 1) == "so")
-            if (k < self.n or self._more(k)) and self.toks[k].number is not None:
+            if (k < self.n or self._more(k)) and (num := self.toks[k].number) is not None:
                 return self._doc_tail(
-                    DocMention(text="", doc_type=TYPE_ABBREV[t.f], number=self.toks[k].number.text), k + 1, i
+                    DocMention(text="", doc_type=TYPE_ABBREV[t.f], number=num.text), k + 1, i
                 )
             if self._bare_number(k):
                 return self._doc_tail(
@@ -638,10 +638,8 @@ class _Parser:
         k = j + (self.f(j) == "so")
         if self.f(k) == ":":
             k += 1
-        if (k < self.n or self._more(k)) and self.toks[k].number is not None:
-            return self._doc_tail(
-                DocMention(text="", doc_type=doc_type, number=self.toks[k].number.text), k + 1, i
-            )
+        if (k < self.n or self._more(k)) and (num := self.toks[k].number) is not None:
+            return self._doc_tail(DocMention(text="", doc_type=doc_type, number=num.text), k + 1, i)
         if doc_type in BARE_NUMBER_TYPES and self._bare_number(k):
             # "nghị định 100", "thông tư 35", "Nghị định 100 năm 2019": the number alone, as people write it
             return self._doc_tail(DocMention(text="", doc_type=doc_type, number=self.toks[k].low), k + 1, i)
@@ -676,7 +674,7 @@ class _Parser:
             if n < len(owners) and owners[n] == last_tok:
                 n = 0  # the name would end inside an abbreviation
             else:
-                name = words[:n]
+                name_words = words[:n]
                 k = last_tok + 1
                 # a longer name that starts like a known short one: "Luật đầu tư công", "Luật Doanh nghiệp nhà
                 # nước"; the extra words must end where a name can end, not run on into the sentence ("Luật
@@ -684,8 +682,8 @@ class _Parser:
                 if t.upper_initial and not self.lowercase_text and doc_type in NAMED_TYPES and n <= 2:
                     extra, k2 = self._name_words(k, limit=4)
                     if extra and len(extra) < 4:
-                        name, k = name + extra, k2
-                return self._doc_tail(DocMention(text="", doc_type=doc_type, name=" ".join(name)), k, i)
+                        name_words, k = name_words + extra, k2
+                return self._doc_tail(DocMention(text="", doc_type=doc_type, name=" ".join(name_words)), k, i)
         if (
             doc_type not in NAMED_TYPES
             or (j >= self.n and not self._more(j))
@@ -789,8 +787,8 @@ class _Parser:
         """Year ("2014", "năm 2014"), "số 58/2014/QH13", date ("ngày 20 tháng 11 năm 2014") and issuer."""
         if doc.number is None:
             k = j + (self.f(j) == "so")
-            if k > j and (k < self.n or self._more(k)) and self.toks[k].number is not None:
-                doc.number = self.toks[k].number.text
+            if k > j and (k < self.n or self._more(k)) and (num := self.toks[k].number) is not None:
+                doc.number = num.text
                 j = k + 1
         if doc.year is None:
             k = j + (self.f(j) == "nam")
@@ -878,8 +876,8 @@ class _Parser:
             j = k2
             if (
                 self.f(j) in ("cua", "tai", "thuoc")
-                and self.level_at(j + 1)
-                and RANK[self.level_at(j + 1)[0]] > prev_rank
+                and (next_level := self.level_at(j + 1))
+                and RANK[next_level[0]] > prev_rank
                 or self.f(j) == "cac"
                 and self.level_at(j + 1)
             ):

@@ -17,6 +17,7 @@ from ..models import (
     REPEALED,
     Amendment,
     ReferenceStatus,
+    Target,
     address_of,
     article_address,
 )
@@ -83,7 +84,7 @@ def link_documents(library: Library, doc_ids: Iterable[str]) -> int:
                 else:
                     resolver.resolve(ref, Context(doc_id=doc_id, article=article, clause=clause))
                 mention = json.dumps(mention_to_json(ref.doc), ensure_ascii=False) if ref.doc else None
-                targets = ref.targets or [None]
+                targets: list[Target | None] = [*ref.targets] or [None]  # None: the whole document
                 for t in targets:
                     rows.append(
                         StoredReference(
@@ -164,10 +165,11 @@ def record_repeals(library: Library) -> int:
                 or rep.reference.status != ReferenceStatus.RESOLVED
             ):
                 continue
-            by = docs[doc_id]
-            if by.issued and docs[target].issued and docs[target].issued > by.issued:
+            by, repealed = docs[doc_id], docs[target]
+            if by.issued and repealed.issued and repealed.issued > by.issued:
                 continue  # a document does not repeal a later one: the reference was misread
-            named, found_type = rep.reference.doc.doc_type, docs[target].doc_type
+            named = rep.reference.doc.doc_type if rep.reference.doc else None
+            found_type = repealed.doc_type
             if (
                 named
                 and found_type
@@ -210,6 +212,8 @@ def _amended_units(library: Library, names, resolver: Resolver, docs: dict) -> l
         if not _AMENDING_HEADING.match(fold(heading or "")):
             continue
         by = docs.get(doc_id)
+        if by is None:
+            continue  # docs holds every document of the library, the amending one among them
         title = library.document_title(doc_id) or ""
         # the amended document: named by the heading, or by the title of an amending document
         named = [heading] + ([title] if _AMENDING_HEADING.match(fold(title)) else [])
@@ -304,8 +308,8 @@ def presume_lapsed(library: Library, lapsed: dict[str, str | None], docs: dict) 
     date), which lapse with it (khoản 3 Điều 154 Luật 80/2015/QH13) unless a statement of their own is recorded.
     The law is the one of that name in force when the document was issued."""
     laws: dict[str, list[tuple[str, str]]] = {}
-    for law in library.law_aliases():
-        laws.setdefault(law.alias, []).append((law.issued or "", law.doc_id))
+    for alias in library.law_aliases():
+        laws.setdefault(alias.alias, []).append((alias.issued or "", alias.doc_id))
     out = []
     for r, scope in library.documents_below_laws():
         if r.doc_id in lapsed:

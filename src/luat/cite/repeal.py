@@ -113,7 +113,9 @@ def _sentences(text: str, folded: str, start: int, end: int, names: NameIndex | 
         sent = m.group(0)
         if not _CUE.search(sent) or _CONDITIONAL.search(sent):
             continue
-        s0 = m.start() + _BULLET.match(sent).end()
+        bullet = _BULLET.match(sent)
+        assert bullet is not None  # every part of _BULLET is optional: it matches any sentence
+        s0 = m.start() + bullet.end()
         sentence = text[s0 : m.end()]
         fsent = folded[s0 : m.end()]
         refs = find_references(sentence, names)

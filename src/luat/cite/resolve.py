@@ -36,7 +36,7 @@ class Resolver:
             return [], "văn bản được dẫn chiếu không rõ (không có văn bản chứa đoạn trích)"
         if m.number and "/" not in m.number:
             # "nghị định 100": the documents of that type whose number starts so (and of that year, if given)
-            key = ("p", m.number, m.doc_type, m.year)
+            key: tuple = ("p", m.number, m.doc_type, m.year)
             if key not in self._docs:
                 self._docs[key] = self.library.find_by_bare_number(number_key(m.number), m.doc_type, m.year)
             found = self._docs[key]
@@ -108,11 +108,11 @@ class Resolver:
             return ref
         if len(docs) > 1:
             # several documents answer to the name: take the newest, and say so
-            docs = sorted(
-                docs,
-                key=lambda d: (self.library.document(d).issued or "") if self.library.document(d) else "",
-                reverse=True,
-            )
+            def issued(doc_id: str) -> str:
+                doc = self.library.document(doc_id)
+                return (doc.issued or "") if doc else ""
+
+            docs = sorted(docs, key=issued, reverse=True)
             ref.candidates = docs
         doc_id = docs[0]
         ref.doc_id = doc_id

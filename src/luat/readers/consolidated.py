@@ -121,10 +121,11 @@ def clean(text: str) -> Consolidation:
     for at, note in inline:
         shift = sum(length for a, length in removed if a < at)
         footnotes.append(Footnote(0, note, max(0, at - shift - 1)))
+    parsed = parse_number(number.group(1)) if number else None
     return Consolidation(
         cleaned,
         sorted(footnotes, key=lambda f: f.at),
-        parse_number(number.group(1)).text if number and parse_number(number.group(1)) else None,
+        parsed.text if parsed else None,
         iso_date(*date.groups()) if date else None,
     )
 

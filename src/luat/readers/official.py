@@ -49,6 +49,8 @@ def _html_text(html: str, name: str = "<html>") -> str:
     for tag in tree.css("script, style"):
         tag.decompose()
     body = tree.body or tree.root
+    if body is None:  # the parser gives every document a root, even an empty one: defensive
+        raise InputError(name, "HTML without a document body: not a document luat can read")
     lines = []
     for node in body.css("p, h1, h2, h3, h4, h5, h6, li, tr, div"):
         if node.tag == "div" and node.css_first("p, div, table, li"):
