@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from .cite import Context, Resolver, find_references, library_names
 from .generate import Generator, GeneratorError
@@ -221,7 +222,9 @@ _CONTENT_HEADS = re.compile(
 def asks_meaning(defined: list[str] | None) -> bool:
     """Whether the term a question asks about (``definition_term``) is one whose meaning is asked ("Vận đơn
     đường biển là gì?"), not the content of a rule ("Điều kiện khai trương hoạt động ngân hàng là gì?")."""
-    return bool(defined) and not _CONTENT_HEADS.match(" ".join(defined))
+    if not defined:
+        return False
+    return not _CONTENT_HEADS.match(" ".join(defined))
 
 
 def money_in(question: str) -> list[int]:
@@ -635,9 +638,9 @@ class Consultant:
         if ref.status != "resolved":
             return [("unresolved", ref.message or f"trích dẫn «{ref.text}» không giải được")]
         t = ref.targets[0]
-        unit = self.library.unit(t.doc, t.address)
+        unit = self.library.unit(t.doc, t.address) if t.doc is not None and t.address is not None else None
         source = unit.text if unit else ""
-        if as_of and unit and unit.article:
+        if as_of and unit and unit.article and t.doc is not None:
             article_text = self._article_text_by_id(t.doc, unit.article, as_of)
             source = article_text
         hay = squash(source)
@@ -798,7 +801,8 @@ class Consultant:
         if end is None or end.kind == PRESUMED_LAPSED:
             return None
         replacing = self.library.find_documents(number_key(end.by_number))
-        if not replacing or not _in_force(self.library.document(replacing[0]), on):
+        replacement = self.library.document(replacing[0]) if replacing else None
+        if replacement is None or not _in_force(replacement, on):
             return None
         old = set(folded_syllables(hit.heading or ""))
         if not old:
@@ -865,7 +869,8 @@ class Consultant:
         ):
             return ""  # the article took effect before its document ("Điều 190 ... có hiệu lực từ ngày 01/4/2024")
         if status == NOT_YET_IN_FORCE:
-            return f"Lưu ý: {doc.name}{number} chưa có hiệu lực vào ngày {_vn_date(on)} (có hiệu lực từ ngày {_vn_date(doc.effective)})."
+            since = f" (có hiệu lực từ ngày {_vn_date(doc.effective)})" if doc.effective else ""
+            return f"Lưu ý: {doc.name}{number} chưa có hiệu lực vào ngày {_vn_date(on)}{since}."
         if end is None:
             return ""
         when = f" từ ngày {_vn_date(end.effective)}" if end.effective else ""
@@ -959,7 +964,7 @@ def _in_force(doc: Document, on: str) -> bool:
     return doc.validity(on)[0] == IN_FORCE
 
 
-def _unit_of(ref: Reference | None) -> tuple[str, str, str] | None:
+def _unit_of(ref: Reference | None) -> tuple[str | None, str, str | None] | None:
     """(doc_id, article, address) of a resolved reference's first target; None when it did not resolve."""
     if ref is None or ref.status != "resolved":
         return None
@@ -1024,7 +1029,7 @@ def evaluate_ask(
     b.close()
     p50, p95 = latency_ms(times)
     n = len(questions)
-    out = {
+    out: dict[str, Any] = {
         "questions": n,
         "answered": round(answered / max(1, n), 4),
         "questions_with_gold": with_gold,

@@ -196,6 +196,8 @@ def show(query: str, library: str = "default", toc: bool = False, as_of: str | N
         resolver.resolve(ref, Context())
         if ref.status not in (ReferenceStatus.RESOLVED, ReferenceStatus.AMBIGUOUS):
             raise LookupError(ref.message or f"không giải được dẫn chiếu {ref.text!r}")
+        if ref.doc_id is None:  # a resolved reference names its document; defensive
+            raise LookupError(ref.message or f"không giải được dẫn chiếu {ref.text!r}")
         doc_id = ref.doc_id
         targets = ref.targets
     doc = lib.document(doc_id)

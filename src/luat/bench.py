@@ -486,7 +486,7 @@ def bench_web(total: int = 2000, concurrency: int = 16) -> str:
             "Điều 38 Bộ luật Dân sự 2015",
         ]
         docs = ["115/2015/NĐ-CP", "59/2015/TT-BLĐTBXH", "45/2019/QH14", "58/2014/QH13"]
-        plan = []
+        plan: list[tuple[str, str, str, dict[str, str] | None, dict[str, str] | None]] = []
         for _ in range(total):
             r = rng.random()
             if r < 0.4:
@@ -569,7 +569,7 @@ def _load_plan(total: int, seed: int = 7) -> list[tuple]:
         "Điều 38 Bộ luật Dân sự 2015",
     ]
     docs = ["115/2015/NĐ-CP", "59/2015/TT-BLĐTBXH", "45/2019/QH14", "58/2014/QH13"]
-    plan = []
+    plan: list[tuple[str, str, str, dict[str, str] | None, dict[str, str] | None]] = []
     for _ in range(total):
         r = rng.random()
         if r < 0.4:
@@ -834,6 +834,7 @@ def bench_validity() -> str:
     by_status: dict[str, int] = {}
     for doc_id in lib.document_ids():
         doc = lib.document(doc_id)
+        assert doc is not None  # an id the library lists is a document it holds
         status = doc.validity(today)[0]
         by_status[status] = by_status.get(status, 0) + 1
     kinds = lib.derived_amendment_counts()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import sqlite3
@@ -277,7 +278,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     for name, plain in (("luat", False), ("bm25", True)):
         b = bar(len(questions), f"Đánh giá {name}", not args.json)
         ranked, lat = run_search(
-            s, questions, args.k, plain, progress=lambda b=b: b.update(1), as_of=args.as_of
+            s, questions, args.k, plain, progress=functools.partial(b.update, 1), as_of=args.as_of
         )
         b.close()
         runs.append(score_run(name, questions, ranked, lat).as_dict())

@@ -13,7 +13,9 @@ import html
 import os
 import re
 import sqlite3
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, FastAPI, Query, Request, Response
@@ -392,15 +394,17 @@ async def document_page(request: Request, number: str):
 def _articles(lib: Library, doc_id: str) -> list[dict]:
     """What the document page shows of each article: its text with anchors and links, its versions, the
     consultations and the provisions of other documents that cite it."""
-    refs_by_article: dict[str, list] = {}
+    refs_by_article: dict[str | None, list] = {}
     for r in lib.resolved_references_in(doc_id):
+        if r.target_doc is None:
+            continue  # none: the query reads only references that point to a document
         refs_by_article.setdefault(r.article, []).append(
             (r.start, r.end, doc_href(r.target_doc, r.target_address))
         )
     cited: dict[str, list] = {}
     for r in lib.references_from_others(doc_id, limit=5000):
         art = next((lab for k, lab in parse_address(r.target_address or "") if k == "dieu"), None)
-        if art:
+        if art and r.doc_id is not None:  # a stored reference always has its document
             src = lib.document(r.doc_id)
             label = f"{citation_of(parse_address(r.address or ''))} {src.name if src else r.doc_id}"
             cited.setdefault(art, []).append({"href": doc_href(r.doc_id, r.address), "label": label})
@@ -418,8 +422,12 @@ def _articles(lib: Library, doc_id: str) -> list[dict]:
     articles = []
     for a in lib.articles_in_order(doc_id):
         anchors = anchors_by_article.get(a.article, {})
-        seen = set()
-        uniq = [c for c in cited.get(a.article, []) if not (c["href"] in seen or seen.add(c["href"]))]
+        seen: set[str] = set()
+        uniq = []
+        for c in cited.get(a.article, []):
+            if c["href"] not in seen:
+                seen.add(c["href"])
+                uniq.append(c)
         articles.append(
             {
                 "label": a.article,
@@ -448,13 +456,18 @@ def create_app(library: str = "default") -> FastAPI:
         version="0.1.0",
     )
     app.state.library = library
-    app.add_exception_handler(QueryError, _query_error)
-    app.add_exception_handler(LookupError, _not_found)
-    app.add_exception_handler(HTTPException, _http_error)
-    app.add_exception_handler(RequestValidationError, _invalid)
-    app.add_exception_handler(sqlite3.DatabaseError, _library)
-    app.add_exception_handler(LibraryError, _library)
-    app.add_exception_handler(ValueError, _bad_value)
+    # Starlette types a handler as taking any Exception; it calls each only with the class it is registered for
+    handlers: list[tuple[type[Exception], Callable[[Request, Any], Awaitable[Response]]]] = [
+        (QueryError, _query_error),
+        (LookupError, _not_found),
+        (HTTPException, _http_error),
+        (RequestValidationError, _invalid),
+        (sqlite3.DatabaseError, _library),
+        (LibraryError, _library),
+        (ValueError, _bad_value),
+    ]
+    for exc_class, handler in handlers:
+        app.add_exception_handler(exc_class, handler)
     app.include_router(api_routes)
     app.include_router(pages)
     return app
