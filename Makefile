@@ -28,10 +28,14 @@ demo: ingest
 
 test: setup
 	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy src/luat
 	$(BIN)/python -m pytest -q
 
 lint: setup
 	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy src/luat
 
 screenshots: setup
 	LUAT_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_browser.py

@@ -21,6 +21,7 @@ SIZE = 1_000_000  # characters of adversarial text per case
 
 def texts(size: int) -> dict[str, str]:
     """Adversarial texts of about ``size`` characters."""
+
     def rep(unit: str) -> str:
         return unit * (size // len(unit))
 
@@ -48,13 +49,18 @@ def _html_nested(size: int) -> str:
 def _docx_bomb(path: Path, inflated: int) -> None:
     """A .docx whose document.xml inflates to ``inflated`` bytes from a small zip."""
     body = "<w:p><w:r><w:t>" + "a" * inflated + "</w:t></w:r></w:p>"
-    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
-           f'wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>')
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+        f'wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>'
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-                   'content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
-                   'officedocument.wordprocessingml.document.main+xml"/></Types>')
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
         z.writestr("word/document.xml", xml)
     path.write_bytes(buf.getvalue())
 
@@ -70,14 +76,25 @@ def cases(size: int, workdir: Path) -> list[tuple[str, Callable[[], object]]]:
         out.append((f"find_references  {name}", lambda t=text: find_references(t)))
         out.append((f"parse_text       {name}", lambda t=text: parse_text(t)))
         out.append((f"parse_body       {name}", lambda t=text: parse_body(t)))
-        out.append((f"query parsing    {name}", lambda t=text: (strip_question_phrasing(t), asking_sentence(t),
-                                                               content_terms(t), definition_term(t))))
+        out.append(
+            (
+                f"query parsing    {name}",
+                lambda t=text: (
+                    strip_question_phrasing(t),
+                    asking_sentence(t),
+                    content_terms(t),
+                    definition_term(t),
+                ),
+            )
+        )
     out.append(("html reader      nested <div>", lambda: _html_text(_html_nested(size))))
     chunk = "<div>" * 99 + "<p>x</p>" + "</div>" * 99
     out.append(("html reader      <div> 99 deep, repeated", lambda: _html_text(chunk * (size // len(chunk)))))
     out.append(("html reader      '1/' in <p>", lambda: _html_text("<p>" + "1/" * (size // 2) + "</p>")))
 
-    out.append(("docx reader      .docx inflating 60x (made untimed)", lambda: load_text(workdir / "bomb.docx")))
+    out.append(
+        ("docx reader      .docx inflating 60x (made untimed)", lambda: load_text(workdir / "bomb.docx"))
+    )
     return out
 
 

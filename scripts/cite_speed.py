@@ -67,21 +67,29 @@ def patterns(size: int) -> dict[str, Callable[[], str]]:
         "'Nghị định số ' * N": lambda: _fill("Nghị định số ", size),
         "'Nghị định số 1/' * N": lambda: _fill("Nghị định số 1/", size),
         "'khoản 1, 2, 3, ...' one list": lambda: "khoản " + _fill(lambda i: f"{i % 999 + 1}, ", size),
-        "'điểm a, b, c, ...' one list": lambda: "điểm " + _fill(lambda i: f"{letters[i % len(letters)]}, ", size),
+        "'điểm a, b, c, ...' one list": lambda: (
+            "điểm " + _fill(lambda i: f"{letters[i % len(letters)]}, ", size)
+        ),
         "'Điều 1, Điều 2, ...' one list": lambda: _fill(lambda i: f"Điều {i % 999 + 1}, ", size),
         "'Luật ' * N": lambda: _fill("Luật ", size),
         "'luật ' * N (lower case)": lambda: _fill("luật ", size),
         "'Luật Bảo hiểm ' * N": lambda: _fill("Luật Bảo hiểm ", size),
-        "'luật a b c ...' name run": lambda: "luật " + _fill(lambda i: f"{letters[i % len(letters)]}x ", size),
+        "'luật a b c ...' name run": lambda: (
+            "luật " + _fill(lambda i: f"{letters[i % len(letters)]}x ", size)
+        ),
         "'Điều 1 Quy chế ' * N": lambda: _fill("Điều 1 Quy chế ", size),
         "'điều này ' * N": lambda: _fill("điều này ", size),
         "'từ Điều 1 đến Điều 300 ' * N": lambda: _fill("từ Điều 1 đến Điều 300 ", size),
-        "'khoản 1 Điều 2 Luật Doanh nghiệp 2020, ' * N": lambda: _fill("khoản 1 Điều 2 Luật Doanh nghiệp 2020, ", size),
+        "'khoản 1 Điều 2 Luật Doanh nghiệp 2020, ' * N": lambda: _fill(
+            "khoản 1 Điều 2 Luật Doanh nghiệp 2020, ", size
+        ),
         "mixed Vietnamese with NUL/invalid chars": lambda: _fill(mixed, size),
         "no whitespace at all": lambda: _fill("Điều1khoản2điểmaLuật58/2014/QH13Nghịđịnhsố", size),
         "one huge word": lambda: "a" * size,
         "NUL": lambda: "\x00" * size,
-        "decomposed accents (NFD real text)": lambda: __import__("unicodedata").normalize("NFD", _cut(_real_text(), size)),
+        "decomposed accents (NFD real text)": lambda: __import__("unicodedata").normalize(
+            "NFD", _cut(_real_text(), size)
+        ),
         "real text (vlc-2021, first MB)": lambda: _cut(_real_text(), size),
     }
 
@@ -104,7 +112,9 @@ def _time_one(name: str, size: int, repeat: int, q) -> None:
 
 def speed(size: int, repeat: int, limit: float, only: str) -> None:
     ctx = mp.get_context("fork")
-    print(f"{'pattern':<48} {'s/MB':>7}  references   (size {size:,} bytes, CPU of one process, best of {repeat})")
+    print(
+        f"{'pattern':<48} {'s/MB':>7}  references   (size {size:,} bytes, CPU of one process, best of {repeat})"
+    )
     for name in patterns(size):
         if only not in name:
             continue
@@ -133,7 +143,9 @@ def _names():
 
     path = library_path("default")
     db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-    rows = db.execute("SELECT doc_type, title FROM documents WHERE title IS NOT NULL AND doc_type IS NOT NULL").fetchall()
+    rows = db.execute(
+        "SELECT doc_type, title FROM documents WHERE title IS NOT NULL AND doc_type IS NOT NULL"
+    ).fetchall()
     db.close()
     return NameIndex(rows)
 
@@ -144,8 +156,12 @@ def fingerprint() -> None:
 
     names = _names()
     everything = hashlib.sha256()
-    for label, path in (("third held-out", "bench/cite-heldout3.jsonl"), ("held-out", "bench/cite-heldout.jsonl"),
-                        ("second held-out", "bench/cite-heldout2.jsonl"), ("development", "tests/data/cite_cases.jsonl")):
+    for label, path in (
+        ("third held-out", "bench/cite-heldout3.jsonl"),
+        ("held-out", "bench/cite-heldout.jsonl"),
+        ("second held-out", "bench/cite-heldout2.jsonl"),
+        ("development", "tests/data/cite_cases.jsonl"),
+    ):
         tp = fp = fn = 0
         h = hashlib.sha256()
         for line in Path(path).read_text(encoding="utf-8").splitlines():
@@ -160,11 +176,16 @@ def fingerprint() -> None:
                     tp += 1
                 else:
                     fn += 1
-            fp += sum(1 for span, p in pred.items() if span not in gold or gold[span]["doc"] != p[0]
-                      or gold[span]["targets"] != p[1])
+            fp += sum(
+                1
+                for span, p in pred.items()
+                if span not in gold or gold[span]["doc"] != p[0] or gold[span]["targets"] != p[1]
+            )
         everything.update(h.digest())
-        print(f"{label:<16} precision {tp / max(1, tp + fp):.3f} recall {tp / max(1, tp + fn):.3f}  "
-              f"(tp {tp} fp {fp} fn {fn})  outputs {h.hexdigest()[:16]}")
+        print(
+            f"{label:<16} precision {tp / max(1, tp + fp):.3f} recall {tp / max(1, tp + fn):.3f}  "
+            f"(tp {tp} fp {fp} fn {fn})  outputs {h.hexdigest()[:16]}"
+        )
     for label, nm in (("vlc-2021, default names", None), ("vlc-2021, library names", names)):
         h = hashlib.sha256()
         count = 0
@@ -189,7 +210,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--limit", type=float, default=60.0, help="seconds before a pattern is stopped")
     ap.add_argument("--only", default="", help="run only patterns whose name contains this")
-    ap.add_argument("--fingerprint", action="store_true", help="print held-out scores and a hash of the finder's output")
+    ap.add_argument(
+        "--fingerprint", action="store_true", help="print held-out scores and a hash of the finder's output"
+    )
     args = ap.parse_args(argv)
     sys.setrecursionlimit(10_000)
     if args.fingerprint:

@@ -59,23 +59,33 @@ def segment_library(library: Library, cache: Path) -> dict[tuple[str, str], list
             d = json.loads(line)
             out[(d["d"], d["a"])] = d["w"]
         return out
-    rows = [(r["doc_id"], r["article"], f"{r['heading'] or ''}\n{r['text']}")
-            for r in library.db.execute("SELECT doc_id, article, heading, text FROM articles")]
-    batches = [rows[i:i + 200] for i in range(0, len(rows), 200)]
+    rows = [
+        (r["doc_id"], r["article"], f"{r['heading'] or ''}\n{r['text']}")
+        for r in library.db.execute("SELECT doc_id, article, heading, text FROM articles")
+    ]
+    batches = [rows[i : i + 200] for i in range(0, len(rows), 200)]
     t0 = time.time()
     out = {}
     cache.parent.mkdir(parents=True, exist_ok=True)
     tmp = cache.with_suffix(".tmp")
-    with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool, tmp.open("w", encoding="utf-8") as f:
+    with (
+        ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool,
+        tmp.open("w", encoding="utf-8") as f,
+    ):
         for i, res in enumerate(pool.map(segment_batch, batches)):
             for d, a, w in res:
                 out[(d, a)] = w
                 f.write(json.dumps({"d": d, "a": a, "w": w}, ensure_ascii=False) + "\n")
             if i % 50 == 0:
-                print(f"  segmented {min(len(rows), (i + 1) * 200)}/{len(rows)} in {time.time() - t0:.0f}s", file=sys.stderr)
+                print(
+                    f"  segmented {min(len(rows), (i + 1) * 200)}/{len(rows)} in {time.time() - t0:.0f}s",
+                    file=sys.stderr,
+                )
     tmp.rename(cache)
-    print(f"segmentation of {len(rows)} articles: {time.time() - t0:.0f}s wall on {min(2, os.cpu_count() or 1)} processes",
-          file=sys.stderr)
+    print(
+        f"segmentation of {len(rows)} articles: {time.time() - t0:.0f}s wall on {min(2, os.cpu_count() or 1)} processes",
+        file=sys.stderr,
+    )
     return out
 
 
@@ -93,7 +103,20 @@ def build_side_index(library: Library, words: dict, path: Path) -> None:
     batch = []
     for row in library.db.execute("SELECT doc_id, article, heading, text FROM articles"):
         name, title, doc_type, year, issuer = metas[row["doc_id"]]
-        batch.append((row["doc_id"], row["article"], name, title, row["heading"], row["text"], doc_type, year, issuer, ""))
+        batch.append(
+            (
+                row["doc_id"],
+                row["article"],
+                name,
+                title,
+                row["heading"],
+                row["text"],
+                doc_type,
+                year,
+                issuer,
+                "",
+            )
+        )
     for fields in prepare_fields(batch):
         fields["wd_f"] = " ".join(words.get((fields["doc_id"], fields["article"]), []))
         writer.add_document(tantivy.Document(**fields))
@@ -128,7 +151,10 @@ class VariantSearcher(Searcher):
             self.weights = saved
         if plain or self.variant == "bigram" or not self._qwords or q is None:
             return q
-        extra = [(tantivy.Occur.Should, self._term("wd_f", w, self.word_weight)) for w in dict.fromkeys(self._qwords)]
+        extra = [
+            (tantivy.Occur.Should, self._term("wd_f", w, self.word_weight))
+            for w in dict.fromkeys(self._qwords)
+        ]
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, q)] + extra)
 
 
@@ -144,7 +170,7 @@ def main() -> int:
     build_side_index(library, words, side)
     questions, _ = load_bench(args.bench)
     if args.n:
-        questions = questions[:args.n]
+        questions = questions[: args.n]
     s = VariantSearcher(library, side)
     variants = [("bigram", 0.0), ("words", 1.0), ("words", 1.6), ("words", 2.5), ("both", 0.5), ("both", 1.0)]
     rows = []

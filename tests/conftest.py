@@ -38,8 +38,12 @@ def luat_home(tmp_path_factory) -> Path:
 def bhxh_library(luat_home) -> Library:
     """Social-insurance documents from three sources: Pháp điển đề mục 2.1, the official texts, law_dict."""
     lib = Library("test-bhxh")
-    paths = [DATA / BHXH_DEMUC, DATA / "bhxh", DATA / "vlc-2021" / "luat-bao-hiem-xa-hoi.txt",
-             DATA / "vlc-2021" / "bo-luat-dan-su.txt"]
+    paths = [
+        DATA / BHXH_DEMUC,
+        DATA / "bhxh",
+        DATA / "vlc-2021" / "luat-bao-hiem-xa-hoi.txt",
+        DATA / "vlc-2021" / "bo-luat-dan-su.txt",
+    ]
     report = ingest(paths, lib, progress=False, workers=2)
     assert not report.rejected, report.rejected
     build_index(lib, progress=False)

@@ -15,7 +15,9 @@ SHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 
 pytestmark = [pytest.mark.data, pytest.mark.browser]
 if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
-    pytestmark.append(pytest.mark.skip(reason="Debian's chromium is not installed (apt-get install chromium)"))
+    pytestmark.append(
+        pytest.mark.skip(reason="Debian's chromium is not installed (apt-get install chromium)")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +29,9 @@ def site(bhxh_library):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app("test-bhxh"), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app("test-bhxh"), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(100):
@@ -44,9 +48,18 @@ def page(site):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         pg = browser.new_page(viewport={"width": 390, "height": 844})  # a phone screen
         pg.set_default_timeout(20_000)
         yield pg
@@ -62,7 +75,10 @@ def shot(page, name: str) -> None:
 def test_ask_then_follow_the_citation(site, page):
     page.goto(site + "/")
     shot(page, "home")
-    page.fill("textarea[name=q]", "Người lao động ra nước ngoài định cư có được hưởng bảo hiểm xã hội một lần không?")
+    page.fill(
+        "textarea[name=q]",
+        "Người lao động ra nước ngoài định cư có được hưởng bảo hiểm xã hội một lần không?",
+    )
     page.click("form[action='/hoi'] button")
     page.wait_for_selector("#answer")
     assert page.inner_text("#answer").startswith("Căn cứ")

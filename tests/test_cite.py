@@ -17,7 +17,9 @@ from luat.cite.repeal import find_repeals
 from luat.evaluate import compact_reference
 from luat.sohieu import number_key
 
-CASES = [json.loads(line) for line in (Path(__file__).parent / "data" / "cite_cases.jsonl").open(encoding="utf-8")]
+CASES = [
+    json.loads(line) for line in (Path(__file__).parent / "data" / "cite_cases.jsonl").open(encoding="utf-8")
+]
 
 
 def compact(ref) -> dict:
@@ -35,43 +37,85 @@ def test_find(case):
     found = [compact(r) for r in find_references(case["text"])]
     assert found == case["refs"]
     for r in find_references(case["text"]):
-        assert case["text"][r.start:r.end] == r.text
+        assert case["text"][r.start : r.end] == r.text
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("Điều khoản điểm 0123456789 .,;/-“”Luật này Nghị định số NĐ-CP QH aăâđ\n")), max_size=300))
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("Điều khoản điểm 0123456789 .,;/-“”Luật này Nghị định số NĐ-CP QH aăâđ\n")
+        ),
+        max_size=300,
+    )
+)
 def test_finder_never_crashes_on_legal_looking_text(text):
     for r in find_references(text):
         assert 0 <= r.start < r.end <= len(text)
-        assert text[r.start:r.end] == r.text
+        assert text[r.start : r.end] == r.text
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=400))
 def test_finder_never_crashes_on_any_text(text):
     for r in find_references(text):
-        assert text[r.start:r.end] == r.text
-
-
+        assert text[r.start : r.end] == r.text
 
 
 @pytest.mark.data
-@pytest.mark.parametrize("text,status,doc,address,message", [
-    ("khoản 1 Điều 60 Luật Bảo hiểm xã hội 2014", "resolved", "58/2014/QH13", "dieu-60-khoan-1", None),
-    ("điểm đ khoản 1 Điều 2 Luật số 58/2014/QH13", "resolved", "58/2014/QH13", "dieu-2-khoan-1-diem-dd", None),
-    ("khoan 1 dieu 60 luat bhxh 2014", "resolved", "58/2014/QH13", "dieu-60-khoan-1", None),
-    ("Điều 8 Nghị định 115/2015/nd-cp", "resolved", "115/2015/NĐ-CP", "dieu-8", None),
-    ("Điều 300 Luật Bảo hiểm xã hội 2014", "unit_not_found", "58/2014/QH13", "dieu-300", "Điều 300 không có trong"),
-    ("Điều 5 Luật Bảo hiểm xã hội 2024", "not_in_library", None, "dieu-5", "Luật Bảo hiểm xã hội 2024"),
-    ("Mục III Điều 1 Quyết định 1676/QĐ-TTg năm 2019", "not_in_library", None, "dieu-1-section-iii", "1676/QĐ-TTg"),
-    ("Điều 38 Bộ luật Dân sự 2015", "resolved", "91/2015/QH13", "dieu-38", None),
-    # numbered points and their tiết (the consolidated QĐ 595/QĐ-BHXH)
-    ("Điểm 1.6 Khoản 1 Điều 4 Văn bản hợp nhất 2089/VBHN-BHXH", "resolved", "2089/VBHN-BHXH", "dieu-4-khoan-1-diem-1.6", None),
-    ("Tiết b Điểm 1.7 Khoản 1 Điều 4 Văn bản hợp nhất 2089/VBHN-BHXH", "resolved", "2089/VBHN-BHXH", "dieu-4-khoan-1-diem-1.7", None),
-    ("Điểm 1.12 Khoản 1 Điều 4 Văn bản hợp nhất 2089/VBHN-BHXH", "unit_not_found", "2089/VBHN-BHXH", "dieu-4-khoan-1-diem-1.12",
-     "điểm 1.12 khoản 1 Điều 4 không có"),
-])
-
+@pytest.mark.parametrize(
+    "text,status,doc,address,message",
+    [
+        ("khoản 1 Điều 60 Luật Bảo hiểm xã hội 2014", "resolved", "58/2014/QH13", "dieu-60-khoan-1", None),
+        (
+            "điểm đ khoản 1 Điều 2 Luật số 58/2014/QH13",
+            "resolved",
+            "58/2014/QH13",
+            "dieu-2-khoan-1-diem-dd",
+            None,
+        ),
+        ("khoan 1 dieu 60 luat bhxh 2014", "resolved", "58/2014/QH13", "dieu-60-khoan-1", None),
+        ("Điều 8 Nghị định 115/2015/nd-cp", "resolved", "115/2015/NĐ-CP", "dieu-8", None),
+        (
+            "Điều 300 Luật Bảo hiểm xã hội 2014",
+            "unit_not_found",
+            "58/2014/QH13",
+            "dieu-300",
+            "Điều 300 không có trong",
+        ),
+        ("Điều 5 Luật Bảo hiểm xã hội 2024", "not_in_library", None, "dieu-5", "Luật Bảo hiểm xã hội 2024"),
+        (
+            "Mục III Điều 1 Quyết định 1676/QĐ-TTg năm 2019",
+            "not_in_library",
+            None,
+            "dieu-1-section-iii",
+            "1676/QĐ-TTg",
+        ),
+        ("Điều 38 Bộ luật Dân sự 2015", "resolved", "91/2015/QH13", "dieu-38", None),
+        # numbered points and their tiết (the consolidated QĐ 595/QĐ-BHXH)
+        (
+            "Điểm 1.6 Khoản 1 Điều 4 Văn bản hợp nhất 2089/VBHN-BHXH",
+            "resolved",
+            "2089/VBHN-BHXH",
+            "dieu-4-khoan-1-diem-1.6",
+            None,
+        ),
+        (
+            "Tiết b Điểm 1.7 Khoản 1 Điều 4 Văn bản hợp nhất 2089/VBHN-BHXH",
+            "resolved",
+            "2089/VBHN-BHXH",
+            "dieu-4-khoan-1-diem-1.7",
+            None,
+        ),
+        (
+            "Điểm 1.12 Khoản 1 Điều 4 Văn bản hợp nhất 2089/VBHN-BHXH",
+            "unit_not_found",
+            "2089/VBHN-BHXH",
+            "dieu-4-khoan-1-diem-1.12",
+            "điểm 1.12 khoản 1 Điều 4 không có",
+        ),
+    ],
+)
 def test_resolve(bhxh_library, text, status, doc, address, message):
     ref = find_references(text)[0]
     Resolver(bhxh_library).resolve(ref, Context())
@@ -82,18 +126,29 @@ def test_resolve(bhxh_library, text, status, doc, address, message):
         assert message in ref.message
 
 
-@pytest.mark.parametrize("text,name", [
-    # a known name may hold a comma (Pháp điển, Luật 58/2020/QH14)
-    ("chi phí hòa giải, đối thoại tại Tòa án theo quy định tại khoản 2 Điều 9 Luật Hòa giải, đối thoại tại Tòa án;",
-     "hoa giai doi thoai tai toa an"),
-    # a short known name may go on ("Luật Đầu tư công"), but not into the sentence after a long one
-    ("Hội đồng quản lý bảo hiểm xã hội Việt Nam theo quy định của Luật bảo hiểm xã hội chịu trách nhiệm quản lý quỹ",
-     "bao hiem xa hoi"),
-    ("do cơ quan có trách nhiệm bồi thường theo quy định của Luật Trách nhiệm bồi thường của Nhà nước đảm bảo;",
-     "trach nhiem boi thuong cua nha nuoc"),
-])
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        # a known name may hold a comma (Pháp điển, Luật 58/2020/QH14)
+        (
+            "chi phí hòa giải, đối thoại tại Tòa án theo quy định tại khoản 2 Điều 9 Luật Hòa giải, đối thoại tại Tòa án;",
+            "hoa giai doi thoai tai toa an",
+        ),
+        # a short known name may go on ("Luật Đầu tư công"), but not into the sentence after a long one
+        (
+            "Hội đồng quản lý bảo hiểm xã hội Việt Nam theo quy định của Luật bảo hiểm xã hội chịu trách nhiệm quản lý quỹ",
+            "bao hiem xa hoi",
+        ),
+        (
+            "do cơ quan có trách nhiệm bồi thường theo quy định của Luật Trách nhiệm bồi thường của Nhà nước đảm bảo;",
+            "trach nhiem boi thuong cua nha nuoc",
+        ),
+    ],
+)
 def test_known_names_end_where_the_name_ends(text, name):
-    names = NameIndex([("Luật", "Hòa giải, đối thoại tại Tòa án"), ("Luật", "Trách nhiệm bồi thường của Nhà nước")])
+    names = NameIndex(
+        [("Luật", "Hòa giải, đối thoại tại Tòa án"), ("Luật", "Trách nhiệm bồi thường của Nhà nước")]
+    )
     refs = [r for r in find_references(text, names) if r.doc is not None]
     assert [r.doc.name for r in refs] == [name]
 
@@ -139,9 +194,14 @@ def test_check_flags_each_fault_with_its_own_message(bhxh_library):
     missing = "Căn cứ Điều 5 Luật Bảo hiểm xã hội 2024 thì người lao động được rút ngay."
     (c1,) = check_text(altered, bhxh_library)
     assert not c1.ok and c1.quotes[1].ok is False
-    assert "không khớp nguyên văn khoản 1 Điều 60" in c1.quotes[1].message and "lao động" in c1.quotes[1].message
+    assert (
+        "không khớp nguyên văn khoản 1 Điều 60" in c1.quotes[1].message and "lao động" in c1.quotes[1].message
+    )
     (c2,) = check_text(fabricated, bhxh_library)
-    assert c2.reference.status == "unit_not_found" and "Điều 300 không có trong Luật Bảo hiểm xã hội 2014" in c2.reference.message
+    assert (
+        c2.reference.status == "unit_not_found"
+        and "Điều 300 không có trong Luật Bảo hiểm xã hội 2014" in c2.reference.message
+    )
     (c3,) = check_text(missing, bhxh_library)
     assert c3.reference.status == "not_in_library" and "Luật Bảo hiểm xã hội 2024" in c3.reference.message
 
@@ -160,35 +220,69 @@ def test_cli_check_exit_status(bhxh_library, tmp_path):
 
 @pytest.mark.data
 def test_cli_cite_json_shape(bhxh_library):
-    run = subprocess.run([sys.executable, "-m", "luat.cli", "cite", "căn cứ khoản 1 điều 60 luật bhxh 2014", "--json",
-                          "--library", "test-bhxh"], capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "luat.cli",
+            "cite",
+            "căn cứ khoản 1 điều 60 luật bhxh 2014",
+            "--json",
+            "--library",
+            "test-bhxh",
+        ],
+        capture_output=True,
+        text=True,
+    )
     (ref,) = json.loads(run.stdout)
-    assert ref["text"] == "khoản 1 điều 60 luật bhxh 2014" and ref["start"] == 7 and ref["status"] == "resolved"
-    assert ref["targets"] == [{"doc": "58/2014/QH13", "article": "60", "clause": "1", "point": None, "section": None}]
+    assert (
+        ref["text"] == "khoản 1 điều 60 luật bhxh 2014" and ref["start"] == 7 and ref["status"] == "resolved"
+    )
+    assert ref["targets"] == [
+        {"doc": "58/2014/QH13", "article": "60", "clause": "1", "point": None, "section": None}
+    ]
 
 
 REPEALS = [
     # (sentence from the library's texts, [(repealed document as cited, kind, date)])
-    ("3. Luật Kinh doanh bảo hiểm số 24/2000/QH10 đã được sửa đổi, bổ sung một số điều theo Luật số 61/2010/QH12 và Luật số "
-     "42/2019/QH14 hết hiệu lực kể từ ngày Luật này có hiệu lực thi hành, trừ trường hợp sau đây:",
-     [("Luật Kinh doanh bảo hiểm số 24/2000/QH10", "hết hiệu lực", None)]),
-    ("Thông tư này thay thế Thông tư số 20/2015/TT-BTP ngày 29 tháng 12 năm 2015 của Bộ trưởng Bộ Tư pháp quy định chi tiết và "
-     "hướng dẫn thi hành một số điều của Nghị định số 23/2015/NĐ-CP ngày 16 tháng 02 năm 2015",
-     [("Thông tư số 20/2015/TT-BTP ngày 29 tháng 12 năm 2015", "thay thế", None)]),
-    ("Bãi bỏ Thông tư số 24/2015/TT-BGDĐT ngày 23 tháng 9 năm 2015 của Bộ trưởng Bộ Giáo dục và Đào tạo quy định chuẩn quốc "
-     "gia đối với cơ sở giáo dục đại học.", [("Thông tư số 24/2015/TT-BGDĐT ngày 23 tháng 9 năm 2015", "bãi bỏ", None)]),
-    ("2. Thông tư số 06/2015/TT-BTP ngày 15 tháng 6 năm 2015 của Bộ trưởng Bộ Tư pháp quy định chi tiết và hướng dẫn thi hành "
-     "một số điều của Luật Công chứng hết hiệu lực thi hành kể từ ngày 01 tháng 7 năm 2021.",
-     [("Thông tư số 06/2015/TT-BTP ngày 15 tháng 6 năm 2015", "hết hiệu lực", "2021-07-01")]),
+    (
+        "3. Luật Kinh doanh bảo hiểm số 24/2000/QH10 đã được sửa đổi, bổ sung một số điều theo Luật số 61/2010/QH12 và Luật số "
+        "42/2019/QH14 hết hiệu lực kể từ ngày Luật này có hiệu lực thi hành, trừ trường hợp sau đây:",
+        [("Luật Kinh doanh bảo hiểm số 24/2000/QH10", "hết hiệu lực", None)],
+    ),
+    (
+        "Thông tư này thay thế Thông tư số 20/2015/TT-BTP ngày 29 tháng 12 năm 2015 của Bộ trưởng Bộ Tư pháp quy định chi tiết và "
+        "hướng dẫn thi hành một số điều của Nghị định số 23/2015/NĐ-CP ngày 16 tháng 02 năm 2015",
+        [("Thông tư số 20/2015/TT-BTP ngày 29 tháng 12 năm 2015", "thay thế", None)],
+    ),
+    (
+        "Bãi bỏ Thông tư số 24/2015/TT-BGDĐT ngày 23 tháng 9 năm 2015 của Bộ trưởng Bộ Giáo dục và Đào tạo quy định chuẩn quốc "
+        "gia đối với cơ sở giáo dục đại học.",
+        [("Thông tư số 24/2015/TT-BGDĐT ngày 23 tháng 9 năm 2015", "bãi bỏ", None)],
+    ),
+    (
+        "2. Thông tư số 06/2015/TT-BTP ngày 15 tháng 6 năm 2015 của Bộ trưởng Bộ Tư pháp quy định chi tiết và hướng dẫn thi hành "
+        "một số điều của Luật Công chứng hết hiệu lực thi hành kể từ ngày 01 tháng 7 năm 2021.",
+        [("Thông tư số 06/2015/TT-BTP ngày 15 tháng 6 năm 2015", "hết hiệu lực", "2021-07-01")],
+    ),
     # conditional, a unit, an annex's forms, a document named only in a description: nothing
     ("Quyết định này được thực hiện cho đến khi Nghị quyết số 55/2022/QH15 hết hiệu lực.", []),
     ("Bãi bỏ Mục 6 Phần I Thông tư số 26/2014/TT-BTNMT ngày 28 tháng 5 năm 2014.", []),
-    ("Các biểu mẫu từ Mẫu số 15-DS đến Mẫu số 22-DS ban hành kèm theo Nghị quyết số 01/2017/NQ-HĐTP ngày 13 tháng 01 năm 2017 "
-     "hết hiệu lực kể từ ngày Nghị quyết này có hiệu lực thi hành.", []),
-    ("Trường hợp có sự sửa đổi, bổ sung hoặc thay thế Thông tư số 05/2016/TT-BTTTT thì thực hiện theo quy định mới.", []),
+    (
+        "Các biểu mẫu từ Mẫu số 15-DS đến Mẫu số 22-DS ban hành kèm theo Nghị quyết số 01/2017/NQ-HĐTP ngày 13 tháng 01 năm 2017 "
+        "hết hiệu lực kể từ ngày Nghị quyết này có hiệu lực thi hành.",
+        [],
+    ),
+    (
+        "Trường hợp có sự sửa đổi, bổ sung hoặc thay thế Thông tư số 05/2016/TT-BTTTT thì thực hiện theo quy định mới.",
+        [],
+    ),
     # 165/2003/NĐ-CP Điều 19: an old số hiệu ("86/HĐBT") is not the number 86 of the newest Nghị định 86/...
-    ("Nghị định này có hiệu lực thi hành sau 15 ngày, kể từ ngày đăng Công báo và thay thế Nghị định số 86/HĐBT ngày 11 "
-     "tháng 5 năm 1982 của Hội đồng Bộ trưởng về chế độ biệt phái sĩ quan Quân đội nhân dân Việt Nam.", []),
+    (
+        "Nghị định này có hiệu lực thi hành sau 15 ngày, kể từ ngày đăng Công báo và thay thế Nghị định số 86/HĐBT ngày 11 "
+        "tháng 5 năm 1982 của Hội đồng Bộ trưởng về chế độ biệt phái sĩ quan Quân đội nhân dân Việt Nam.",
+        [],
+    ),
     # a number written alone names no document precisely enough to repeal it
     ("Bãi bỏ Nghị định số 86 ngày 11 tháng 5 năm 1982 của Hội đồng Bộ trưởng.", []),
 ]
@@ -199,7 +293,7 @@ def test_find_repeals(text, expected):
     got = [(r.reference.text, r.kind, r.date) for r in find_repeals(text)]
     assert got == expected
     for r in find_repeals(text):
-        assert text[r.reference.start:r.reference.end] == r.reference.text
+        assert text[r.reference.start : r.reference.end] == r.reference.text
 
 
 @pytest.mark.data
@@ -209,18 +303,28 @@ def test_repealed_code_recorded_and_ranked_after_its_successor(bhxh_library):
     assert bhxh_library.repealed_documents().get("10/2012/QH13") == "2021-01-01"
     doc = bhxh_library.document("10/2012/QH13")
     assert doc.status == "hết hiệu lực"
-    assert any(a.target == "" and a.by_number == "45/2019/QH14" and a.by_units == "Điều 220" for a in doc.amendments)
+    assert any(
+        a.target == "" and a.by_number == "45/2019/QH14" and a.by_units == "Điều 220" for a in doc.amendments
+    )
     hits = api.searcher("test-bhxh").search("thời giờ làm việc bình thường", k=5)
     assert (hits[0].doc.number, hits[0].article) == ("45/2019/QH14", "105")
     assert ("10/2012/QH13", "104") in [(h.doc.number, h.article) for h in hits]  # still found, after
 
 
 @pytest.mark.data
-@pytest.mark.parametrize("text,status,doc,message", [
-    ("theo Nghị định 115 năm 2015", "resolved", "115/2015/NĐ-CP", None),
-    ("nd 115 quy định", "resolved", "115/2015/NĐ-CP", None),
-    ("bị phạt bao nhiêu theo nghị định 100?", "not_in_library", None, "Nghị định số 100 chưa có trong thư viện"),
-])
+@pytest.mark.parametrize(
+    "text,status,doc,message",
+    [
+        ("theo Nghị định 115 năm 2015", "resolved", "115/2015/NĐ-CP", None),
+        ("nd 115 quy định", "resolved", "115/2015/NĐ-CP", None),
+        (
+            "bị phạt bao nhiêu theo nghị định 100?",
+            "not_in_library",
+            None,
+            "Nghị định số 100 chưa có trong thư viện",
+        ),
+    ],
+)
 def test_number_written_alone(bhxh_library, text, status, doc, message):
     """People write "nghị định 115" for 115/2015/NĐ-CP: the documents of that type whose number starts so."""
     ref = find_references(text)[0]
@@ -230,8 +334,16 @@ def test_number_written_alone(bhxh_library, text, status, doc, message):
         assert message in ref.message
 
 
-@pytest.mark.parametrize("text", ["Quyết định 5 năm một lần", "quyết định 100 triệu đồng", "Nghị quyết 2019", "Thông tư 35/2017",
-                                  "Nghị định số 86/HĐBT ngày 11 tháng 5 năm 1982"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quyết định 5 năm một lần",
+        "quyết định 100 triệu đồng",
+        "Nghị quyết 2019",
+        "Thông tư 35/2017",
+        "Nghị định số 86/HĐBT ngày 11 tháng 5 năm 1982",
+    ],
+)
 def test_quantities_are_not_numbers_written_alone(text):
     assert all(r.doc is None or r.doc.number is None for r in find_references(text))
 
@@ -244,8 +356,9 @@ def test_repeals_need_a_full_number_and_an_earlier_document(bhxh_library):
     repealed = bhxh_library.repealed_documents()
     assert "10/2012/QH13" in repealed
     for doc_id in repealed:
-        rows = bhxh_library.db.execute("SELECT by_number FROM amendments WHERE doc_id=? AND target='' AND source_id IS NULL",
-                                       (doc_id,)).fetchall()
+        rows = bhxh_library.db.execute(
+            "SELECT by_number FROM amendments WHERE doc_id=? AND target='' AND source_id IS NULL", (doc_id,)
+        ).fetchall()
         for (by_number,) in rows:
             by = bhxh_library.document(bhxh_library.find_documents(number_key(by_number))[0])
             old = bhxh_library.document(doc_id)
@@ -256,5 +369,6 @@ def test_repeals_need_a_full_number_and_an_earlier_document(bhxh_library):
 def test_check_says_once_that_a_cited_document_was_repealed(bhxh_library):
     [check] = check_text("Căn cứ Điều 104 Bộ luật Lao động số 10/2012/QH13 quy định như sau:", bhxh_library)
     name = bhxh_library.document("10/2012/QH13").name
-    assert [n for n in check.notes if "hiệu lực" in n] == \
-        [f"{name}: Văn bản đã hết hiệu lực từ 2021-01-01 theo Điều 220 văn bản 45/2019/QH14"]
+    assert [n for n in check.notes if "hiệu lực" in n] == [
+        f"{name}: Văn bản đã hết hiệu lực từ 2021-01-01 theo Điều 220 văn bản 45/2019/QH14"
+    ]

@@ -35,7 +35,7 @@ def test_adversarial_pattern_completes(name):
     assert time.process_time() - t0 < HANG
     last = 0
     for r in refs:
-        assert last <= r.start < r.end <= len(text) and r.text == text[r.start:r.end]
+        assert last <= r.start < r.end <= len(text) and r.text == text[r.start : r.end]
         last = r.end
 
 
@@ -60,14 +60,71 @@ def _eager(text: str) -> list:
     return [reference_to_json(r) for r in out]
 
 
-PIECES = ["Điều", "điều", "khoản", "Khoản", "điểm", "tiết", "Mục", "tiểu mục", "Chương", "Phần", "các", "từ", "đến", "và",
-          ",", ".", ";", "(", ")", "1", "12", "1.5", "1.15", "a", "đ", "III", "này", "của", "tại", "Luật", "luật", "Bộ luật",
-          "Nghị định", "số", "15/2020/NĐ-CP", "15/2020/NĐ - CP", "58/2014/QH13", "1/", "/", "NĐ", "nd", "blds", "Dân sự",
-          "bảo hiểm xã hội", "năm", "2015", "ngày", "3/4/2020", "Chính phủ", "Quy chế", "Hiến pháp", "pháp luật",
-          "chi tiết", "luật sư", "\x00", "\ufffd", "_", "1.5dieu", "a" * 70]
+PIECES = [
+    "Điều",
+    "điều",
+    "khoản",
+    "Khoản",
+    "điểm",
+    "tiết",
+    "Mục",
+    "tiểu mục",
+    "Chương",
+    "Phần",
+    "các",
+    "từ",
+    "đến",
+    "và",
+    ",",
+    ".",
+    ";",
+    "(",
+    ")",
+    "1",
+    "12",
+    "1.5",
+    "1.15",
+    "a",
+    "đ",
+    "III",
+    "này",
+    "của",
+    "tại",
+    "Luật",
+    "luật",
+    "Bộ luật",
+    "Nghị định",
+    "số",
+    "15/2020/NĐ-CP",
+    "15/2020/NĐ - CP",
+    "58/2014/QH13",
+    "1/",
+    "/",
+    "NĐ",
+    "nd",
+    "blds",
+    "Dân sự",
+    "bảo hiểm xã hội",
+    "năm",
+    "2015",
+    "ngày",
+    "3/4/2020",
+    "Chính phủ",
+    "Quy chế",
+    "Hiến pháp",
+    "pháp luật",
+    "chi tiết",
+    "luật sư",
+    "\x00",
+    "\ufffd",
+    "_",
+    "1.5dieu",
+    "a" * 70,
+]
 SEPS = [" ", " ", "", "\n", "  ", "\t"]
 pieces_text = st.lists(st.tuples(st.sampled_from(PIECES), st.sampled_from(SEPS)), max_size=300).map(
-    lambda xs: "".join(p + s for p, s in xs))
+    lambda xs: "".join(p + s for p, s in xs)
+)
 
 
 @settings(max_examples=300, deadline=10_000, suppress_health_check=[HealthCheck.too_slow])

@@ -32,8 +32,11 @@ WAIT = 120  # seconds a subprocess may take to reach a pause point or to finish,
 def variant(folder: Path, n: int) -> tuple[Path, str]:
     """A Quyết định like the fixture, numbered ``n``/QĐ-TTg, with a word no other document has."""
     word = f"chimcanhcut{n}"
-    text = QD.read_text(encoding="utf-8").replace("1676/QĐ-TTg", f"{n}/QĐ-TTg").replace(
-        "I. QUAN ĐIỂM", f"I. QUAN ĐIỂM {word}")
+    text = (
+        QD.read_text(encoding="utf-8")
+        .replace("1676/QĐ-TTg", f"{n}/QĐ-TTg")
+        .replace("I. QUAN ĐIỂM", f"I. QUAN ĐIỂM {word}")
+    )
     path = folder / f"qd-{n}.txt"
     path.write_text(text, encoding="utf-8")
     return path, word
@@ -56,16 +59,24 @@ def documents(library: str) -> set[str]:
 
 def index_folders(library: str) -> list[str]:
     root = index_path(library).parent
-    return sorted(p.name for p in root.iterdir() if p.name == library or p.name.startswith(f"{library}.g")
-                  or p.name.startswith(f".{library}."))
+    return sorted(
+        p.name
+        for p in root.iterdir()
+        if p.name == library or p.name.startswith(f"{library}.g") or p.name.startswith(f".{library}.")
+    )
 
 
 class Luat:
     """``luat ...`` in a subprocess, its stderr read on a thread so that a test can wait for a line."""
 
     def __init__(self, *argv: str, **env: str):
-        self.proc = subprocess.Popen([sys.executable, "-m", "luat.cli", *argv], env={**os.environ, **env},
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "luat.cli", *argv],
+            env={**os.environ, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.lines: queue.Queue[str] = queue.Queue()
         self.err: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -126,6 +137,7 @@ def wait_gone(pids: set[int]) -> set[int]:
 
 # ------------------------------------------------------------------ an ingest killed at each phase
 
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize("phase", PHASES)
 def test_an_ingest_killed_at_any_phase_leaves_library_and_index_consistent(luat_home, tmp_path, phase):
@@ -134,7 +146,9 @@ def test_an_ingest_killed_at_any_phase_leaves_library_and_index_consistent(luat_
     before = documents(name)
     new1, word1 = variant(tmp_path, 9001)
     new2, word2 = variant(tmp_path, 9002)
-    run = Luat("ingest", str(new1), str(new2), "--library", name, "--quiet", "--workers", "2", LUAT_PAUSE_AT=phase)
+    run = Luat(
+        "ingest", str(new1), str(new2), "--library", name, "--quiet", "--workers", "2", LUAT_PAUSE_AT=phase
+    )
     run.wait_for(f"paused at {phase}")
     workers = children(run.proc.pid)
     os.kill(run.proc.pid, signal.SIGKILL)  # the ingest alone: its workers must go by themselves
@@ -196,12 +210,15 @@ def test_a_missing_or_stale_index_is_said_and_rebuilt_on_open(luat_home, tmp_pat
 
 # ------------------------------------------------------------------ one writer at a time
 
+
 def test_two_ingests_into_one_library_both_end_cleanly(luat_home, tmp_path):
     name = "cons-two"
     base_library(name).close()
     a_file, a_word = variant(tmp_path, 9004)
     b_file, b_word = variant(tmp_path, 9005)
-    first = Luat("ingest", str(a_file), "--library", name, "--quiet", "--workers", "1", LUAT_PAUSE_AT="merge:3")
+    first = Luat(
+        "ingest", str(a_file), "--library", name, "--quiet", "--workers", "1", LUAT_PAUSE_AT="merge:3"
+    )
     first.wait_for("paused at merge")
     second = Luat("ingest", str(b_file), "--library", name, "--quiet", "--workers", "1", LUAT_LOCK_WAIT="120")
     waiting = second.wait_for("is being written by")
@@ -220,14 +237,26 @@ def test_a_writer_that_waits_too_long_says_who_holds_the_library(luat_home, tmp_
     name = "cons-busy"
     base_library(name).close()
     before = documents(name)
-    first = Luat("ingest", str(variant(tmp_path, 9006)[0]), "--library", name, "--quiet", "--workers", "1",
-                 LUAT_PAUSE_AT="link")
+    first = Luat(
+        "ingest",
+        str(variant(tmp_path, 9006)[0]),
+        "--library",
+        name,
+        "--quiet",
+        "--workers",
+        "1",
+        LUAT_PAUSE_AT="link",
+    )
     first.wait_for("paused at link")
     try:
-        second = Luat("ingest", str(variant(tmp_path, 9007)[0]), "--library", name, "--quiet", LUAT_LOCK_WAIT="0.5")
+        second = Luat(
+            "ingest", str(variant(tmp_path, 9007)[0]), "--library", name, "--quiet", LUAT_LOCK_WAIT="0.5"
+        )
         assert second.finish() == 75
         lines = [line for line in second.err if line.strip()]
-        assert lines[-1].startswith("luat: ") and f"PID {first.proc.pid}" in lines[-1] and "gave up" in lines[-1]
+        assert (
+            lines[-1].startswith("luat: ") and f"PID {first.proc.pid}" in lines[-1] and "gave up" in lines[-1]
+        )
         assert len([line for line in lines if "gave up" in line]) == 1
         # readers are not held: the library reads while it is being written
         assert documents(name) == before
@@ -241,6 +270,7 @@ def test_a_writer_that_waits_too_long_says_who_holds_the_library(luat_home, tmp_
 
 # ------------------------------------------------------------------ a running server
 
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -252,8 +282,11 @@ def test_a_running_server_sees_what_an_ingest_committed(luat_home, tmp_path):
     base_library(name).close()
     new, word = variant(tmp_path, 9008)
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "luat.cli", "serve", "--library", name, "--port", str(port),
-                               "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "luat.cli", "serve", "--library", name, "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + WAIT

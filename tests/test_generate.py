@@ -51,13 +51,18 @@ def test_rephrased_opening_and_conclusion_are_kept(bhxh_library, llm_url, monkey
     plain = api.ask(QUESTION, library="test-bhxh")  # without the generator
     assert plain["generated"] is None
     monkeypatch.setenv("LUAT_LLM_URL", llm_url)  # read at each call
-    FakeLLM.reply = staticmethod(lambda r: {
-        "opening": opening_of(r).replace("Căn cứ ", "Về người thừa kế theo pháp luật, căn cứ "),
-        "summary": "Như vậy, người thừa kế theo pháp luật được xác định theo ba hàng thừa kế tại khoản 1 Điều 651 "
-                   "Bộ luật Dân sự 2015."})
+    FakeLLM.reply = staticmethod(
+        lambda r: {
+            "opening": opening_of(r).replace("Căn cứ ", "Về người thừa kế theo pháp luật, căn cứ "),
+            "summary": "Như vậy, người thừa kế theo pháp luật được xác định theo ba hàng thừa kế tại khoản 1 Điều 651 "
+            "Bộ luật Dân sự 2015.",
+        }
+    )
     a = api.ask(QUESTION, library="test-bhxh")
     assert a["generated"] == {"opening": True, "summary": True, "note": None}
-    assert a["answer"].startswith("Về người thừa kế theo pháp luật, căn cứ khoản 1 Điều 651 Bộ luật Dân sự 2015")
+    assert a["answer"].startswith(
+        "Về người thừa kế theo pháp luật, căn cứ khoản 1 Điều 651 Bộ luật Dân sự 2015"
+    )
     assert a["answer"].endswith("tại khoản 1 Điều 651 Bộ luật Dân sự 2015.")
     assert a["citations"] == plain["citations"], "citations and quotes still come from the library"
     # the answer without the generator, its opening rephrased and the conclusion added; nothing else changed
@@ -66,19 +71,26 @@ def test_rephrased_opening_and_conclusion_are_kept(bhxh_library, llm_url, monkey
     assert template in plain["answer"]
     assert a["answer"] == plain["answer"].replace(template, made["opening"], 1) + "\n\n" + made["summary"]
     sent = FakeLLM.requests[-1]
-    assert sent["messages"][0]["role"] == "system" and "Câu hỏi: " + QUESTION in sent["messages"][1]["content"]
+    assert (
+        sent["messages"][0]["role"] == "system" and "Câu hỏi: " + QUESTION in sent["messages"][1]["content"]
+    )
 
 
 def test_what_fails_the_check_is_not_kept(bhxh_library, llm_url, monkeypatch):
     monkeypatch.setenv("LUAT_LLM_URL", llm_url)
     # an opening that cites another article, a conclusion citing a provision the answer does not quote
-    FakeLLM.reply = staticmethod(lambda r: {
-        "opening": "Căn cứ Điều 652 Bộ luật Dân sự 2015 quy định như sau:",
-        "summary": "Như vậy, theo Điều 60 Luật Bảo hiểm xã hội 2014, con được hưởng thừa kế."})
+    FakeLLM.reply = staticmethod(
+        lambda r: {
+            "opening": "Căn cứ Điều 652 Bộ luật Dân sự 2015 quy định như sau:",
+            "summary": "Như vậy, theo Điều 60 Luật Bảo hiểm xã hội 2014, con được hưởng thừa kế.",
+        }
+    )
     a = api.ask(QUESTION, library="test-bhxh")
     assert a["generated"]["opening"] is False and a["generated"]["summary"] is False
     assert "căn cứ" in a["generated"]["note"]
-    assert a["answer"].startswith("Căn cứ khoản 1 Điều 651 Bộ luật Dân sự 2015") and "Điều 60" not in a["answer"]
+    assert (
+        a["answer"].startswith("Căn cứ khoản 1 Điều 651 Bộ luật Dân sự 2015") and "Điều 60" not in a["answer"]
+    )
     # a conclusion that quotes is refused too: quotes come from the library only
     FakeLLM.reply = staticmethod(lambda r: {"summary": "Như vậy, luật viết “con đẻ được thừa kế”."})
     a = api.ask(QUESTION, library="test-bhxh")

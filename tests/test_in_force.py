@@ -25,7 +25,11 @@ DATA = data_dir()
 NEW = DATA / "laws-2024-2026"
 MANIFEST = json.loads((NEW / "MANIFEST.json").read_text(encoding="utf-8")) if NEW.is_dir() else []
 # a consolidated text is read as its base law: the manifest names the VBHN, the library the law it consolidates
-BASE_OF_CONSOLIDATED = {"19/VBHN-VPQH": "41/2024/QH15", "40/VBHN-VPQH": "25/2008/QH12", "112/VBHN-VPQH": "109/2025/QH15"}
+BASE_OF_CONSOLIDATED = {
+    "19/VBHN-VPQH": "41/2024/QH15",
+    "40/VBHN-VPQH": "25/2008/QH12",
+    "112/VBHN-VPQH": "109/2025/QH15",
+}
 
 
 def _expected_number(entry: dict) -> str:
@@ -43,7 +47,8 @@ def test_new_files_read_right(entry):
     assert doc.doc_type == ("Luật" if "Luật" in entry["type"] else entry["type"])
     title = entry["title"].split(" (")[0]
     assert f"{doc.doc_type} {doc.title}".lower().startswith(title.lower()[:40]) or title.lower().startswith(
-        f"{doc.doc_type} {doc.title}".lower())
+        f"{doc.doc_type} {doc.title}".lower()
+    )
     assert doc.issuer == ("Quốc hội" if doc.number.endswith(("QH15", "QH12")) else "Chính phủ")
     if "hợp nhất" in entry["type"]:  # the base law's dates; the consolidation dates the version
         assert doc.issued[:4] == doc.number.split("/")[1] and ex.source.date[:4] == "2026"
@@ -58,52 +63,72 @@ def test_new_files_read_right(entry):
 
 def test_consolidated_footnotes_become_notes():
     """A VBHN's markers go from the quoted text and its footnotes become amendments of the units they mark."""
-    text = ("LUẬT\nBẢO HIỂM Y TẾ\nLuật Bảo hiểm y tế số 25/2008/QH12 ngày 14 tháng 11 năm 2008 của Quốc hội, có hiệu lực kể từ "
-            "ngày 01 tháng 7 năm 2009, được sửa đổi, bổ sung bởi:\n1. Luật số 51/2024/QH15 ngày 27 tháng 11 năm 2024 ...\n"
-            "Quốc hội ban hành Luật Bảo hiểm y tế1.\nĐiều 3. Nguyên tắc bảo hiểm y tế\n1. Bảo đảm chia sẻ rủi ro.\n"
-            "2.2 Mức đóng bảo hiểm y tế được xác định theo tỷ lệ phần trăm của tiền lương tháng.\n"
-            "3. Quỹ do cơ quan bảo hiểm xã hội3 quản lý.\nVĂN PHÒNG QUỐC HỘI\nSố: 40/VBHN-VPQH\nXÁC THỰC VĂN BẢN HỢP NHẤT\n"
-            "Hà Nội, ngày 16 tháng 3 năm 2026\n===== CHÚ THÍCH =====\n1 Luật số 51/2024/QH15 có căn cứ ban hành như sau: ...\n"
-            "2 Khoản này được sửa đổi, bổ sung theo quy định tại khoản 2 Điều 1 của Luật số 51/2024/QH15 sửa đổi, bổ sung "
-            "một số điều của Luật Bảo hiểm y tế, có hiệu lực kể từ ngày 01 tháng 7 năm 2025.\n"
-            "3 Cụm từ “tổ chức bảo hiểm y tế” được thay thế bằng cụm từ “cơ quan bảo hiểm xã hội” theo quy định tại điểm a "
-            "khoản 35 Điều 1 của Luật số 51/2024/QH15, có hiệu lực kể từ ngày 01 tháng 7 năm 2025.\n")
+    text = (
+        "LUẬT\nBẢO HIỂM Y TẾ\nLuật Bảo hiểm y tế số 25/2008/QH12 ngày 14 tháng 11 năm 2008 của Quốc hội, có hiệu lực kể từ "
+        "ngày 01 tháng 7 năm 2009, được sửa đổi, bổ sung bởi:\n1. Luật số 51/2024/QH15 ngày 27 tháng 11 năm 2024 ...\n"
+        "Quốc hội ban hành Luật Bảo hiểm y tế1.\nĐiều 3. Nguyên tắc bảo hiểm y tế\n1. Bảo đảm chia sẻ rủi ro.\n"
+        "2.2 Mức đóng bảo hiểm y tế được xác định theo tỷ lệ phần trăm của tiền lương tháng.\n"
+        "3. Quỹ do cơ quan bảo hiểm xã hội3 quản lý.\nVĂN PHÒNG QUỐC HỘI\nSố: 40/VBHN-VPQH\nXÁC THỰC VĂN BẢN HỢP NHẤT\n"
+        "Hà Nội, ngày 16 tháng 3 năm 2026\n===== CHÚ THÍCH =====\n1 Luật số 51/2024/QH15 có căn cứ ban hành như sau: ...\n"
+        "2 Khoản này được sửa đổi, bổ sung theo quy định tại khoản 2 Điều 1 của Luật số 51/2024/QH15 sửa đổi, bổ sung "
+        "một số điều của Luật Bảo hiểm y tế, có hiệu lực kể từ ngày 01 tháng 7 năm 2025.\n"
+        "3 Cụm từ “tổ chức bảo hiểm y tế” được thay thế bằng cụm từ “cơ quan bảo hiểm xã hội” theo quy định tại điểm a "
+        "khoản 35 Điều 1 của Luật số 51/2024/QH15, có hiệu lực kể từ ngày 01 tháng 7 năm 2025.\n"
+    )
     c = clean(text)
     assert c.number == "40/VBHN-VPQH" and c.date == "2026-03-16"
     assert "2. Mức đóng" in c.text and "xã hội quản lý" in c.text and "y tế1" not in c.text
     assert [f.number for f in c.footnotes] == [1, 2, 3]
     second = c.footnotes[1]
-    assert c.text[second.at - 1:second.at + 4].startswith("2.")
+    assert c.text[second.at - 1 : second.at + 4].startswith("2.")
     a = amendment_of(second.text, [("dieu", "3"), ("khoan", "2")])
     assert (a.target, a.by_number, a.by_units, a.kind, a.effective) == (
-        "dieu-3-khoan-2", "51/2024/QH15", "khoản 2 Điều 1", "sửa đổi", "2025-07-01")
+        "dieu-3-khoan-2",
+        "51/2024/QH15",
+        "khoản 2 Điều 1",
+        "sửa đổi",
+        "2025-07-01",
+    )
     assert amendment_of(c.footnotes[2].text, [("dieu", "3"), ("khoan", "3")]).kind == "thay thế"
 
 
 REPEAL_LISTS = [
     # NĐ 158/2025/NĐ-CP Điều 44: a list of whole documents and units
-    ("2. Kể từ ngày Nghị định này có hiệu lực thi hành, các Nghị định của Chính phủ và các điều khoản sau đây hết hiệu lực "
-     "thi hành:\na) Nghị định số 115/2015/NĐ-CP ngày 11 tháng 11 năm 2015 của Chính phủ quy định chi tiết một số điều của "
-     "Luật Bảo hiểm xã hội về bảo hiểm xã hội bắt buộc;\nc) Khoản 2 Điều 3; các khoản 1, 3 Điều 7 và khoản 2 Điều 8 của Nghị "
-     "định số 135/2020/NĐ-CP ngày 18 tháng 11 năm 2020 của Chính phủ quy định về tuổi nghỉ hưu.",
-     [("115/2015/NĐ-CP", []), ("135/2020/NĐ-CP", [("3", "2")]), ("135/2020/NĐ-CP", [("7", "1"), ("7", "3")]),
-      ("135/2020/NĐ-CP", [("8", "2")])]),
+    (
+        "2. Kể từ ngày Nghị định này có hiệu lực thi hành, các Nghị định của Chính phủ và các điều khoản sau đây hết hiệu lực "
+        "thi hành:\na) Nghị định số 115/2015/NĐ-CP ngày 11 tháng 11 năm 2015 của Chính phủ quy định chi tiết một số điều của "
+        "Luật Bảo hiểm xã hội về bảo hiểm xã hội bắt buộc;\nc) Khoản 2 Điều 3; các khoản 1, 3 Điều 7 và khoản 2 Điều 8 của Nghị "
+        "định số 135/2020/NĐ-CP ngày 18 tháng 11 năm 2020 của Chính phủ quy định về tuổi nghỉ hưu.",
+        [
+            ("115/2015/NĐ-CP", []),
+            ("135/2020/NĐ-CP", [("3", "2")]),
+            ("135/2020/NĐ-CP", [("7", "1"), ("7", "3")]),
+            ("135/2020/NĐ-CP", [("8", "2")]),
+        ],
+    ),
     # Luật 41/2024/QH15 Điều 140: two documents in one sentence, not the amending laws named between them
-    ("2. Luật Bảo hiểm xã hội số 58/2014/QH13 đã được sửa đổi, bổ sung một số điều theo Luật số 84/2015/QH13, Luật số "
-     "35/2018/QH14, Bộ luật số 45/2019/QH14 (sau đây gọi chung là Luật số 58/2014/QH13) và Nghị quyết số 93/2015/QH13 ngày "
-     "22 tháng 6 năm 2015 của Quốc hội về việc thực hiện chính sách hưởng bảo hiểm xã hội một lần đối với người lao động "
-     "hết hiệu lực kể từ ngày Luật này có hiệu lực thi hành.",
-     [("58/2014/QH13", []), ("93/2015/QH13", [])]),
+    (
+        "2. Luật Bảo hiểm xã hội số 58/2014/QH13 đã được sửa đổi, bổ sung một số điều theo Luật số 84/2015/QH13, Luật số "
+        "35/2018/QH14, Bộ luật số 45/2019/QH14 (sau đây gọi chung là Luật số 58/2014/QH13) và Nghị quyết số 93/2015/QH13 ngày "
+        "22 tháng 6 năm 2015 của Quốc hội về việc thực hiện chính sách hưởng bảo hiểm xã hội một lần đối với người lao động "
+        "hết hiệu lực kể từ ngày Luật này có hiệu lực thi hành.",
+        [("58/2014/QH13", []), ("93/2015/QH13", [])],
+    ),
     # a resolution on the laws it postpones does not repeal them
-    ("Nghị quyết số 144/2016/QH13 ngày 29 tháng 6 năm 2016 của Quốc hội về việc lùi hiệu lực thi hành của Bộ luật Hình "
-     "sự số 100/2015/QH13, Bộ luật Tố tụng hình sự số 101/2015/QH13 hết hiệu lực kể từ ngày Nghị quyết này có hiệu lực.",
-     [("144/2016/QH13", [])]),
+    (
+        "Nghị quyết số 144/2016/QH13 ngày 29 tháng 6 năm 2016 của Quốc hội về việc lùi hiệu lực thi hành của Bộ luật Hình "
+        "sự số 100/2015/QH13, Bộ luật Tố tụng hình sự số 101/2015/QH13 hết hiệu lực kể từ ngày Nghị quyết này có hiệu lực.",
+        [("144/2016/QH13", [])],
+    ),
 ]
 
 
 @pytest.mark.parametrize("text,expected", REPEAL_LISTS)
 def test_repeal_lists_several_documents_and_units(text, expected):
-    got = [(r.reference.doc.number, [(t.article, t.clause) for t in r.reference.targets]) for r in find_repeals(text)]
+    got = [
+        (r.reference.doc.number, [(t.article, t.clause) for t in r.reference.targets])
+        for r in find_repeals(text)
+    ]
     assert got == expected
     assert all(r.kind == "hết hiệu lực" for r in find_repeals(text))
 
@@ -112,7 +137,9 @@ def test_repeal_lists_several_documents_and_units(text, expected):
 def law_today(luat_home) -> Library:
     """The 2024-2026 laws beside the social-insurance texts they replace (58/2014/QH13, 115/2015/NĐ-CP ...)."""
     lib = Library("test-today")
-    report = ingest([NEW, DATA / "bhxh", DATA / "vlc-2021" / "luat-bao-hiem-xa-hoi.txt"], lib, progress=False, workers=2)
+    report = ingest(
+        [NEW, DATA / "bhxh", DATA / "vlc-2021" / "luat-bao-hiem-xa-hoi.txt"], lib, progress=False, workers=2
+    )
     assert not [r for r in report.rejected if "MANIFEST" not in r], report.rejected
     build_index(lib, progress=False)
     return lib
@@ -122,7 +149,12 @@ def law_today(luat_home) -> Library:
 def test_what_replaced_what(law_today):
     old = law_today.document("58/2014/QH13")
     status, end = old.validity("2026-12-01")
-    assert (status, end.by_number, end.by_units, end.effective) == (REPEALED, "41/2024/QH15", "Điều 140", "2025-07-01")
+    assert (status, end.by_number, end.by_units, end.effective) == (
+        REPEALED,
+        "41/2024/QH15",
+        "Điều 140",
+        "2025-07-01",
+    )
     assert old.validity("2020-01-01")[0] == IN_FORCE
     status, end = law_today.document("115/2015/NĐ-CP").validity("2026-12-01")
     assert (status, end.by_number, end.by_units) == (REPEALED, "158/2025/NĐ-CP", "Điều 44")
@@ -134,7 +166,9 @@ def test_what_replaced_what(law_today):
 
 @pytest.mark.data
 def test_document_detailing_a_lapsed_law_is_presumed_lapsed(law_today):
-    rows = law_today.db.execute("SELECT doc_id, by_number, by_units FROM amendments WHERE kind=?", (PRESUMED_LAPSED,)).fetchall()
+    rows = law_today.db.execute(
+        "SELECT doc_id, by_number, by_units FROM amendments WHERE kind=?", (PRESUMED_LAPSED,)
+    ).fetchall()
     presumed = {r[0]: (r[1], r[2]) for r in rows}
     # 59/2015/TT-BLĐTBXH details Luật BHXH 2014 and no text of the library ends it: it lapses with the law
     doc = law_today.document("59/2015/TT-BLĐTBXH")
@@ -167,10 +201,16 @@ def test_consolidated_text_is_the_current_version_of_its_base_law(law_today):
 
 
 @pytest.mark.data
-@pytest.mark.parametrize("query,text", [
-    ("điểm c khoản 7 Điều 7 Nghị định 168/2024/NĐ-CP", "Không chấp hành hiệu lệnh của đèn tín hiệu giao thông"),
-    ("Điều 70 Luật BHXH 2024", "Hưởng bảo hiểm xã hội một lần"),
-])
+@pytest.mark.parametrize(
+    "query,text",
+    [
+        (
+            "điểm c khoản 7 Điều 7 Nghị định 168/2024/NĐ-CP",
+            "Không chấp hành hiệu lệnh của đèn tín hiệu giao thông",
+        ),
+        ("Điều 70 Luật BHXH 2024", "Hưởng bảo hiểm xã hội một lần"),
+    ],
+)
 def test_show_new_units(law_today, query, text):
     shown = api.show(query, library="test-today")
     unit = shown["unit"]
@@ -178,16 +218,22 @@ def test_show_new_units(law_today, query, text):
 
 
 @pytest.mark.data
-@pytest.mark.parametrize("query,missing", [
-    ("Điều 99999 Luật 58/2014/QH13", "Điều 99999"),
-    ("khoản 1000 Điều 60 Luật 58/2014/QH13", "khoản 1000"),
-    ("điểm zz khoản 1 Điều 60 Luật 58/2014/QH13", "điểm zz"),
-])
+@pytest.mark.parametrize(
+    "query,missing",
+    [
+        ("Điều 99999 Luật 58/2014/QH13", "Điều 99999"),
+        ("khoản 1000 Điều 60 Luật 58/2014/QH13", "khoản 1000"),
+        ("điểm zz khoản 1 Điều 60 Luật 58/2014/QH13", "điểm zz"),
+    ],
+)
 def test_a_provision_that_does_not_exist_is_an_error(law_today, query, missing):
     with pytest.raises(LookupError, match=missing):
         api.show(query, library="test-today")
-    run = subprocess.run([sys.executable, "-m", "luat.cli", "show", query, "--library", "test-today"],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "luat.cli", "show", query, "--library", "test-today"],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode != 0 and missing in run.stderr and run.stdout == ""
     from luat.web import create_app
 
@@ -206,14 +252,19 @@ def _first(answer: dict) -> tuple[str, str, str | None]:
 
 @pytest.mark.data
 def test_answers_come_from_the_law_in_force(law_today):
-    a = api.ask("Theo luật BHXH mới thì phải đóng bao nhiêu năm mới được hưởng lương hưu?", library="test-today")
+    a = api.ask(
+        "Theo luật BHXH mới thì phải đóng bao nhiêu năm mới được hưởng lương hưu?", library="test-today"
+    )
     assert a["status"] == "answered"
     assert all(c["doc"] != "58/2014/QH13" for c in a["citations"])
     assert _first(a)[0] == "41/2024/QH15"
     # "rút BHXH" is asked in the law's words ("hưởng bảo hiểm xã hội một lần"): Điều 70 of the law in force, and
     # nothing from the 2014 law or NĐ 115/2015 it replaced
     a = api.ask("Tôi nghỉ việc thì có được rút BHXH một lần không?", library="test-today")
-    assert _first(a)[:2] in {("41/2024/QH15", "70"), ("158/2025/NĐ-CP", "14")}  # the law in force, or its decree
+    assert _first(a)[:2] in {
+        ("41/2024/QH15", "70"),
+        ("158/2025/NĐ-CP", "14"),
+    }  # the law in force, or its decree
     assert not {c["doc"] for c in a["citations"]} & {"58/2014/QH13", "115/2015/NĐ-CP"}
     # a sum asked: the law in force states it as "02 lần mức tham chiếu"; the 2014 law's "lương cơ sở" must not answer
     a = api.ask("Sinh con thì được BHXH trợ cấp một lần bao nhiêu tiền?", library="test-today")
@@ -231,8 +282,10 @@ def test_answers_come_from_the_law_in_force(law_today):
 def test_a_lapsed_basis_says_so_first(law_today):
     consultant = Consultant(law_today, api.searcher("test-today"))
     note = consultant._lapse_note(law_today.document("58/2014/QH13"), "2026-12-01")
-    assert note.startswith("Lưu ý: Luật Bảo hiểm xã hội 2014 (số 58/2014/QH13) đã hết hiệu lực từ ngày 01/07/2025 "
-                           "theo Điều 140 văn bản số 41/2024/QH15")
+    assert note.startswith(
+        "Lưu ý: Luật Bảo hiểm xã hội 2014 (số 58/2014/QH13) đã hết hiệu lực từ ngày 01/07/2025 "
+        "theo Điều 140 văn bản số 41/2024/QH15"
+    )
     assert consultant._lapse_note(law_today.document("41/2024/QH15"), "2026-12-01") == ""
     # asked about the old law by its number, the answer quotes it, and says first that it is no longer in force
     a = api.ask("Khoản 1 Điều 60 Luật 58/2014/QH13 quy định gì?", library="test-today")
@@ -254,16 +307,27 @@ def test_pages_say_what_is_no_longer_in_force(law_today):
 
 UNIT_EFFECTS = [
     # Luật Đất đai 31/2024/QH15 Điều 252: two articles before the rest
-    ("2. Điều 190 và Điều 248 của Luật này có hiệu lực thi hành từ ngày 01 tháng 4 năm 2024.",
-     [("2024-04-01", ["190", "248"])]),
+    (
+        "2. Điều 190 và Điều 248 của Luật này có hiệu lực thi hành từ ngày 01 tháng 4 năm 2024.",
+        [("2024-04-01", ["190", "248"])],
+    ),
     # NĐ 188/2025/NĐ-CP Điều 70: ranges and lists of articles
-    ("2. Các điều từ Điều 1 đến Điều 3, các điều 14, 15 và khoản 8 Điều 69 của Nghị định này có hiệu lực từ ngày 01 tháng "
-     "7 năm 2025.", [("2025-07-01", ["1", "2", "3"]), ("2025-07-01", ["14", "15"]), ("2025-07-01", ["69"])]),
+    (
+        "2. Các điều từ Điều 1 đến Điều 3, các điều 14, 15 và khoản 8 Điều 69 của Nghị định này có hiệu lực từ ngày 01 tháng "
+        "7 năm 2025.",
+        [("2025-07-01", ["1", "2", "3"]), ("2025-07-01", ["14", "15"]), ("2025-07-01", ["69"])],
+    ),
     # the document's own date, with the units excepted named after it: no unit of its own
-    ("1. Luật này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2025, trừ trường hợp quy định tại khoản 2 và khoản 3 Điều "
-     "này.", []),
+    (
+        "1. Luật này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2025, trừ trường hợp quy định tại khoản 2 và khoản 3 Điều "
+        "này.",
+        [],
+    ),
     # a date that depends on another document: none to record
-    ("Khoản 9 Điều 60 của Luật này có hiệu lực thi hành từ ngày Nghị quyết số 61/2022/QH15 hết hiệu lực.", []),
+    (
+        "Khoản 9 Điều 60 của Luật này có hiệu lực thi hành từ ngày Nghị quyết số 61/2022/QH15 hết hiệu lực.",
+        [],
+    ),
 ]
 
 
@@ -286,17 +350,22 @@ def test_amending_instructions():
     """An amending article's instructions: the units changed, items under "một số khoản của Điều 6", a khoản added
     "vào sau khoản 8 Điều 2", the units after "tại" where a phrase is replaced, another document named by its
     instruction; the quoted new text is not read as instructions."""
-    text = ("1. Bổ sung khoản 9 vào sau khoản 8 Điều 2 như sau:\n“9. Mức tham chiếu là mức tiền do Chính phủ quyết định.”.\n"
-            "2. Sửa đổi, bổ sung khoản 2 Điều 3 như sau:\n“2. Mức đóng bảo hiểm y tế ...\n"
-            "3. Bãi bỏ khoản 5 Điều 9 của Luật này.”.\n"
-            "3. Sửa đổi, bổ sung một số khoản của Điều 6 như sau:\na) Sửa đổi, bổ sung khoản 1 như sau:\n“1. ...”;\n"
-            "b) Sửa đổi, bổ sung khoản 3 và khoản 4 như sau:\n“3. ...\n4. ...”.\n"
-            "4. Bổ sung Điều 48a và Điều 48b vào sau Điều 48 như sau:\n“Điều 48a. ...”.\n"
-            "5. Thay thế cụm từ tại một số điểm, khoản sau đây:\na) Thay cụm từ “tổ chức bảo hiểm y tế” bằng cụm từ “cơ quan bảo "
-            "hiểm xã hội” tại khoản 3 Điều 2, khoản 1 Điều 34.\n"
-            "6. Sửa đổi, bổ sung một số điều của Nghị định số 88/2020/NĐ-CP ngày 28 tháng 7 năm 2020 như sau:\n"
-            "a) Sửa đổi, bổ sung khoản 1 Điều 2 như sau:\n“1. ...”.\n")
-    got = [(a.path, a.kind, a.by_units, a.document.doc.number if a.document else None) for a in find_amendments(text)]
+    text = (
+        "1. Bổ sung khoản 9 vào sau khoản 8 Điều 2 như sau:\n“9. Mức tham chiếu là mức tiền do Chính phủ quyết định.”.\n"
+        "2. Sửa đổi, bổ sung khoản 2 Điều 3 như sau:\n“2. Mức đóng bảo hiểm y tế ...\n"
+        "3. Bãi bỏ khoản 5 Điều 9 của Luật này.”.\n"
+        "3. Sửa đổi, bổ sung một số khoản của Điều 6 như sau:\na) Sửa đổi, bổ sung khoản 1 như sau:\n“1. ...”;\n"
+        "b) Sửa đổi, bổ sung khoản 3 và khoản 4 như sau:\n“3. ...\n4. ...”.\n"
+        "4. Bổ sung Điều 48a và Điều 48b vào sau Điều 48 như sau:\n“Điều 48a. ...”.\n"
+        "5. Thay thế cụm từ tại một số điểm, khoản sau đây:\na) Thay cụm từ “tổ chức bảo hiểm y tế” bằng cụm từ “cơ quan bảo "
+        "hiểm xã hội” tại khoản 3 Điều 2, khoản 1 Điều 34.\n"
+        "6. Sửa đổi, bổ sung một số điều của Nghị định số 88/2020/NĐ-CP ngày 28 tháng 7 năm 2020 như sau:\n"
+        "a) Sửa đổi, bổ sung khoản 1 Điều 2 như sau:\n“1. ...”.\n"
+    )
+    got = [
+        (a.path, a.kind, a.by_units, a.document.doc.number if a.document else None)
+        for a in find_amendments(text)
+    ]
     assert got == [
         ([("dieu", "2"), ("khoan", "9")], "bổ sung", "khoản 1", None),
         ([("dieu", "3"), ("khoan", "2")], "sửa đổi", "khoản 2", None),
@@ -313,7 +382,9 @@ def test_amending_instructions():
 
 @pytest.mark.data
 def test_amendments_by_an_amending_law_recorded(law_today):
-    bhyt = {(a.target, a.by_number, a.by_units, a.kind) for a in law_today.document("25/2008/QH12").amendments}
+    bhyt = {
+        (a.target, a.by_number, a.by_units, a.kind) for a in law_today.document("25/2008/QH12").amendments
+    }
     assert ("dieu-3-khoan-2", "51/2024/QH15", "khoản 2 Điều 1", "sửa đổi") in bhyt
     assert ("dieu-48a", "51/2024/QH15", "khoản 33 Điều 1", "bổ sung") in bhyt
     # a Nghị định amends no Luật: NĐ 158/2025 Điều 43 changes NĐ 88/2020, not the law its title names
@@ -325,7 +396,10 @@ def test_users_own_files_in_these_layouts(luat_home, tmp_path):
     """A user's copy of a decree in the Công báo layout and of a consolidated text reads as the corpus's do."""
     import shutil
 
-    for name in ("168-2024-ND-CP_Xu-phat-giao-thong-duong-bo.txt", "19-VBHN-VPQH-2026_Luat-Bao-hiem-xa-hoi-hop-nhat.txt"):
+    for name in (
+        "168-2024-ND-CP_Xu-phat-giao-thong-duong-bo.txt",
+        "19-VBHN-VPQH-2026_Luat-Bao-hiem-xa-hoi-hop-nhat.txt",
+    ):
         shutil.copy(NEW / name, tmp_path / name)
     lib = Library("test-mine")
     report = ingest([tmp_path], lib, progress=False, workers=1)

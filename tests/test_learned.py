@@ -21,11 +21,25 @@ def _row(rows: list[list[float]], i: int) -> dict[str, float]:
 def test_features_read_coverage_heading_kind_and_regime():
     terms = ["tien", "luong", "thu", "viec"]
     cands = [
-        _candidate("26", "tien luong cua nguoi lao dong trong thoi gian thu viec", "tien luong thu viec",
-                   doc_type="Bộ luật", bm25=4.0, score=5.0),
-        _candidate("4", "nguyen tac tra tien luong thu lao", "nguyen tac xac dinh tien luong", doc_type="Nghị định",
-                   bm25=8.0, score=6.0),
-        _candidate("9", "che do tien luong cua si quan", "tien luong si quan", doc_type="Thông tư", armed=True),
+        _candidate(
+            "26",
+            "tien luong cua nguoi lao dong trong thoi gian thu viec",
+            "tien luong thu viec",
+            doc_type="Bộ luật",
+            bm25=4.0,
+            score=5.0,
+        ),
+        _candidate(
+            "4",
+            "nguyen tac tra tien luong thu lao",
+            "nguyen tac xac dinh tien luong",
+            doc_type="Nghị định",
+            bm25=8.0,
+            score=6.0,
+        ),
+        _candidate(
+            "9", "che do tien luong cua si quan", "tien luong si quan", doc_type="Thông tư", armed=True
+        ),
     ]
     rows = features(terms, None, cands)
     first, second, third = (_row(rows, i) for i in range(3))
@@ -39,9 +53,14 @@ def test_features_read_coverage_heading_kind_and_regime():
     assert first["telling_text"] > second["telling_text"]
 
 
-@pytest.mark.parametrize("question_id, given, expected", [
-    ("ed-001", "dev", "dev"), ("ed-002", "test", "test"), ("tvpl-1", None, split_of("tvpl-1")),
-])
+@pytest.mark.parametrize(
+    "question_id, given, expected",
+    [
+        ("ed-001", "dev", "dev"),
+        ("ed-002", "test", "test"),
+        ("tvpl-1", None, split_of("tvpl-1")),
+    ],
+)
 def test_split_is_stable(question_id, given, expected):
     assert split_of(question_id, given) == expected
     assert split_of(question_id, given) == split_of(question_id, given)
@@ -60,13 +79,25 @@ def test_tokens_are_folded_syllables_and_pairs():
 
 def test_embedding_learns_headings_from_a_small_library():
     topics = {
-        "1": ("Tiền lương thử việc", "Tiền lương của người lao động trong thời gian thử việc do hai bên thỏa thuận "
-                                     "nhưng ít nhất phải bằng 85% mức lương của công việc đó."),
-        "2": ("Thời giờ làm thêm", "Số giờ làm thêm không quá 40 giờ trong 01 tháng và không quá 200 giờ trong 01 năm."),
-        "3": ("Nghỉ hằng năm", "Người lao động làm việc đủ 12 tháng cho một người sử dụng lao động thì được nghỉ hằng "
-                               "năm, hưởng nguyên lương theo hợp đồng lao động."),
-        "4": ("Điều kiện kết hôn", "Nam từ đủ 20 tuổi trở lên, nữ từ đủ 18 tuổi trở lên; việc kết hôn do nam và nữ tự "
-                                   "nguyện quyết định."),
+        "1": (
+            "Tiền lương thử việc",
+            "Tiền lương của người lao động trong thời gian thử việc do hai bên thỏa thuận "
+            "nhưng ít nhất phải bằng 85% mức lương của công việc đó.",
+        ),
+        "2": (
+            "Thời giờ làm thêm",
+            "Số giờ làm thêm không quá 40 giờ trong 01 tháng và không quá 200 giờ trong 01 năm.",
+        ),
+        "3": (
+            "Nghỉ hằng năm",
+            "Người lao động làm việc đủ 12 tháng cho một người sử dụng lao động thì được nghỉ hằng "
+            "năm, hưởng nguyên lương theo hợp đồng lao động.",
+        ),
+        "4": (
+            "Điều kiện kết hôn",
+            "Nam từ đủ 20 tuổi trở lên, nữ từ đủ 18 tuổi trở lên; việc kết hôn do nam và nữ tự "
+            "nguyện quyết định.",
+        ),
     }
     articles = [("d", a, h, t) for a, (h, t) in topics.items()] * 3  # each syllable in more than one article
     emb = build(articles, [])
@@ -89,20 +120,38 @@ def test_no_models_without_training(tmp_path, monkeypatch):
     assert Models.load("default") is None  # from another feature set: not used
 
 
-@pytest.mark.parametrize("letter, expected", [
-    ("Kính gửi Văn phòng luật sư. Tôi là Đỗ Thị Kim, số sổ BHXH 0123456789. Tôi cho bạn vay 100 triệu. Xin hỏi: "
-     "1) Tôi được tính lãi theo mức nào khi hai bên tranh cãi? 2) Thời hạn để tôi khởi kiện ra tòa là bao lâu? "
-     "Xin cảm ơn.",
-     ["Tôi được tính lãi theo mức nào khi hai bên tranh cãi?", "Thời hạn để tôi khởi kiện ra tòa là bao lâu?"]),
-    ("Tôi có hai câu hỏi: thứ nhất, đi khám sức khỏe xin việc có được BHYT thanh toán không; thứ hai, mất thẻ BHYT "
-     "thì khi đi khám phải xuất trình gì? Trân trọng.",
-     ["đi khám sức khỏe xin việc có được BHYT thanh toán không", "mất thẻ BHYT thì khi đi khám phải xuất trình gì?"]),
-    ("Chào chuyên mục. Cho tôi hỏi hồ sơ hưởng BHXH một lần gồm những giấy tờ gì? Và số tiền được tính theo "
-     "thời điểm nào khi nghỉ việc? Cảm ơn.",
-     ["Cho tôi hỏi hồ sơ hưởng BHXH một lần gồm những giấy tờ gì?", "Và số tiền được tính theo thời điểm nào khi nghỉ việc?"]),
-    ("Vợ chồng tôi ly hôn, con 2 tuổi thì ai nuôi?", []),  # one question
-    ("Điều 1. Khoản 2. Tôi hỏi gì?", []),  # numbers that are not questions of a letter
-])
+@pytest.mark.parametrize(
+    "letter, expected",
+    [
+        (
+            "Kính gửi Văn phòng luật sư. Tôi là Đỗ Thị Kim, số sổ BHXH 0123456789. Tôi cho bạn vay 100 triệu. Xin hỏi: "
+            "1) Tôi được tính lãi theo mức nào khi hai bên tranh cãi? 2) Thời hạn để tôi khởi kiện ra tòa là bao lâu? "
+            "Xin cảm ơn.",
+            [
+                "Tôi được tính lãi theo mức nào khi hai bên tranh cãi?",
+                "Thời hạn để tôi khởi kiện ra tòa là bao lâu?",
+            ],
+        ),
+        (
+            "Tôi có hai câu hỏi: thứ nhất, đi khám sức khỏe xin việc có được BHYT thanh toán không; thứ hai, mất thẻ BHYT "
+            "thì khi đi khám phải xuất trình gì? Trân trọng.",
+            [
+                "đi khám sức khỏe xin việc có được BHYT thanh toán không",
+                "mất thẻ BHYT thì khi đi khám phải xuất trình gì?",
+            ],
+        ),
+        (
+            "Chào chuyên mục. Cho tôi hỏi hồ sơ hưởng BHXH một lần gồm những giấy tờ gì? Và số tiền được tính theo "
+            "thời điểm nào khi nghỉ việc? Cảm ơn.",
+            [
+                "Cho tôi hỏi hồ sơ hưởng BHXH một lần gồm những giấy tờ gì?",
+                "Và số tiền được tính theo thời điểm nào khi nghỉ việc?",
+            ],
+        ),
+        ("Vợ chồng tôi ly hôn, con 2 tuổi thì ai nuôi?", []),  # one question
+        ("Điều 1. Khoản 2. Tôi hỏi gì?", []),  # numbers that are not questions of a letter
+    ],
+)
 def test_the_questions_of_a_letter(letter, expected):
     from luat.search import asked_questions
 
@@ -120,7 +169,7 @@ def test_an_ingest_gives_new_articles_their_vectors(qd_library):
     articles = qd_library.all_heading_texts()
     assert len(articles) >= 2
     emb = build(articles[1:] * 2, [])
-    emb.keys, emb.articles = emb.keys[:len(articles) - 1], emb.articles[:len(articles) - 1]
+    emb.keys, emb.articles = emb.keys[: len(articles) - 1], emb.articles[: len(articles) - 1]
     emb.save(models_dir(qd_library.name))
     assert refresh_embedding(qd_library) == 1
     again = Embedding.load(models_dir(qd_library.name))

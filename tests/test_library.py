@@ -18,7 +18,12 @@ pytestmark = pytest.mark.data
 def test_show_clause_with_points_and_metadata(bhxh_library):
     out = api.show("khoản 1 Điều 60 Luật 58/2014/QH13", library="test-bhxh")
     doc, unit = out["document"], out["unit"]
-    assert (doc["number"], doc["doc_type"], doc["title"], doc["issuer"]) == ("58/2014/QH13", "Luật", "Bảo hiểm xã hội", "Quốc hội")
+    assert (doc["number"], doc["doc_type"], doc["title"], doc["issuer"]) == (
+        "58/2014/QH13",
+        "Luật",
+        "Bảo hiểm xã hội",
+        "Quốc hội",
+    )
     assert (doc["issued"], doc["effective"]) == ("2014-11-20", "2016-01-01")
     assert doc["name"] == "Luật Bảo hiểm xã hội 2014"
     kinds = {s.split(":")[0] for s in doc["sources"]}
@@ -56,18 +61,41 @@ def _v(vid, date, kind, body):
     from luat.structure import parse_body
 
     clauses = [u.label for u in parse_body(body) if u.kind == "khoan"]
-    return {"id": vid, "date": date, "skind": kind, "body": body, "heading": "H", "context": None,
-            "clauses": json.dumps(clauses), "body_hash": str(vid)}
+    return {
+        "id": vid,
+        "date": date,
+        "skind": kind,
+        "body": body,
+        "heading": "H",
+        "context": None,
+        "clauses": json.dumps(clauses),
+        "body_hash": str(vid),
+    }
 
 
 MERGES = [
     # versions, expected text, composed?
-    ([_v(1, "2025-02-01", "phapdien", "1. A mới.\n2. B mới."), _v(2, "2014-11-20", "official", "1. A cũ.\n2. B cũ.\n3. C cũ.")],
-     "1. A mới.\n2. B mới.", 0),  # the newest full text wins; khoản 3 was repealed, not resurrected
-    ([_v(1, "2025-02-01", "phapdien", "1. A.\n2. B."), _v(2, "2025-02-01", "phapdien", "3. C.")],
-     "1. A.\n2. B.\n3. C.", 1),  # one edition split across đề mục: merged per khoản
-    ([_v(1, "2025-02-01", "phapdien", "2. B mới."), _v(2, None, "lawdict", "Mở đầu:\n1. A.\n2. B cũ.\n3. C.")],
-     "Mở đầu:\n1. A.\n2. B mới.", 1),  # partial quote: what comes before it from the older text
+    (
+        [
+            _v(1, "2025-02-01", "phapdien", "1. A mới.\n2. B mới."),
+            _v(2, "2014-11-20", "official", "1. A cũ.\n2. B cũ.\n3. C cũ."),
+        ],
+        "1. A mới.\n2. B mới.",
+        0,
+    ),  # the newest full text wins; khoản 3 was repealed, not resurrected
+    (
+        [_v(1, "2025-02-01", "phapdien", "1. A.\n2. B."), _v(2, "2025-02-01", "phapdien", "3. C.")],
+        "1. A.\n2. B.\n3. C.",
+        1,
+    ),  # one edition split across đề mục: merged per khoản
+    (
+        [
+            _v(1, "2025-02-01", "phapdien", "2. B mới."),
+            _v(2, None, "lawdict", "Mở đầu:\n1. A.\n2. B cũ.\n3. C."),
+        ],
+        "Mở đầu:\n1. A.\n2. B mới.",
+        1,
+    ),  # partial quote: what comes before it from the older text
     ([_v(1, "2025-02-01", "phapdien", "2. B mới.")], "2. B mới.", 0),
 ]
 
@@ -89,7 +117,13 @@ def test_amendments_known_to_the_library(bhxh_library):
 
 def test_toc_follows_the_official_outline(bhxh_library):
     toc = api.show("58/2014/QH13", library="test-bhxh", toc=True)["toc"]
-    assert toc[0] == {"kind": "chuong", "label": "I", "heading": "NHỮNG QUY ĐỊNH CHUNG", "address": "chuong-i", "depth": 0}
+    assert toc[0] == {
+        "kind": "chuong",
+        "label": "I",
+        "heading": "NHỮNG QUY ĐỊNH CHUNG",
+        "address": "chuong-i",
+        "depth": 0,
+    }
     assert toc[1]["kind"] == "dieu" and toc[1]["label"] == "1" and toc[1]["depth"] == 1
     articles = [e["label"] for e in toc if e["kind"] == "dieu"]
     assert articles[:3] == ["1", "2", "3"] and articles[-1] == "125" and len(articles) == 125
@@ -109,7 +143,9 @@ def test_bad_files_are_rejected_and_the_rest_ingested(luat_home, tmp_path):
     (tmp_path / "latin1.txt").write_bytes("Điều 1. Phạm vi".encode("utf-16"))
     (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 ...")
     (tmp_path / "notes.txt").write_text("Chỉ là ghi chú, không có điều khoản nào.\n", encoding="utf-8")
-    (tmp_path / "qd.txt").write_text((FIXTURES / "qd-1676-2019-trich.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "qd.txt").write_text(
+        (FIXTURES / "qd-1676-2019-trich.txt").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     lib = Library("test-bad")
     report = ingest([tmp_path], lib, progress=False, workers=1)
     reasons = {r.split(":")[0].rsplit("/", 1)[-1]: r for r in report.rejected}
@@ -129,7 +165,9 @@ def test_failed_ingest_leaves_the_library_as_it_was(bhxh_library):
         raise RuntimeError("simulated crash after writing")
 
     with pytest.raises(RuntimeError):
-        ingest([FIXTURES / "qd-1676-2019-trich.txt"], bhxh_library, progress=False, workers=1, after_write=boom)
+        ingest(
+            [FIXTURES / "qd-1676-2019-trich.txt"], bhxh_library, progress=False, workers=1, after_write=boom
+        )
     assert bhxh_library.stats() == before
     assert bhxh_library.document("1676/QĐ-TTg") is None
 
@@ -137,8 +175,20 @@ def test_failed_ingest_leaves_the_library_as_it_was(bhxh_library):
 def test_killed_ingest_process_leaves_the_library_as_it_was(bhxh_library):
     before = bhxh_library.stats()
     env = {**os.environ, "LUAT_HOME": os.environ["LUAT_HOME"]}
-    proc = subprocess.Popen([sys.executable, "-m", "luat.cli", "ingest", "--quiet", "--library", "test-bhxh",
-                             str(DATA / "phapdien" / "2025-02")], env=env, start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "luat.cli",
+            "ingest",
+            "--quiet",
+            "--library",
+            "test-bhxh",
+            str(DATA / "phapdien" / "2025-02"),
+        ],
+        env=env,
+        start_new_session=True,
+    )
     time.sleep(4)  # well into writing: reading and writing a đề mục takes a fraction of a second
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -164,15 +214,45 @@ def test_user_quyet_dinh_sections_are_addressable(luat_home):
 
 def test_cli_json(bhxh_library):
     env = {**os.environ}
-    run = subprocess.run([sys.executable, "-m", "luat.cli", "show", "khoản 1 Điều 60 Luật 58/2014/QH13", "--json",
-                          "--library", "test-bhxh"], capture_output=True, text=True, env=env)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "luat.cli",
+            "show",
+            "khoản 1 Điều 60 Luật 58/2014/QH13",
+            "--json",
+            "--library",
+            "test-bhxh",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["unit"]["address"] == "dieu-60-khoan-1"
-    run = subprocess.run([sys.executable, "-m", "luat.cli", "show", "Điều 999 Luật 58/2014/QH13", "--json",
-                          "--library", "test-bhxh"], capture_output=True, text=True, env=env)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "luat.cli",
+            "show",
+            "Điều 999 Luật 58/2014/QH13",
+            "--json",
+            "--library",
+            "test-bhxh",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert run.returncode == 1 and "Điều 999" in json.loads(run.stdout)["error"]
-    run = subprocess.run([sys.executable, "-m", "luat.cli", "stats", "--json", "--library", "test-bhxh"],
-                         capture_output=True, text=True, env=env)
+    run = subprocess.run(
+        [sys.executable, "-m", "luat.cli", "stats", "--json", "--library", "test-bhxh"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert json.loads(run.stdout)["articles"] == bhxh_library.stats()["articles"]
 
 
@@ -185,10 +265,12 @@ def test_alqac_law_file_is_its_own_library(luat_home):
     assert doc.doc_type == "Luật" and doc.title == "Phòng, chống ma túy"
 
 
-
-
 def _fixture_paragraphs() -> list[str]:
-    return [line for line in (FIXTURES / "qd-1676-2019-trich.txt").read_text(encoding="utf-8").split("\n") if line.strip()]
+    return [
+        line
+        for line in (FIXTURES / "qd-1676-2019-trich.txt").read_text(encoding="utf-8").split("\n")
+        if line.strip()
+    ]
 
 
 @pytest.mark.parametrize("suffix", [".docx", ".html"])
@@ -203,7 +285,9 @@ def test_users_docx_and_html_in_the_official_layout(luat_home, tmp_path, suffix)
         d.save(str(path))
     else:
         body = "".join(f"<p>{p}</p>" for p in _fixture_paragraphs())
-        path.write_text(f"<html><head><script>alert(1)</script></head><body>{body}</body></html>", encoding="utf-8")
+        path.write_text(
+            f"<html><head><script>alert(1)</script></head><body>{body}</body></html>", encoding="utf-8"
+        )
     lib = Library(f"test-user{suffix[1:]}")
     report = ingest([path], lib, progress=False, workers=1)
     assert not report.rejected

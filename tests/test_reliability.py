@@ -73,7 +73,9 @@ API_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("method", "path", "kw"), API_CASES, ids=[f"{m} {p[:40]} {str(k)[:40]}" for m, p, k in API_CASES])
+@pytest.mark.parametrize(
+    ("method", "path", "kw"), API_CASES, ids=[f"{m} {p[:40]} {str(k)[:40]}" for m, p, k in API_CASES]
+)
 def test_api_answers_below_500_with_an_error_body(client, method, path, kw):
     r = client.request(method, path, **kw)
     assert r.status_code < 500, r.text[:300]
@@ -122,11 +124,21 @@ def test_unknown_page_is_an_html_404(client):
     assert r.status_code == 404 and "<html" in r.text and "Không tìm thấy" in r.text
 
 
-@pytest.mark.parametrize(("url", "ok"), [
-    ("https://thuvienphapluat.vn/hoi-dap/1", True), ("http://example.vn/a?b=c", True),
-    ("javascript:alert(document.cookie)", False), (" JavaScript:alert(1)", False), ("data:text/html,x", False),
-    ("//evil.example/x", False), ("vbscript:x", False), ("http:///no-host", False), ("", False), (None, False),
-])
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://thuvienphapluat.vn/hoi-dap/1", True),
+        ("http://example.vn/a?b=c", True),
+        ("javascript:alert(document.cookie)", False),
+        (" JavaScript:alert(1)", False),
+        ("data:text/html,x", False),
+        ("//evil.example/x", False),
+        ("vbscript:x", False),
+        ("http:///no-host", False),
+        ("", False),
+        (None, False),
+    ],
+)
 def test_only_http_urls_become_links(url, ok):
     assert (safe_url(url) is not None) == ok
 
@@ -136,9 +148,17 @@ def test_a_javascript_consultation_url_is_not_a_link(luat_home, tmp_path):
     ingest([QD], lib, progress=False, workers=1)
     lib.close()
     bad = tmp_path / "c.jsonl"
-    bad.write_text(json.dumps({"question": "Đề án tuyên truyền bảo hiểm xã hội gồm những gì?",
-                               "answer": "Căn cứ Điều 1 Quyết định 1676/QĐ-TTg quy định như sau: ...",
-                               "original_url": "javascript:alert(document.cookie)"}, ensure_ascii=False) + "\n")
+    bad.write_text(
+        json.dumps(
+            {
+                "question": "Đề án tuyên truyền bảo hiểm xã hội gồm những gì?",
+                "answer": "Căn cứ Điều 1 Quyết định 1676/QĐ-TTg quy định như sau: ...",
+                "original_url": "javascript:alert(document.cookie)",
+            },
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
     api.consultations("rel-xss").ingest([bad])
     page = TestClient(create_app("rel-xss")).get("/van-ban/1676/QĐ-TTg")
     assert page.status_code == 200 and "Đề án tuyên truyền" in page.text  # the consultation is listed
@@ -188,6 +208,7 @@ def test_eval_on_a_file_without_a_valid_line(qd_library, capsys, tmp_path, lines
 
 # ------------------------------------------------------------------ files that are not documents
 
+
 def _docx(path: Path, inflated: int) -> None:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
@@ -207,8 +228,22 @@ def test_non_regular_and_oversized_files_are_refused_by_name(luat_home, tmp_path
     notzip.write_bytes(b"not a zip at all")
     nested = tmp_path / "nested.html"
     nested.write_text("<html><body>" + "<div>" * 100_000 + "x" + "</div>" * 100_000 + "</body></html>")
-    rc = main(["ingest", str(fifo), str(big), str(bomb), str(notzip), str(nested), str(QD), "--library", "rel-files",
-               "--quiet", "--workers", "1"])
+    rc = main(
+        [
+            "ingest",
+            str(fifo),
+            str(big),
+            str(bomb),
+            str(notzip),
+            str(nested),
+            str(QD),
+            "--library",
+            "rel-files",
+            "--quiet",
+            "--workers",
+            "1",
+        ]
+    )
     out = capsys.readouterr()
     assert rc == 1
     lines = out.err.strip().splitlines()
@@ -216,7 +251,9 @@ def test_non_regular_and_oversized_files_are_refused_by_name(luat_home, tmp_path
     reasons = dict(zip(["pipe.txt", "big.txt", "bomb.docx", "fake.docx", "nested.html"], lines, strict=True))
     for name, line in reasons.items():
         assert name in line
-    assert "FIFO" in reasons["pipe.txt"] and "limit" in reasons["big.txt"] and "inflates" in reasons["bomb.docx"]
+    assert (
+        "FIFO" in reasons["pipe.txt"] and "limit" in reasons["big.txt"] and "inflates" in reasons["bomb.docx"]
+    )
     assert "not a valid .docx" in reasons["fake.docx"] and "PackageNotFound" not in reasons["fake.docx"]
     assert "nested" in reasons["nested.html"]
     assert "1 văn bản" in out.out  # the rest of the batch went in
@@ -225,15 +262,20 @@ def test_non_regular_and_oversized_files_are_refused_by_name(luat_home, tmp_path
 def test_a_giant_article_is_cut_with_a_warning_naming_the_file(luat_home, tmp_path):
     doc = tmp_path / "giant.txt"
     head = QD.read_text(encoding="utf-8").split("Điều 1.")[0]
-    doc.write_text(head + "Điều 1. Một điều rất dài\n" + "Nội dung không có cấu trúc.\n" * 20_000, encoding="utf-8")
+    doc.write_text(
+        head + "Điều 1. Một điều rất dài\n" + "Nội dung không có cấu trúc.\n" * 20_000, encoding="utf-8"
+    )
     lib = Library("rel-giant")
     report = ingest([doc], lib, progress=False, workers=1)
-    assert not report.rejected and any("giant.txt" in w and "cut" in w for w in report.warnings), report.warnings
+    assert not report.rejected and any("giant.txt" in w and "cut" in w for w in report.warnings), (
+        report.warnings
+    )
     text = lib.db.execute("SELECT text FROM articles").fetchone()[0]
     assert MAX_ARTICLE_CHARS // 2 < len(text) <= MAX_ARTICLE_CHARS
 
 
 # ------------------------------------------------------------------ library files that cannot be opened
+
 
 @pytest.mark.parametrize("content", [b"", b"garbage, not sqlite\n" * 10, "truncated"])
 def test_a_damaged_library_names_its_file_and_the_rebuild(qd_library, luat_home, capsys, content):
@@ -254,7 +296,9 @@ def test_a_damaged_library_names_its_file_and_the_rebuild(qd_library, luat_home,
 
 def test_a_read_only_library_still_serves_reads(qd_library, monkeypatch):
     # as root, chmod does not stop a write; os.access is what the library asks
-    qd_library.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # as a closed library is: an immutable reader skips the WAL
+    qd_library.db.execute(
+        "PRAGMA wal_checkpoint(TRUNCATE)"
+    )  # as a closed library is: an immutable reader skips the WAL
     monkeypatch.setattr(os, "access", lambda *a, **k: False)
     lib = Library(LIB, readonly=True)
     assert lib.stats()["documents"] == 1
@@ -281,14 +325,17 @@ def test_a_failing_rollback_does_not_hide_the_real_error(luat_home):
 # ------------------------------------------------------------------ text paths on adversarial input
 
 FUZZ = settings(max_examples=150, deadline=10_000, suppress_health_check=[HealthCheck.too_slow])
-legal_text = st.text(st.sampled_from(list("Điềukhoảnđiểm 1234567890/.,;:-–()“”\n\x00abcNĐQHTT")) | st.characters(), max_size=400)
+legal_text = st.text(
+    st.sampled_from(list("Điềukhoảnđiểm 1234567890/.,;:-–()“”\n\x00abcNĐQHTT")) | st.characters(),
+    max_size=400,
+)
 
 
 @FUZZ
 @given(legal_text)
 def test_find_references_never_raises(text):
     for r in find_references(text):
-        assert 0 <= r.start < r.end <= len(text) and r.text == text[r.start:r.end]
+        assert 0 <= r.start < r.end <= len(text) and r.text == text[r.start : r.end]
 
 
 @FUZZ
@@ -314,7 +361,11 @@ def searcher(qd_library):
     return api.searcher(LIB)
 
 
-@settings(max_examples=60, deadline=10_000, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60,
+    deadline=10_000,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(st.text(max_size=MAX_QUERY_CHARS).filter(str.strip))
 def test_searcher_parse_never_raises(searcher, text):
     searcher.parse(text)

@@ -22,7 +22,11 @@ def test_number_goes_to_the_document(bhxh_library):
 
 
 def test_reference_goes_to_the_unit(bhxh_library):
-    for q in ("Điều 60 Luật BHXH 2014", "dieu 60 luat bao hiem xa hoi 2014", "khoản 1 Điều 60 Luật 58/2014/QH13"):
+    for q in (
+        "Điều 60 Luật BHXH 2014",
+        "dieu 60 luat bao hiem xa hoi 2014",
+        "khoản 1 Điều 60 Luật 58/2014/QH13",
+    ):
         h = top(q)[0]
         assert (h["doc"], h["article"], h["exact"]) == ("58/2014/QH13", "60", True), q
     assert top("khoản 1 Điều 60 Luật 58/2014/QH13")[0]["clause"] == "1"
@@ -43,11 +47,17 @@ def test_question_phrasing_carries_no_weight():
     assert "bao hiem xa hoi" in q
 
 
-@pytest.mark.parametrize("question,expanded", [
-    ("Nếu không có CMND thì khám BHYT phải xuất trình giấy tờ gì?", "chung minh nhan dan"),  # zalo-phapdien-dev
-    ("Chủ DNTN ở tù thì sẽ giải quyết công việc tại doanh nghiệp thế nào?", "doanh nghiep tu nhan"),
-    ("Mỗi trường THCS sẽ có bao nhiêu % giáo viên hạng II?", "trung hoc co so"),
-])
+@pytest.mark.parametrize(
+    "question,expanded",
+    [
+        (
+            "Nếu không có CMND thì khám BHYT phải xuất trình giấy tờ gì?",
+            "chung minh nhan dan",
+        ),  # zalo-phapdien-dev
+        ("Chủ DNTN ở tù thì sẽ giải quyết công việc tại doanh nghiệp thế nào?", "doanh nghiep tu nhan"),
+        ("Mỗi trường THCS sẽ có bao nhiêu % giáo viên hạng II?", "trung hoc co so"),
+    ],
+)
 def test_abbreviations_people_write_expand(question, expanded):
     assert expanded in clean_query(question)
 
@@ -66,11 +76,15 @@ def test_filters(bhxh_library):
     hits = top("bảo hiểm xã hội một lần", filters=Filters(doc_type="Nghị định"))
     assert hits and all(h["document"]["type"] == "Nghị định" for h in hits)
     assert top("bảo hiểm xã hội một lần", filters=Filters(doc_type="Không có loại này")) == []
-    assert all(h["document"]["issued"] is None or h["document"]["issued"].startswith("2015")
-               for h in top("bảo hiểm xã hội", filters=Filters(year=2015)))
+    assert all(
+        h["document"]["issued"] is None or h["document"]["issued"].startswith("2015")
+        for h in top("bảo hiểm xã hội", filters=Filters(year=2015))
+    )
 
 
-@pytest.mark.parametrize("query", ['"bảo hiểm', "điều: 60", "(bảo hiểm) AND *", "x" * 1000, "????", "NOT OR AND"])
+@pytest.mark.parametrize(
+    "query", ['"bảo hiểm', "điều: 60", "(bảo hiểm) AND *", "x" * 1000, "????", "NOT OR AND"]
+)
 def test_odd_queries_never_crash(bhxh_library, query):
     assert isinstance(top(query), list)
 
@@ -80,14 +94,20 @@ def test_empty_query_is_a_clear_error(bhxh_library):
         top("   ")
     with pytest.raises(QueryError, match="quá dài"):  # rejected, as the API does, not cut short
         top("x" * 10_000)
-    run = subprocess.run([sys.executable, "-m", "luat.cli", "search", "", "--library", "test-bhxh", "--json"],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "luat.cli", "search", "", "--library", "test-bhxh", "--json"],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 2 and "trống" in json.loads(run.stdout)["error"]
 
 
 def test_metrics_on_a_hand_computed_run():
-    qs = [BenchQuestion("a", "q", {("D", "1")}), BenchQuestion("b", "q", {("D", "2"), ("D", "3")}),
-          BenchQuestion("c", "q", {("D", "9")})]
+    qs = [
+        BenchQuestion("a", "q", {("D", "1")}),
+        BenchQuestion("b", "q", {("D", "2"), ("D", "3")}),
+        BenchQuestion("c", "q", {("D", "9")}),
+    ]
     ranked = [[("D", "1"), ("D", "5")], [("D", "5"), ("D", "3"), ("D", "2")], [("D", "7")]]
     m = score_run("toy", qs, ranked, [0.01, 0.02, 0.03])
     assert m.recall[1] == pytest.approx((1 + 0 + 0) / 3)
@@ -101,56 +121,95 @@ def test_metrics_on_a_hand_computed_run():
     assert m.p50_ms == pytest.approx(20.0)
 
 
-@pytest.mark.parametrize("text,asking", [
-    # TVPL: the title question, then greetings and a story
-    ("bảo mật thông tin vận hành hệ thống điện được quy định như thế nào? xin chào ban biên tập thư ký luật. tôi có một "
-     "thắc mắc mong được ban biên tập giúp đỡ.", "bảo mật thông tin vận hành hệ thống điện được quy định như thế nào?"),
-    # the question after the context; "mong được hỗ trợ sớm." is no question
-    ("liên quan đến trách nhiệm về dự báo, cảnh báo và truyền tin thiên tai. chuyên viên cho tôi hỏi: đối với các tổ chức, "
-     "cá nhân quản lý phương tiện hoạt động trên biển thì có trách nhiệm gì trong dự báo, cảnh báo và truyền tin thiên tai? "
-     "mong được hỗ trợ sớm.",
-     "chuyên viên cho tôi hỏi: đối với các tổ chức, cá nhân quản lý phương tiện hoạt động trên biển thì có trách nhiệm gì "
-     "trong dự báo, cảnh báo và truyền tin thiên tai?"),
-    # a question alone, or a story with no sentence asking in words of its own
-    ("Người lao động nghỉ việc có được rút BHXH một lần không?", None),
-    ("tôi làm ở công ty được 5 năm. vậy có được không?", None),
-])
+@pytest.mark.parametrize(
+    "text,asking",
+    [
+        # TVPL: the title question, then greetings and a story
+        (
+            "bảo mật thông tin vận hành hệ thống điện được quy định như thế nào? xin chào ban biên tập thư ký luật. tôi có một "
+            "thắc mắc mong được ban biên tập giúp đỡ.",
+            "bảo mật thông tin vận hành hệ thống điện được quy định như thế nào?",
+        ),
+        # the question after the context; "mong được hỗ trợ sớm." is no question
+        (
+            "liên quan đến trách nhiệm về dự báo, cảnh báo và truyền tin thiên tai. chuyên viên cho tôi hỏi: đối với các tổ chức, "
+            "cá nhân quản lý phương tiện hoạt động trên biển thì có trách nhiệm gì trong dự báo, cảnh báo và truyền tin thiên tai? "
+            "mong được hỗ trợ sớm.",
+            "chuyên viên cho tôi hỏi: đối với các tổ chức, cá nhân quản lý phương tiện hoạt động trên biển thì có trách nhiệm gì "
+            "trong dự báo, cảnh báo và truyền tin thiên tai?",
+        ),
+        # a question alone, or a story with no sentence asking in words of its own
+        ("Người lao động nghỉ việc có được rút BHXH một lần không?", None),
+        ("tôi làm ở công ty được 5 năm. vậy có được không?", None),
+    ],
+)
 def test_asking_sentence(text, asking):
     assert asking_sentence(text) == asking
 
 
-@pytest.mark.parametrize("question,term", [
-    ("Dự phòng nợ phải thu khó đòi là gì?", "du phong no phai thu kho doi"),
-    ("Theo quy định, bảo quản thuốc, nguyên liệu làm thuốc là gì?", "bao quan thuoc nguyen lieu lam thuoc"),
-    ("Dị tật bào thai được hiểu như thế nào?", "di tat bao thai"),
-    ("Thế nào là loài cây sinh trưởng nhanh?", "loai cay sinh truong nhanh"),
-    ("Khái niệm quỹ đại chúng", "quy dai chung"),
-    ("Tai nạn giao thông đường sắt ít nghiêm trọng là sao?", "tai nan giao thong duong sat it nghiem trong"),
-    ("Theo Luật Trồng trọt, phân bón hữu cơ là gì?", "phan bon huu co"),
-    ("xử lý dữ liệu cá nhân là gì? bên xử lý dữ liệu cá nhân là ai?", "xu ly du lieu ca nhan"),
-    ("bao hiem xa hoi tu nguyen la gi", "bao hiem xa hoi tu nguyen"),
-    ("Nhiệm vụ khắc phục hậu quả bom mìn vật nổ sau chiến tranh là gì?",  # a 13-syllable term
-     "nhiem vu khac phuc hau qua bom min vat no sau chien tranh"),
-    # not a definition, or nothing to define
-    ("Người lao động nghỉ việc có được rút BHXH một lần không?", None),
-    ("Thuế là gì?", None),
-])
+@pytest.mark.parametrize(
+    "question,term",
+    [
+        ("Dự phòng nợ phải thu khó đòi là gì?", "du phong no phai thu kho doi"),
+        (
+            "Theo quy định, bảo quản thuốc, nguyên liệu làm thuốc là gì?",
+            "bao quan thuoc nguyen lieu lam thuoc",
+        ),
+        ("Dị tật bào thai được hiểu như thế nào?", "di tat bao thai"),
+        ("Thế nào là loài cây sinh trưởng nhanh?", "loai cay sinh truong nhanh"),
+        ("Khái niệm quỹ đại chúng", "quy dai chung"),
+        (
+            "Tai nạn giao thông đường sắt ít nghiêm trọng là sao?",
+            "tai nan giao thong duong sat it nghiem trong",
+        ),
+        ("Theo Luật Trồng trọt, phân bón hữu cơ là gì?", "phan bon huu co"),
+        ("xử lý dữ liệu cá nhân là gì? bên xử lý dữ liệu cá nhân là ai?", "xu ly du lieu ca nhan"),
+        ("bao hiem xa hoi tu nguyen la gi", "bao hiem xa hoi tu nguyen"),
+        (
+            "Nhiệm vụ khắc phục hậu quả bom mìn vật nổ sau chiến tranh là gì?",  # a 13-syllable term
+            "nhiem vu khac phuc hau qua bom min vat no sau chien tranh",
+        ),
+        # not a definition, or nothing to define
+        ("Người lao động nghỉ việc có được rút BHXH một lần không?", None),
+        ("Thuế là gì?", None),
+    ],
+)
 def test_definition_term(question, term):
     words = definition_term(question)
     assert (" ".join(words) if words else None) == term
 
 
 def test_term_heads_cut_before_qualifiers():
-    words = ["thanh", "vien", "bu", "tru", "chung", "trong", "chung", "khoan", "phai", "sinh", "cua", "to", "chuc"]
+    words = [
+        "thanh",
+        "vien",
+        "bu",
+        "tru",
+        "chung",
+        "trong",
+        "chung",
+        "khoan",
+        "phai",
+        "sinh",
+        "cua",
+        "to",
+        "chuc",
+    ]
     assert [" ".join(w) for w in term_and_heads(words)] == [
         "thanh vien bu tru chung trong chung khoan phai sinh cua to chuc",
         "thanh vien bu tru chung trong chung khoan phai sinh",
-        "thanh vien bu tru chung"]
+        "thanh vien bu tru chung",
+    ]
     assert term_and_heads(["o", "nhiem"]) == [["o", "nhiem"]]  # never shorter than two words
 
 
-@pytest.mark.parametrize("question", ["Thế nào là bảo hiểm xã hội tự nguyện trong pháp luật Việt Nam?",
-                                      "Bảo hiểm xã hội tự nguyện theo quy định của luật hiện hành là gì?"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Thế nào là bảo hiểm xã hội tự nguyện trong pháp luật Việt Nam?",
+        "Bảo hiểm xã hội tự nguyện theo quy định của luật hiện hành là gì?",
+    ],
+)
 def test_definition_asked_in_context(bhxh_library, question):
     """The library defines "bảo hiểm xã hội tự nguyện", not the term with the question's context."""
     first = api.searcher("test-bhxh").search(question, k=3)[0]
@@ -168,10 +227,13 @@ def test_definition_question_goes_to_the_defining_khoan(bhxh_library):
     assert not any(h.defines for h in s.search("mức hưởng bảo hiểm xã hội một lần", k=5))
 
 
-@pytest.mark.parametrize("question,article", [
-    ("Cho tôi hỏi về hồ sơ hưởng chế độ thai sản theo quy định hiện nay?", "101"),
-    ("Giải quyết hưởng chế độ tử tuất của người lao động được quy định thế nào?", "112"),
-])
+@pytest.mark.parametrize(
+    "question,article",
+    [
+        ("Cho tôi hỏi về hồ sơ hưởng chế độ thai sản theo quy định hiện nay?", "101"),
+        ("Giải quyết hưởng chế độ tử tuất của người lao động được quy định thế nào?", "112"),
+    ],
+)
 def test_heading_the_question_holds_comes_first(bhxh_library, monkeypatch, question, article):
     """The question holds the article's heading ("Hồ sơ hưởng chế độ thai sản") as a phrase: it ranks first, ahead of
     articles that share more single words with the question."""
@@ -186,16 +248,26 @@ def test_heading_the_question_holds_comes_first(bhxh_library, monkeypatch, quest
     assert without[0] != ("58/2014/QH13", article), "the lexical score alone ranks another article first"
 
 
-@pytest.mark.parametrize("question,doc,article,clause", [
-    ("Luật Bảo hiểm xã hội 2014 có hiệu lực từ ngày nào?", "58/2014/QH13", "124", "1"),
-    ("Bộ luật lao động 2019 có hiệu lực khi nào?", "45/2019/QH14", "220", "1"),  # not Điều 23 "Hiệu lực của hợp đồng"
-    ("Thông tư 59/2015/TT-BLĐTBXH được áp dụng từ ngày nào?", "59/2015/TT-BLĐTBXH", "40", "1"),
-])
+@pytest.mark.parametrize(
+    "question,doc,article,clause",
+    [
+        ("Luật Bảo hiểm xã hội 2014 có hiệu lực từ ngày nào?", "58/2014/QH13", "124", "1"),
+        (
+            "Bộ luật lao động 2019 có hiệu lực khi nào?",
+            "45/2019/QH14",
+            "220",
+            "1",
+        ),  # not Điều 23 "Hiệu lực của hợp đồng"
+        ("Thông tư 59/2015/TT-BLĐTBXH được áp dụng từ ngày nào?", "59/2015/TT-BLĐTBXH", "40", "1"),
+    ],
+)
 def test_when_a_named_document_takes_effect(bhxh_library, question, doc, article, clause):
     hits = api.searcher("test-bhxh").search(question, k=3)
     first = hits[0]
     assert (first.doc.number, first.article, first.clause if first.exact else None) == (doc, article, clause)
-    assert all(h.doc.number == doc and not h.defines for h in hits)  # the rest searched in that document, as asked
+    assert all(
+        h.doc.number == doc and not h.defines for h in hits
+    )  # the rest searched in that document, as asked
 
 
 def test_words_that_tell_candidates_apart(bhxh_library, monkeypatch):
@@ -214,12 +286,15 @@ def test_words_that_tell_candidates_apart(bhxh_library, monkeypatch):
     assert (first.doc.number, first.article) != ("58/2014/QH13", "110")
 
 
-@pytest.mark.parametrize("question,doc,article,clause", [
-    # a common term: the article about it, not a khoản that happens to start "Tài sản là ..."
-    ("Tài sản là gì?", "91/2015/QH13", "105", "1"),
-    ("Hợp đồng là gì?", "91/2015/QH13", "385", None),
-    ("bảo hiểm xã hội là gì", "58/2014/QH13", "3", "1"),
-])
+@pytest.mark.parametrize(
+    "question,doc,article,clause",
+    [
+        # a common term: the article about it, not a khoản that happens to start "Tài sản là ..."
+        ("Tài sản là gì?", "91/2015/QH13", "105", "1"),
+        ("Hợp đồng là gì?", "91/2015/QH13", "385", None),
+        ("bảo hiểm xã hội là gì", "58/2014/QH13", "3", "1"),
+    ],
+)
 def test_common_terms_go_to_their_own_definition(bhxh_library, question, doc, article, clause):
     first = api.searcher("test-bhxh").search(question, k=3)[0]
     assert (first.doc.number, first.article, first.clause, first.defines) == (doc, article, clause, True)

@@ -42,11 +42,16 @@ def test_find_numbers_spans():
     assert found == [("115/2015/NĐ-CP", "115/2015/NĐ-CP"), ("58/2014/QH13", "58/2014/QH13")]
 
 
-@pytest.mark.parametrize("name", ["Luật Bảo hiểm xã hội 2014", "Luật BHXH năm 2014", "luat bao hiem xa hoi 2014"])
+@pytest.mark.parametrize(
+    "name", ["Luật Bảo hiểm xã hội 2014", "Luật BHXH năm 2014", "luat bao hiem xa hoi 2014"]
+)
 def test_name_key(name):
     assert name_key(name) == "luat bao hiem xa hoi 2014"
 
 
 def test_aliases_by_name_and_year():
-    assert name_aliases("Luật", "Bảo hiểm xã hội", 2014) == ["luat bao hiem xa hoi 2014", "luat bao hiem xa hoi"]
+    assert name_aliases("Luật", "Bảo hiểm xã hội", 2014) == [
+        "luat bao hiem xa hoi 2014",
+        "luat bao hiem xa hoi",
+    ]
     assert name_key("BLLĐ 2019") == name_aliases("Bộ luật", "Lao động", 2019)[0]

@@ -18,8 +18,13 @@ def _gold_nodes(tree: dict) -> set[tuple]:
 
     def walk(n, path):
         t, i = n["node_type"], n["node_id"]
-        p = {"chương": [("chuong", i)], "mục": path + [("muc", i)], "điều": [("dieu", i)],
-             "khoản": path + [("khoan", i)], "điểm": path + [("diem", i)]}.get(t, [])
+        p = {
+            "chương": [("chuong", i)],
+            "mục": path + [("muc", i)],
+            "điều": [("dieu", i)],
+            "khoản": path + [("khoan", i)],
+            "điểm": path + [("diem", i)],
+        }.get(t, [])
         if p:
             out.add(tuple(p))
         for c in n.get("children", []):
@@ -55,10 +60,17 @@ WRITTEN_EFFECTIVE = {"bo-luat-hinh-su-2015": "2016-07-01", "bo-luat-to-tung-hinh
 
 
 @pytest.mark.data
-@pytest.mark.parametrize("name,minimum", [
-    ("bo-luat-lao-dong-2019", 0.99), ("bo-luat-dan-su-2015", 0.99), ("bo-luat-hang-hai-viet-nam-2015", 0.99),
-    ("bo-luat-hinh-su-2015", 0.99), ("bo-luat-to-tung-dan-su-2015", 0.99), ("bo-luat-to-tung-hinh-su-2015", 0.98),
-])
+@pytest.mark.parametrize(
+    "name,minimum",
+    [
+        ("bo-luat-lao-dong-2019", 0.99),
+        ("bo-luat-dan-su-2015", 0.99),
+        ("bo-luat-hang-hai-viet-nam-2015", 0.99),
+        ("bo-luat-hinh-su-2015", 0.99),
+        ("bo-luat-to-tung-dan-su-2015", 0.99),
+        ("bo-luat-to-tung-hinh-su-2015", 0.98),
+    ],
+)
 def test_tree_agrees_with_law_tree(name, minimum, capsys):
     data = _law_tree(name)
     gold = _gold_nodes(data["tree"])
@@ -66,14 +78,18 @@ def test_tree_agrees_with_law_tree(name, minimum, capsys):
     mine = _parsed_nodes(parsed)
     agree = len(gold & mine) / len(gold | mine)
     with capsys.disabled():
-        print(f"\n{name}: {len(gold)} gold nodes, {len(mine)} parsed, agreement {agree:.4f}; "
-              f"missing {sorted(gold - mine)[:8]}; extra {sorted(mine - gold)[:8]}")
+        print(
+            f"\n{name}: {len(gold)} gold nodes, {len(mine)} parsed, agreement {agree:.4f}; "
+            f"missing {sorted(gold - mine)[:8]}; extra {sorted(mine - gold)[:8]}"
+        )
     assert agree >= minimum
     # metadata from the header agrees with the law-tree's
     meta = data["metadata"]
     assert parsed.number == meta["so_hieu_van_ban"]
     assert parsed.issued == "-".join(reversed(meta["ngay_ban_hanh"].split("/")))
-    assert parsed.effective == WRITTEN_EFFECTIVE.get(name, "-".join(reversed(meta["ngay_hieu_luc"].split("/"))))
+    assert parsed.effective == WRITTEN_EFFECTIVE.get(
+        name, "-".join(reversed(meta["ngay_hieu_luc"].split("/")))
+    )
 
 
 @pytest.mark.data
@@ -83,20 +99,29 @@ def test_labour_code_offsets_are_verbatim():
     parsed = parse_text(text)
     assert len(parsed.articles) == 220
     for _ctx, art, _body in parsed.articles:
-        assert text[art.start:art.end] == art.text
+        assert text[art.start : art.end] == art.text
         for u in art.walk():
-            assert text[u.start:u.end] == u.text
+            assert text[u.start : u.end] == u.text
     _ctx, art35, _ = parsed.articles[34]
-    assert art35.label == "35" and art35.heading == "Quyền đơn phương chấm dứt hợp đồng lao động của người lao động"
+    assert (
+        art35.label == "35"
+        and art35.heading == "Quyền đơn phương chấm dứt hợp đồng lao động của người lao động"
+    )
     assert [k.label for k in art35.children] == ["1", "2"]
     assert [d.label for d in art35.children[1].children] == ["a", "b", "c", "d", "đ", "e", "g"]
 
 
-@pytest.mark.parametrize("line,number", [
-    ("Luật số: 77/2006/QH 11", "77/2006/QH11"),  # the session apart from its code (vlc-2021 Luật Thể dục, thể thao)
-    ("Nghị quyết số: 1187/NQ-UBTVQH 14", "1187/NQ-UBTVQH14"),
-    ("Số: 115/2015/NĐ-CP", "115/2015/NĐ-CP"),
-])
+@pytest.mark.parametrize(
+    "line,number",
+    [
+        (
+            "Luật số: 77/2006/QH 11",
+            "77/2006/QH11",
+        ),  # the session apart from its code (vlc-2021 Luật Thể dục, thể thao)
+        ("Nghị quyết số: 1187/NQ-UBTVQH 14", "1187/NQ-UBTVQH14"),
+        ("Số: 115/2015/NĐ-CP", "115/2015/NĐ-CP"),
+    ],
+)
 def test_header_number(line, number):
     text = f"QUỐC HỘI\n-------\n\n{line}\n\nHà Nội, ngày 29 tháng 11 năm 2006\n\nLUẬT\n\nTHỂ DỤC, THỂ THAO\n\nĐiều 1. Phạm vi điều chỉnh\n\nLuật này quy định về thể dục, thể thao.\n"
     assert parse_text(text).number == number
@@ -105,10 +130,19 @@ def test_header_number(line, number):
 def test_quyet_dinh_sections_inside_article():
     parsed = parse_text((FIXTURES / "qd-1676-2019-trich.txt").read_text(encoding="utf-8"))
     assert (parsed.number, parsed.doc_type, parsed.issuer, parsed.issued) == (
-        "1676/QĐ-TTg", "Quyết định", "Thủ tướng Chính phủ", "2019-11-25")
+        "1676/QĐ-TTg",
+        "Quyết định",
+        "Thủ tướng Chính phủ",
+        "2019-11-25",
+    )
     assert parsed.title.startswith("Phê duyệt đề án đổi mới toàn diện")
     _ctx, art1, _ = parsed.articles[0]
-    assert [(s.kind, s.label) for s in art1.children] == [("section", "I"), ("section", "II"), ("section", "III"), ("section", "IV")]
+    assert [(s.kind, s.label) for s in art1.children] == [
+        ("section", "I"),
+        ("section", "II"),
+        ("section", "III"),
+        ("section", "IV"),
+    ]
     section3 = art1.children[2]
     assert section3.heading.startswith("NỘI DUNG ĐỔI MỚI TOÀN DIỆN")
     assert [k.label for k in section3.children] == ["1", "2", "3", "4"]
@@ -127,15 +161,20 @@ BODIES = [
     # điểm must start at a
     ("1. A\nc) stray\na) x\nb) y", [("khoan", "1", ["a", "b"])]),
     # quoted amendment text keeps its own numbering out of the tree
-    ("1. Sửa đổi Điều 5 như sau:\n“Điều 5. X\n1. quoted\na) quoted”.\n2. B", [("khoan", "1", []), ("khoan", "2", [])]),
+    (
+        "1. Sửa đổi Điều 5 như sau:\n“Điều 5. X\n1. quoted\na) quoted”.\n2. B",
+        [("khoan", "1", []), ("khoan", "2", [])],
+    ),
     # đ follows d
     ("1. A\na) 1\nb) 2\nc) 3\nd) 4\nđ) 5\ne) 6", [("khoan", "1", ["a", "b", "c", "d", "đ", "e"])]),
     ("Không có khoản nào.", []),
     # numbered points inside khoản 1 (2089/VBHN-BHXH Điều 4), their lettered items are tiết
-    ("1. Người lao động là công dân Việt Nam, bao gồm:\n1.1. Người làm việc theo HĐLĐ;\n1.2. Cán bộ, công chức;\n"
-     "1.3. Người đi làm việc ở nước ngoài theo hợp đồng sau:\na) Hợp đồng với doanh nghiệp;\nb) Hợp đồng cá nhân.\n"
-     "2. Người sử dụng lao động:\na) Cơ quan nhà nước;\nb) Doanh nghiệp.",
-     [("khoan", "1", ["1.1", "1.2", "1.3"]), ("khoan", "2", ["a", "b"])]),
+    (
+        "1. Người lao động là công dân Việt Nam, bao gồm:\n1.1. Người làm việc theo HĐLĐ;\n1.2. Cán bộ, công chức;\n"
+        "1.3. Người đi làm việc ở nước ngoài theo hợp đồng sau:\na) Hợp đồng với doanh nghiệp;\nb) Hợp đồng cá nhân.\n"
+        "2. Người sử dụng lao động:\na) Cơ quan nhà nước;\nb) Doanh nghiệp.",
+        [("khoan", "1", ["1.1", "1.2", "1.3"]), ("khoan", "2", ["a", "b"])],
+    ),
     # a "1.1." inside khoản 2 is text, and numbering must run in sequence
     ("1. A\n1.2. out of sequence\n2. B\n1.1. not this khoản's", [("khoan", "1", []), ("khoan", "2", [])]),
 ]
@@ -155,4 +194,4 @@ def test_parse_body(body, expected):
     assert [(u.kind, u.label, [c.label for c in u.children]) for u in units] == expected
     for u in units:
         for x in u.walk():
-            assert body[x.start:x.end] == x.text
+            assert body[x.start : x.end] == x.text

@@ -3,9 +3,18 @@ import pytest
 from luat.text import fold, normalize, normalize_tones, squash
 
 TONES = [
-    ("hoà", "hòa"), ("Hoà bình", "Hòa bình"), ("thuỷ sản", "thủy sản"), ("khoẻ", "khỏe"), ("hoàn thành", "hoàn thành"),
-    ("quý", "quý"), ("quả", "quả"), ("thuyết", "thuyết"), ("hoạ sĩ", "họa sĩ"), ("Thoả thuận", "Thỏa thuận"),
-    ("toà án", "tòa án"), ("hòa", "hòa"),
+    ("hoà", "hòa"),
+    ("Hoà bình", "Hòa bình"),
+    ("thuỷ sản", "thủy sản"),
+    ("khoẻ", "khỏe"),
+    ("hoàn thành", "hoàn thành"),
+    ("quý", "quý"),
+    ("quả", "quả"),
+    ("thuyết", "thuyết"),
+    ("hoạ sĩ", "họa sĩ"),
+    ("Thoả thuận", "Thỏa thuận"),
+    ("toà án", "tòa án"),
+    ("hòa", "hòa"),
 ]
 
 

@@ -8,9 +8,15 @@ from luat.text import fold
 from luat.vocabulary import armed_forces_regime, asks_about_armed_forces, in_law_terms
 
 EVERYDAY = [
-    ("Tôi nghỉ việc thì có được rút BHXH một lần không?", "Tôi nghỉ việc thì có được hưởng bảo hiểm xã hội một lần không?"),
+    (
+        "Tôi nghỉ việc thì có được rút BHXH một lần không?",
+        "Tôi nghỉ việc thì có được hưởng bảo hiểm xã hội một lần không?",
+    ),
     ("cong ty no luong 2 thang", "cong ty trả lương không đúng hạn 2 thang"),
-    ("Em có bầu 3 tháng bị đuổi việc", "Em mang thai 3 tháng bị đơn phương chấm dứt hợp đồng lao động, sa thải"),
+    (
+        "Em có bầu 3 tháng bị đuổi việc",
+        "Em mang thai 3 tháng bị đơn phương chấm dứt hợp đồng lao động, sa thải",
+    ),
     ("làm lại sổ đỏ mất bao lâu", "làm lại giấy chứng nhận quyền sử dụng đất mất bao lâu"),
     ("mất bằng lái xe thì làm sao", "mất giấy phép lái xe thì làm sao"),
     # words that only look alike stay: "điểm k" is a point, "cồn" is not "con"
@@ -24,30 +30,53 @@ def test_everyday_words_in_the_laws_words(question, expected):
     assert in_law_terms(question) == expected
 
 
-@pytest.mark.parametrize("number,armed", [
-    ("37/2017/TT-BQP", True), ("105/2016/TTLT-BQP-BCA-BLĐTBXH", True), ("47/2011/TT-BCA", True),
-    ("59/2015/TT-BLĐTBXH", False), ("41/2024/QH15", False), (None, False), ("Luật Dầu khí", False),
-])
+@pytest.mark.parametrize(
+    "number,armed",
+    [
+        ("37/2017/TT-BQP", True),
+        ("105/2016/TTLT-BQP-BCA-BLĐTBXH", True),
+        ("47/2011/TT-BCA", True),
+        ("59/2015/TT-BLĐTBXH", False),
+        ("41/2024/QH15", False),
+        (None, False),
+        ("Luật Dầu khí", False),
+    ],
+)
 def test_armed_forces_regime(number, armed):
     assert armed_forces_regime(number) is armed
 
 
-@pytest.mark.parametrize("question,asks", [
-    ("Quân nhân chuyên nghiệp nghỉ hưu được hưởng những gì?", True),
-    ("Chiến sĩ công an xuất ngũ có được trợ cấp không?", True),
-    ("Sinh con thì được BHXH trợ cấp một lần bao nhiêu tiền?", False),
-    ("Người lao động nghỉ ốm được hưởng bao nhiêu phần trăm lương?", False),
-])
+@pytest.mark.parametrize(
+    "question,asks",
+    [
+        ("Quân nhân chuyên nghiệp nghỉ hưu được hưởng những gì?", True),
+        ("Chiến sĩ công an xuất ngũ có được trợ cấp không?", True),
+        ("Sinh con thì được BHXH trợ cấp một lần bao nhiêu tiền?", False),
+        ("Người lao động nghỉ ốm được hưởng bao nhiêu phần trăm lương?", False),
+    ],
+)
 def test_asks_about_armed_forces(question, asks):
     assert asks_about_armed_forces(fold(question)) is asks
 
 
-@pytest.mark.parametrize("typed, repaired", [
-    ("cty đơn phươg chấm dứt hđ thì phải bồi thườg nhữg khoản gì", "cty đơn phương chấm dứt hđ thì phải bồi thường những khoản gì"),
-    ("vợ sih con thì chồng đc nghỉ mấy ngày hưởg chế độ", "vợ sinh con thì chồng đc nghỉ mấy ngày hưởng chế độ"),
-    ("kinh doah bất động sản, trúg vietlott", "kinh doanh bất động sản, trúng vietlott"),
-    ("Điều 5 Luật BHXH, Nguyễn Thị Bích, thành phố", "Điều 5 Luật BHXH, Nguyễn Thị Bích, thành phố"),  # spelt right
-])
+@pytest.mark.parametrize(
+    "typed, repaired",
+    [
+        (
+            "cty đơn phươg chấm dứt hđ thì phải bồi thườg nhữg khoản gì",
+            "cty đơn phương chấm dứt hđ thì phải bồi thường những khoản gì",
+        ),
+        (
+            "vợ sih con thì chồng đc nghỉ mấy ngày hưởg chế độ",
+            "vợ sinh con thì chồng đc nghỉ mấy ngày hưởng chế độ",
+        ),
+        ("kinh doah bất động sản, trúg vietlott", "kinh doanh bất động sản, trúng vietlott"),
+        (
+            "Điều 5 Luật BHXH, Nguyễn Thị Bích, thành phố",
+            "Điều 5 Luật BHXH, Nguyễn Thị Bích, thành phố",
+        ),  # spelt right
+    ],
+)
 def test_dropped_n_is_put_back(typed, repaired):
     from luat.vocabulary import repair_spelling
 

@@ -29,12 +29,23 @@ def test_api_search_and_filters(client):
 
 
 def test_api_ask_document_unit_cite_stats(client):
-    r = client.post("/api/ask", json={"question": "Người lao động ra nước ngoài định cư có được hưởng bảo hiểm xã hội một lần không?"})
+    r = client.post(
+        "/api/ask",
+        json={
+            "question": "Người lao động ra nước ngoài định cư có được hưởng bảo hiểm xã hội một lần không?"
+        },
+    )
     assert r.status_code == 200 and r.json()["status"] == "answered" and r.json()["citations"]
     r = client.get("/api/documents/58/2014/QH13")
-    assert r.status_code == 200 and r.json()["document"]["number"] == "58/2014/QH13" and r.json()["articles"] == 125
+    assert (
+        r.status_code == 200
+        and r.json()["document"]["number"] == "58/2014/QH13"
+        and r.json()["articles"] == 125
+    )
     r = client.get("/api/units", params={"ref": "khoản 1 Điều 60 Luật 58/2014/QH13"})
-    assert r.json()["unit"]["address"] == "dieu-60-khoan-1" and [c["label"] for c in r.json()["unit"]["children"]] == ["a", "b", "c", "d"]
+    assert r.json()["unit"]["address"] == "dieu-60-khoan-1" and [
+        c["label"] for c in r.json()["unit"]["children"]
+    ] == ["a", "b", "c", "d"]
     r = client.get("/api/units", params={"ref": "Điều 999 Luật 58/2014/QH13"})
     assert r.status_code == 404 and "Điều 999" in r.json()["error"]
     r = client.post("/api/cite", json={"text": "theo khoản 1 Điều 60 Luật BHXH 2014"})
@@ -44,9 +55,23 @@ def test_api_ask_document_unit_cite_stats(client):
 
 def test_openapi_lists_every_endpoint_with_models(client):
     spec = client.get("/openapi.json").json()
-    assert {"/api/search", "/api/ask", "/api/documents/{number}", "/api/units", "/api/cite", "/api/stats"} <= set(spec["paths"])
+    assert {
+        "/api/search",
+        "/api/ask",
+        "/api/documents/{number}",
+        "/api/units",
+        "/api/cite",
+        "/api/stats",
+    } <= set(spec["paths"])
     schemas = spec["components"]["schemas"]
-    assert {"SearchResponse", "AskRequest", "AskResponse", "ReferenceModel", "DocumentResponse", "UnitResponse"} <= set(schemas)
+    assert {
+        "SearchResponse",
+        "AskRequest",
+        "AskResponse",
+        "ReferenceModel",
+        "DocumentResponse",
+        "UnitResponse",
+    } <= set(schemas)
 
 
 def test_pages(client):
@@ -54,11 +79,18 @@ def test_pages(client):
     assert home.status_code == 200 and 'name="q"' in home.text and "Hỏi đáp pháp luật" in home.text
     results = client.get("/tim-kiem", params={"q": "huong bao hiem xa hoi mot lan"})
     assert results.text.count('class="hit"') >= 5 and "<mark>" in results.text
-    answer = client.get("/hoi", params={"q": "Người lao động ra nước ngoài định cư có được hưởng bảo hiểm xã hội một lần không?"})
+    answer = client.get(
+        "/hoi",
+        params={"q": "Người lao động ra nước ngoài định cư có được hưởng bảo hiểm xã hội một lần không?"},
+    )
     assert 'class="citation" href="/van-ban/' in answer.text and "Căn cứ" in answer.text
     doc = client.get("/van-ban/58/2014/QH13")
     assert doc.status_code == 200
-    assert 'id="dieu-60"' in doc.text and 'id="dieu-60-khoan-1"' in doc.text and 'id="dieu-60-khoan-1-diem-a"' in doc.text
+    assert (
+        'id="dieu-60"' in doc.text
+        and 'id="dieu-60-khoan-1"' in doc.text
+        and 'id="dieu-60-khoan-1-diem-a"' in doc.text
+    )
     assert 'href="/van-ban/58/2014/QH13#dieu-2-khoan-1"' in doc.text  # "khoản 1 Điều 2 của Luật này" linked
     assert "Được dẫn chiếu bởi" in doc.text and 'id="toc"' in doc.text
     assert 'class="versions"' in doc.text and "Pháp điển 2025-02" in doc.text  # the texts of several sources
@@ -66,8 +98,11 @@ def test_pages(client):
 
 
 def test_legal_text_and_user_input_are_escaped(luat_home, tmp_path):
-    text = (FIXTURES / "qd-1676-2019-trich.txt").read_text(encoding="utf-8").replace(
-        "2. Nâng cao năng lực", "2. Nâng cao <script>alert('x')</script> năng lực")
+    text = (
+        (FIXTURES / "qd-1676-2019-trich.txt")
+        .read_text(encoding="utf-8")
+        .replace("2. Nâng cao năng lực", "2. Nâng cao <script>alert('x')</script> năng lực")
+    )
     path = tmp_path / "qd-script.txt"
     path.write_text(text, encoding="utf-8")
     lib = Library("test-web-escape")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from .cite import Context, Resolver, find_references, library_names
 from .generate import Generator, GeneratorError
@@ -107,77 +108,123 @@ class AnswerType:
 # asked: written with marks, as questions are ("thiết bị phát" is not "bị phạt"); folded when the question has none
 # how one is sanctioned, not when ("thời hiệu xử phạt") or by whom ("có quyền xử phạt"); a question may open with it
 # ("Xử phạt công chứng viên ... được quy định như thế nào?")
-_SANCTION_ASKED = (r"(?:(?:mức|khung) (?:xử )?phạt|bị (?:xử )?phạt|(?<!quyền )(?<!hiệu )(?:xử )?phạt (?:bao nhiêu|như thế nào|thế nào|ra sao|tiền|gì)"
-                   r"|^(?:việc )?xử phạt)")
+_SANCTION_ASKED = (
+    r"(?:(?:mức|khung) (?:xử )?phạt|bị (?:xử )?phạt|(?<!quyền )(?<!hiệu )(?:xử )?phạt (?:bao nhiêu|như thế nào|thế nào|ra sao|tiền|gì)"
+    r"|^(?:việc )?xử phạt)"
+)
 _CRIMINAL = r"\b(?:phạt tù|tội|hình sự|cải tạo không giam giữ|tù chung thân|tử hình)\b"
-_MISSING_SANCTION = ("Thư viện không có quy định xử phạt khớp với câu hỏi này (các điều gần nhất không quy định mức phạt "
-                     "cho hành vi được hỏi); các điều gần nhất được liệt kê để tham khảo.")
-_MISSING_SUM = ("Thư viện không có quy định nêu số tiền được hỏi (các điều gần nhất không ghi mức tiền); các điều gần nhất "
-                "được liệt kê để tham khảo.")
-_MISSING_DEFINITION = ("Thư viện không có văn bản nào định nghĩa khái niệm được hỏi (các điều gần nhất chỉ dùng các từ "
-                       "đó); các điều gần nhất được liệt kê để tham khảo.")
+_MISSING_SANCTION = (
+    "Thư viện không có quy định xử phạt khớp với câu hỏi này (các điều gần nhất không quy định mức phạt "
+    "cho hành vi được hỏi); các điều gần nhất được liệt kê để tham khảo."
+)
+_MISSING_SUM = (
+    "Thư viện không có quy định nêu số tiền được hỏi (các điều gần nhất không ghi mức tiền); các điều gần nhất "
+    "được liệt kê để tham khảo."
+)
+_MISSING_DEFINITION = (
+    "Thư viện không có văn bản nào định nghĩa khái niệm được hỏi (các điều gần nhất chỉ dùng các từ "
+    "đó); các điều gần nhất được liệt kê để tham khảo."
+)
 # what a question asks besides a sanction: how much money (a fine, an allowance, a spending level), the withdrawal of
 # a driving licence, what becomes of a violation; each needs a provision that states it
 _HOW_MUCH = r"\b(?:bao nhiêu|mấy)\b"
-_SUM_ASKED = (r"\bbao nhiêu tiền\b|\btiền thưởng\b|\b(?:mức|khoản|số) (?:chi|thưởng|tiền|hỗ trợ|trợ cấp|phụ cấp|lương|thu|phí|"
-              r"lệ phí|vốn|vay)\b[^?]{0,120}?\bbao nhiêu\b|^(?:quy định về )?(?:nội dung chi, )?mức chi\b")
-_SUM_STATED = (r"\d[\d.,]*\s*(?:dong|trieu|ty|nghin|usd)\b|\d+(?:[.,]\d+)?\s*%|\bphan tram\b|\bmuc luong co so\b|"
-               r"\bmuc tham chieu\b|"  # Luật BHXH 2024 sets sums as "02 lần mức tham chiếu", no longer the lương cơ sở
-               r"\blan (?:muc )?luong\b|\bhe so\b"
-               # or who sets it: "Mức hỗ trợ học nghề theo quy định của Thủ tướng", "Quy chế thưởng do người sử dụng lao
-               # động quyết định", "Giám thị trại giam quyết định mức tiền hỗ trợ", "Chính phủ ... quyết định và công bố mức lương
-               # tối thiểu"
-               # (an authority: "theo quy định của Luật ..., của pháp luật về ..." only points to other rules, it sets nothing)
-               r"|\b(?:quyet|quy) dinh(?: va cong bo)? muc\b|\bmuc\b[^.;\n]{0,60}\btheo quy dinh cua (?!(?:bo )?luat\b|phap luat\b|"
-               r"nghi dinh\b|thong tu\b|dieu\b|khoan\b|van ban\b)|\bdo\b[^.;\n]{0,60}\bquyet dinh\b")
-_VIOLATION_HANDLED = (r"\bbị (?:xử lý|kỷ luật)(?: như thế nào| thế nào| ra sao| sao| gì)|^(?:việc )?xử lý (?:hành vi )?vi phạm\b|"
-                      r"\b(?:vi phạm|sai phạm)\b[^?]{0,80}?\bxử lý (?:như thế nào|thế nào|ra sao)")
-_SANCTIONS_STATED = (r"\b(?:xu phat|phat tien|phat canh cao|ky luat|khien trach|cach chuc|truy cuu trach nhiem|boi thuong|"
-                     r"bi xu ly|xu ly vi pham)\b")
+_SUM_ASKED = (
+    r"\bbao nhiêu tiền\b|\btiền thưởng\b|\b(?:mức|khoản|số) (?:chi|thưởng|tiền|hỗ trợ|trợ cấp|phụ cấp|lương|thu|phí|"
+    r"lệ phí|vốn|vay)\b[^?]{0,120}?\bbao nhiêu\b|^(?:quy định về )?(?:nội dung chi, )?mức chi\b"
+)
+_SUM_STATED = (
+    r"\d[\d.,]*\s*(?:dong|trieu|ty|nghin|usd)\b|\d+(?:[.,]\d+)?\s*%|\bphan tram\b|\bmuc luong co so\b|"
+    r"\bmuc tham chieu\b|"  # Luật BHXH 2024 sets sums as "02 lần mức tham chiếu", no longer the lương cơ sở
+    r"\blan (?:muc )?luong\b|\bhe so\b"
+    # or who sets it: "Mức hỗ trợ học nghề theo quy định của Thủ tướng", "Quy chế thưởng do người sử dụng lao
+    # động quyết định", "Giám thị trại giam quyết định mức tiền hỗ trợ", "Chính phủ ... quyết định và công bố mức lương
+    # tối thiểu"
+    # (an authority: "theo quy định của Luật ..., của pháp luật về ..." only points to other rules, it sets nothing)
+    r"|\b(?:quyet|quy) dinh(?: va cong bo)? muc\b|\bmuc\b[^.;\n]{0,60}\btheo quy dinh cua (?!(?:bo )?luat\b|phap luat\b|"
+    r"nghi dinh\b|thong tu\b|dieu\b|khoan\b|van ban\b)|\bdo\b[^.;\n]{0,60}\bquyet dinh\b"
+)
+_VIOLATION_HANDLED = (
+    r"\bbị (?:xử lý|kỷ luật)(?: như thế nào| thế nào| ra sao| sao| gì)|^(?:việc )?xử lý (?:hành vi )?vi phạm\b|"
+    r"\b(?:vi phạm|sai phạm)\b[^?]{0,80}?\bxử lý (?:như thế nào|thế nào|ra sao)"
+)
+_SANCTIONS_STATED = (
+    r"\b(?:xu phat|phat tien|phat canh cao|ky luat|khien trach|cach chuc|truy cuu trach nhiem|boi thuong|"
+    r"bi xu ly|xu ly vi pham)\b"
+)
 _NOT_PRISON = re.compile(r"\b(?:phat tu|cai tao khong giam giu|tu chung than)\b")
 ANSWER_TYPES = [
     # a crime named: the criminal code's penalties answer
-    AnswerType("criminal penalty", re.compile(rf"^(?=.*\b{_SANCTION_ASKED}\b)(?=.*{_CRIMINAL})"),
-               re.compile(r"\b(?:phat tien|phat tu|hinh phat|cai tao khong giam giu)\b"), _MISSING_SANCTION),
+    AnswerType(
+        "criminal penalty",
+        re.compile(rf"^(?=.*\b{_SANCTION_ASKED}\b)(?=.*{_CRIMINAL})"),
+        re.compile(r"\b(?:phat tien|phat tu|hinh phat|cai tao khong giam giu)\b"),
+        _MISSING_SANCTION,
+    ),
     # how much the fine is ("bị phạt bao nhiêu", "Phạt 2 tỷ đồng đối với ..."): a provision that sets an amount
-    AnswerType("fine amount", re.compile(rf"^(?=.*\b{_SANCTION_ASKED}\b)(?=.*{_HOW_MUCH})|\bphạt (?:tiền )?\d"),
-               re.compile(r"\bphat tien (?:tu |den |toi da )?\d"), _MISSING_SANCTION, excluded=_NOT_PRISON),
+    AnswerType(
+        "fine amount",
+        re.compile(rf"^(?=.*\b{_SANCTION_ASKED}\b)(?=.*{_HOW_MUCH})|\bphạt (?:tiền )?\d"),
+        re.compile(r"\bphat tien (?:tu |den |toi da )?\d"),
+        _MISSING_SANCTION,
+        excluded=_NOT_PRISON,
+    ),
     # otherwise a fine for a violation: an administrative sanction, not a crime's penalty
-    AnswerType("administrative sanction", re.compile(rf"\b{_SANCTION_ASKED}\b"),
-               re.compile(r"\b(?:phat tien|phat canh cao)\b"), _MISSING_SANCTION, excluded=_NOT_PRISON),
-    AnswerType("licence withdrawal", re.compile(r"\b(?:tước|giam|giữ|thu) (?:bằng|giấy phép lái|bằng lái)\b"),
-               re.compile(r"\b(?:tuoc quyen su dung|tam giu) (?:giay phep|bang)"), _MISSING_SANCTION),
+    AnswerType(
+        "administrative sanction",
+        re.compile(rf"\b{_SANCTION_ASKED}\b"),
+        re.compile(r"\b(?:phat tien|phat canh cao)\b"),
+        _MISSING_SANCTION,
+        excluded=_NOT_PRISON,
+    ),
+    AnswerType(
+        "licence withdrawal",
+        re.compile(r"\b(?:tước|giam|giữ|thu) (?:bằng|giấy phép lái|bằng lái)\b"),
+        re.compile(r"\b(?:tuoc quyen su dung|tam giu) (?:giay phep|bang)"),
+        _MISSING_SANCTION,
+    ),
     # "... bị xử lý ra sao?", "Xử lý vi phạm quy định về ...": a provision that says what befalls the violation
-    AnswerType("violation handled", re.compile(_VIOLATION_HANDLED), re.compile(_SANCTIONS_STATED), _MISSING_SANCTION),
+    AnswerType(
+        "violation handled", re.compile(_VIOLATION_HANDLED), re.compile(_SANCTIONS_STATED), _MISSING_SANCTION
+    ),
     AnswerType("sum of money", re.compile(_SUM_ASKED), re.compile(_SUM_STATED), _MISSING_SUM),
 ]
 
 
-_MONEY = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)\s*(triệu|tr|tỷ|tỉ|nghìn|ngàn)?\s*(đồng|vnđ|vnd|đ)?\b",
-                    re.IGNORECASE)
+_MONEY = re.compile(
+    r"(?<![\d.,])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)\s*(triệu|tr|tỷ|tỉ|nghìn|ngàn)?\s*(đồng|vnđ|vnd|đ)?\b",
+    re.IGNORECASE,
+)
 _SCALE = {"triệu": 10**6, "tr": 10**6, "tỷ": 10**9, "tỉ": 10**9, "nghìn": 10**3, "ngàn": 10**3}
 # "từ 2.000.000 đồng đến dưới 50.000.000 đồng", "(từ) 500.000.000 đồng trở lên", "dưới 2.000.000 đồng"; a range
 # followed by "nhưng" ("... nhưng thuộc một trong các trường hợp ...") holds only on a further condition
-_RANGE = re.compile(r"(?:(?:từ\s+)?(?P<low>\d{1,3}(?:\.\d{3})+)\s*đồng\s+(?:đến dưới\s+(?P<high>[\d.]+)\s*đồng|trở lên))"
-                    r"|(?:(?<!đến )dưới\s+(?P<below>[\d.]+)\s*đồng)")
+_RANGE = re.compile(
+    r"(?:(?:từ\s+)?(?P<low>\d{1,3}(?:\.\d{3})+)\s*đồng\s+(?:đến dưới\s+(?P<high>[\d.]+)\s*đồng|trở lên))"
+    r"|(?:(?<!đến )dưới\s+(?P<below>[\d.]+)\s*đồng)"
+)
 _SCALE_FOLDED = {fold(word) for word in _SCALE}
 
 
 # Headings of articles that say what a document covers (folded), and the question asking about that.
-_SCOPE = re.compile(r"(?:pham vi dieu chinh|doi tuong ap dung)(?:,? (?:va )?(?:pham vi dieu chinh|doi tuong ap dung))?")
+_SCOPE = re.compile(
+    r"(?:pham vi dieu chinh|doi tuong ap dung)(?:,? (?:va )?(?:pham vi dieu chinh|doi tuong ap dung))?"
+)
 
 
 # Terms that ask for content, not for a meaning: "điều kiện ... là gì", "nội dung ... là gì" (folded).
-_CONTENT_HEADS = re.compile(r"^(?:cac |nhung )?(?:dieu kien|noi dung|nguyen tac|thu tuc|ho so|quyen|nghia vu|trach nhiem|muc|"
-                            r"thoi han|thoi gian|thoi hieu|nhiem vu|chuc nang|hinh thuc|doi tuong|pham vi|tieu chuan|trinh tu|"
-                            r"quy trinh|che do|co quan|tham quyen|bien phap|hanh vi|quy dinh|muc dich|yeu cau|ly do|hau qua|"
-                            r"hieu luc|gia tri|vai tro|so luong|phuong thuc|cach|truong hop)\b")
+_CONTENT_HEADS = re.compile(
+    r"^(?:cac |nhung )?(?:dieu kien|noi dung|nguyen tac|thu tuc|ho so|quyen|nghia vu|trach nhiem|muc|"
+    r"thoi han|thoi gian|thoi hieu|nhiem vu|chuc nang|hinh thuc|doi tuong|pham vi|tieu chuan|trinh tu|"
+    r"quy trinh|che do|co quan|tham quyen|bien phap|hanh vi|quy dinh|muc dich|yeu cau|ly do|hau qua|"
+    r"hieu luc|gia tri|vai tro|so luong|phuong thuc|cach|truong hop)\b"
+)
 
 
 def asks_meaning(defined: list[str] | None) -> bool:
     """Whether the term a question asks about (``definition_term``) is one whose meaning is asked ("Vận đơn
     đường biển là gì?"), not the content of a rule ("Điều kiện khai trương hoạt động ngân hàng là gì?")."""
-    return bool(defined) and not _CONTENT_HEADS.match(" ".join(defined))
+    if not defined:
+        return False
+    return not _CONTENT_HEADS.match(" ".join(defined))
 
 
 def money_in(question: str) -> list[int]:
@@ -188,7 +235,11 @@ def money_in(question: str) -> list[int]:
         if not scale and not unit:
             continue
         if scale:
-            value = float(number.replace(",", ".")) if re.fullmatch(r"\d+(?:[.,]\d+)?", number) else float(re.sub(r"[.,]", "", number))
+            value = (
+                float(number.replace(",", "."))
+                if re.fullmatch(r"\d+(?:[.,]\d+)?", number)
+                else float(re.sub(r"[.,]", "", number))
+            )
             out.append(int(value * _SCALE[scale]))
         else:
             out.append(int(re.sub(r"[.,]", "", number)))
@@ -198,6 +249,7 @@ def money_in(question: str) -> list[int]:
 def range_holds(text: str, value: int) -> int:
     """Whether a provision's text sets a range of money that holds ``value`` đồng: 2 when a range holds it
     outright, 1 only on a further condition ("... nhưng thuộc một trong các trường hợp ..."), 0 not at all."""
+
     def amount(s: str) -> int:
         return int(s.replace(".", ""))
 
@@ -206,9 +258,11 @@ def range_holds(text: str, value: int) -> int:
         if m.group("below") is not None:
             holds = value < amount(m.group("below"))
         else:
-            holds = amount(m.group("low")) <= value and (m.group("high") is None or value < amount(m.group("high")))
+            holds = amount(m.group("low")) <= value and (
+                m.group("high") is None or value < amount(m.group("high"))
+            )
         if holds:
-            conditional = text[m.end():m.end() + 8].lstrip().startswith("nhưng")
+            conditional = text[m.end() : m.end() + 8].lstrip().startswith("nhưng")
             best = max(best, 1 if conditional else 2)
     return best
 
@@ -246,7 +300,9 @@ class Answer:
     retrieved: list[dict] = field(default_factory=list)
     coverage: float | None = None
     similar: list[dict] = field(default_factory=list)
-    bases: list[tuple[str, str]] = field(default_factory=list)  # (opening sentence, quoted lines) per basis shown
+    bases: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (opening sentence, quoted lines) per basis shown
     # what the optional generator (LUAT_LLM_URL) wrote and was kept: {"opening": bool, "summary": bool, "note": why
     # something was not kept}; None when no generator is set
     generated: dict | None = None
@@ -256,10 +312,16 @@ class Answer:
     confidence: float | None = None
 
     def as_dict(self) -> dict:
-        return {"question": self.question, "status": self.status, "answer": self.answer,
-                "citations": [c.as_dict() for c in self.citations], "retrieved": self.retrieved,
-                "coverage": None if self.coverage is None else round(self.coverage, 3),
-                "confidence": None if self.confidence is None else round(self.confidence, 3), "generated": self.generated}
+        return {
+            "question": self.question,
+            "status": self.status,
+            "answer": self.answer,
+            "citations": [c.as_dict() for c in self.citations],
+            "retrieved": self.retrieved,
+            "coverage": None if self.coverage is None else round(self.coverage, 3),
+            "confidence": None if self.confidence is None else round(self.confidence, 3),
+            "generated": self.generated,
+        }
 
 
 def coverage(question_terms: list[str], text: str) -> float:
@@ -327,30 +389,48 @@ class Consultant:
         if len(parts) < 2:
             return self._ask_one(question, as_of, k)
         # a question of few words of its own ("công ty làm vậy có đúng không?") is asked with the story before it
-        story = question[:question.find(parts[0])].strip() if parts[0] in question else ""
-        answers = [self._ask_one(p if len(content_terms(p)) >= 4 else f"{story} {p}".strip(), as_of, k) for p in parts]
+        story = question[: question.find(parts[0])].strip() if parts[0] in question else ""
+        answers = [
+            self._ask_one(p if len(content_terms(p)) >= 4 else f"{story} {p}".strip(), as_of, k)
+            for p in parts
+        ]
         return _letter_answer(question, parts, answers)
 
     def _ask_one(self, question: str, as_of: str | None = None, k: int = 10) -> Answer:
         if not question:
             return Answer(question, "not_found", "Câu hỏi trống.")
-        pq = self.searcher.parse(question)  # once: its references, missing documents and terms serve all below
+        pq = self.searcher.parse(
+            question
+        )  # once: its references, missing documents and terms serve all below
         on = as_of or time.strftime("%Y-%m-%d")  # the day the law is asked about
         hits = self.searcher.search(question, k=k, parsed=pq, filters=Filters(as_of=as_of))
         if as_of:  # the law as it was that day: nothing issued or in force only later
-            hits = [h for h in hits if h.exact or (h.doc.validity(on)[0] != NOT_YET_IN_FORCE and (h.doc.issued or "") <= on)]
+            hits = [
+                h
+                for h in hits
+                if h.exact or (h.doc.validity(on)[0] != NOT_YET_IN_FORCE and (h.doc.issued or "") <= on)
+            ]
         retrieved = [h.as_dict(on) for h in hits]
         if pq.missing and not any(h.exact for h in hits):
             names = ", ".join(dict.fromkeys(m.replace(" chưa có trong thư viện", "") for m in pq.missing))
-            return Answer(question, "not_in_library",
-                          f"Thư viện hiện chưa có {names}, nên không thể trả lời câu hỏi này bằng văn bản đó. "
-                          "Để bổ sung, nạp toàn văn bằng lệnh: luat ingest ĐƯỜNG_DẪN_TỆP (.txt, .html hoặc .docx).",
-                          retrieved=retrieved)
+            return Answer(
+                question,
+                "not_in_library",
+                f"Thư viện hiện chưa có {names}, nên không thể trả lời câu hỏi này bằng văn bản đó. "
+                "Để bổ sung, nạp toàn văn bằng lệnh: luat ingest ĐƯỜNG_DẪN_TỆP (.txt, .html hoặc .docx).",
+                retrieved=retrieved,
+            )
         if pq.missing_units:  # a provision that does not exist is said so, never answered by another unit
-            return Answer(question, "not_found", "Không có quy định được hỏi: " + "; ".join(pq.missing_units) + ".",
-                          retrieved=retrieved)
+            return Answer(
+                question,
+                "not_found",
+                "Không có quy định được hỏi: " + "; ".join(pq.missing_units) + ".",
+                retrieved=retrieved,
+            )
         if not hits:
-            return Answer(question, "not_found", "Không tìm thấy quy định phù hợp trong thư viện.", retrieved=retrieved)
+            return Answer(
+                question, "not_found", "Không tìm thấy quy định phù hợp trong thư viện.", retrieved=retrieved
+            )
         if not pq.units and asks_meaning(pq.defined) and not any(h.defines for h in hits):
             # "X là gì" and no text of the library says what X is: the nearest articles merely use the words
             return Answer(question, "not_found", _MISSING_DEFINITION, retrieved=retrieved)
@@ -380,11 +460,19 @@ class Consultant:
         # and, where the library has a trained judge, the judge is sure enough of it
         min_coverage, bar, rescue = self.bars()
         sure = confidence is not None and confidence >= rescue
-        unmatched = (cov < min_coverage and not first.asked_about and not sure) or (confidence is not None and confidence < bar)
+        unmatched = (cov < min_coverage and not first.asked_about and not sure) or (
+            confidence is not None and confidence < bar
+        )
         if unmatched:
-            return Answer(question, "not_found",
-                          "Thư viện không có quy định đủ khớp với câu hỏi này; các điều gần nhất được liệt kê để tham khảo.",
-                          retrieved=retrieved, coverage=cov, judged=judged, confidence=confidence)
+            return Answer(
+                question,
+                "not_found",
+                "Thư viện không có quy định đủ khớp với câu hỏi này; các điều gần nhất được liệt kê để tham khảo.",
+                retrieved=retrieved,
+                coverage=cov,
+                judged=judged,
+                confidence=confidence,
+            )
         wanted = asked_type(question)
         if wanted is not None and not first.exact and not wanted.answers(text):
             # the best match does not state what is asked: a close runner-up that does, or no answer
@@ -401,7 +489,7 @@ class Consultant:
                 return Answer(question, "not_found", wanted.missing, retrieved=retrieved, coverage=cov)
         bases = [first]
         first_in_force = _in_force(first.doc, on)
-        for h in hits[1:MAX_BASES + 1]:
+        for h in hits[1 : MAX_BASES + 1]:
             close = h.exact or (h.score >= SECOND_BASIS_RATIO * first.score and not first.exact)
             if first_in_force and not h.exact and not _in_force(h.doc, on):
                 continue  # a lapsed provision beside one in force would read as law in force
@@ -411,14 +499,21 @@ class Consultant:
                     break
         parts, citations, shown = [], [], []
         for i, h in enumerate(bases):
-            opening, body, notes, cit = self._basis(question, h, asked, sums, wanted, as_of, first=i == 0,
-                                                    text=text if i == 0 else None)
+            opening, body, notes, cit = self._basis(
+                question, h, asked, sums, wanted, as_of, first=i == 0, text=text if i == 0 else None
+            )
             # grounding: the citation resolves and every quoted line is verbatim, or the basis is not shown
             problems = self.verify(opening, body, as_of)
             if problems:
                 if i == 0:
-                    return Answer(question, "not_found", "Không lập được câu trả lời có trích dẫn kiểm chứng được: "
-                                  + "; ".join(m for _kind, m in problems), retrieved=retrieved, coverage=cov)
+                    return Answer(
+                        question,
+                        "not_found",
+                        "Không lập được câu trả lời có trích dẫn kiểm chứng được: "
+                        + "; ".join(m for _kind, m in problems),
+                        retrieved=retrieved,
+                        coverage=cov,
+                    )
                 continue
             lapsed = self._lapse_note(h.doc, on, h.article)
             if lapsed:  # a provision no longer in force: said before it is quoted, not after
@@ -426,8 +521,17 @@ class Consultant:
             parts.append(opening + "\n\n" + body + ("\n\n" + notes if notes else ""))
             citations.append(cit)
             shown.append((opening, body))
-        answer = Answer(question, "answered", "\n\n".join(parts), citations, retrieved, coverage=cov, bases=shown,
-                        judged=judged, confidence=confidence)
+        answer = Answer(
+            question,
+            "answered",
+            "\n\n".join(parts),
+            citations,
+            retrieved,
+            coverage=cov,
+            bases=shown,
+            judged=judged,
+            confidence=confidence,
+        )
         if self.generator is not None:
             self._generate(answer, as_of)
         return answer
@@ -454,8 +558,15 @@ class Consultant:
             return None, None
         scores = [h.rank_score for h in hits if h.rank_score is not None and h is not first]
         own = first.rank_score if first.rank_score is not None else 0.0
-        row = first.features + [own, own - max(scores, default=own - 1.0), float(sum(x > own for x in scores)), float(first.exact),
-                                float(first.defines), float(first.asked_about), cov]
+        row = first.features + [
+            own,
+            own - max(scores, default=own - 1.0),
+            float(sum(x > own for x in scores)),
+            float(first.exact),
+            float(first.defines),
+            float(first.asked_about),
+            cov,
+        ]
         models = self.searcher.models
         if models is None or models.judge is None:
             return row, None
@@ -475,7 +586,9 @@ class Consultant:
             return
         refused = []
         if made.opening and made.opening != opening:
-            same_basis = _unit_of(self._first_reference(made.opening)) == _unit_of(self._first_reference(opening))
+            same_basis = _unit_of(self._first_reference(made.opening)) == _unit_of(
+                self._first_reference(opening)
+            )
             if same_basis and not self.verify(made.opening, body, as_of):
                 answer.answer = answer.answer.replace(opening, made.opening, 1)
                 answer.bases[0] = (made.opening, body)
@@ -483,11 +596,20 @@ class Consultant:
             else:
                 refused.append("câu mở đầu viết lại không giữ đúng căn cứ")
         if made.summary:
-            quoted = {u[:2] for u in (_unit_of(self._first_reference(o)) for o, _b in answer.bases) if u}  # (doc_id, article)
+            quoted = {
+                u[:2] for u in (_unit_of(self._first_reference(o)) for o, _b in answer.bases) if u
+            }  # (doc_id, article)
             refs = [r for r in find_references(made.summary, self.names) if r.targets]
-            cited = [_unit_of(self.resolver.resolve(r, Context())) if r.doc is not None and not r.doc.this else None for r in refs]
+            cited = [
+                _unit_of(self.resolver.resolve(r, Context()))
+                if r.doc is not None and not r.doc.this
+                else None
+                for r in refs
+            ]
             if re.search(r"[“”«»\"]", made.summary) or any(c is None or c[:2] not in quoted for c in cited):
-                refused.append("phần kết luận nêu căn cứ không có trong câu trả lời hoặc trích dẫn nguyên văn")
+                refused.append(
+                    "phần kết luận nêu căn cứ không có trong câu trả lời hoặc trích dẫn nguyên văn"
+                )
             else:
                 answer.answer += "\n\n" + made.summary
                 answer.generated["summary"] = True
@@ -496,7 +618,14 @@ class Consultant:
     def _first_reference(self, text: str) -> Reference | None:
         """The first reference of ``text`` to a unit of a named document (an opening's basis), resolved; None
         when there is none."""
-        ref = next((r for r in find_references(text, self.names) if r.targets and r.doc is not None and not r.doc.this), None)
+        ref = next(
+            (
+                r
+                for r in find_references(text, self.names)
+                if r.targets and r.doc is not None and not r.doc.this
+            ),
+            None,
+        )
         return None if ref is None else self.resolver.resolve(ref, Context())
 
     def verify(self, opening: str, body: str, as_of: str | None = None) -> list[tuple[str, str]]:
@@ -509,9 +638,9 @@ class Consultant:
         if ref.status != "resolved":
             return [("unresolved", ref.message or f"trích dẫn «{ref.text}» không giải được")]
         t = ref.targets[0]
-        unit = self.library.unit(t.doc, t.address)
+        unit = self.library.unit(t.doc, t.address) if t.doc is not None and t.address is not None else None
         source = unit.text if unit else ""
-        if as_of and unit and unit.article:
+        if as_of and unit and unit.article and t.doc is not None:
             article_text = self._article_text_by_id(t.doc, unit.article, as_of)
             source = article_text
         hay = squash(source)
@@ -519,7 +648,9 @@ class Consultant:
         for line in body.split("\n"):
             q = re.sub(r"^[-+]\s+", "", line.strip())
             if q and squash(q) not in hay:
-                problems.append(("not_verbatim", f"đoạn trích không khớp nguyên văn {citation_of(t.path())}: «{q[:60]}»"))
+                problems.append(
+                    ("not_verbatim", f"đoạn trích không khớp nguyên văn {citation_of(t.path())}: «{q[:60]}»")
+                )
         return problems
 
     def _article_text(self, hit: Hit, as_of: str | None) -> str:
@@ -530,13 +661,23 @@ class Consultant:
         if as_of:
             v = self.library.db.execute(
                 "SELECT body FROM versions WHERE doc_id=? AND article=? AND date IS NOT NULL AND date<=? ORDER BY date DESC LIMIT 1",
-                (doc_id, article, as_of)).fetchone()
+                (doc_id, article, as_of),
+            ).fetchone()
             if v:
                 return v[0]
         return self.library.article_text(doc_id, article) or ""
 
-    def _basis(self, question: str, hit: Hit, terms: list[str], sums: list[int], wanted: AnswerType | None,
-               as_of: str | None, first: bool, text: str | None = None) -> tuple[str, str, str, Citation]:
+    def _basis(
+        self,
+        question: str,
+        hit: Hit,
+        terms: list[str],
+        sums: list[int],
+        wanted: AnswerType | None,
+        as_of: str | None,
+        first: bool,
+        text: str | None = None,
+    ) -> tuple[str, str, str, Citation]:
         """One basis: (opening sentence, quoted lines, amendment notes, citation); ``sums``: the sums of money
         the question names (``money_in``); ``wanted``: what the question asks for (``asked_type``), which the
         khoản quoted states where one of them does; ``text``: the article's text, when the caller has read it."""
@@ -557,12 +698,22 @@ class Consultant:
                 return passage_score(u.text, words, folded[id(u)], weights, syllables[id(u)])
 
             several = len(units) > 1
-            if wanted is not None:  # "bị phạt bao nhiêu": the khoản that sets the fine, not the one naming the act
+            if (
+                wanted is not None
+            ):  # "bị phạt bao nhiêu": the khoản that sets the fine, not the one naming the act
                 units = [u for u in units if wanted.answers(u.text)] or units
 
-            named = next((u for u in units if u.kind == "khoan" and u.label == hit.clause), None) if hit.exact or hit.defines else None
+            named = (
+                next((u for u in units if u.kind == "khoan" and u.label == hit.clause), None)
+                if hit.exact or hit.defines
+                else None
+            )
             # a sum in the question ("trị giá 3 triệu đồng") picks the one khoản whose range holds it
-            holding = {u.label: max(range_holds(u.text, v) for v in sums) for u in units if u.kind == "khoan"} if sums else {}
+            holding = (
+                {u.label: max(range_holds(u.text, v) for v in sums) for u in units if u.kind == "khoan"}
+                if sums
+                else {}
+            )
             outright = [u for u in units if holding.get(u.label) == 2] if holding else []
             best = named or (outright[0] if len(outright) == 1 else max(units, key=score))
             # (measured and not kept: quoting the whole article when the question is its heading and nothing more;
@@ -570,7 +721,9 @@ class Consultant:
             if score(best) > 0 and several:
                 clause = best
                 # a section's heading line is named in the opening sentence; quote what is under it
-                quote = best.text.split("\n", 1)[1] if best.kind == "section" and "\n" in best.text else best.text
+                quote = (
+                    best.text.split("\n", 1)[1] if best.kind == "section" and "\n" in best.text else best.text
+                )
         path = [("dieu", hit.article)]
         if clause is not None:
             path.append((clause.kind, clause.label))
@@ -582,13 +735,21 @@ class Consultant:
         lead = "Căn cứ" if first else "Ngoài ra, theo"
         opening = f"{lead} {cite} {name}{number} quy định về {topic} như sau:"
         body = layout_quote(quote)
-        notes = self._amendment_notes(doc, hit.article, clause.label if clause is not None and clause.kind == "khoan" else None,
-                                      as_of)
+        notes = self._amendment_notes(
+            doc, hit.article, clause.label if clause is not None and clause.kind == "khoan" else None, as_of
+        )
         version = self._version_of(doc.doc_id, hit.article, as_of)
-        citation = Citation(doc=doc.number or doc.doc_id, doc_title=doc.name, article=hit.article,
-                            clause=clause.label if clause is not None and clause.kind == "khoan" else None, point=None,
-                            section=clause.label if clause is not None and clause.kind == "section" else None,
-                            quote=quote, version=version[0], source=version[1])
+        citation = Citation(
+            doc=doc.number or doc.doc_id,
+            doc_title=doc.name,
+            article=hit.article,
+            clause=clause.label if clause is not None and clause.kind == "khoan" else None,
+            point=None,
+            section=clause.label if clause is not None and clause.kind == "section" else None,
+            quote=quote,
+            version=version[0],
+            source=version[1],
+        )
         return opening, body, notes, citation
 
     def _version_of(self, doc_id: str, article: str, as_of: str | None) -> tuple[str | None, str | None]:
@@ -596,29 +757,39 @@ class Consultant:
         if as_of:
             row = self.library.db.execute(
                 "SELECT v.date, s.label FROM versions v JOIN sources s ON s.id=v.source_id WHERE v.doc_id=? AND v.article=?"
-                " AND v.date IS NOT NULL AND v.date<=? ORDER BY v.date DESC LIMIT 1", (doc_id, article, as_of)).fetchone()
+                " AND v.date IS NOT NULL AND v.date<=? ORDER BY v.date DESC LIMIT 1",
+                (doc_id, article, as_of),
+            ).fetchone()
             if row:
                 return row[0], row[1]
         row = self.library.db.execute(
             "SELECT v.date, s.label FROM articles a JOIN versions v ON v.id=a.version_id JOIN sources s ON s.id=v.source_id"
-            " WHERE a.doc_id=? AND a.article=?", (doc_id, article)).fetchone()
+            " WHERE a.doc_id=? AND a.article=?",
+            (doc_id, article),
+        ).fetchone()
         return (row[0], row[1]) if row else (None, None)
 
-    def _in_force_first(self, hits: list[Hit], terms: list[str], on: str, as_of: str | None, question: str,
-                        pq: ParsedQuery) -> list[Hit]:
+    def _in_force_first(
+        self, hits: list[Hit], terms: list[str], on: str, as_of: str | None, question: str, pq: ParsedQuery
+    ) -> list[Hit]:
         """Never a lapsed document as the basis when a provision in force answers: when the best match is not in
         force on ``on`` and one of the next matches is and answers as well (its coverage passes), it goes first."""
         first = hits[0]
         if first.exact or _in_force(first.doc, on):
             return hits
-        for h in hits[1:IN_FORCE_LOOKAHEAD + 1]:
+        for h in hits[1 : IN_FORCE_LOOKAHEAD + 1]:
             if not _in_force(h.doc, on):
                 continue
-            if h.asked_about or coverage(terms, (h.heading or "") + " " + self._article_text(h, as_of)) >= MIN_COVERAGE:
+            if (
+                h.asked_about
+                or coverage(terms, (h.heading or "") + " " + self._article_text(h, as_of)) >= MIN_COVERAGE
+            ):
                 return [h] + [x for x in hits if x is not h]
         successor = self._successor(first, question, pq, on, as_of)
         if successor is not None:
-            return [successor] + [x for x in hits if (x.doc.doc_id, x.article) != (successor.doc.doc_id, successor.article)]
+            return [successor] + [
+                x for x in hits if (x.doc.doc_id, x.article) != (successor.doc.doc_id, successor.article)
+            ]
         return hits
 
     def _successor(self, hit: Hit, question: str, pq: ParsedQuery, on: str, as_of: str | None) -> Hit | None:
@@ -630,14 +801,16 @@ class Consultant:
         if end is None or end.kind == PRESUMED_LAPSED:
             return None
         replacing = self.library.find_documents(number_key(end.by_number))
-        if not replacing or not _in_force(self.library.document(replacing[0]), on):
+        replacement = self.library.document(replacing[0]) if replacing else None
+        if replacement is None or not _in_force(replacement, on):
             return None
         old = set(folded_syllables(hit.heading or ""))
         if not old:
             return None
         best, best_overlap = None, SUCCESSOR_HEADING_OVERLAP
-        for h in self.searcher.search(question, k=SUCCESSOR_CANDIDATES, parsed=pq,
-                                      filters=Filters(doc_id=replacing[0], as_of=as_of)):
+        for h in self.searcher.search(
+            question, k=SUCCESSOR_CANDIDATES, parsed=pq, filters=Filters(doc_id=replacing[0], as_of=as_of)
+        ):
             new = set(folded_syllables(h.heading or ""))
             overlap = len(old & new) / len(old | new) if new else 0.0
             if overlap >= best_overlap:
@@ -656,44 +829,64 @@ class Consultant:
         if not head:
             return hits
         rank = HIERARCHY.get(first.doc.doc_type or "", len(HIERARCHY))
-        for h in hits[1:GENERAL_RULE_LOOKAHEAD + 1]:
-            if not head <= set(folded_syllables(h.heading or "")) or h.doc.validity(as_of or time.strftime("%Y-%m-%d"))[0] != IN_FORCE:
+        for h in hits[1 : GENERAL_RULE_LOOKAHEAD + 1]:
+            if (
+                not head <= set(folded_syllables(h.heading or ""))
+                or h.doc.validity(as_of or time.strftime("%Y-%m-%d"))[0] != IN_FORCE
+            ):
                 continue
             same = fold(h.heading or "") == fold(first.heading or "")
             higher = "higher" in GENERAL_RULES and HIERARCHY.get(h.doc.doc_type or "", len(HIERARCHY)) < rank
-            higher = higher or ("higher_same" in GENERAL_RULES and same
-                                and HIERARCHY.get(h.doc.doc_type or "", len(HIERARCHY)) < rank)
-            earlier = ("earlier" in GENERAL_RULES and h.doc.doc_id == first.doc.doc_id and same
-                       and sort_key(article_address(h.article)) < sort_key(article_address(first.article)))
+            higher = higher or (
+                "higher_same" in GENERAL_RULES
+                and same
+                and HIERARCHY.get(h.doc.doc_type or "", len(HIERARCHY)) < rank
+            )
+            earlier = (
+                "earlier" in GENERAL_RULES
+                and h.doc.doc_id == first.doc.doc_id
+                and same
+                and sort_key(article_address(h.article)) < sort_key(article_address(first.article))
+            )
             if not (higher or earlier):
                 continue
             # it answers at least as well: its coverage of the question is no lower than the best match's
             bar = coverage(terms, (first.heading or "") + " " + self._article_text(first, as_of))
-            if coverage(terms, (h.heading or "") + " " + self._article_text(h, as_of)) >= max(MIN_COVERAGE, bar):
+            if coverage(terms, (h.heading or "") + " " + self._article_text(h, as_of)) >= max(
+                MIN_COVERAGE, bar
+            ):
                 return [h] + [x for x in hits if x is not h]
         return hits
 
     def _lapse_note(self, doc: Document, on: str, article: str | None = None) -> str:
-        """"Lưu ý: Luật Bảo hiểm xã hội 2014 (số 58/2014/QH13) đã hết hiệu lực từ ngày 01/07/2025 theo Điều 140 văn bản
+        """ "Lưu ý: Luật Bảo hiểm xã hội 2014 (số 58/2014/QH13) đã hết hiệu lực từ ngày 01/07/2025 theo Điều 140 văn bản
         số 41/2024/QH15 ..." for a document not in force on ``on``; "" for one in force."""
         status, end = doc.validity(on)
         number = f" (số {doc.number})" if doc.number and doc.number not in doc.name else ""
         own = article_address(article) if article else None
-        if status == NOT_YET_IN_FORCE and any(a.kind == EFFECTIVE_FROM and a.target == own and (a.effective or "") <= on
-                                              for a in doc.amendments):
+        if status == NOT_YET_IN_FORCE and any(
+            a.kind == EFFECTIVE_FROM and a.target == own and (a.effective or "") <= on for a in doc.amendments
+        ):
             return ""  # the article took effect before its document ("Điều 190 ... có hiệu lực từ ngày 01/4/2024")
         if status == NOT_YET_IN_FORCE:
-            return f"Lưu ý: {doc.name}{number} chưa có hiệu lực vào ngày {_vn_date(on)} (có hiệu lực từ ngày {_vn_date(doc.effective)})."
+            since = f" (có hiệu lực từ ngày {_vn_date(doc.effective)})" if doc.effective else ""
+            return f"Lưu ý: {doc.name}{number} chưa có hiệu lực vào ngày {_vn_date(on)}{since}."
         if end is None:
             return ""
         when = f" từ ngày {_vn_date(end.effective)}" if end.effective else ""
         if end.kind == PRESUMED_LAPSED:
-            return (f"Lưu ý: {doc.name}{number} {PRESUMED_LAPSED}{when}, vì văn bản số {end.by_number} mà nó quy định chi "
-                    f"tiết đã hết hiệu lực ({end.by_units}); nội dung dưới đây chỉ để tham khảo.")
-        return (f"Lưu ý: {doc.name}{number} đã {REPEAL_KINDS[end.kind]}{when} theo {end.by_units} văn bản số "
-                f"{end.by_number}; nội dung dưới đây là quy định cũ, hãy đối chiếu với văn bản thay thế.")
+            return (
+                f"Lưu ý: {doc.name}{number} {PRESUMED_LAPSED}{when}, vì văn bản số {end.by_number} mà nó quy định chi "
+                f"tiết đã hết hiệu lực ({end.by_units}); nội dung dưới đây chỉ để tham khảo."
+            )
+        return (
+            f"Lưu ý: {doc.name}{number} đã {REPEAL_KINDS[end.kind]}{when} theo {end.by_units} văn bản số "
+            f"{end.by_number}; nội dung dưới đây là quy định cũ, hãy đối chiếu với văn bản thay thế."
+        )
 
-    def _amendment_notes(self, doc: Document, article: str, clause: str | None = None, on: str | None = None) -> str:
+    def _amendment_notes(
+        self, doc: Document, article: str, clause: str | None = None, on: str | None = None
+    ) -> str:
         """Notes on the changes the library knows of the quoted article (and its khoản ``clause``): what amended,
         added or ended it, by which provision, from when."""
         on = on or time.strftime("%Y-%m-%d")
@@ -711,15 +904,23 @@ class Consultant:
             where = citation_of(parse_address(a.target))
             later = bool(a.effective and a.effective > on)
             if a.kind == EFFECTIVE_FROM:  # a unit with an entry into force of its own
-                notes.append(f"Lưu ý: {where} " + (f"chưa có hiệu lực vào ngày {_vn_date(on)}; " if later else "")
-                             + f"có hiệu lực{when} theo {a.by_units} văn bản số {a.by_number}.")
+                notes.append(
+                    f"Lưu ý: {where} "
+                    + (f"chưa có hiệu lực vào ngày {_vn_date(on)}; " if later else "")
+                    + f"có hiệu lực{when} theo {a.by_units} văn bản số {a.by_number}."
+                )
             elif later:
-                notes.append(f"Lưu ý: {where} được {a.kind} bởi {a.by_units} văn bản số {a.by_number}{when}, sau ngày "
-                             f"{_vn_date(on)}.")
+                notes.append(
+                    f"Lưu ý: {where} được {a.kind} bởi {a.by_units} văn bản số {a.by_number}{when}, sau ngày "
+                    f"{_vn_date(on)}."
+                )
             else:
-                notes.append(f"Lưu ý: {where} đã được {a.kind} bởi {a.by_units} văn bản số {a.by_number}{when}; "
-                             "nội dung trên là bản mới nhất mà thư viện có." if on == time.strftime("%Y-%m-%d") else
-                             f"Lưu ý: {where} đã được {a.kind} bởi {a.by_units} văn bản số {a.by_number}{when}.")
+                notes.append(
+                    f"Lưu ý: {where} đã được {a.kind} bởi {a.by_units} văn bản số {a.by_number}{when}; "
+                    "nội dung trên là bản mới nhất mà thư viện có."
+                    if on == time.strftime("%Y-%m-%d")
+                    else f"Lưu ý: {where} đã được {a.kind} bởi {a.by_units} văn bản số {a.by_number}{when}."
+                )
         return "\n".join(dict.fromkeys(notes))
 
 
@@ -740,18 +941,30 @@ def _letter_answer(question: str, parts: list[str], answers: list[Answer]) -> An
         bases += a.bases
         retrieved += [r for r in a.retrieved if r not in retrieved]
     shown = [a for a in answers if a.status == "answered"]
-    status = "answered" if shown else ("not_in_library" if all(a.status == "not_in_library" for a in answers)
-                                       else "not_found")
+    status = (
+        "answered"
+        if shown
+        else ("not_in_library" if all(a.status == "not_in_library" for a in answers) else "not_found")
+    )
     lead = shown[0] if shown else answers[0]
-    return Answer(question, status, "\n\n".join(blocks), citations, retrieved, coverage=lead.coverage, bases=bases,
-                  judged=lead.judged, confidence=lead.confidence)
+    return Answer(
+        question,
+        status,
+        "\n\n".join(blocks),
+        citations,
+        retrieved,
+        coverage=lead.coverage,
+        bases=bases,
+        judged=lead.judged,
+        confidence=lead.confidence,
+    )
 
 
 def _in_force(doc: Document, on: str) -> bool:
     return doc.validity(on)[0] == IN_FORCE
 
 
-def _unit_of(ref: Reference | None) -> tuple[str, str, str] | None:
+def _unit_of(ref: Reference | None) -> tuple[str | None, str, str | None] | None:
     """(doc_id, article, address) of a resolved reference's first target; None when it did not resolve."""
     if ref is None or ref.status != "resolved":
         return None
@@ -767,7 +980,9 @@ def _vn_date(iso: str) -> str:
 # ------------------------------------------------------------------------------------------- evaluation
 
 
-def evaluate_ask(questions, library: str = "default", progress: bool = True, as_of: str | None = None) -> dict:
+def evaluate_ask(
+    questions, library: str = "default", progress: bool = True, as_of: str | None = None
+) -> dict:
     """Score ``luat ask``: first citation gold, any citation gold, answered share, abstentions on
     not-in-library questions, p50/p95 time, the counts of unresolved citations and non-verbatim quotes, and for
     answers in the TVPL style, how often a right first article is quoted at the human answer's khoản."""
@@ -805,19 +1020,23 @@ def evaluate_ask(questions, library: str = "default", progress: bool = True, as_
             with_gold += 1
             first_gold += bool(cited) and cited[0] in gold
             any_gold += any(c in gold for c in cited)
-            if gold_clause and cited and cited[0] in gold:  # the human answer names a khoản of the same article
+            if (
+                gold_clause and cited and cited[0] in gold
+            ):  # the human answer names a khoản of the same article
                 with_clause += 1
                 same_clause += a.citations[0].clause == gold_clause
         details.append({"id": q.id, "status": a.status, "cited": cited[:3]})
     b.close()
     p50, p95 = latency_ms(times)
     n = len(questions)
-    out = {
-        "questions": n, "answered": round(answered / max(1, n), 4),
+    out: dict[str, Any] = {
+        "questions": n,
+        "answered": round(answered / max(1, n), 4),
         "questions_with_gold": with_gold,
         "first_citation_gold": round(first_gold / max(1, with_gold), 4),
         "any_citation_gold": round(any_gold / max(1, with_gold), 4),
-        "unresolved_citations": unresolved, "non_verbatim_quotes": not_verbatim,
+        "unresolved_citations": unresolved,
+        "non_verbatim_quotes": not_verbatim,
         "p50_ms": round(p50, 1) if times else None,
         "p95_ms": round(p95, 1) if times else None,
     }
@@ -844,8 +1063,8 @@ def _gold_from_answer(answer: str, lib: Library) -> tuple[set[tuple[str, str]], 
             return set(), None
         doc = lib.document(ref.doc_id)
         key = number_key(doc.number or doc.doc_id) if doc else number_key(ref.doc_id)
-        clause = next((label for kind, label in parse_address(ref.targets[0].address or "") if kind == "khoan"), None)
+        clause = next(
+            (label for kind, label in parse_address(ref.targets[0].address or "") if kind == "khoan"), None
+        )
         return {(key, t.article.lower()) for t in ref.targets if t.article}, clause
     return set(), None
-
-

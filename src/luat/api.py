@@ -101,8 +101,9 @@ def open_library(name: str = "default", readonly: bool = True) -> Library:
     what an ingest wrote without a restart."""
     held = _opened()
     opened = held.get(name)
-    if opened is not None and (opened.library.data_version() != opened.data_version
-                               or _inode(opened.library.path) != opened.inode):  # rebuilt: a new file
+    if opened is not None and (
+        opened.library.data_version() != opened.data_version or _inode(opened.library.path) != opened.inode
+    ):  # rebuilt: a new file
         opened = None
     if opened is None:
         lib = Library(name, readonly=readonly)
@@ -127,14 +128,23 @@ def _checked(name: str) -> _Opened:
     return opened
 
 
-def ingest(paths: list[Path] | None = None, library: str = "default", progress: bool = True,
-           workers: int | None = None, rebuild: bool = False) -> list[IngestReport]:
+def ingest(
+    paths: list[Path] | None = None,
+    library: str = "default",
+    progress: bool = True,
+    workers: int | None = None,
+    rebuild: bool = False,
+) -> list[IngestReport]:
     """Ingest files into a library. Without paths: the default library from ``LUAT_DATA``, and each ALQAC
     law file into its own library (``alqac2024``, ``alqac2022``). ``rebuild`` starts from empty libraries."""
     reports = []
     forget()
-    jobs = [(library, paths)] if paths else [(library, default_paths())] + [
-        (name, [data_dir() / rel]) for name, rel in ALQAC_LIBRARIES.items() if (data_dir() / rel).exists()]
+    jobs = (
+        [(library, paths)]
+        if paths
+        else [(library, default_paths())]
+        + [(name, [data_dir() / rel]) for name, rel in ALQAC_LIBRARIES.items() if (data_dir() / rel).exists()]
+    )
     for name, job_paths in jobs:
         with library_lock(name):  # before opening: a rebuild must not delete a library another process writes
             if rebuild:
@@ -144,7 +154,9 @@ def ingest(paths: list[Path] | None = None, library: str = "default", progress: 
                 reports.append(_ingest(job_paths, lib, progress=progress, workers=workers))
                 from .train import refresh_embedding
 
-                refresh_embedding(lib)  # the semantic search sees the new articles too, until the next `luat train`
+                refresh_embedding(
+                    lib
+                )  # the semantic search sees the new articles too, until the next `luat train`
             finally:
                 lib.close()
     return reports
@@ -156,9 +168,12 @@ def document_dict(doc: Document, on: str | None = None) -> dict:
     d = asdict(doc)
     d["name"] = doc.name
     status, end = doc.validity(on or time.strftime("%Y-%m-%d"))
-    d["validity"] = {"status": status, "since": end.effective if end else None,
-                     "by": f"{end.by_units} {end.by_number}".strip() if end else None,
-                     "note": end.describe() if end else None}
+    d["validity"] = {
+        "status": status,
+        "since": end.effective if end else None,
+        "by": f"{end.by_units} {end.by_number}".strip() if end else None,
+        "note": end.describe() if end else None,
+    }
     return d
 
 
@@ -181,6 +196,8 @@ def show(query: str, library: str = "default", toc: bool = False, as_of: str | N
         resolver.resolve(ref, Context())
         if ref.status not in (ReferenceStatus.RESOLVED, ReferenceStatus.AMBIGUOUS):
             raise LookupError(ref.message or f"không giải được dẫn chiếu {ref.text!r}")
+        if ref.doc_id is None:  # a resolved reference names its document; defensive
+            raise LookupError(ref.message or f"không giải được dẫn chiếu {ref.text!r}")
         doc_id = ref.doc_id
         targets = ref.targets
     doc = lib.document(doc_id)
@@ -188,7 +205,9 @@ def show(query: str, library: str = "default", toc: bool = False, as_of: str | N
     missing = unread_units(query, [t.path() for t in targets])
     if missing:
         n = lib.count_articles(doc_id)
-        raise LookupError(f"{', '.join(missing)} không có trong {doc.name} (thư viện có {n} điều của văn bản này)")
+        raise LookupError(
+            f"{', '.join(missing)} không có trong {doc.name} (thư viện có {n} điều của văn bản này)"
+        )
     out: dict = {"query": query, "document": document_dict(doc, as_of)}
     if toc or not targets:
         out["toc"] = lib.toc(doc_id) if toc else None
@@ -196,30 +215,56 @@ def show(query: str, library: str = "default", toc: bool = False, as_of: str | N
     if targets:
         t = targets[0]
         out["unit"] = unit_dict(lib, doc_id, t.address or "")
-        out["unit"]["amendments"] = [asdict(a) | {"note": a.describe()} for a in doc.amendments
-                                     if a.target and (a.target == t.address or (t.address or "").startswith(a.target + "-")
-                                                      or a.target.startswith((t.address or "") + "-"))]
+        out["unit"]["amendments"] = [
+            asdict(a) | {"note": a.describe()}
+            for a in doc.amendments
+            if a.target
+            and (
+                a.target == t.address
+                or (t.address or "").startswith(a.target + "-")
+                or a.target.startswith((t.address or "") + "-")
+            )
+        ]
         if as_of and t.article:
             text = _text_on(lib, doc_id, t.article, t.address or "", as_of)
             if text is None:
-                raise LookupError(f"thư viện không có bản nào của {citation_of(t.path())} {doc.name} tại ngày {as_of}")
+                raise LookupError(
+                    f"thư viện không có bản nào của {citation_of(t.path())} {doc.name} tại ngày {as_of}"
+                )
             out["unit"]["text"], out["unit"]["as_of"] = text, as_of
         out["cites"] = [
-            {"text": r["text"], "in": r["address"], "doc": r["target_doc"], "address": r["target_address"],
-             "status": r["status"], "message": r["message"]}
+            {
+                "text": r["text"],
+                "in": r["address"],
+                "doc": r["target_doc"],
+                "address": r["target_address"],
+                "status": r["status"],
+                "message": r["message"],
+            }
             for r in lib.cites(doc_id, t.address or "")
         ]
         out["cited_by"] = [
-            {"doc": r["doc_id"], "address": r["address"], "citation": _cite_label(lib, r["doc_id"], r["address"]),
-             "text": r["text"]}
+            {
+                "doc": r["doc_id"],
+                "address": r["address"],
+                "citation": _cite_label(lib, r["doc_id"], r["address"]),
+                "text": r["text"],
+            }
             for r in lib.cited_by(doc_id, t.address or "")
             if not (r["doc_id"] == doc_id and (r["address"] or "").startswith(t.address or "\0"))
         ][:200]
         if t.article:
             versions = lib.versions(doc_id, t.article)
             out["versions"] = [
-                {"date": v["date"], "source": v["label"], "kind": v["kind"], "note": v["note"], "code": v["code"],
-                 "newest": i == 0, "same_as_current": None}
+                {
+                    "date": v["date"],
+                    "source": v["label"],
+                    "kind": v["kind"],
+                    "note": v["note"],
+                    "code": v["code"],
+                    "newest": i == 0,
+                    "same_as_current": None,
+                }
                 for i, v in enumerate(versions)
             ]
     return out
@@ -255,9 +300,18 @@ def unit_dict(lib: Library, doc_id: str, address: str) -> dict:
         {"address": c.address, "kind": c.kind, "label": c.label, "text": c.text}
         for c in lib.children(doc_id, address)
     ]
-    return {"address": address, "citation": citation_of(path), "kind": u.kind, "label": u.label,
-            "heading": u.heading, "article": u.article, "text": u.text, "start": u.start, "end": u.end,
-            "children": children}
+    return {
+        "address": address,
+        "citation": citation_of(path),
+        "kind": u.kind,
+        "label": u.label,
+        "heading": u.heading,
+        "article": u.article,
+        "text": u.text,
+        "start": u.start,
+        "end": u.end,
+        "children": children,
+    }
 
 
 def stats(library: str = "default") -> dict:
@@ -278,7 +332,9 @@ def cite(text: str, library: str = "default", context: Context | None = None) ->
     return cite_capped(text, library, context)[0]
 
 
-def cite_capped(text: str, library: str = "default", context: Context | None = None) -> tuple[list[dict], bool]:
+def cite_capped(
+    text: str, library: str = "default", context: Context | None = None
+) -> tuple[list[dict], bool]:
     """References in ``text``, at most MAX_CITE_RESULTS of them and MAX_CITE_TARGETS targets in all, and
     whether some were left out."""
     lib = open_library(library)

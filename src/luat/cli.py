@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import sqlite3
@@ -35,14 +36,21 @@ def _fail(msg: str, code: int = 1, as_json: bool = False) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths]
-    reports = api.ingest(paths or None, library=args.library, progress=not args.quiet and not args.json,
-                         workers=args.workers, rebuild=args.rebuild)
+    reports = api.ingest(
+        paths or None,
+        library=args.library,
+        progress=not args.quiet and not args.json,
+        workers=args.workers,
+        rebuild=args.rebuild,
+    )
     if args.json:
         _print_json([r.as_dict() for r in reports])
     else:
         for r in reports:
-            print(f"Thư viện {r.library}: {r.files} tệp, {r.documents} văn bản, {r.articles} điều, {r.units} đơn vị, "
-                  f"{r.versions} phiên bản ({r.seconds:.1f} s)")
+            print(
+                f"Thư viện {r.library}: {r.files} tệp, {r.documents} văn bản, {r.articles} điều, {r.units} đơn vị, "
+                f"{r.versions} phiên bản ({r.seconds:.1f} s)"
+            )
             if r.warnings:
                 print(f"  {len(r.warnings)} đoạn không đọc được, ví dụ: {r.warnings[0]}")
     for r in reports:
@@ -60,8 +68,12 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 0
     doc = result["document"]
     print(f"{doc['name']} — số {doc['number'] or doc['doc_id']}")
-    meta = [f"Loại: {doc['doc_type'] or '?'}", f"Cơ quan ban hành: {doc['issuer'] or '?'}",
-            f"Ngày ban hành: {doc['issued'] or '?'}", f"Hiệu lực: {doc['effective'] or '?'}"]
+    meta = [
+        f"Loại: {doc['doc_type'] or '?'}",
+        f"Cơ quan ban hành: {doc['issuer'] or '?'}",
+        f"Ngày ban hành: {doc['issued'] or '?'}",
+        f"Hiệu lực: {doc['effective'] or '?'}",
+    ]
     print(" | ".join(meta))
     validity = doc["validity"]
     print(f"Tình trạng: {validity['status']}" + (f" — {validity['note']}" if validity["note"] else ""))
@@ -75,18 +87,25 @@ def cmd_show(args: argparse.Namespace) -> int:
         else:
             print("  " + Amendment(**a).describe())
     if units_changed and not result.get("unit"):
-        print(f"  {units_changed} điều, khoản được sửa đổi, bổ sung, bãi bỏ hoặc có hiệu lực riêng (xem --json hoặc từng điều)")
+        print(
+            f"  {units_changed} điều, khoản được sửa đổi, bổ sung, bãi bỏ hoặc có hiệu lực riêng (xem --json hoặc từng điều)"
+        )
     if result.get("toc") is not None:
         print()
         for e in result["toc"]:
             indent = "  " * e["depth"]
-            name = {"phan": "Phần", "chuong": "Chương", "muc": "Mục", "tieu_muc": "Tiểu mục", "dieu": "Điều"}[e["kind"]]
+            name = {"phan": "Phần", "chuong": "Chương", "muc": "Mục", "tieu_muc": "Tiểu mục", "dieu": "Điều"}[
+                e["kind"]
+            ]
             print(f"{indent}{name} {e['label']}. {e['heading'] or ''}".rstrip(". "))
     unit = result.get("unit")
     if unit:
         print()
-        print(f"{unit['citation']} {doc['name']}" + (f": {unit['heading']}" if unit.get("heading") else "")
-              + (f" (bản tại ngày {unit['as_of']})" if unit.get("as_of") else ""))
+        print(
+            f"{unit['citation']} {doc['name']}"
+            + (f": {unit['heading']}" if unit.get("heading") else "")
+            + (f" (bản tại ngày {unit['as_of']})" if unit.get("as_of") else "")
+        )
         print(unit["text"])
         for a in unit.get("amendments", []):
             print(f"  Ghi chú: {a['note']}")
@@ -99,7 +118,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         if result.get("cites"):
             print("\nDẫn chiếu đến:")
             for c in result["cites"][:30]:
-                target = f"{c['doc']} {c['address'] or ''}".strip() if c["doc"] else (c["message"] or c["status"])
+                target = (
+                    f"{c['doc']} {c['address'] or ''}".strip() if c["doc"] else (c["message"] or c["status"])
+                )
                 print(f"  «{c['text']}» → {target} [{c['status']}]")
         if result.get("cited_by"):
             print(f"\nĐược dẫn chiếu bởi ({len(result['cited_by'])}):")
@@ -116,7 +137,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
         _print_json(s)
         return 0
     print(f"Thư viện {s['library']} ({s['path']})")
-    for k in ("documents", "articles", "units", "versions", "articles_with_several_texts", "articles_merged_per_khoan"):
+    for k in (
+        "documents",
+        "articles",
+        "units",
+        "versions",
+        "articles_with_several_texts",
+        "articles_merged_per_khoan",
+    ):
         print(f"  {k}: {s[k]}")
     print("  nguồn: " + ", ".join(f"{k} {v}" for k, v in s["sources"].items()))
     print("  loại văn bản: " + ", ".join(f"{k} {v}" for k, v in list(s["by_type"].items())[:12]))
@@ -137,8 +165,11 @@ def cmd_cite(args: argparse.Namespace) -> int:
         print("Không tìm thấy dẫn chiếu nào.")
     for r in refs:
         targets = "; ".join(", ".join(f"{k}={v}" for k, v in t.items() if v) for t in r["targets"])
-        print(f"[{r['start']}:{r['end']}] {r['text']!r} → {r['status']}" + (f" ({targets})" if targets else "")
-              + (f" — {r['message']}" if r.get("message") else ""))
+        print(
+            f"[{r['start']}:{r['end']}] {r['text']!r} → {r['status']}"
+            + (f" ({targets})" if targets else "")
+            + (f" — {r['message']}" if r.get("message") else "")
+        )
     return 0
 
 
@@ -191,16 +222,20 @@ def cmd_train(args: argparse.Namespace) -> int:
         _print_json(info)
     else:
         e, r, j = info["embedding"], info["ranker"], info["judge"]
-        print(f"Mô hình {args.library}: vectơ {e['vocabulary']} từ cho {e['articles']} điều; xếp hạng học từ "
-              f"{r['questions']} câu hỏi; phán đoán học từ {j['answers']} câu trả lời (AUC ngoài mẫu {j['oof_auc']}) "
-              f"({info['seconds']} s)")
+        print(
+            f"Mô hình {args.library}: vectơ {e['vocabulary']} từ cho {e['articles']} điều; xếp hạng học từ "
+            f"{r['questions']} câu hỏi; phán đoán học từ {j['answers']} câu trả lời (AUC ngoài mẫu {j['oof_auc']}) "
+            f"({info['seconds']} s)"
+        )
     return 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:
     from .search import Filters
 
-    filters = Filters(doc_type=args.type, issuer=args.issuer, year=args.year, topic=args.topic, in_force=args.in_force)
+    filters = Filters(
+        doc_type=args.type, issuer=args.issuer, year=args.year, topic=args.topic, in_force=args.in_force
+    )
     hits = api.search(args.query, library=args.library, k=args.k, filters=filters)
     if args.json:
         _print_json(hits)
@@ -242,15 +277,33 @@ def cmd_eval(args: argparse.Namespace) -> int:
     runs = []
     for name, plain in (("luat", False), ("bm25", True)):
         b = bar(len(questions), f"Đánh giá {name}", not args.json)
-        ranked, lat = run_search(s, questions, args.k, plain, progress=lambda b=b: b.update(1), as_of=args.as_of)
+        ranked, lat = run_search(
+            s, questions, args.k, plain, progress=functools.partial(b.update, 1), as_of=args.as_of
+        )
         b.close()
         runs.append(score_run(name, questions, ranked, lat).as_dict())
-    out = {"bench": args.bench, "library": args.library, "k": args.k, "as_of": args.as_of, "runs": runs,
-           "skipped_lines": errors}
+    out = {
+        "bench": args.bench,
+        "library": args.library,
+        "k": args.k,
+        "as_of": args.as_of,
+        "runs": runs,
+        "skipped_lines": errors,
+    }
     if args.json:
         _print_json(out)
     else:
-        keys = ["questions", "recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10", "qps", "p50_ms", "p95_ms"]
+        keys = [
+            "questions",
+            "recall@1",
+            "recall@5",
+            "recall@10",
+            "mrr@10",
+            "ndcg@10",
+            "qps",
+            "p50_ms",
+            "p95_ms",
+        ]
         print("run   " + "  ".join(f"{k:>9}" for k in keys))
         for r in runs:
             print(f"{r['name']:<6}" + "  ".join(f"{r[k]:>9}" for k in keys))
@@ -294,8 +347,10 @@ def cmd_consult(args: argparse.Namespace) -> int:
         if args.json:
             _print_json(report)
         else:
-            print(f"{report['records']} tư vấn, {report['citations']} trích dẫn; trích dẫn giải được hết: "
-                  f"{report['all_citations_resolve']} ({report['share_all_resolve']:.1%}); {report['groups']} nhóm câu hỏi")
+            print(
+                f"{report['records']} tư vấn, {report['citations']} trích dẫn; trích dẫn giải được hết: "
+                f"{report['all_citations_resolve']} ({report['share_all_resolve']:.1%}); {report['groups']} nhóm câu hỏi"
+            )
             for reason, n in report["top_reasons"].items():
                 print(f"  {n} × {reason}")
             for r in report["rejected"][:20]:
@@ -307,7 +362,10 @@ def cmd_consult(args: argparse.Namespace) -> int:
             _print_json(hits)
         else:
             for h in hits:
-                print(f"- [{h['id']}] {h['title'] or h['question'][:150]}" + (f"  {h['url']}" if h["url"] else ""))
+                print(
+                    f"- [{h['id']}] {h['title'] or h['question'][:150]}"
+                    + (f"  {h['url']}" if h["url"] else "")
+                )
         return 0
     if args.action == "check":
         stale = base.check()
@@ -324,7 +382,9 @@ def cmd_consult(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="luat", description="Tra cứu văn bản pháp luật Việt Nam với trích dẫn chính xác.")
+    p = argparse.ArgumentParser(
+        prog="luat", description="Tra cứu văn bản pháp luật Việt Nam với trích dẫn chính xác."
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     def common(sp: argparse.ArgumentParser) -> None:
@@ -332,7 +392,9 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--json", action="store_true", help="kết quả dạng JSON")
 
     sp = sub.add_parser("ingest", help="nạp văn bản vào thư viện (không có PATH: thư viện mặc định)")
-    sp.add_argument("paths", nargs="*", help="tệp hoặc thư mục: .html.gz (Pháp điển), .txt/.html/.docx, .json")
+    sp.add_argument(
+        "paths", nargs="*", help="tệp hoặc thư mục: .html.gz (Pháp điển), .txt/.html/.docx, .json"
+    )
     sp.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")
     sp.add_argument("--workers", type=int, default=None, help="số tiến trình đọc tệp")
     sp.add_argument("--rebuild", action="store_true", help="xóa thư viện và nạp lại từ đầu")
@@ -356,7 +418,9 @@ def build_parser() -> argparse.ArgumentParser:
     common(sp)
     sp.set_defaults(func=cmd_index)
 
-    sp = sub.add_parser("train", help="học vectơ, mô hình xếp hạng và phán đoán của thư viện từ các câu hỏi có nhãn")
+    sp = sub.add_parser(
+        "train", help="học vectơ, mô hình xếp hạng và phán đoán của thư viện từ các câu hỏi có nhãn"
+    )
     common(sp)
     sp.set_defaults(func=cmd_train)
 
@@ -376,19 +440,24 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("-k", type=int, default=10)
     sp.add_argument("--limit", type=int, default=0, help="chỉ n câu đầu")
     sp.add_argument("--ask", action="store_true", help="đánh giá `luat ask`")
-    sp.add_argument("--as-of", help="hỏi như tại ngày YYYY-MM-DD (benchmark có đáp án trích văn bản nay đã hết hiệu lực)")
+    sp.add_argument(
+        "--as-of", help="hỏi như tại ngày YYYY-MM-DD (benchmark có đáp án trích văn bản nay đã hết hiệu lực)"
+    )
     common(sp)
     sp.set_defaults(func=cmd_eval)
 
     sp = sub.add_parser("serve", help="trang web và HTTP API (mặc định http://127.0.0.1:8000)")
     sp.add_argument("--host", default="127.0.0.1")
     sp.add_argument("--port", type=int, default=8000)
-    sp.add_argument("--workers", type=int, default=None,
-                    help="số tiến trình phục vụ song song (mặc định: min(số lõi, 4))")
+    sp.add_argument(
+        "--workers", type=int, default=None, help="số tiến trình phục vụ song song (mặc định: min(số lõi, 4))"
+    )
     common(sp)
     sp.set_defaults(func=cmd_serve)
 
-    sp = sub.add_parser("consult", help="tư vấn đã công bố: consult ingest FILE... | search \"...\" [--cites ...] | check")
+    sp = sub.add_parser(
+        "consult", help='tư vấn đã công bố: consult ingest FILE... | search "..." [--cites ...] | check'
+    )
     sp.add_argument("action", choices=["ingest", "search", "check"])
     sp.add_argument("args", nargs="*")
     sp.add_argument("-k", type=int, default=10)
@@ -400,8 +469,11 @@ def build_parser() -> argparse.ArgumentParser:
     common(sp)
     sp.set_defaults(func=cmd_stats)
 
-    sp = sub.add_parser("cite", help="tìm và giải dẫn chiếu trong một đoạn văn ('-': stdin); "
-                                     "`luat cite check FILE|-` kiểm tra một câu trả lời")
+    sp = sub.add_parser(
+        "cite",
+        help="tìm và giải dẫn chiếu trong một đoạn văn ('-': stdin); "
+        "`luat cite check FILE|-` kiểm tra một câu trả lời",
+    )
     sp.add_argument("text", nargs="+")
     common(sp)
     sp.set_defaults(func=cmd_cite)
@@ -409,7 +481,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def build_check_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="luat cite check", description="Kiểm tra trích dẫn và đoạn trích của một câu trả lời.")
+    p = argparse.ArgumentParser(
+        prog="luat cite check", description="Kiểm tra trích dẫn và đoạn trích của một câu trả lời."
+    )
     p.add_argument("file", help="tệp văn bản, hoặc '-' để đọc stdin")
     p.add_argument("--library", default="default")
     p.add_argument("--json", action="store_true")
@@ -437,7 +511,9 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(e).strip("'\""), 1, as_json)
     except sqlite3.DatabaseError as e:  # damage found after the library opened (a truncated file)
         name = getattr(args, "library", "default")
-        return _fail(str(LibraryError(name, library_path(name), f"the file cannot be read ({e})")), 1, as_json)
+        return _fail(
+            str(LibraryError(name, library_path(name), f"the file cannot be read ({e})")), 1, as_json
+        )
     except BrokenPipeError:  # the reader went away (`luat ... | head`): nothing more to say, to anyone
         with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (the interpreter flushes stdout at exit)

@@ -21,13 +21,22 @@ import tantivy
 from .cite import Context, Resolver, find_references, library_names
 from .cite.check import check_text
 from .index import bigrams, syllables
-from .models import InputError, ReferenceStatus, article_address, citation_of, parse_address
+from .models import InputError, ReferenceStatus, Target, article_address, citation_of, parse_address
 from .readers.common import read_input
 from .store import ConsultationCitation, ConsultationStore, Library, luat_home
 from .text import folded_syllables, nfc, normalize
 
-_FOOTER = re.compile(r"^(chúng tôi phản hồi|trân trọng|đi đến trang|thư viện pháp luật|lượt xem|thông báo)", re.I)
+_FOOTER = re.compile(
+    r"^(chúng tôi phản hồi|trân trọng|đi đến trang|thư viện pháp luật|lượt xem|thông báo)", re.I
+)
 DUPLICATE_JACCARD = 0.8
+# why a citation in an answer did not resolve, as the import report puts it (keyed by a stored status, a str)
+_UNRESOLVED_REASONS: dict[str, str] = {
+    ReferenceStatus.NOT_IN_LIBRARY: "văn bản chưa có trong thư viện",
+    ReferenceStatus.UNIT_NOT_FOUND: "điều, khoản không có trong văn bản",
+    ReferenceStatus.UNRESOLVED: "không rõ văn bản",
+    ReferenceStatus.AMBIGUOUS: "nhiều văn bản cùng tên",
+}
 
 
 @dataclass
@@ -44,7 +53,11 @@ class Consultation:
     def key(self) -> str:
         """Identity for re-ingesting: one page may publish several questions, so the URL and the question."""
         digest = hashlib.sha1(normalize(self.question).encode()).hexdigest()[:16]
-        return f"{self.url}#{digest}" if self.url else hashlib.sha1((self.question + "\n" + self.answer).encode()).hexdigest()
+        return (
+            f"{self.url}#{digest}"
+            if self.url
+            else hashlib.sha1((self.question + "\n" + self.answer).encode()).hexdigest()
+        )
 
 
 @dataclass
@@ -57,10 +70,15 @@ class ConsultReport:
     groups: int = 0
 
     def as_dict(self) -> dict:
-        return {"records": self.records, "rejected": self.rejected, "citations": self.citations,
-                "all_citations_resolve": self.resolved_all,
-                "share_all_resolve": round(self.resolved_all / max(1, self.records), 4),
-                "top_reasons": dict(sorted(self.reasons.items(), key=lambda x: -x[1])[:10]), "groups": self.groups}
+        return {
+            "records": self.records,
+            "rejected": self.rejected,
+            "citations": self.citations,
+            "all_citations_resolve": self.resolved_all,
+            "share_all_resolve": round(self.resolved_all / max(1, self.records), 4),
+            "top_reasons": dict(sorted(self.reasons.items(), key=lambda x: -x[1])[:10]),
+            "groups": self.groups,
+        }
 
 
 def read_consultations(path: Path) -> tuple[list[Consultation], list[str]]:
@@ -91,12 +109,24 @@ def read_consultations(path: Path) -> tuple[list[Consultation], list[str]]:
             if isinstance(d, Exception):
                 bad.append(f"{where}: invalid JSON ({d})")
                 continue
-            if not isinstance(d, dict) or not str(d.get("question") or "").strip() or not str(d.get("answer") or "").strip():
+            if (
+                not isinstance(d, dict)
+                or not str(d.get("question") or "").strip()
+                or not str(d.get("answer") or "").strip()
+            ):
                 bad.append(f"{where}: needs non-empty 'question' and 'answer'")
                 continue
-            out.append(Consultation(question=str(d["question"]).strip(), answer=str(d["answer"]).strip(),
-                                    title=d.get("title"), topic=d.get("topic"), date=d.get("date"),
-                                    url=d.get("original_url") or d.get("url"), source=str(path)))
+            out.append(
+                Consultation(
+                    question=str(d["question"]).strip(),
+                    answer=str(d["answer"]).strip(),
+                    title=d.get("title"),
+                    topic=d.get("topic"),
+                    date=d.get("date"),
+                    url=d.get("original_url") or d.get("url"),
+                    source=str(path),
+                )
+            )
         return out, bad
     return [_read_page(path, text)], []
 
@@ -160,9 +190,7 @@ class ConsultationBase:
                 report.resolved_all += ok
                 for r in rows:
                     if r.status != ReferenceStatus.RESOLVED:
-                        reason = {ReferenceStatus.NOT_IN_LIBRARY: "văn bản chưa có trong thư viện",
-                                  ReferenceStatus.UNIT_NOT_FOUND: "điều, khoản không có trong văn bản",
-                                  ReferenceStatus.UNRESOLVED: "không rõ văn bản", ReferenceStatus.AMBIGUOUS: "nhiều văn bản cùng tên"}.get(r.status, r.status)
+                        reason = _UNRESOLVED_REASONS.get(r.status, r.status)
                         report.reasons[reason] = report.reasons.get(reason, 0) + 1
             report.groups = self._group()
 
@@ -174,10 +202,22 @@ class ConsultationBase:
             if any(a <= ref.start < b for a, b in quoted) or ref.doc is None or ref.doc.this:
                 continue
             resolver.resolve(ref, Context())
-            for t in ref.targets or [None]:
-                rows.append(ConsultationCitation(ref.text, ref.start, ref.end, ref.doc_id, t.address if t else None,
-                                                 ref.status, ref.message))
-        return rows, bool(rows) and all(r.status in (ReferenceStatus.RESOLVED, ReferenceStatus.AMBIGUOUS) for r in rows)
+            targets: list[Target | None] = [*ref.targets] or [None]  # None: the whole document
+            for t in targets:
+                rows.append(
+                    ConsultationCitation(
+                        ref.text,
+                        ref.start,
+                        ref.end,
+                        ref.doc_id,
+                        t.address if t else None,
+                        ref.status,
+                        ref.message,
+                    )
+                )
+        return rows, bool(rows) and all(
+            r.status in (ReferenceStatus.RESOLVED, ReferenceStatus.AMBIGUOUS) for r in rows
+        )
 
     def _group(self) -> int:
         """Group near-duplicate questions (Jaccard of syllable bigrams ≥ DUPLICATE_JACCARD)."""
@@ -224,8 +264,15 @@ class ConsultationBase:
         for r in self.store.all():
             q = f"{r.title or ''} {r.question}"
             qf = folded_syllables(q)
-            w.add_document(tantivy.Document(id=r.id, q_f=" ".join(qf), q_bi=" ".join(bigrams(qf)),
-                                            q_a=" ".join(syllables(q)), a_f=" ".join(folded_syllables(r.answer[:4000]))))
+            w.add_document(
+                tantivy.Document(
+                    id=r.id,
+                    q_f=" ".join(qf),
+                    q_bi=" ".join(bigrams(qf)),
+                    q_a=" ".join(syllables(q)),
+                    a_f=" ".join(folded_syllables(r.answer[:4000])),
+                )
+            )
         w.commit()
         w.wait_merging_threads()
         shutil.rmtree(self.index_path, ignore_errors=True)
@@ -233,10 +280,14 @@ class ConsultationBase:
 
     # ------------------------------------------------------------------ search
 
-    def search(self, query: str, k: int = 10, cites: str | None = None, one_per_group: bool = True) -> list[dict]:
+    def search(
+        self, query: str, k: int = 10, cites: str | None = None, one_per_group: bool = True
+    ) -> list[dict]:
         """By question similarity and text; or every consultation citing a provision (``cites``)."""
         if cites:
-            ref = next((r for r in find_references(cites, library_names(self.library)) if r.doc is not None), None)
+            ref = next(
+                (r for r in find_references(cites, library_names(self.library)) if r.doc is not None), None
+            )
             if ref is None:
                 raise LookupError(f"không đọc được trích dẫn {cites!r}")
             Resolver(self.library).resolve(ref, Context())
@@ -254,11 +305,26 @@ class ConsultationBase:
         should = []
         for t in dict.fromkeys(terms):
             should.append((tantivy.Occur.Should, tantivy.Query.term_query(schema, "q_f", t)))
-            should.append((tantivy.Occur.Should, tantivy.Query.boost_query(tantivy.Query.term_query(schema, "a_f", t), 0.2)))
+            should.append(
+                (
+                    tantivy.Occur.Should,
+                    tantivy.Query.boost_query(tantivy.Query.term_query(schema, "a_f", t), 0.2),
+                )
+            )
         for b in dict.fromkeys(bigrams(terms)):
-            should.append((tantivy.Occur.Should, tantivy.Query.boost_query(tantivy.Query.term_query(schema, "q_bi", b), 1.5)))
+            should.append(
+                (
+                    tantivy.Occur.Should,
+                    tantivy.Query.boost_query(tantivy.Query.term_query(schema, "q_bi", b), 1.5),
+                )
+            )
         for a in dict.fromkeys(syllables(query)):
-            should.append((tantivy.Occur.Should, tantivy.Query.boost_query(tantivy.Query.term_query(schema, "q_a", a), 0.5)))
+            should.append(
+                (
+                    tantivy.Occur.Should,
+                    tantivy.Query.boost_query(tantivy.Query.term_query(schema, "q_a", a), 0.5),
+                )
+            )
         if not should:
             return []
         searcher = idx.searcher()
@@ -277,10 +343,19 @@ class ConsultationBase:
     def _record(self, cid: int, score: float | None) -> dict:
         r = self.store.get(cid)
         refs = self.store.citations(cid)
-        return {"id": cid, "title": r.title, "question": r.question, "url": r.url, "date": r.date,
-                "group": r.grp, "score": None if score is None else round(score, 3),
-                "citations": [{"text": x.text, "doc": x.target_doc, "address": x.target_address, "status": x.status}
-                              for x in refs]}
+        return {
+            "id": cid,
+            "title": r.title,
+            "question": r.question,
+            "url": r.url,
+            "date": r.date,
+            "group": r.grp,
+            "score": None if score is None else round(score, 3),
+            "citations": [
+                {"text": x.text, "doc": x.target_doc, "address": x.target_address, "status": x.status}
+                for x in refs
+            ],
+        }
 
     def citing(self, doc_id: str) -> dict[str, list[dict]]:
         """Consultations citing each unit of a document: address → [{id, question}]."""
@@ -302,15 +377,36 @@ class ConsultationBase:
                     reasons.append(f"«{r.text}»: {r.message}")
                 elif r.target_doc:
                     doc = self.library.document(r.target_doc)
-                    art = next((article_address(lab) for k, lab in parse_address(r.target_address or "") if k == "dieu"), None)
+                    art = next(
+                        (
+                            article_address(lab)
+                            for k, lab in parse_address(r.target_address or "")
+                            if k == "dieu"
+                        ),
+                        None,
+                    )
                     for a in doc.amendments if doc else []:
-                        if (a.target == art or not a.target) and a.effective and (not c.date or a.effective > c.date):
+                        if (
+                            (a.target == art or not a.target)
+                            and a.effective
+                            and (not c.date or a.effective > c.date)
+                        ):
+                            assert doc is not None  # the loop runs over doc's amendments
                             what = citation_of(parse_address(a.target)) if a.target else doc.name
-                            reasons.append(f"«{r.text}»: {what} đã được {a.kind} bởi {a.by_number} từ {a.effective}")
+                            reasons.append(
+                                f"«{r.text}»: {what} đã được {a.kind} bởi {a.by_number} từ {a.effective}"
+                            )
             for chk in check_text(c.answer, self.library):
                 for q in chk.quotes:
                     if q.ok is False:
                         reasons.append(f"«{chk.reference.text}»: {q.message}")
             if reasons:
-                out.append({"id": c.id, "question": c.question, "url": c.url, "reasons": list(dict.fromkeys(reasons))})
+                out.append(
+                    {
+                        "id": c.id,
+                        "question": c.question,
+                        "url": c.url,
+                        "reasons": list(dict.fromkeys(reasons)),
+                    }
+                )
         return out

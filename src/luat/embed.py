@@ -56,7 +56,9 @@ class Vocabulary:
             n += 1
             df.update(set(toks))
         words = [t for t, c in df.items() if "_" not in t and c >= MIN_WORD_DF]
-        pairs = sorted((t for t, c in df.items() if "_" in t and c >= MIN_PAIR_DF), key=lambda t: (-df[t], t))[:MAX_PAIRS]
+        pairs = sorted(
+            (t for t, c in df.items() if "_" in t and c >= MIN_PAIR_DF), key=lambda t: (-df[t], t)
+        )[:MAX_PAIRS]
         vocab = sorted(words) + pairs
         idf = np.array([math.log((n + 1) / (df[t] + 1)) + 1.0 for t in vocab], dtype=np.float32)
         return cls({t: i for i, t in enumerate(vocab)}, idf)
@@ -75,16 +77,22 @@ class Vocabulary:
             indices += ids
             data += w.tolist()
             indptr.append(len(indices))
-        return csr_matrix((np.array(data, dtype=np.float32), np.array(indices, dtype=np.int64), np.array(indptr)),
-                          shape=(len(token_lists), len(self.ids)))
+        return csr_matrix(
+            (np.array(data, dtype=np.float32), np.array(indices, dtype=np.int64), np.array(indptr)),
+            shape=(len(token_lists), len(self.ids)),
+        )
 
 
 def _unit(m: np.ndarray) -> np.ndarray:
     return m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-8)
 
 
-def train_vectors(vocab: Vocabulary, queries: list[list[str]], targets: list[list[str]],
-                  progress: Callable[[], None] | None = None) -> np.ndarray:
+def train_vectors(
+    vocab: Vocabulary,
+    queries: list[list[str]],
+    targets: list[list[str]],
+    progress: Callable[[], None] | None = None,
+) -> np.ndarray:
     """Token vectors such that each query is nearer to its own target than to the batch's other targets."""
     rng = np.random.default_rng(SEED)
     E = (rng.standard_normal((len(vocab.ids), DIM)) * 0.1).astype(np.float32)
@@ -94,7 +102,7 @@ def train_vectors(vocab: Vocabulary, queries: list[list[str]], targets: list[lis
     for _epoch in range(EPOCHS):
         order = rng.permutation(n)
         for start in range(0, n - 1, BATCH):
-            idx = order[start:start + BATCH]
+            idx = order[start : start + BATCH]
             if len(idx) < 2:
                 continue
             q, t = Q[idx], T[idx]
@@ -123,7 +131,9 @@ def train_vectors(vocab: Vocabulary, queries: list[list[str]], targets: list[lis
 class Embedding:
     """A trained static embedding and the vectors of the library's articles."""
 
-    def __init__(self, vocab: Vocabulary, vectors: np.ndarray, articles: np.ndarray, keys: list[tuple[str, str]]):
+    def __init__(
+        self, vocab: Vocabulary, vectors: np.ndarray, articles: np.ndarray, keys: list[tuple[str, str]]
+    ):
         self.vocab = vocab
         self.vectors = vectors
         self.articles = articles  # one unit row per article of ``keys``
@@ -144,13 +154,23 @@ class Embedding:
         i = self.row_of.get(key)
         return float(self.articles[i] @ question_vector) if i is not None else 0.0
 
-    def add_articles(self, articles: list[tuple[str, str, str | None, str]], gone: set[tuple[str, str]]) -> None:
+    def add_articles(
+        self, articles: list[tuple[str, str, str | None, str]], gone: set[tuple[str, str]]
+    ) -> None:
         """Vectors for ``articles`` ((doc_id, article, heading, text) each) read with the learned token vectors, in
         place of any they had; the articles ``gone`` dropped."""
         replaced = {(d, a) for d, a, _h, _t in articles} | gone
         keep = [i for i, k in enumerate(self.keys) if k not in replaced]
-        rows = [np.asarray(self.vocab.rows([article_tokens(h, t) for _d, _a, h, t in articles]) @ self.vectors,
-                           dtype=np.float32)] if articles else []
+        rows = (
+            [
+                np.asarray(
+                    self.vocab.rows([article_tokens(h, t) for _d, _a, h, t in articles]) @ self.vectors,
+                    dtype=np.float32,
+                )
+            ]
+            if articles
+            else []
+        )
         self.articles = np.vstack([self.articles[keep], *[_unit(r) for r in rows]])
         self.keys = [self.keys[i] for i in keep] + [(d, a) for d, a, _h, _t in articles]
         self.row_of = {k: i for i, k in enumerate(self.keys)}
@@ -159,11 +179,14 @@ class Embedding:
         """Write the embedding under ``folder``, each file whole or not at all (written aside, then renamed)."""
         folder.mkdir(parents=True, exist_ok=True)
         vocab = sorted(self.vocab.ids, key=self.vocab.ids.__getitem__)
-        meta = json.dumps({"vocabulary": vocab, "idf": self.vocab.idf.tolist(), "articles": self.keys},
-                          ensure_ascii=False)
-        for name, write in (("vectors.npy", lambda f: np.save(f, self.vectors.astype(np.float16))),
-                            ("articles.npy", lambda f: np.save(f, self.articles.astype(np.float16))),
-                            ("embedding.json", lambda f: f.write(meta.encode("utf-8")))):
+        meta = json.dumps(
+            {"vocabulary": vocab, "idf": self.vocab.idf.tolist(), "articles": self.keys}, ensure_ascii=False
+        )
+        for name, write in (
+            ("vectors.npy", lambda f: np.save(f, self.vectors.astype(np.float16))),
+            ("articles.npy", lambda f: np.save(f, self.articles.astype(np.float16))),
+            ("embedding.json", lambda f: f.write(meta.encode("utf-8"))),
+        ):
             tmp = folder / f".{name}.tmp"
             with open(tmp, "wb") as f:
                 write(f)
@@ -177,7 +200,9 @@ class Embedding:
             articles = np.load(folder / "articles.npy").astype(np.float32)
         except (OSError, ValueError):
             return None
-        vocab = Vocabulary({t: i for i, t in enumerate(meta["vocabulary"])}, np.array(meta["idf"], dtype=np.float32))
+        vocab = Vocabulary(
+            {t: i for i, t in enumerate(meta["vocabulary"])}, np.array(meta["idf"], dtype=np.float32)
+        )
         return cls(vocab, vectors, articles, [tuple(k) for k in meta["articles"]])
 
 
@@ -186,8 +211,11 @@ def article_tokens(heading: str | None, text: str) -> list[str]:
     return tokens(f"{heading or ''} {text}", ARTICLE_SYLLABLES)
 
 
-def build(articles: list[tuple[str, str, str | None, str]], pairs: list[tuple[str, tuple[str, str]]],
-          progress: Callable[[int, str], Callable[[], None]] | None = None) -> Embedding:
+def build(
+    articles: list[tuple[str, str, str | None, str]],
+    pairs: list[tuple[str, tuple[str, str]]],
+    progress: Callable[[int, str], Callable[[], None]] | None = None,
+) -> Embedding:
     """Learn an embedding from the library's ``articles`` ((doc_id, article, heading, text) each) and labelled
     ``pairs`` (question, (doc_id, article)); every article's vector is computed with it."""
     keys = [(d, a) for d, a, _h, _t in articles]
@@ -208,6 +236,9 @@ def build(articles: list[tuple[str, str, str | None, str]], pairs: list[tuple[st
     tick = progress(steps, "Học vectơ") if progress is not None else None
     vectors = train_vectors(vocab, queries, targets, tick)
     emb = Embedding(vocab, vectors, np.zeros((0, DIM), dtype=np.float32), keys)
-    chunks = [np.asarray(vocab.rows(arts[i:i + 4096]) @ vectors, dtype=np.float32) for i in range(0, len(arts), 4096)]
+    chunks = [
+        np.asarray(vocab.rows(arts[i : i + 4096]) @ vectors, dtype=np.float32)
+        for i in range(0, len(arts), 4096)
+    ]
     emb.articles = _unit(np.vstack(chunks)) if chunks else np.zeros((0, DIM), dtype=np.float32)
     return emb

@@ -25,7 +25,11 @@ def compact_reference(ref) -> tuple[str | None, list[str]]:
     "this", a number, or "name:<folded name>@<year>"; a target as "article/clause/point", "article/M.section"
     or "C.chapter"."""
     d = ref.doc
-    doc = None if d is None else ("this" if d.this else (d.number or f"name:{d.name}" + (f"@{d.year}" if d.year else "")))
+    doc = (
+        None
+        if d is None
+        else ("this" if d.this else (d.number or f"name:{d.name}" + (f"@{d.year}" if d.year else "")))
+    )
     targets = []
     for t in ref.targets:
         x = "/".join(v for v in [t.article or "", t.clause or "", t.point or ""]).rstrip("/")
@@ -68,9 +72,13 @@ def load_bench(path: Path) -> tuple[list[BenchQuestion], list[str]]:
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
             errors.append(f"{path}:{i}: {e}")
             continue
-        out.append(BenchQuestion(str(d.get("id", i)), q, rel, d.get("expect"), d.get("answer"), d.get("split")))
+        out.append(
+            BenchQuestion(str(d.get("id", i)), q, rel, d.get("expect"), d.get("answer"), d.get("split"))
+        )
     if not out:
-        first = f" (line {errors[0].split(':', 2)[1]}: {errors[0].split(':', 2)[2].strip()})" if errors else ""
+        first = (
+            f" (line {errors[0].split(':', 2)[1]}: {errors[0].split(':', 2)[2].strip()})" if errors else ""
+        )
         raise InputError(str(path), f"no valid benchmark line{first}")
     return out, errors
 
@@ -87,9 +95,16 @@ class RunMetrics:
     questions: int = 0
 
     def as_dict(self) -> dict:
-        return {"name": self.name, "questions": self.questions, **{f"recall@{k}": round(v, 4) for k, v in self.recall.items()},
-                "mrr@10": round(self.mrr10, 4), "ndcg@10": round(self.ndcg10, 4), "qps": round(self.qps, 1),
-                "p50_ms": round(self.p50_ms, 2), "p95_ms": round(self.p95_ms, 2)}
+        return {
+            "name": self.name,
+            "questions": self.questions,
+            **{f"recall@{k}": round(v, 4) for k, v in self.recall.items()},
+            "mrr@10": round(self.mrr10, 4),
+            "ndcg@10": round(self.ndcg10, 4),
+            "qps": round(self.qps, 1),
+            "p50_ms": round(self.p50_ms, 2),
+            "p95_ms": round(self.p95_ms, 2),
+        }
 
 
 def latency_ms(latencies: list[float]) -> tuple[float, float]:
@@ -101,8 +116,13 @@ def latency_ms(latencies: list[float]) -> tuple[float, float]:
     return statistics.median(s) * 1000, s[min(len(s) - 1, int(0.95 * len(s)))] * 1000
 
 
-def score_run(name: str, questions: list[BenchQuestion], ranked: list[list[tuple[str, str]]], latencies: list[float],
-              ks: tuple[int, ...] = (1, 5, 10)) -> RunMetrics:
+def score_run(
+    name: str,
+    questions: list[BenchQuestion],
+    ranked: list[list[tuple[str, str]]],
+    latencies: list[float],
+    ks: tuple[int, ...] = (1, 5, 10),
+) -> RunMetrics:
     """Metrics of ranked (document, article) lists against the gold pairs (questions without gold skipped)."""
     m = RunMetrics(name)
     rows = [(q, r) for q, r in zip(questions, ranked, strict=True) if q.relevant]
@@ -127,9 +147,14 @@ def score_run(name: str, questions: list[BenchQuestion], ranked: list[list[tuple
     return m
 
 
-def run_search(searcher: Searcher, questions: list[BenchQuestion], k: int, plain: bool,
-               progress: Callable[[], None] | None = None,
-               as_of: str | None = None) -> tuple[list[list[tuple[str, str]]], list[float]]:
+def run_search(
+    searcher: Searcher,
+    questions: list[BenchQuestion],
+    k: int,
+    plain: bool,
+    progress: Callable[[], None] | None = None,
+    as_of: str | None = None,
+) -> tuple[list[list[tuple[str, str]]], list[float]]:
     """Each question's ranked (document, article) keys and its latency; ``as_of``: rank as on that day (a benchmark
     whose gold cites documents since replaced is asked as of a day before the replacements)."""
     ranked, lat = [], []

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 
 SYSTEM = (
     "Bạn là biên tập viên pháp lý. Bạn nhận một câu hỏi và câu trả lời đã soạn sẵn gồm câu mở đầu và các quy định "
-    "được trích nguyên văn. Hãy trả về đúng một đối tượng JSON có hai khóa: \"opening\" là câu mở đầu viết lại cho tự "
-    "nhiên, sát câu hỏi, nhưng giữ nguyên văn cụm trích dẫn căn cứ (ví dụ \"khoản 1 Điều 60 Luật Bảo hiểm xã hội 2014 "
-    "(số 58/2014/QH13)\") và kết thúc bằng \"như sau:\"; \"summary\" là một đến ba câu kết luận bắt đầu bằng \"Như vậy,\" "
+    'được trích nguyên văn. Hãy trả về đúng một đối tượng JSON có hai khóa: "opening" là câu mở đầu viết lại cho tự '
+    'nhiên, sát câu hỏi, nhưng giữ nguyên văn cụm trích dẫn căn cứ (ví dụ "khoản 1 Điều 60 Luật Bảo hiểm xã hội 2014 '
+    '(số 58/2014/QH13)") và kết thúc bằng "như sau:"; "summary" là một đến ba câu kết luận bắt đầu bằng "Như vậy," '
     "chỉ dựa vào các quy định được trích, không nêu văn bản hay điều khoản nào khác, không đặt đoạn nào trong ngoặc kép."
 )
 
@@ -50,7 +50,9 @@ class Generator:
         url = os.environ.get("LUAT_LLM_URL", "").strip()
         if not url:
             return None
-        return cls(url, os.environ.get("LUAT_LLM_MODEL", "default"), float(os.environ.get("LUAT_LLM_TIMEOUT", "30")))
+        return cls(
+            url, os.environ.get("LUAT_LLM_MODEL", "default"), float(os.environ.get("LUAT_LLM_TIMEOUT", "30"))
+        )
 
     def complete(self, messages: list[dict]) -> str:
         """The reply of the endpoint to ``messages``."""
@@ -60,15 +62,28 @@ class Generator:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 reply = json.loads(response.read().decode("utf-8"))
             return reply["choices"][0]["message"]["content"]
-        except (urllib.error.URLError, TimeoutError, OSError, ValueError, KeyError, IndexError, TypeError) as e:
+        except (
+            urllib.error.URLError,
+            TimeoutError,
+            OSError,
+            ValueError,
+            KeyError,
+            IndexError,
+            TypeError,
+        ) as e:
             raise GeneratorError(f"{self.url}: {e}") from e
 
     def rephrase(self, question: str, opening: str, quoted: str) -> Generated:
         """A rephrased opening and a conclusion for an answer, as the endpoint writes them (unchecked)."""
-        content = self.complete([
-            {"role": "system", "content": SYSTEM},
-            {"role": "user", "content": f"Câu hỏi: {question}\n\nCâu mở đầu: {opening}\n\nCác quy định được trích:\n{quoted}"},
-        ])
+        content = self.complete(
+            [
+                {"role": "system", "content": SYSTEM},
+                {
+                    "role": "user",
+                    "content": f"Câu hỏi: {question}\n\nCâu mở đầu: {opening}\n\nCác quy định được trích:\n{quoted}",
+                },
+            ]
+        )
         found = re.search(r"\{.*\}", content, re.S)  # the object, with or without a code fence around it
         try:
             data = json.loads(found.group(0)) if found else None

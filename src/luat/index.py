@@ -54,8 +54,12 @@ def build_schema(extra_fields: tuple[str, ...] = ()) -> tantivy.Schema:
     sb.add_integer_field("year", stored=True, indexed=True, fast=True)
     for name in ("heading_f", "text_f", "text_a", "bi_f", "title_f", "issuer_f", "topic_f", *extra_fields):
         # the folded heading and text are stored too: the rerank reads them instead of folding articles per query
-        sb.add_text_field(name, stored=name in ("heading_f", "text_f"), tokenizer_name="whitespace",
-                          index_option="freq" if name != "text_f" else "position")
+        sb.add_text_field(
+            name,
+            stored=name in ("heading_f", "text_f"),
+            tokenizer_name="whitespace",
+            index_option="freq" if name != "text_f" else "position",
+        )
     return sb.build()
 
 
@@ -104,8 +108,13 @@ class IndexBuilder:
         self.writer.wait_merging_threads()
         (self.target / VERSION_FILE).write_text(INDEX_VERSION)
         _write_synced(self.target / GENERATION_FILE, self.generation)  # last: the build is complete
-        return {"library": self.library_name, "articles": self.count, "seconds": round(time.time() - self.t0, 1),
-                "path": str(index_path(self.library_name)), "generation": self.generation}
+        return {
+            "library": self.library_name,
+            "articles": self.count,
+            "seconds": round(time.time() - self.t0, 1),
+            "path": str(index_path(self.library_name)),
+            "generation": self.generation,
+        }
 
     def abandon(self) -> None:
         shutil.rmtree(self.target, ignore_errors=True)
@@ -178,8 +187,10 @@ def _leftovers(library: str, keep: str | None) -> list[Path]:
     root = luat_home() / "indexes"
     if not root.is_dir():
         return []
-    mine = re.compile(rf"{re.escape(library)}\.(g[0-9a-f]{{32}}|g{LEGACY_GENERATION}|building|old|legacy)"
-                      rf"|\.{re.escape(library)}\.link-\d+")
+    mine = re.compile(
+        rf"{re.escape(library)}\.(g[0-9a-f]{{32}}|g{LEGACY_GENERATION}|building|old|legacy)"
+        rf"|\.{re.escape(library)}\.link-\d+"
+    )
     return [p for p in root.iterdir() if mine.fullmatch(p.name) and p.name != f"{library}.g{keep}"]
 
 
@@ -202,8 +213,20 @@ def write_index(library: Library, generation: str, progress: bool = True) -> dic
             batch = []
             for a in library.all_articles():
                 name, title, doc_type, year, issuer = metas[a.doc_id]
-                batch.append((a.doc_id, a.article, name, title, a.heading, a.text, doc_type, year, issuer,
-                              topics.get((a.doc_id, a.article)) or ""))
+                batch.append(
+                    (
+                        a.doc_id,
+                        a.article,
+                        name,
+                        title,
+                        a.heading,
+                        a.text,
+                        doc_type,
+                        year,
+                        issuer,
+                        topics.get((a.doc_id, a.article)) or "",
+                    )
+                )
                 if len(batch) == 500:
                     yield batch
                     batch = []
@@ -258,8 +281,14 @@ def update_index(library: Library, generation: str, base: str, doc_ids: set[str]
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
-    return {"library": library.name, "articles": count, "updated_documents": len(doc_ids),
-            "seconds": round(time.time() - t0, 1), "path": str(index_path(library.name)), "generation": generation}
+    return {
+        "library": library.name,
+        "articles": count,
+        "updated_documents": len(doc_ids),
+        "seconds": round(time.time() - t0, 1),
+        "path": str(index_path(library.name)),
+        "generation": generation,
+    }
 
 
 def _article_rows(library: Library, doc_id: str):
@@ -270,7 +299,18 @@ def _article_rows(library: Library, doc_id: str):
     name, title, doc_type, year, issuer = doc_meta(doc)
     topics = library.article_topics(doc_id)
     for a in library.articles_of(doc_id):
-        yield (doc_id, a.article, name, title, a.heading, a.text, doc_type, year, issuer, topics.get((doc_id, a.article)) or "")
+        yield (
+            doc_id,
+            a.article,
+            name,
+            title,
+            a.heading,
+            a.text,
+            doc_type,
+            year,
+            issuer,
+            topics.get((doc_id, a.article)) or "",
+        )
 
 
 def build_index(library: Library, progress: bool = True) -> dict:
@@ -294,8 +334,10 @@ def ensure_index(library: Library, progress: bool = False, say=None) -> str:
     try:
         return _repair(library, progress, say)
     except PermissionError as e:
-        raise FileNotFoundError(f"the search index of library {library.name!r} does not match the library and cannot be "
-                                f"rebuilt here ({e.strerror}: {e.filename}): run `luat index --library {library.name}`") from e
+        raise FileNotFoundError(
+            f"the search index of library {library.name!r} does not match the library and cannot be "
+            f"rebuilt here ({e.strerror}: {e.filename}): run `luat index --library {library.name}`"
+        ) from e
 
 
 def _clean_if_idle(library: Library) -> None:
@@ -314,9 +356,15 @@ def _repair(library: Library, progress: bool, say) -> str:
         if have == generation:
             return "ok"
         if built_generation(generation_path(library.name, generation)) == generation:
-            publish(library.name, generation)  # the ingest committed and was stopped before publishing its index
+            publish(
+                library.name, generation
+            )  # the ingest committed and was stopped before publishing its index
             return "published"
-        why = "chỉ mục thiếu, dở dang hoặc của phiên bản cũ" if have is None else f"chỉ mục thế hệ {have[:8]}, thư viện thế hệ {generation[:8]}"
+        why = (
+            "chỉ mục thiếu, dở dang hoặc của phiên bản cũ"
+            if have is None
+            else f"chỉ mục thế hệ {have[:8]}, thư viện thế hệ {generation[:8]}"
+        )
         say(f"luat: chỉ mục tìm kiếm không khớp thư viện {library.name} ({why}): đang lập lại")
         write_index(library, generation, progress)
         publish(library.name, generation)
@@ -327,9 +375,17 @@ def prepare_fields(batch: list[tuple]) -> list[dict]:
     """Index fields of a batch of articles (in a worker process)."""
     out = []
     for doc_id, article, name, title, heading, text, doc_type, year, issuer, topic in batch:
-        out.append({"doc_id": doc_id, "article": article, "doc_type": doc_type, "year": year,
-                    "issuer_f": " ".join(folded_syllables(issuer)), "topic_f": " ".join(folded_syllables(topic)),
-                    **article_fields(name, title, heading, text)})
+        out.append(
+            {
+                "doc_id": doc_id,
+                "article": article,
+                "doc_type": doc_type,
+                "year": year,
+                "issuer_f": " ".join(folded_syllables(issuer)),
+                "topic_f": " ".join(folded_syllables(topic)),
+                **article_fields(name, title, heading, text),
+            }
+        )
     return out
 
 
@@ -337,7 +393,11 @@ def open_index(library: str) -> tantivy.Index:
     path = index_path(library)
     if built_generation(path) is None:
         if (path / VERSION_FILE).exists() and (path / VERSION_FILE).read_text().strip() != INDEX_VERSION:
-            raise FileNotFoundError(f"the search index of {library!r} at {path} is from another version: run `luat index --library {library}`")
-        raise FileNotFoundError(f"no search index for library {library!r} at {path}: run `luat index --library {library}`"
-                                " (or `luat ingest`)")
+            raise FileNotFoundError(
+                f"the search index of {library!r} at {path} is from another version: run `luat index --library {library}`"
+            )
+        raise FileNotFoundError(
+            f"no search index for library {library!r} at {path}: run `luat index --library {library}`"
+            " (or `luat ingest`)"
+        )
     return tantivy.Index(build_schema(), str(path))

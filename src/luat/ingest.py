@@ -55,8 +55,13 @@ def default_paths(data: Path | None = None) -> list[Path]:
     """The default library: both Pháp điển editions, the 110 official laws, the social-insurance texts and the
     laws of 2024-2026 (the law in force today)."""
     data = data or data_dir()
-    return [data / "phapdien" / "2025-02", data / "phapdien" / "2026-01", data / "vlc-2021", data / "bhxh",
-            data / "laws-2024-2026"]
+    return [
+        data / "phapdien" / "2025-02",
+        data / "phapdien" / "2026-01",
+        data / "vlc-2021",
+        data / "bhxh",
+        data / "laws-2024-2026",
+    ]
 
 
 ALQAC_LIBRARIES = {
@@ -72,8 +77,13 @@ def expand(paths: list[Path]) -> list[Path]:
     for p in paths:
         if p.is_dir():
             # a corpus's MANIFEST.json describes its files; it is not one of them
-            out += sorted(f for f in p.rglob("*") if f.is_file() and f.name != "MANIFEST.json"
-                          and not any(part.startswith(".") for part in f.relative_to(p).parts))
+            out += sorted(
+                f
+                for f in p.rglob("*")
+                if f.is_file()
+                and f.name != "MANIFEST.json"
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
         else:
             out.append(p)
     return out
@@ -97,7 +107,10 @@ def read_file(path: Path) -> Extract:
         raise InputError(str(path), "JSON that is neither a law_dict object nor an ALQAC law list")
     if suffix in (*TEXT_SUFFIXES, *HTML_SUFFIXES, *DOCX_SUFFIXES):
         return read_official(path, kind="official" if _is_corpus(path) else "user")
-    raise InputError(str(path), f"unrecognised file type {suffix or '(none)'!r}: expected .html.gz, .json, .txt, .html or .docx")
+    raise InputError(
+        str(path),
+        f"unrecognised file type {suffix or '(none)'!r}: expected .html.gz, .json, .txt, .html or .docx",
+    )
 
 
 def _is_corpus(path: Path) -> bool:
@@ -130,8 +143,10 @@ def _cut_long_body(rec, extract: Extract) -> None:
         return
     cut = rec.body.rfind("\n", 0, MAX_ARTICLE_CHARS)
     cut = cut if cut > 0 else MAX_ARTICLE_CHARS
-    extract.rejected.append(f"Điều {rec.article} has {len(rec.body):,} characters, over the limit of "
-                            f"{MAX_ARTICLE_CHARS:,}: cut to its first {cut:,}")
+    extract.rejected.append(
+        f"Điều {rec.article} has {len(rec.body):,} characters, over the limit of "
+        f"{MAX_ARTICLE_CHARS:,}: cut to its first {cut:,}"
+    )
     rec.src_end = (rec.src_end or 0) - (len(rec.body) - cut) if rec.src_end is not None else None
     rec.body = rec.body[:cut]
 
@@ -154,15 +169,31 @@ class IngestReport:
 
     def as_dict(self) -> dict:
         return {
-            "library": self.library, "files": self.files, "documents": self.documents, "articles": self.articles,
-            "units": self.units, "versions": self.versions, "repeal_statements": self.repealed, "rejected_files": self.rejected,
-            "warnings": len(self.warnings), "warning_examples": self.warnings[:20], "seconds": round(self.seconds, 1),
-            "index": self.index, "phases": {k: round(v, 1) for k, v in self.phases.items()},
+            "library": self.library,
+            "files": self.files,
+            "documents": self.documents,
+            "articles": self.articles,
+            "units": self.units,
+            "versions": self.versions,
+            "repeal_statements": self.repealed,
+            "rejected_files": self.rejected,
+            "warnings": len(self.warnings),
+            "warning_examples": self.warnings[:20],
+            "seconds": round(self.seconds, 1),
+            "index": self.index,
+            "phases": {k: round(v, 1) for k, v in self.phases.items()},
         }
 
 
-def ingest(paths: list[Path], library: Library, *, workers: int | None = None, progress: bool = True,
-           after_write: Callable[[Library, set[str]], None] | None = None, build_index_now: bool = True) -> IngestReport:
+def ingest(
+    paths: list[Path],
+    library: Library,
+    *,
+    workers: int | None = None,
+    progress: bool = True,
+    after_write: Callable[[Library, set[str]], None] | None = None,
+    build_index_now: bool = True,
+) -> IngestReport:
     """Read ``paths`` and write them into ``library`` in one transaction with its new search index.
 
     Holding the library's writer lock, the ingest stamps a new generation and builds the index of that
@@ -173,12 +204,14 @@ def ingest(paths: list[Path], library: Library, *, workers: int | None = None, p
     with library.writer_lock():
         generation = None
         # the current index, when it matches the library, is the base a small ingest updates
-        base = library.generation()
+        base: str | None = library.generation()
         base = base if built_generation(index_path(library.name)) == base else None
         try:
             with library.transaction():
                 generation = library.stamp_generation()
-                report = _write_all(paths, library, generation, workers, progress, after_write, build_index_now, base)
+                report = _write_all(
+                    paths, library, generation, workers, progress, after_write, build_index_now, base
+                )
                 pause_point("commit")
         except BaseException:
             if generation is not None:
@@ -194,9 +227,16 @@ def ingest(paths: list[Path], library: Library, *, workers: int | None = None, p
     return report
 
 
-def _write_all(paths: list[Path], library: Library, generation: str, workers: int | None, progress: bool,
-               after_write: Callable[[Library, set[str]], None] | None, build_index_now: bool,
-               base: str | None = None) -> IngestReport:
+def _write_all(
+    paths: list[Path],
+    library: Library,
+    generation: str,
+    workers: int | None,
+    progress: bool,
+    after_write: Callable[[Library, set[str]], None] | None,
+    build_index_now: bool,
+    base: str | None = None,
+) -> IngestReport:
     """Inside the ingest's transaction: read, write and merge, link, then build the index of ``generation``."""
     t0 = time.time()
     files = expand(paths)
@@ -229,15 +269,19 @@ def _write_all(paths: list[Path], library: Library, generation: str, workers: in
         with worker_pool(workers) as pool:
             for doc_id, merged, fields in bounded_map(pool, _merge, payloads, window=64):
                 library.write_merged(doc_id, merged)
-                for f in fields:
-                    builder.add(f)
+                for index_fields in fields:
+                    assert (
+                        builder is not None
+                    )  # fields are prepared only for a builder (no metas without one)
+                    builder.add(index_fields)
                 bar.update(1)
     else:
         for payload in payloads:
             doc_id, merged, fields = _merge(payload)
             library.write_merged(doc_id, merged)
-            for f in fields:
-                builder.add(f)
+            for index_fields in fields:
+                assert builder is not None  # fields are prepared only for a builder (no metas without one)
+                builder.add(index_fields)
             bar.update(1)
     bar.close()
     report.phases["merge"] = time.time() - t0 - report.phases["read"]
@@ -282,12 +326,17 @@ def _merge(payload: tuple[str, list[dict], tuple | None]) -> tuple[str, tuple[li
         for v in versions:
             if v.get("topic"):
                 topics.setdefault(v["article"], v["topic"])
-        batch = [(doc_id, a[1], name, title, a[2], a[3], doc_type, year, issuer, topics.get(a[1], "")) for a in merged[0]]
+        batch = [
+            (doc_id, a[1], name, title, a[2], a[3], doc_type, year, issuer, topics.get(a[1], ""))
+            for a in merged[0]
+        ]
         fields = prepare_fields(batch)
     return doc_id, merged, fields
 
 
-def _take(library: Library, path: Path, extract: Extract | None, error: str | None, report: IngestReport) -> set[str]:
+def _take(
+    library: Library, path: Path, extract: Extract | None, error: str | None, report: IngestReport
+) -> set[str]:
     if error is not None or extract is None:
         report.rejected.append(error or f"{path}: unreadable")
         return set()
@@ -312,9 +361,24 @@ def _write(library: Library, ex: Extract) -> set[str]:
     for rec in ex.records:
         doc = rec.doc
         date = ex.source.date or doc.issued
-        rows.append((doc.doc_id, rec.article, sid, date, rec.heading, rec.body, rec.body_hash or body_hash(rec.body),
-                     json.dumps(rec.clauses or []), json.dumps(rec.context, ensure_ascii=False) if rec.context else None,
-                     rec.note, rec.code, rec.topic, rec.src_start, rec.src_end))
+        rows.append(
+            (
+                doc.doc_id,
+                rec.article,
+                sid,
+                date,
+                rec.heading,
+                rec.body,
+                rec.body_hash or body_hash(rec.body),
+                json.dumps(rec.clauses or []),
+                json.dumps(rec.context, ensure_ascii=False) if rec.context else None,
+                rec.note,
+                rec.code,
+                rec.topic,
+                rec.src_start,
+                rec.src_end,
+            )
+        )
         if rec.amendments:
             library.add_amendments(doc.doc_id, rec.amendments, sid)
     library.add_versions(rows)

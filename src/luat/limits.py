@@ -8,7 +8,9 @@ from __future__ import annotations
 
 # Per file (luat ingest, luat consult ingest, luat eval, luat cite check).
 MAX_FILE_BYTES = 20_000_000  # bytes read from one file; a .html.gz counts once decompressed
-MAX_DOCX_INFLATED = 50_000_000  # bytes a .docx inflates to, summed over its zip members (checked before extracting)
+MAX_DOCX_INFLATED = (
+    50_000_000  # bytes a .docx inflates to, summed over its zip members (checked before extracting)
+)
 MAX_HTML_DEPTH = 100  # elements nested in one another; the HTML parser is quadratic in the nesting
 
 # Per article: a body longer than this is cut (at a line end) and the ingest warns, naming the file.

@@ -61,8 +61,9 @@ def _command() -> str:
 
 
 @contextmanager
-def writer_lock(path: Path, what: str, wait: float | None = None,
-                say: Callable[[str], None] | None = None) -> Iterator[None]:
+def writer_lock(
+    path: Path, what: str, wait: float | None = None, say: Callable[[str], None] | None = None
+) -> Iterator[None]:
     """Hold the exclusive lock at ``path`` (``what`` names the library in messages)."""
     key = str(path)
     with _HELD_GUARD:
@@ -86,7 +87,9 @@ def writer_lock(path: Path, what: str, wait: float | None = None,
         _acquire(fd, path, what, lock_wait() if wait is None else wait, say or _stderr)
         # who holds it, for the next writer's message; written after taking it, so never a stale claim
         os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps({"pid": os.getpid(), "command": _command(), "since": time.time()}).encode(), 0)
+        os.pwrite(
+            fd, json.dumps({"pid": os.getpid(), "command": _command(), "since": time.time()}).encode(), 0
+        )
         with _HELD_GUARD:
             _HELD[key] = (fd, 1)
         try:
@@ -111,8 +114,10 @@ def _acquire(fd: int, path: Path, what: str, wait: float, say: Callable[[str], N
             pass
         who = holder(path)
         if time.monotonic() >= deadline:
-            raise LibraryBusy(f"{what} is being written by {who}; gave up after waiting {wait:g} s "
-                              "(set LUAT_LOCK_WAIT to wait longer)")
+            raise LibraryBusy(
+                f"{what} is being written by {who}; gave up after waiting {wait:g} s "
+                "(set LUAT_LOCK_WAIT to wait longer)"
+            )
         if not told:
             say(f"luat: {what} is being written by {who}; waiting up to {wait:g} s")
             told = True

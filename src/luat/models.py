@@ -15,8 +15,15 @@ from .text import POINT_LETTERS, roman_to_int
 # (I., II., III. inside Điều 1 of a Quyết định phê duyệt Đề án), cited as "Mục III Điều 1".
 KINDS = ("phan", "chuong", "muc", "tieu_muc", "dieu", "section", "khoan", "diem", "tiet")
 KIND_NAMES = {
-    "phan": "Phần", "chuong": "Chương", "muc": "Mục", "tieu_muc": "Tiểu mục", "dieu": "Điều",
-    "section": "Mục", "khoan": "khoản", "diem": "điểm", "tiet": "tiết",
+    "phan": "Phần",
+    "chuong": "Chương",
+    "muc": "Mục",
+    "tieu_muc": "Tiểu mục",
+    "dieu": "Điều",
+    "section": "Mục",
+    "khoan": "khoản",
+    "diem": "điểm",
+    "tiet": "tiết",
 }
 
 
@@ -84,13 +91,32 @@ class ReferenceStatus(StrEnum):
 REPEALED = Validity.REPEALED
 PRESUMED_LAPSED = Validity.PRESUMED_LAPSED
 PRESUMPTION_BASIS = "khoản 3 Điều 154 Luật Ban hành văn bản quy phạm pháp luật số 80/2015/QH13"
-# The kinds of whole-document amendment that end a document, with how a document page puts each.
-REPEAL_KINDS = {AmendmentKind.LAPSED: "hết hiệu lực", AmendmentKind.REPLACED: "bị thay thế", AmendmentKind.ABOLISHED: "bị bãi bỏ",
-                AmendmentKind.PRESUMED_LAPSED: PRESUMED_LAPSED.value}
+# The kinds of whole-document amendment that end a document, with how a document page puts each. Keyed by str:
+# an AmendmentKind is one, and an Amendment.kind read back from the library is a plain str.
+REPEAL_KINDS: dict[str, str] = {
+    AmendmentKind.LAPSED: "hết hiệu lực",
+    AmendmentKind.REPLACED: "bị thay thế",
+    AmendmentKind.ABOLISHED: "bị bãi bỏ",
+    AmendmentKind.PRESUMED_LAPSED: PRESUMED_LAPSED.value,
+}
 EFFECTIVE_FROM = AmendmentKind.EFFECTIVE_FROM
 # The legal hierarchy of document types: a lower rank states the general rule, and a document amends none above it.
-HIERARCHY = {t: i for i, t in enumerate(["Hiến pháp", "Bộ luật", "Luật", "Pháp lệnh", "Nghị quyết", "Nghị định",
-                                         "Quyết định", "Thông tư liên tịch", "Thông tư"])}
+HIERARCHY = {
+    t: i
+    for i, t in enumerate(
+        [
+            "Hiến pháp",
+            "Bộ luật",
+            "Luật",
+            "Pháp lệnh",
+            "Nghị quyết",
+            "Nghị định",
+            "Quyết định",
+            "Thông tư liên tịch",
+            "Thông tư",
+        ]
+    )
+}
 IN_FORCE = Validity.IN_FORCE
 NOT_YET_IN_FORCE = Validity.NOT_YET_IN_FORCE
 
@@ -116,8 +142,10 @@ class Amendment:
         by = f"{self.by_units} văn bản {self.by_number}".strip()
         when = f" từ {self.effective}" if self.effective else ""
         if self.repeals and self.kind == PRESUMED_LAPSED:
-            return (f"Văn bản {PRESUMED_LAPSED}{when} vì văn bản số {self.by_number} mà nó quy định chi tiết đã hết "
-                    f"hiệu lực ({self.by_units})")
+            return (
+                f"Văn bản {PRESUMED_LAPSED}{when} vì văn bản số {self.by_number} mà nó quy định chi tiết đã hết "
+                f"hiệu lực ({self.by_units})"
+            )
         if self.repeals:
             return f"Văn bản đã {REPEAL_KINDS[self.kind]}{when} theo {by}"
         if self.kind == EFFECTIVE_FROM:
@@ -302,7 +330,9 @@ def sort_key(address: str) -> tuple:
         else:
             r = roman_to_int(label) if kind in ("chuong", "section", "phan") else None
             m = re.match(r"(\d+)(.*)", label)
-            num = (r, 0, "") if r is not None else ((int(m.group(1)), 0, m.group(2)) if m else (9999, 0, label))
+            num = (
+                (r, 0, "") if r is not None else ((int(m.group(1)), 0, m.group(2)) if m else (9999, 0, label))
+            )
         key.append((rank, num))
     return tuple(key)
 
@@ -340,8 +370,13 @@ class Target:
         return p
 
     def as_dict(self) -> dict:
-        return {"doc": self.doc, "article": self.article, "clause": self.clause, "point": self.point,
-                "section": self.section}
+        return {
+            "doc": self.doc,
+            "article": self.article,
+            "clause": self.clause,
+            "point": self.point,
+            "section": self.section,
+        }
 
 
 @dataclass(slots=True)
@@ -372,9 +407,18 @@ class Reference:
     doc_id: str | None = None  # the document it resolved to
 
     def as_dict(self) -> dict:
-        targets = [t.as_dict() for t in self.targets] or ([{"doc": self.doc_id, "article": None, "clause": None,
-                                                             "point": None, "section": None}] if self.doc_id else [])
-        return {"text": self.text, "start": self.start, "end": self.end, "status": self.status,
-                "message": self.message, "targets": targets,
-                "document": self.doc.text if self.doc else None,
-                **({"candidates": self.candidates} if self.candidates else {})}
+        targets = [t.as_dict() for t in self.targets] or (
+            [{"doc": self.doc_id, "article": None, "clause": None, "point": None, "section": None}]
+            if self.doc_id
+            else []
+        )
+        return {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "status": self.status,
+            "message": self.message,
+            "targets": targets,
+            "document": self.doc.text if self.doc else None,
+            **({"candidates": self.candidates} if self.candidates else {}),
+        }

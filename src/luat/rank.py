@@ -31,18 +31,56 @@ _GLOSSARY = re.compile(r"\b(?:giai thich tu ngu|khai niem|dinh nghia)\b")
 _EFFECT = re.compile(r"^(?:hieu luc|dieu khoan thi hanh|to chuc thuc hien|trach nhiem thi hanh)")
 
 # kinds of document, the higher rule first (a Luật is what a Nghị định and a Thông tư detail)
-DOC_RANK = {"Hiến pháp": 0, "Bộ luật": 0, "Luật": 0, "Nghị quyết": 1, "Pháp lệnh": 1, "Nghị định": 2,
-            "Quyết định": 3, "Thông tư": 3, "Thông tư liên tịch": 3}
+DOC_RANK = {
+    "Hiến pháp": 0,
+    "Bộ luật": 0,
+    "Luật": 0,
+    "Nghị quyết": 1,
+    "Pháp lệnh": 1,
+    "Nghị định": 2,
+    "Quyết định": 3,
+    "Thông tư": 3,
+    "Thông tư liên tịch": 3,
+}
 OTHER_DOC = 4
 
 FEATURES = [
-    "bm25", "bm25_share", "bm25_rank", "rule_share", "rule_rank", "held",
-    "text_words", "text_bigrams", "asked_words", "asked_bigrams",
-    "heading_recall", "heading_precision", "heading_words",
-    "telling_text", "telling_heading", "text_length", "doc_rank", "in_force", "armed_to_civilian",
-    "scope", "glossary", "effect", "question_words", "semantic", "semantic_rank", "semantic_share",
+    "bm25",
+    "bm25_share",
+    "bm25_rank",
+    "rule_share",
+    "rule_rank",
+    "held",
+    "text_words",
+    "text_bigrams",
+    "asked_words",
+    "asked_bigrams",
+    "heading_recall",
+    "heading_precision",
+    "heading_words",
+    "telling_text",
+    "telling_heading",
+    "text_length",
+    "doc_rank",
+    "in_force",
+    "armed_to_civilian",
+    "scope",
+    "glossary",
+    "effect",
+    "question_words",
+    "semantic",
+    "semantic_rank",
+    "semantic_share",
 ]
-JUDGE_FEATURES = FEATURES + ["rank_score", "rank_margin", "first_rank", "exact", "defines", "asked_about", "coverage"]
+JUDGE_FEATURES = FEATURES + [
+    "rank_score",
+    "rank_margin",
+    "first_rank",
+    "exact",
+    "defines",
+    "asked_about",
+    "coverage",
+]
 
 
 @dataclass
@@ -78,8 +116,9 @@ def _ranks(values: list[float]) -> list[int]:
     return ranks
 
 
-def features(terms: list[str], asked: list[str] | None, candidates: list[Candidate],
-             asks_armed: bool = False) -> list[list[float]]:
+def features(
+    terms: list[str], asked: list[str] | None, candidates: list[Candidate], asks_armed: bool = False
+) -> list[list[float]]:
     """One row of :data:`FEATURES` per candidate, for a question of folded content syllables ``terms`` (``asked``:
     those of the sentence that asks, when the question has a story around it)."""
     if not candidates:
@@ -104,18 +143,36 @@ def features(terms: list[str], asked: list[str] | None, candidates: list[Candida
     rows = []
     for i, c in enumerate(candidates):
         s, h = sets[i], set(heads[i])
-        rows.append([
-            c.bm25, c.bm25 / best_bm25, bm25_rank[i], c.score / best_rule, rule_rank[i], float(c.held),
-            _share(s, q), _share(_bigrams(words[i]), qb) if qb else 0.0, _share(s, a),
-            _share(_bigrams(words[i]), ab) if ab else 0.0,
-            _share(h, q), len(h & q) / len(h) if h else 0.0, len(heads[i]),
-            sum(w for t, w in weight.items() if t in s) / total, sum(w for t, w in weight.items() if t in h) / total,
-            math.log1p(len(words[i])), DOC_RANK.get(c.doc_type or "", OTHER_DOC), float(c.in_force),
-            float(c.armed and not asks_armed),
-            float(bool(_SCOPE.match(c.heading))), float(bool(_GLOSSARY.search(c.heading))),
-            float(bool(_EFFECT.match(c.heading))), len(q),
-            c.semantic, sem_rank[i], c.semantic - best_sem,
-        ])
+        rows.append(
+            [
+                c.bm25,
+                c.bm25 / best_bm25,
+                bm25_rank[i],
+                c.score / best_rule,
+                rule_rank[i],
+                float(c.held),
+                _share(s, q),
+                _share(_bigrams(words[i]), qb) if qb else 0.0,
+                _share(s, a),
+                _share(_bigrams(words[i]), ab) if ab else 0.0,
+                _share(h, q),
+                len(h & q) / len(h) if h else 0.0,
+                len(heads[i]),
+                sum(w for t, w in weight.items() if t in s) / total,
+                sum(w for t, w in weight.items() if t in h) / total,
+                math.log1p(len(words[i])),
+                DOC_RANK.get(c.doc_type or "", OTHER_DOC),
+                float(c.in_force),
+                float(c.armed and not asks_armed),
+                float(bool(_SCOPE.match(c.heading))),
+                float(bool(_GLOSSARY.search(c.heading))),
+                float(bool(_EFFECT.match(c.heading))),
+                len(q),
+                c.semantic,
+                sem_rank[i],
+                c.semantic - best_sem,
+            ]
+        )
     return rows
 
 

@@ -37,18 +37,91 @@ from .text import WORD, fold, fold_same_length, folded_syllables, normalize
 from .vocabulary import armed_forces_regime, asks_about_armed_forces, in_law_terms
 
 # Question phrasing that carries no legal content (folded, longest first).
-QUESTION_PHRASES = sorted([
-    "cho toi hoi", "cho em hoi", "xin hoi", "toi muon hoi", "cho hoi", "vui long cho biet", "xin cho biet",
-    "duoc quy dinh nhu the nao", "quy dinh nhu the nao", "duoc quy dinh ra sao", "quy dinh ra sao",
-    "nhu the nao", "the nao", "ra sao", "co duoc khong", "duoc khong", "hay khong", "co phai", "phai khong",
-    "la gi", "bao gom nhung gi", "gom nhung gi", "nhung gi", "bao nhieu", "khi nao", "o dau", "la ai",
-    "duoc quy dinh", "theo quy dinh", "quy dinh", "hien nay", "phap luat", "ai",
-], key=len, reverse=True)
+QUESTION_PHRASES = sorted(
+    [
+        "cho toi hoi",
+        "cho em hoi",
+        "xin hoi",
+        "toi muon hoi",
+        "cho hoi",
+        "vui long cho biet",
+        "xin cho biet",
+        "duoc quy dinh nhu the nao",
+        "quy dinh nhu the nao",
+        "duoc quy dinh ra sao",
+        "quy dinh ra sao",
+        "nhu the nao",
+        "the nao",
+        "ra sao",
+        "co duoc khong",
+        "duoc khong",
+        "hay khong",
+        "co phai",
+        "phai khong",
+        "la gi",
+        "bao gom nhung gi",
+        "gom nhung gi",
+        "nhung gi",
+        "bao nhieu",
+        "khi nao",
+        "o dau",
+        "la ai",
+        "duoc quy dinh",
+        "theo quy dinh",
+        "quy dinh",
+        "hien nay",
+        "phap luat",
+        "ai",
+    ],
+    key=len,
+    reverse=True,
+)
 # Function words that BM25 would otherwise count (folded).
 STOP = {
-    "thi", "la", "cua", "va", "cac", "nhung", "duoc", "co", "khong", "cho", "ve", "trong", "theo", "nay", "do",
-    "khi", "nao", "gi", "hoac", "voi", "de", "tai", "tu", "den", "neu", "ma", "nhu", "se", "da", "dang",
-    "bi", "tren", "duoi", "sau", "truoc", "nguoi", "phai", "can", "hay", "nhe", "a", "oi", "vay", "roi",
+    "thi",
+    "la",
+    "cua",
+    "va",
+    "cac",
+    "nhung",
+    "duoc",
+    "co",
+    "khong",
+    "cho",
+    "ve",
+    "trong",
+    "theo",
+    "nay",
+    "do",
+    "khi",
+    "nao",
+    "gi",
+    "hoac",
+    "voi",
+    "de",
+    "tai",
+    "tu",
+    "den",
+    "neu",
+    "ma",
+    "nhu",
+    "se",
+    "da",
+    "dang",
+    "bi",
+    "tren",
+    "duoi",
+    "sau",
+    "truoc",
+    "nguoi",
+    "phai",
+    "can",
+    "hay",
+    "nhe",
+    "a",
+    "oi",
+    "vay",
+    "roi",
 }
 
 
@@ -83,14 +156,33 @@ class Hit:
 
     def as_dict(self, on: str | None = None) -> dict:
         status, end = self.doc.validity(on or time.strftime("%Y-%m-%d"))
-        return {"doc": self.doc.number or self.doc.doc_id, "doc_id": self.doc.doc_id, "article": self.article,
-                "validity": {"status": status, "since": end.effective if end else None,
-                             "by": f"{end.by_units} {end.by_number}".strip() if end else None,
-                             "note": end.describe() if end else None},
-                "clause": self.clause, "score": round(self.score, 4), "citation": self.citation, "heading": self.heading,
-                "snippet": self.snippet, "exact": self.exact, "defines": self.defines, "asked_about": self.asked_about,
-                "document": {"name": self.doc.name, "type": self.doc.doc_type, "issuer": self.doc.issuer,
-                             "issued": self.doc.issued, "effective": self.doc.effective, "title": self.doc.title}}
+        return {
+            "doc": self.doc.number or self.doc.doc_id,
+            "doc_id": self.doc.doc_id,
+            "article": self.article,
+            "validity": {
+                "status": status,
+                "since": end.effective if end else None,
+                "by": f"{end.by_units} {end.by_number}".strip() if end else None,
+                "note": end.describe() if end else None,
+            },
+            "clause": self.clause,
+            "score": round(self.score, 4),
+            "citation": self.citation,
+            "heading": self.heading,
+            "snippet": self.snippet,
+            "exact": self.exact,
+            "defines": self.defines,
+            "asked_about": self.asked_about,
+            "document": {
+                "name": self.doc.name,
+                "type": self.doc.doc_type,
+                "issuer": self.doc.issuer,
+                "issued": self.doc.issued,
+                "effective": self.doc.effective,
+                "title": self.doc.title,
+            },
+        }
 
 
 @dataclass
@@ -100,10 +192,16 @@ class ParsedQuery:
     accented: list[str]  # accented content syllables ([] when the query has no marks)
     doc_ids: list[str] = field(default_factory=list)  # documents named in the query
     units: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, address) named in the query
-    missing: list[str] = field(default_factory=list)  # documents named in the query that the library lacks (messages)
+    missing: list[str] = field(
+        default_factory=list
+    )  # documents named in the query that the library lacks (messages)
     missing_units: list[str] = field(default_factory=list)  # units named that their document lacks (messages)
-    defined: list[str] | None = None  # folded syllables of the term the question asks to define (definition_term)
-    asked: list[str] | None = None  # terms of the sentence that asks, when the text has others around it (asking_sentence)
+    defined: list[str] | None = (
+        None  # folded syllables of the term the question asks to define (definition_term)
+    )
+    asked: list[str] | None = (
+        None  # terms of the sentence that asks, when the text has others around it (asking_sentence)
+    )
 
 
 class QueryError(ValueError):
@@ -119,7 +217,7 @@ def strip_question_phrasing(text: str) -> str:
     text = normalize(text)
     kept, pos = [], 0
     for m in _QUESTION_RE.finditer(fold_same_length(text)):
-        kept.append(text[pos:m.start()])
+        kept.append(text[pos : m.start()])
         pos = m.end()
     kept.append(text[pos:])
     return " ".join(" ".join(kept).split())
@@ -139,9 +237,13 @@ def asking_sentence(text: str) -> str | None:
 
 
 # where a letter numbers its questions: "1) ...", "2. ...", "thứ nhất, ...", "câu hỏi 2: ..." (folded)
-_QUESTION_MARK = re.compile(r"(?:^|(?<=\s))(?:\(?[1-5]\)|[1-5][.:/](?!\d)|thu (?:nhat|hai|ba|tu)\b[,:]?|cau(?: hoi)? [1-5][:.)])\s*")
+_QUESTION_MARK = re.compile(
+    r"(?:^|(?<=\s))(?:\(?[1-5]\)|[1-5][.:/](?!\d)|thu (?:nhat|hai|ba|tu)\b[,:]?|cau(?: hoi)? [1-5][:.)])\s*"
+)
 # what closes a letter after its last question
-_CLOSING = re.compile(r"\s*(?:(?:xin |tran trong |em |toi )?(?:chan thanh )?cam on\b|tran trong\b|kinh thu\b)")
+_CLOSING = re.compile(
+    r"\s*(?:(?:xin |tran trong |em |toi )?(?:chan thanh )?cam on\b|tran trong\b|kinh thu\b)"
+)
 
 
 def asked_questions(text: str, most: int = 3) -> list[str]:
@@ -154,13 +256,13 @@ def asked_questions(text: str, most: int = 3) -> list[str]:
     parts: list[str] = []
     if len(marks) >= 2:
         for m, nxt in zip(marks, [*marks[1:], None], strict=True):
-            parts.append(text[m.end():nxt.start() if nxt else len(text)])
+            parts.append(text[m.end() : nxt.start() if nxt else len(text)])
     else:
         parts = [s for s in _SENTENCE_END.split(text) if s.endswith("?") and len(content_terms(s)) >= 3]
     closed = []
     for part in parts:
         end = _CLOSING.search(fold_same_length(part).lower())
-        part = (part[:end.start()] if end else part).strip(" ;,")
+        part = (part[: end.start()] if end else part).strip(" ;,")
         if len(content_terms(part)) >= 2:
             closed.append(part)
     return closed[:most] if len(closed) >= 2 else []
@@ -183,12 +285,16 @@ def clean_query(text: str) -> str:
 # "X là gì", "X được hiểu là gì / như thế nào", "X được định nghĩa ...", "thế nào là X", "khái niệm (về) X" (folded)
 _DEFINITION_QUESTIONS = [
     re.compile(r"^(?:the nao (?:la|duoc goi la)|khai niem(?: ve)?|dinh nghia(?: ve)?)\s+(?P<term>.+?)\s*$"),
-    re.compile(r"^(?P<term>.+?)\s+(?:la gi|la sao|duoc hieu (?:la gi|nhu the nao|the nao|ra sao)|duoc dinh nghia (?:la gi|nhu the nao|the nao)"
-               r"|co nghia la gi|nghia la gi)\b"),
+    re.compile(
+        r"^(?P<term>.+?)\s+(?:la gi|la sao|duoc hieu (?:la gi|nhu the nao|the nao|ra sao)|duoc dinh nghia (?:la gi|nhu the nao|the nao)"
+        r"|co nghia la gi|nghia la gi)\b"
+    ),
 ]
-_DEFINITION_LEAD = re.compile(r"^(?:(?:theo|can cu) (?:quy dinh(?: cua)?(?: phap luat)?|phap luat)(?: hien hanh| hien nay)?\s*,?\s*"
-                              r"|(?:theo|can cu)\b[^,]{1,80},\s*"
-                              r"|cho (?:toi|em) hoi\s*,?\s*|xin hoi\s*,?\s*)+")
+_DEFINITION_LEAD = re.compile(
+    r"^(?:(?:theo|can cu) (?:quy dinh(?: cua)?(?: phap luat)?|phap luat)(?: hien hanh| hien nay)?\s*,?\s*"
+    r"|(?:theo|can cu)\b[^,]{1,80},\s*"
+    r"|cho (?:toi|em) hoi\s*,?\s*|xin hoi\s*,?\s*)+"
+)
 
 
 def definition_term(question: str) -> list[str] | None:
@@ -222,8 +328,11 @@ def definition_pattern(words: list[str]) -> re.Pattern[str]:
     """Where a folded text defines the term: at the start of a line, khoản, điểm or sentence, the term (its
     words apart by spaces or commas), an optional "(...)" and ":", then "là" / "được hiểu là"."""
     term = r"[\s,]+".join(map(re.escape, words))
-    return re.compile(r"(?:^|\n|[.;:]\s)\s*(?:\d+(?:\.\d+)*[.)]\s*|[a-z]\)\s*)?" + term
-                      + r"\s*(?:\([^)]*\)\s*)?:?\s*(?:la|duoc hieu la)\b")
+    return re.compile(
+        r"(?:^|\n|[.;:]\s)\s*(?:\d+(?:\.\d+)*[.)]\s*|[a-z]\)\s*)?"
+        + term
+        + r"\s*(?:\([^)]*\)\s*)?:?\s*(?:la|duoc hieu la)\b"
+    )
 
 
 def _has_marks(text: str) -> bool:
@@ -243,13 +352,17 @@ HEADING_PART_IN_QUESTION = 0.1
 TELLING_WORDS_TEXT = 0.1
 TELLING_WORDS_HEADING = 0.1
 # A question asking when a document takes effect (folded): "có hiệu lực từ ngày nào", "áp dụng từ khi nào".
-_ASKS_EFFECT = re.compile(r"\b(?:hieu luc|ap dung|thi hanh)(?: thi hanh)? (?:(?:ke )?tu |vao )?(?:ngay|khi|luc|thoi diem|bao gio) nao\b"
-                          r"|\bhieu luc (?:khi nao|tu bao gio|tu ngay nao)\b")
+_ASKS_EFFECT = re.compile(
+    r"\b(?:hieu luc|ap dung|thi hanh)(?: thi hanh)? (?:(?:ke )?tu |vao )?(?:ngay|khi|luc|thoi diem|bao gio) nao\b"
+    r"|\bhieu luc (?:khi nao|tu bao gio|tu ngay nao)\b"
+)
 # A question whether an act is a crime or what prison term it carries (folded): "... có bị truy cứu trách nhiệm
 # hình sự không?", "... bị phạt tù bao nhiêu năm?", "... có bị đi tù không?"; not "Người bị truy cứu trách nhiệm
 # hình sự có quyền gì?" (the phrase names a person), "hình phạt tù" as a noun, "Ngồi tù có được ...".
-_ASKS_CRIME = re.compile(r"\b(?:truy cuu trach nhiem hinh su|di tu|bi tu)(?: (?:hay )?khong| ra sao| the nao| nhu the nao)?\s*(?:\?|$)"
-                         r"|(?<!hinh )\bphat tu (?:bao nhieu|may)(?: nam)?\b")
+_ASKS_CRIME = re.compile(
+    r"\b(?:truy cuu trach nhiem hinh su|di tu|bi tu)(?: (?:hay )?khong| ra sao| the nao| nhu the nao)?\s*(?:\?|$)"
+    r"|(?<!hinh )\bphat tu (?:bao nhieu|may)(?: nam)?\b"
+)
 # Headings of the article on a document's entry into force (folded): "Hiệu lực thi hành", "Hiệu lực và trách
 # nhiệm thi hành", "Hiệu lực, trách nhiệm thi hành", "Hiệu lực" — not "Hiệu lực của hợp đồng lao động".
 _EFFECT_HEADING = re.compile(r"hieu luc(?: thi hanh\b|\W*$| va |,)")
@@ -283,13 +396,16 @@ class Searcher:
         self.names = library_names(library)
         self.repealed = library.repealed_documents()
         # the criminal code(s) of the library: where a question about criminal liability is answered
-        self.criminal_codes = [r["doc_id"] for r in library.db.execute("SELECT doc_id, title FROM documents WHERE doc_type='Bộ luật'")
-                               if fold(r["title"] or "") == "hinh su"]
+        self.criminal_codes = [
+            r["doc_id"]
+            for r in library.db.execute("SELECT doc_id, title FROM documents WHERE doc_type='Bộ luật'")
+            if fold(r["title"] or "") == "hinh su"
+        ]
 
     # ---------------------------------------------------------------- query understanding
 
     def parse(self, text: str) -> ParsedQuery:
-        text = normalize((text or "")[:MAX_QUERY_CHARS * 4])  # bounded before the work (NFC may shorten it)
+        text = normalize((text or "")[: MAX_QUERY_CHARS * 4])  # bounded before the work (NFC may shorten it)
         if not text:
             raise QueryError("câu hỏi trống: hãy nhập nội dung cần tra cứu")
         if len(text) > MAX_QUERY_CHARS:
@@ -304,13 +420,18 @@ class Searcher:
             if ref.status == "not_in_library":
                 pq.missing.append(ref.message or ref.text)
             # "Điều 99999 Luật BHXH 2014": a unit the document does not have (or that the finder could not read)
-            lead = text[max(0, ref.start - 40):ref.start]
-            unread = unread_units(lead[lead.rfind(".") + 1:] + ref.text, [t.path() for t in ref.targets])
+            lead = text[max(0, ref.start - 40) : ref.start]
+            unread = unread_units(lead[lead.rfind(".") + 1 :] + ref.text, [t.path() for t in ref.targets])
             if ref.status == "unit_not_found" or (unread and ref.doc_id):
                 doc = self.library.document(ref.doc_id) if ref.doc_id else None
-                pq.missing_units.append(ref.message if ref.status == "unit_not_found" else
-                                        f"{', '.join(unread)} không có trong {doc.name if doc else ref.doc_id}")
-            if ref.doc_id is None or (ref.status == "ambiguous" and ref.doc.number and "/" not in ref.doc.number):
+                pq.missing_units.append(
+                    (ref.message or ref.text)  # the resolver always words a unit it did not find
+                    if ref.status == "unit_not_found"
+                    else f"{', '.join(unread)} không có trong {doc.name if doc else ref.doc_id}"
+                )
+            if ref.doc_id is None or (
+                ref.status == "ambiguous" and ref.doc.number and "/" not in ref.doc.number
+            ):
                 continue  # "thông tư 35" names one of many: no document to go to
             pq.doc_ids.append(ref.doc_id)
             for t in ref.targets:
@@ -334,7 +455,10 @@ class Searcher:
     def build_query(self, pq: ParsedQuery, filters: Filters, plain: bool = False) -> tantivy.Query | None:
         should: list[tuple[tantivy.Occur, tantivy.Query]] = []
         if plain:
-            should = [(tantivy.Occur.Should, self._term("text_f", t, 1.0)) for t in dict.fromkeys(folded_syllables(pq.text))]
+            should = [
+                (tantivy.Occur.Should, self._term("text_f", t, 1.0))
+                for t in dict.fromkeys(folded_syllables(pq.text))
+            ]
         else:
             w = self.weights
             # the words of the sentence that asks weigh more than those of the story around it
@@ -353,7 +477,9 @@ class Searcher:
                 should.append((tantivy.Occur.Should, self._term("text_a", a, w["accented"])))
         if not should:
             return None
-        must: list[tuple[tantivy.Occur, tantivy.Query]] = [(tantivy.Occur.Must, tantivy.Query.boolean_query(should))]
+        must: list[tuple[tantivy.Occur, tantivy.Query]] = [
+            (tantivy.Occur.Must, tantivy.Query.boolean_query(should))
+        ]
         must += self._filter_clauses(filters)
         return tantivy.Query.boolean_query(must)
 
@@ -364,15 +490,26 @@ class Searcher:
         if f.doc_type:
             out.append((tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "doc_type", f.doc_type)))
         if f.year:
-            out.append((tantivy.Occur.Must, tantivy.Query.range_query(self.schema, "year", tantivy.FieldType.Integer, f.year, f.year)))
+            out.append(
+                (
+                    tantivy.Occur.Must,
+                    tantivy.Query.range_query(self.schema, "year", tantivy.FieldType.Integer, f.year, f.year),
+                )
+            )
         for name, value in (("issuer_f", f.issuer), ("topic_f", f.topic)):
             if value:
                 for w in folded_syllables(value):
                     out.append((tantivy.Occur.Must, tantivy.Query.term_query(self.schema, name, w)))
         return out
 
-    def search(self, text: str, k: int = 10, filters: Filters | None = None, plain: bool = False,
-               parsed: ParsedQuery | None = None) -> list[Hit]:
+    def search(
+        self,
+        text: str,
+        k: int = 10,
+        filters: Filters | None = None,
+        plain: bool = False,
+        parsed: ParsedQuery | None = None,
+    ) -> list[Hit]:
         """Ranked articles for ``text`` (``parsed``: its ParsedQuery, when the caller has parsed it already)."""
         k = max(1, min(int(k), MAX_K))
         filters = filters or Filters()
@@ -389,8 +526,16 @@ class Searcher:
             for doc_id, address in pq.units:
                 article = next((lab for kind, lab in parse_address(address) if kind == "dieu"), None)
                 if article and (doc_id, article) not in seen:
-                    put(self._hit(doc_id, article, 1e9, pq, exact=True,
-                                  clause=next((lab for kd, lab in parse_address(address) if kd == "khoan"), None)))
+                    put(
+                        self._hit(
+                            doc_id,
+                            article,
+                            1e9,
+                            pq,
+                            exact=True,
+                            clause=next((lab for kd, lab in parse_address(address) if kd == "khoan"), None),
+                        )
+                    )
             if pq.doc_ids and not filters.doc_id and not pq.units:
                 filters = Filters(**{**filters.__dict__, "doc_id": pq.doc_ids[0]})
             folded = fold(pq.text)
@@ -406,7 +551,9 @@ class Searcher:
         query = self.build_query(pq, filters, plain=plain)
         if query is None:
             if filters.doc_id and not hits:  # a bare số hiệu: the document's first articles
-                rows = self.library.db.execute("SELECT article FROM articles WHERE doc_id=? ORDER BY ord LIMIT ?", (filters.doc_id, k))
+                rows = self.library.db.execute(
+                    "SELECT article FROM articles WHERE doc_id=? ORDER BY ord LIMIT ?", (filters.doc_id, k)
+                )
                 return [self._hit(filters.doc_id, r[0], 1.0, pq, exact=True) for r in rows]
             return hits[:k]
         # more candidates than asked, reranked: articles of repealed documents give way to those in force, an
@@ -420,8 +567,19 @@ class Searcher:
                 continue
             seen.add(key)
             weight = REPEALED_WEIGHT if not plain and not self._in_force_on(key[0], filters.as_of) else 1.0
-            ranked.append([score * weight, key[0], key[1], d["text_f"][0], d["heading_f"][0], False,
-                           score * weight, d["doc_type"][0] if d["doc_type"] else None, weight == 1.0])
+            ranked.append(
+                [
+                    score * weight,
+                    key[0],
+                    key[1],
+                    d["text_f"][0],
+                    d["heading_f"][0],
+                    False,
+                    score * weight,
+                    d["doc_type"][0] if d["doc_type"] else None,
+                    weight == 1.0,
+                ]
+            )
         question_vector = None
         if self.embedding is not None and not plain:
             question_vector = self.embedding.encode([pq.text])[0]
@@ -433,7 +591,7 @@ class Searcher:
         if ranked and not plain and (self.models is not None or self.keep_features):
             learned = self._learned_order(ranked, pq, question_vector)
         ranked.sort(key=lambda r: -learned[(r[1], r[2])][1] if learned and self.models is not None else -r[0])
-        for score, doc_id, article, _text, _heading, held, *_rest in ranked[:max(0, k - len(hits))]:
+        for score, doc_id, article, _text, _heading, held, *_rest in ranked[: max(0, k - len(hits))]:
             hit = self._hit(doc_id, article, score, pq, asked_about=held)
             if learned:
                 hit.features, hit.rank_score = learned[(doc_id, article)]
@@ -448,7 +606,9 @@ class Searcher:
     # articles nearest the question in the embedding, added to the lexical candidates
     SEMANTIC_CANDIDATES = 20
 
-    def _semantic_candidates(self, question_vector, seen: set[tuple[str, str]], filters: Filters) -> list[list]:
+    def _semantic_candidates(
+        self, question_vector, seen: set[tuple[str, str]], filters: Filters
+    ) -> list[list]:
         """Candidate rows ([score, doc_id, article, folded text, folded heading, held, bm25, type, in force]) of the
         articles the embedding finds nearest and the lexical search did not."""
         assert self.embedding is not None
@@ -470,20 +630,48 @@ class Searcher:
             heading, text = found
             in_force = self._in_force_on(key[0], filters.as_of)
             weight = 1.0 if in_force else REPEALED_WEIGHT
-            rows.append([0.0, key[0], key[1], " ".join(folded_syllables(text)), " ".join(folded_syllables(heading or "")),
-                         False, 0.0, doc.doc_type, weight == 1.0])
+            rows.append(
+                [
+                    0.0,
+                    key[0],
+                    key[1],
+                    " ".join(folded_syllables(text)),
+                    " ".join(folded_syllables(heading or "")),
+                    False,
+                    0.0,
+                    doc.doc_type,
+                    weight == 1.0,
+                ]
+            )
         return rows
 
-    def _learned_order(self, ranked: list[list], pq: ParsedQuery,
-                       question_vector=None) -> dict[tuple[str, str], tuple[list[float], float]]:
+    def _learned_order(
+        self, ranked: list[list], pq: ParsedQuery, question_vector=None
+    ) -> dict[tuple[str, str], tuple[list[float], float]]:
         """The features of each candidate row and the ranker's score of it (its rule score without a ranker)."""
         candidates = []
         for score, doc_id, article, text, heading, held, bm25, doc_type, in_force in ranked:
             doc = self.library.document(doc_id)
-            semantic = (self.embedding.similarity(question_vector, (doc_id, article))
-                        if self.embedding is not None and question_vector is not None else 0.0)
-            candidates.append(Candidate(doc_id, article, bm25, score, text, heading, held, doc_type, in_force,
-                                        armed_forces_regime(doc.number if doc else None), semantic))
+            semantic = (
+                self.embedding.similarity(question_vector, (doc_id, article))
+                if self.embedding is not None and question_vector is not None
+                else 0.0
+            )
+            candidates.append(
+                Candidate(
+                    doc_id,
+                    article,
+                    bm25,
+                    score,
+                    text,
+                    heading,
+                    held,
+                    doc_type,
+                    in_force,
+                    armed_forces_regime(doc.number if doc else None),
+                    semantic,
+                )
+            )
         rows = features(pq.terms, pq.asked, candidates, asks_about_armed_forces(fold(pq.text)))
         scores = self.models.order(rows) if self.models is not None else [c.score for c in candidates]
         return {(c.doc_id, c.article): (row, sc) for c, row, sc in zip(candidates, rows, scores, strict=True)}
@@ -493,9 +681,12 @@ class Searcher:
         question without the words that ask about criminal liability (every article of the code is about that;
         "truy cứu trách nhiệm hình sự" would find "Tội không truy cứu trách nhiệm hình sự người có tội")."""
         asking = {w for m in _ASKS_CRIME.finditer(fold(pq.text)) for w in WORD.findall(m.group(0))}
-        act = ParsedQuery(text=pq.text, terms=[t for t in pq.terms if t not in asking],
-                          accented=[a for a in pq.accented if fold(a) not in asking],
-                          asked=[t for t in pq.asked if t not in asking] if pq.asked else None)
+        act = ParsedQuery(
+            text=pq.text,
+            terms=[t for t in pq.terms if t not in asking],
+            accented=[a for a in pq.accented if fold(a) not in asking],
+            asked=[t for t in pq.asked if t not in asking] if pq.asked else None,
+        )
         best = None
         for doc_id in self.criminal_codes:
             if not self._in_force_on(doc_id, filters.as_of):
@@ -510,14 +701,30 @@ class Searcher:
     def _effect_article(self, doc_id: str, pq: ParsedQuery) -> Hit | None:
         """The article of ``doc_id`` on its entry into force (the last one headed so), at its khoản that says
         "có hiệu lực"; None when the document has none."""
-        row = next((r for r in self.library.db.execute("SELECT article, heading FROM articles WHERE doc_id=? ORDER BY ord DESC", (doc_id,))
-                    if _EFFECT_HEADING.match(fold(r["heading"] or ""))), None)
+        row = next(
+            (
+                r
+                for r in self.library.db.execute(
+                    "SELECT article, heading FROM articles WHERE doc_id=? ORDER BY ord DESC", (doc_id,)
+                )
+                if _EFFECT_HEADING.match(fold(r["heading"] or ""))
+            ),
+            None,
+        )
         if row is None:
             return None
         body = fold_same_length(self.library.article_text(doc_id, row["article"]) or "")
-        clause = next((u["label"] for u in self.library.db.execute(
-            "SELECT label, start, end FROM units WHERE doc_id=? AND article=? AND kind='khoan' ORDER BY start", (doc_id, row["article"]))
-            if "hieu luc" in body[u["start"]:u["end"]]), None)
+        clause = next(
+            (
+                u["label"]
+                for u in self.library.db.execute(
+                    "SELECT label, start, end FROM units WHERE doc_id=? AND article=? AND kind='khoan' ORDER BY start",
+                    (doc_id, row["article"]),
+                )
+                if "hieu luc" in body[u["start"] : u["end"]]
+            ),
+            None,
+        )
         return self._hit(doc_id, row["article"], 1e9, pq, exact=True, clause=clause)
 
     def _rerank(self, ranked: list[list], pq: ParsedQuery) -> None:
@@ -554,20 +761,29 @@ class Searcher:
             in_heading = sum(w for t, w in weight.items() if t in heading) / total
             r[0] += (TELLING_WORDS_TEXT * in_text + TELLING_WORDS_HEADING * in_heading) * best
 
-    def definitions(self, pq: ParsedQuery, filters: Filters | None = None, limit: int = DEFINITIONS_FIRST,
-                    candidates: int = 50) -> list[Hit]:
+    def definitions(
+        self,
+        pq: ParsedQuery,
+        filters: Filters | None = None,
+        limit: int = DEFINITIONS_FIRST,
+        candidates: int = 50,
+    ) -> list[Hit]:
         """Articles that define the term a definition question asks about (``pq.defined``), each with the khoản
         that holds the definition; [] when the question asks for none. Candidates come from the phrase "X là" (then "X được
         hiểu là", then X alone, for "X (còn gọi là ...) là"), are checked by the definition pattern, and rank
         higher in the legal hierarchy first (a code's definition before a circular's), then by BM25."""
         if not pq.defined:
             return []
-        found: dict[tuple[str, str], tuple[float, int, str]] = {}  # (score, end of the definition, folded heading)
+        # (document, article) → (score, end of the definition, folded heading)
+        found: dict[tuple[str, str], tuple[float, int, str]] = {}
         for words in term_and_heads(pq.defined):
             pattern = definition_pattern(words)
             for tail in (["la"], ["duoc", "hieu", "la"], []):
-                phrase = tantivy.Query.phrase_query(self.schema, "text_f", words + tail)
-                query = tantivy.Query.boolean_query([(tantivy.Occur.Must, phrase), *self._filter_clauses(filters or Filters())])
+                terms: list[str | tuple[int, str]] = [*words, *tail]
+                phrase = tantivy.Query.phrase_query(self.schema, "text_f", terms)
+                query = tantivy.Query.boolean_query(
+                    [(tantivy.Occur.Must, phrase), *self._filter_clauses(filters or Filters())]
+                )
                 for score, addr in self.searcher.search(query, candidates).hits:
                     d = self.searcher.doc(addr)
                     key = (d["doc_id"][0], d["article"][0])
@@ -586,9 +802,14 @@ class Searcher:
         def place(key: tuple[str, str]) -> tuple:
             heading = found[key][2]
             # an article about the term ("Điều 105. Tài sản"), then a glossary article, then any other
-            about = 0 if heading == term or (heading.endswith(term) and _GLOSSARY.search(heading)) else (
-                1 if _GLOSSARY.search(heading) else 2)
-            return about, HIERARCHY.get(docs[key[0]].doc_type or "", len(HIERARCHY)), -found[key][0]
+            about = (
+                0
+                if heading == term or (heading.endswith(term) and _GLOSSARY.search(heading))
+                else (1 if _GLOSSARY.search(heading) else 2)
+            )
+            doc = docs[key[0]]
+            doc_type = doc.doc_type if doc else None
+            return about, HIERARCHY.get(doc_type or "", len(HIERARCHY)), -found[key][0]
 
         order = sorted(found, key=place)
         term_pq = ParsedQuery(text=pq.text, terms=words, accented=[])
@@ -597,7 +818,8 @@ class Searcher:
             at = found[(doc_id, article)][1]
             clause = self.library.db.execute(
                 "SELECT label FROM units WHERE doc_id=? AND article=? AND kind='khoan' AND start<=? AND end>? ORDER BY start DESC LIMIT 1",
-                (doc_id, article, at, at)).fetchone()
+                (doc_id, article, at, at),
+            ).fetchone()
             hit = self._hit(doc_id, article, 1e8 - rank, term_pq, clause=clause[0] if clause else None)
             hit.defines = True
             out.append(hit)
@@ -613,27 +835,52 @@ class Searcher:
         doc = self.library.document(doc_id)
         return doc is None or not doc.effective or doc.effective <= on
 
-    def _hit(self, doc_id: str, article: str, score: float, pq: ParsedQuery, exact: bool = False,
-             clause: str | None = None, asked_about: bool = False) -> Hit:
+    def _hit(
+        self,
+        doc_id: str,
+        article: str,
+        score: float,
+        pq: ParsedQuery,
+        exact: bool = False,
+        clause: str | None = None,
+        asked_about: bool = False,
+    ) -> Hit:
         doc = self.library.document(doc_id)
         assert doc is not None
-        row = self.library.db.execute("SELECT heading, text FROM articles WHERE doc_id=? AND article=?", (doc_id, article)).fetchone()
+        row = self.library.db.execute(
+            "SELECT heading, text FROM articles WHERE doc_id=? AND article=?", (doc_id, article)
+        ).fetchone()
         heading, text = (row["heading"], row["text"]) if row else (None, "")
         best_clause, snippet = clause, ""
         if pq.terms or clause:
             best_clause, snippet = self._best_clause(doc_id, article, text, pq, clause)
         path = [("dieu", article)] + ([("khoan", best_clause)] if best_clause and exact and clause else [])
-        citation = f"{citation_of(path)} {doc.name}" + (f" ({doc.number})" if doc.number and doc.number not in doc.name else "")
-        return Hit(doc=doc, article=article, score=score, heading=heading, citation=citation, clause=best_clause,
-                   snippet=snippet, exact=exact, asked_about=asked_about)
+        citation = f"{citation_of(path)} {doc.name}" + (
+            f" ({doc.number})" if doc.number and doc.number not in doc.name else ""
+        )
+        return Hit(
+            doc=doc,
+            article=article,
+            score=score,
+            heading=heading,
+            citation=citation,
+            clause=best_clause,
+            snippet=snippet,
+            exact=exact,
+            asked_about=asked_about,
+        )
 
-    def _best_clause(self, doc_id: str, article: str, text: str, pq: ParsedQuery, clause: str | None) -> tuple[str | None, str]:
+    def _best_clause(
+        self, doc_id: str, article: str, text: str, pq: ParsedQuery, clause: str | None
+    ) -> tuple[str | None, str]:
         terms = set(pq.terms)
         rows = self.library.db.execute(
-            "SELECT label, start, end FROM units WHERE doc_id=? AND article=? AND kind='khoan'", (doc_id, article)).fetchall()
+            "SELECT label, start, end FROM units WHERE doc_id=? AND article=? AND kind='khoan'",
+            (doc_id, article),
+        ).fetchall()
         best, best_score, span = clause, -1.0, (0, min(len(text), 400))
         folded = fold_same_length(text)  # once for the article: folding keeps offsets
-        words = [WORD.findall(folded[r["start"]:r["end"]]) for r in rows] if clause is None else []
+        words = [WORD.findall(folded[r["start"] : r["end"]]) for r in rows] if clause is None else []
         weights = telling_weights([set(w) for w in words], terms) if words else None
         for i, r in enumerate(rows):
             if clause is not None:
@@ -641,14 +888,21 @@ class Searcher:
                     span = (r["start"], r["end"])
                     break
                 continue
-            score = passage_score(text[r["start"]:r["end"]], terms, folded[r["start"]:r["end"]], weights, words[i])
+            score = passage_score(
+                text[r["start"] : r["end"]], terms, folded[r["start"] : r["end"]], weights, words[i]
+            )
             if score > best_score:
                 best, best_score, span = r["label"], score, (r["start"], r["end"])
-        return best, highlight(text[span[0]:span[1]], terms)
+        return best, highlight(text[span[0] : span[1]], terms)
 
 
-def passage_score(text: str, terms: set[str], folded: str | None = None, weights: dict[str, float] | None = None,
-                  words: list[str] | None = None) -> float:
+def passage_score(
+    text: str,
+    terms: set[str],
+    folded: str | None = None,
+    weights: dict[str, float] | None = None,
+    words: list[str] | None = None,
+) -> float:
     """How well a khoản (or section) answers the query's folded terms: its first line (a khoản's lead, a
     section's heading) says what it is about; the rest counts, damped by length. ``folded`` is the text
     already folded (``fold_same_length``) and ``words`` its syllables, when the caller has them; ``weights``:
@@ -683,7 +937,7 @@ def highlight(text: str, folded_terms: set[str], limit: int = 420) -> str:
     pieces, pos = [], 0
     for m in WORD.finditer(fold_same_length(text)):
         if m.group(0) in folded_terms:
-            pieces += [text[pos:m.start()], "«", text[m.start():m.end()], "»"]
+            pieces += [text[pos : m.start()], "«", text[m.start() : m.end()], "»"]
             pos = m.end()
     pieces.append(text[pos:])
     return "".join(pieces)

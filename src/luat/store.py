@@ -156,8 +156,19 @@ class StoredReference:
     message: str | None = None
 
     def row(self) -> tuple:
-        return (self.doc_id, self.article, self.address, self.start, self.end, self.text, self.mention,
-                self.target_doc, self.target_address, self.status, self.message)
+        return (
+            self.doc_id,
+            self.article,
+            self.address,
+            self.start,
+            self.end,
+            self.text,
+            self.mention,
+            self.target_doc,
+            self.target_address,
+            self.status,
+            self.message,
+        )
 
 
 @dataclass(slots=True)
@@ -218,11 +229,15 @@ class Library:
         self.name = name
         self.path = path or library_path(name)
         if readonly and not self.path.exists():
-            raise FileNotFoundError(f"library {name!r} does not exist at {self.path}: run `luat ingest` first")
+            raise FileNotFoundError(
+                f"library {name!r} does not exist at {self.path}: run `luat ingest` first"
+            )
         try:
             self.db = self._connect(readonly)
             has_meta = self.db.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone()
-            version = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() if has_meta else None
+            version = (
+                self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() if has_meta else None
+            )
         except sqlite3.DatabaseError as e:
             raise LibraryError(name, self.path, _why(e)) from e
         if readonly and version is None:
@@ -230,8 +245,10 @@ class Library:
             raise LibraryError(name, self.path, "the file is empty or holds no luat library")
         if version is not None and version[0] != SCHEMA_VERSION:
             self.db.close()
-            raise RuntimeError(f"library {name!r} at {self.path} was built by another version of luat (schema "
-                               f"{version[0]}, expected {SCHEMA_VERSION}): rebuild it with `luat ingest --rebuild`")
+            raise RuntimeError(
+                f"library {name!r} at {self.path} was built by another version of luat (schema "
+                f"{version[0]}, expected {SCHEMA_VERSION}): rebuild it with `luat ingest --rebuild`"
+            )
         if not readonly and version is None:
             # only a new library is written here: opening one that exists must not wait for its writer
             self.db.executescript(SCHEMA)
@@ -241,7 +258,9 @@ class Library:
     def _connect(self, readonly: bool) -> sqlite3.Connection:
         """A connection; a library in a folder luat may not write to is opened immutable, so that it still
         serves reads (WAL mode, and even a plain read lock, need to write beside the file)."""
-        writable = os.access(self.path.parent, os.W_OK) and (not self.path.exists() or os.access(self.path, os.W_OK))
+        writable = os.access(self.path.parent, os.W_OK) and (
+            not self.path.exists() or os.access(self.path, os.W_OK)
+        )
         if readonly and not writable:
             uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
             db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
@@ -250,9 +269,13 @@ class Library:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as e:
                 raise LibraryError(self.name, self.path, f"cannot create its folder ({e.strerror})") from e
-            writable = os.access(self.path.parent, os.W_OK) and (not self.path.exists() or os.access(self.path, os.W_OK))
+            writable = os.access(self.path.parent, os.W_OK) and (
+                not self.path.exists() or os.access(self.path, os.W_OK)
+            )
             if not writable and not readonly:
-                raise LibraryError(self.name, self.path, "the folder or the file is read-only, so it cannot be written")
+                raise LibraryError(
+                    self.name, self.path, "the folder or the file is read-only, so it cannot be written"
+                )
             db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
             if not readonly:
                 db.execute("PRAGMA journal_mode=WAL")  # set once by a writer; it stays in the file
@@ -322,15 +345,19 @@ class Library:
         if row is None:
             return set()
         sid = row["id"]
-        docs = {r[0] for r in self.db.execute("SELECT DISTINCT doc_id FROM versions WHERE source_id=?", (sid,))}
+        docs = {
+            r[0] for r in self.db.execute("SELECT DISTINCT doc_id FROM versions WHERE source_id=?", (sid,))
+        }
         for table in ("versions", "outline", "amendments"):
             self.db.execute(f"DELETE FROM {table} WHERE source_id=?", (sid,))
         self.db.execute("DELETE FROM sources WHERE id=?", (sid,))
         return docs
 
     def add_source(self, kind: str, path: str, label: str, date: str | None) -> int:
-        cur = self.db.execute("INSERT INTO sources(kind, path, label, date) VALUES(?,?,?,?)", (kind, path, label, date))
-        return int(cur.lastrowid)
+        cur = self.db.execute(
+            "INSERT INTO sources(kind, path, label, date) VALUES(?,?,?,?)", (kind, path, label, date)
+        )
+        return _last_rowid(cur)
 
     def upsert_document(self, doc: Document) -> None:
         """Insert, or fill the fields the stored document lacks (first source to know a field wins)."""
@@ -339,14 +366,25 @@ class Library:
         if row is None:
             self.db.execute(
                 "INSERT INTO documents VALUES(?,?,?,?,?,?,?,?,?)",
-                (doc.doc_id, doc.number, number_key(doc.number or doc.doc_id), doc.doc_type, doc.title, doc.issuer,
-                 doc.issued, doc.effective, doc.status),
+                (
+                    doc.doc_id,
+                    doc.number,
+                    number_key(doc.number or doc.doc_id),
+                    doc.doc_type,
+                    doc.title,
+                    doc.issuer,
+                    doc.issued,
+                    doc.effective,
+                    doc.status,
+                ),
             )
         else:
             updates = {f: getattr(doc, f) for f in fields if row[f] is None and getattr(doc, f) is not None}
             if updates:
                 sets = ", ".join(f"{f}=?" for f in updates)
-                self.db.execute(f"UPDATE documents SET {sets} WHERE doc_id=?", (*updates.values(), doc.doc_id))
+                self.db.execute(
+                    f"UPDATE documents SET {sets} WHERE doc_id=?", (*updates.values(), doc.doc_id)
+                )
 
     def add_versions(self, rows: Iterable[tuple]) -> None:
         self.db.executemany(
@@ -381,7 +419,9 @@ class Library:
         """What merging a document needs: its versions with their source kind, as plain dicts."""
         rows = self.db.execute(
             "SELECT v.id, v.article, v.date, v.heading, v.body, v.body_hash, v.clauses, v.context, v.topic, s.kind AS skind"
-            " FROM versions v JOIN sources s ON s.id=v.source_id WHERE v.doc_id=?", (doc_id,)).fetchall()
+            " FROM versions v JOIN sources s ON s.id=v.source_id WHERE v.doc_id=?",
+            (doc_id,),
+        ).fetchall()
         return [dict(r) for r in rows]
 
     def write_merged(self, doc_id: str, merged: tuple[list, list] | None) -> None:
@@ -404,7 +444,13 @@ class Library:
         row = self.db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         if row is None:
             return
-        doc = Document(doc_id=doc_id, number=row["number"], doc_type=row["doc_type"], title=row["title"], issued=row["issued"])
+        doc = Document(
+            doc_id=doc_id,
+            number=row["number"],
+            doc_type=row["doc_type"],
+            title=row["title"],
+            issued=row["issued"],
+        )
         self.db.execute("DELETE FROM aliases WHERE doc_id=?", (doc_id,))
         aliases = set(name_aliases(doc.doc_type, doc.title, doc.year))
         aliases.add(number_key(doc.number or doc.doc_id))
@@ -418,24 +464,45 @@ class Library:
         row = self.db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         if row is None:
             return None
-        doc = Document(doc_id=row["doc_id"], number=row["number"], doc_type=row["doc_type"], title=row["title"],
-                       issuer=row["issuer"], issued=row["issued"], effective=row["effective"], status=row["status"])
+        doc = Document(
+            doc_id=row["doc_id"],
+            number=row["number"],
+            doc_type=row["doc_type"],
+            title=row["title"],
+            issuer=row["issuer"],
+            issued=row["issued"],
+            effective=row["effective"],
+            status=row["status"],
+        )
         doc.amendments = [
-            Amendment(target=r["target"], by_number=r["by_number"], by_units=r["by_units"], kind=r["kind"], effective=r["effective"])
+            Amendment(
+                target=r["target"],
+                by_number=r["by_number"],
+                by_units=r["by_units"],
+                kind=r["kind"],
+                effective=r["effective"],
+            )
             for r in self.db.execute(
                 "SELECT DISTINCT target, by_number, by_units, kind, effective FROM amendments WHERE doc_id=?"
-                " ORDER BY effective, target", (doc_id,))
+                " ORDER BY effective, target",
+                (doc_id,),
+            )
         ]
-        doc.sources = [r[0] for r in self.db.execute(
-            "SELECT DISTINCT s.label FROM sources s JOIN versions v ON v.source_id=s.id WHERE v.doc_id=? ORDER BY s.date DESC",
-            (doc_id,))]
+        doc.sources = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT s.label FROM sources s JOIN versions v ON v.source_id=s.id WHERE v.doc_id=? ORDER BY s.date DESC",
+                (doc_id,),
+            )
+        ]
         self._doc_cache[doc_id] = doc
         return doc
 
     def find_documents(self, key: str) -> list[str]:
         """Documents whose number key or name alias equals ``key`` (already folded by the caller)."""
         rows = self.db.execute(
-            "SELECT doc_id FROM documents WHERE number_key=? UNION SELECT doc_id FROM aliases WHERE alias=?", (key, key)
+            "SELECT doc_id FROM documents WHERE number_key=? UNION SELECT doc_id FROM aliases WHERE alias=?",
+            (key, key),
         ).fetchall()
         return [r[0] for r in rows]
 
@@ -443,8 +510,10 @@ class Library:
         """Documents of ``doc_type`` whose số hiệu starts with ``number`` ("100" → 100/2019/NĐ-CP), of ``year``
         when given."""
         prefix = f"{number}/{year}/" if year else f"{number}/"
-        rows = self.db.execute("SELECT doc_id FROM documents WHERE number_key LIKE ? AND (? IS NULL OR doc_type=?)",
-                               (prefix.replace("%", "") + "%", doc_type, doc_type)).fetchall()
+        rows = self.db.execute(
+            "SELECT doc_id FROM documents WHERE number_key LIKE ? AND (? IS NULL OR doc_type=?)",
+            (prefix.replace("%", "") + "%", doc_type, doc_type),
+        ).fetchall()
         return [r[0] for r in rows]
 
     def article_keys(self) -> list[tuple[str, str]]:
@@ -453,26 +522,41 @@ class Library:
 
     def all_heading_texts(self) -> list[tuple[str, str, str | None, str]]:
         """(doc_id, article, heading, text) of every article of the library, in the library's order."""
-        return [(r["doc_id"], r["article"], r["heading"], r["text"] or "")
-                for r in self.db.execute("SELECT doc_id, article, heading, text FROM articles ORDER BY doc_id, ord")]
+        return [
+            (r["doc_id"], r["article"], r["heading"], r["text"] or "")
+            for r in self.db.execute(
+                "SELECT doc_id, article, heading, text FROM articles ORDER BY doc_id, ord"
+            )
+        ]
 
     def heading_and_text(self, doc_id: str, article: str) -> tuple[str | None, str] | None:
         """An article's heading and merged text, or None when the document has no such article."""
-        row = self.db.execute("SELECT heading, text FROM articles WHERE doc_id=? AND article=?", (doc_id, article)).fetchone()
+        row = self.db.execute(
+            "SELECT heading, text FROM articles WHERE doc_id=? AND article=?", (doc_id, article)
+        ).fetchone()
         return (row["heading"], row["text"] or "") if row else None
 
     def article_text(self, doc_id: str, article: str) -> str | None:
-        row = self.db.execute("SELECT text FROM articles WHERE doc_id=? AND article=?", (doc_id, article)).fetchone()
+        row = self.db.execute(
+            "SELECT text FROM articles WHERE doc_id=? AND article=?", (doc_id, article)
+        ).fetchone()
         return row[0] if row else None
 
     def unit(self, doc_id: str, address: str) -> StoredUnit | None:
-        row = self.db.execute("SELECT * FROM units WHERE doc_id=? AND address=?", (doc_id, address)).fetchone()
+        row = self.db.execute(
+            "SELECT * FROM units WHERE doc_id=? AND address=?", (doc_id, address)
+        ).fetchone()
         if row is None:
-            row = self.db.execute("SELECT * FROM outline WHERE doc_id=? AND address=?", (doc_id, address)).fetchone()
+            row = self.db.execute(
+                "SELECT * FROM outline WHERE doc_id=? AND address=?", (doc_id, address)
+            ).fetchone()
             if row is None:
                 return None
             doc = self.document(doc_id)
-            return StoredUnit(doc, address, None, row["kind"], row["label"], row["heading"], "", row["parent"], 0, 0)
+            assert doc is not None  # an outline row belongs to a stored document
+            return StoredUnit(
+                doc, address, None, row["kind"], row["label"], row["heading"], "", row["parent"], 0, 0
+            )
         return self._stored(row)
 
     def _stored(self, row: sqlite3.Row, text: str | None = None) -> StoredUnit:
@@ -480,29 +564,49 @@ class Library:
         assert doc is not None
         if text is None:
             text = self.article_text(row["doc_id"], row["article"]) or ""
-        return StoredUnit(doc, row["address"], row["article"], row["kind"], row["label"], row["heading"],
-                          text[row["start"]:row["end"]], row["parent"], row["start"], row["end"])
+        return StoredUnit(
+            doc,
+            row["address"],
+            row["article"],
+            row["kind"],
+            row["label"],
+            row["heading"],
+            text[row["start"] : row["end"]],
+            row["parent"],
+            row["start"],
+            row["end"],
+        )
 
     def children(self, doc_id: str, address: str) -> list[StoredUnit]:
-        rows = self.db.execute("SELECT * FROM units WHERE doc_id=? AND parent=? ORDER BY ord", (doc_id, address)).fetchall()
+        rows = self.db.execute(
+            "SELECT * FROM units WHERE doc_id=? AND parent=? ORDER BY ord", (doc_id, address)
+        ).fetchall()
         return [self._stored(r) for r in rows]
 
     def article_units(self, doc_id: str, article: str) -> list[StoredUnit]:
         text = self.article_text(doc_id, article) or ""
-        rows = self.db.execute("SELECT * FROM units WHERE doc_id=? AND article=? ORDER BY ord", (doc_id, article)).fetchall()
+        rows = self.db.execute(
+            "SELECT * FROM units WHERE doc_id=? AND article=? ORDER BY ord", (doc_id, article)
+        ).fetchall()
         return [self._stored(r, text) for r in rows]
 
     def versions(self, doc_id: str, article: str) -> list[dict]:
         rows = self.db.execute(
             "SELECT v.id, v.date, v.heading, v.body, v.body_hash, v.note, v.code, v.topic, s.kind, s.label, s.path"
             " FROM versions v JOIN sources s ON s.id=v.source_id WHERE v.doc_id=? AND v.article=?"
-            " ORDER BY v.date DESC", (doc_id, article)).fetchall()
+            " ORDER BY v.date DESC",
+            (doc_id, article),
+        ).fetchall()
         return [dict(r) for r in rows]
 
     def toc(self, doc_id: str) -> list[dict]:
         """Outline and articles in document order: [{kind, label, heading, address, depth}]."""
-        outline = {r["address"]: dict(r) for r in self.db.execute("SELECT * FROM outline WHERE doc_id=?", (doc_id,))}
-        arts = self.db.execute("SELECT article, heading, parent FROM articles WHERE doc_id=? ORDER BY ord", (doc_id,)).fetchall()
+        outline = {
+            r["address"]: dict(r) for r in self.db.execute("SELECT * FROM outline WHERE doc_id=?", (doc_id,))
+        }
+        arts = self.db.execute(
+            "SELECT article, heading, parent FROM articles WHERE doc_id=? ORDER BY ord", (doc_id,)
+        ).fetchall()
         out: list[dict] = []
         seen: set[str] = set()
 
@@ -521,26 +625,44 @@ class Library:
             for a in reversed(chain):
                 seen.add(a)
                 o = outline[a]
-                out.append({"kind": o["kind"], "label": o["label"], "heading": o["heading"], "address": a,
-                            "depth": depth(o["parent"])})
+                out.append(
+                    {
+                        "kind": o["kind"],
+                        "label": o["label"],
+                        "heading": o["heading"],
+                        "address": a,
+                        "depth": depth(o["parent"]),
+                    }
+                )
 
         for a in arts:
             emit_chain(a["parent"])
-            out.append({"kind": "dieu", "label": a["article"], "heading": a["heading"],
-                        "address": article_address(a['article']), "depth": depth(a["parent"])})
+            out.append(
+                {
+                    "kind": "dieu",
+                    "label": a["article"],
+                    "heading": a["heading"],
+                    "address": article_address(a["article"]),
+                    "depth": depth(a["parent"]),
+                }
+            )
         return out
 
     def cites(self, doc_id: str, address: str) -> list[sqlite3.Row]:
         """References made inside a unit (and its sub-units)."""
         art = parse_address(address)
         article = next((lab for k, lab in art if k == "dieu"), None)
-        rows = self.db.execute("SELECT * FROM refs WHERE doc_id=? AND article=? ORDER BY start", (doc_id, article)).fetchall()
+        rows = self.db.execute(
+            "SELECT * FROM refs WHERE doc_id=? AND article=? ORDER BY start", (doc_id, article)
+        ).fetchall()
         return [r for r in rows if r["address"] == address or (r["address"] or "").startswith(address + "-")]
 
     def cited_by(self, doc_id: str, address: str | None = None) -> list[sqlite3.Row]:
         """References from anywhere in the library to a document or to a unit (or a unit inside it)."""
         if address is None:
-            return self.db.execute("SELECT * FROM refs WHERE target_doc=? ORDER BY doc_id, article", (doc_id,)).fetchall()
+            return self.db.execute(
+                "SELECT * FROM refs WHERE target_doc=? ORDER BY doc_id, article", (doc_id,)
+            ).fetchall()
         return self.db.execute(
             "SELECT * FROM refs WHERE target_doc=? AND (target_address=? OR target_address LIKE ?) ORDER BY doc_id, article",
             (doc_id, address, address + "-%"),
@@ -549,7 +671,8 @@ class Library:
     def repealed_documents(self) -> dict[str, str]:
         """Documents a later one says are no longer in force, with the date (ISO, "" when unknown)."""
         rows = self.db.execute(
-            "SELECT doc_id, MIN(COALESCE(effective, '')) FROM amendments WHERE target='' AND source_id IS NULL GROUP BY doc_id")
+            "SELECT doc_id, MIN(COALESCE(effective, '')) FROM amendments WHERE target='' AND source_id IS NULL GROUP BY doc_id"
+        )
         return {r[0]: r[1] for r in rows}
 
     def stats(self) -> dict:
@@ -559,13 +682,19 @@ class Library:
             "path": str(self.path),
             "documents": q("SELECT COUNT(*) FROM documents").fetchone()[0],
             "articles": q("SELECT COUNT(*) FROM articles").fetchone()[0],
-            "units": q("SELECT COUNT(*) FROM units").fetchone()[0] + q("SELECT COUNT(*) FROM outline").fetchone()[0],
+            "units": q("SELECT COUNT(*) FROM units").fetchone()[0]
+            + q("SELECT COUNT(*) FROM outline").fetchone()[0],
             "versions": q("SELECT COUNT(*) FROM versions").fetchone()[0],
-            "articles_with_several_texts": q("SELECT COUNT(*) FROM articles WHERE n_versions>1").fetchone()[0],
+            "articles_with_several_texts": q("SELECT COUNT(*) FROM articles WHERE n_versions>1").fetchone()[
+                0
+            ],
             "articles_merged_per_khoan": q("SELECT COUNT(*) FROM articles WHERE composed=1").fetchone()[0],
             "references": {r[0]: r[1] for r in q("SELECT status, COUNT(*) FROM refs GROUP BY status")},
             "sources": {r[0]: r[1] for r in q("SELECT kind, COUNT(*) FROM sources GROUP BY kind")},
-            "by_type": {r[0] or "?": r[1] for r in q("SELECT doc_type, COUNT(*) FROM documents GROUP BY doc_type ORDER BY 2 DESC")},
+            "by_type": {
+                r[0] or "?": r[1]
+                for r in q("SELECT doc_type, COUNT(*) FROM documents GROUP BY doc_type ORDER BY 2 DESC")
+            },
         }
 
     # ------------------------------------------------------------------ counts and lists
@@ -590,11 +719,18 @@ class Library:
 
     def document_types(self) -> list[str]:
         """The document types the library holds, in alphabetical order (a search filter's choices)."""
-        return [r[0] for r in self.db.execute("SELECT DISTINCT doc_type FROM documents WHERE doc_type IS NOT NULL ORDER BY 1")]
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT doc_type FROM documents WHERE doc_type IS NOT NULL ORDER BY 1"
+            )
+        ]
 
     def document_titles(self) -> list[DocumentTitle]:
         """The type and title of every document that has both."""
-        rows = self.db.execute("SELECT doc_type, title FROM documents WHERE title IS NOT NULL AND doc_type IS NOT NULL")
+        rows = self.db.execute(
+            "SELECT doc_type, title FROM documents WHERE title IS NOT NULL AND doc_type IS NOT NULL"
+        )
         return [DocumentTitle(r[0], r[1]) for r in rows]
 
     def document_title(self, doc_id: str) -> str | None:
@@ -613,9 +749,13 @@ class Library:
 
     def law_aliases(self) -> list[LawAlias]:
         """Every name a law or a code answers to, with its document and issue date."""
-        return [LawAlias(r[0], r[1], r[2]) for r in self.db.execute(
-            "SELECT a.alias, d.doc_id, d.issued FROM aliases a JOIN documents d ON d.doc_id=a.doc_id"
-            " WHERE d.doc_type IN ('Luật', 'Bộ luật')")]
+        return [
+            LawAlias(r[0], r[1], r[2])
+            for r in self.db.execute(
+                "SELECT a.alias, d.doc_id, d.issued FROM aliases a JOIN documents d ON d.doc_id=a.doc_id"
+                " WHERE d.doc_type IN ('Luật', 'Bộ luật')"
+            )
+        ]
 
     def documents_below_laws(self) -> list[tuple[Document, str]]:
         """The documents that are not a law, a code or the constitution (those that may detail a law), each (id,
@@ -623,9 +763,10 @@ class Library:
         article ("Thông tư này quy định chi tiết ... Luật Bảo hiểm xã hội ...")."""
         out = []
         for r in self.db.execute(
-                "SELECT d.doc_id, d.title, d.doc_type, d.issued, (SELECT substr(a.text, 1, 400) FROM articles a"
-                " WHERE a.doc_id=d.doc_id ORDER BY a.ord LIMIT 1) AS lead FROM documents d"
-                " WHERE d.doc_type NOT IN ('Luật', 'Bộ luật', 'Hiến pháp')"):
+            "SELECT d.doc_id, d.title, d.doc_type, d.issued, (SELECT substr(a.text, 1, 400) FROM articles a"
+            " WHERE a.doc_id=d.doc_id ORDER BY a.ord LIMIT 1) AS lead FROM documents d"
+            " WHERE d.doc_type NOT IN ('Luật', 'Bộ luật', 'Hiến pháp')"
+        ):
             doc = Document(doc_id=r["doc_id"], title=r["title"], doc_type=r["doc_type"], issued=r["issued"])
             scope = r["title"] or re.split(r"(?<=[.;:])\s|\n", r["lead"] or "", maxsplit=1)[0]
             if scope:
@@ -641,60 +782,87 @@ class Library:
 
     def articles_of(self, doc_id: str) -> list[StoredArticle]:
         """A document's articles: number, heading, text and the references found in it (stored JSON, or None)."""
-        return [StoredArticle(doc_id, r["article"], r["heading"], r["text"], r["refs"]) for r in self.db.execute(
-            "SELECT article, heading, text, refs FROM articles WHERE doc_id=?", (doc_id,))]
+        return [
+            StoredArticle(doc_id, r["article"], r["heading"], r["text"], r["refs"])
+            for r in self.db.execute(
+                "SELECT article, heading, text, refs FROM articles WHERE doc_id=?", (doc_id,)
+            )
+        ]
 
     def articles_in_order(self, doc_id: str) -> list[StoredArticle]:
         """A document's articles in document order, each with how many different texts its sources hold and the
         label of the source its text comes from."""
-        return [StoredArticle(doc_id, a["article"], a["heading"], a["text"], n_versions=a["n_versions"], source=a["source"])
-                for a in self.db.execute(
-                    "SELECT a.article, a.heading, a.text, a.n_versions, s.label AS source FROM articles a"
-                    " LEFT JOIN versions v ON v.id=a.version_id LEFT JOIN sources s ON s.id=v.source_id"
-                    " WHERE a.doc_id=? ORDER BY a.ord", (doc_id,))]
+        return [
+            StoredArticle(
+                doc_id, a["article"], a["heading"], a["text"], n_versions=a["n_versions"], source=a["source"]
+            )
+            for a in self.db.execute(
+                "SELECT a.article, a.heading, a.text, a.n_versions, s.label AS source FROM articles a"
+                " LEFT JOIN versions v ON v.id=a.version_id LEFT JOIN sources s ON s.id=v.source_id"
+                " WHERE a.doc_id=? ORDER BY a.ord",
+                (doc_id,),
+            )
+        ]
 
     def articles_on_validity(self) -> Iterator[StoredArticle]:
         """The articles that may say another document or unit lapses, is replaced or repealed (id, number, text)."""
-        for r in self.db.execute("SELECT doc_id, article, text FROM articles WHERE text LIKE '%hết hiệu lực%'"
-                                 " OR text LIKE '%thay thế%' OR text LIKE '%bãi bỏ%'"):
+        for r in self.db.execute(
+            "SELECT doc_id, article, text FROM articles WHERE text LIKE '%hết hiệu lực%'"
+            " OR text LIKE '%thay thế%' OR text LIKE '%bãi bỏ%'"
+        ):
             yield StoredArticle(r[0], r[1], text=r[2])
 
     def amending_articles(self) -> Iterator[StoredArticle]:
         """The articles of laws, decrees, circulars, resolutions and ordinances whose heading says they amend,
         supplement or repeal ("Sửa đổi, bổ sung một số điều của ..."): id, number, heading, text."""
         for r in self.db.execute(
-                "SELECT a.doc_id, a.article, a.heading, a.text FROM articles a JOIN documents d ON d.doc_id=a.doc_id"
-                " WHERE (a.heading LIKE 'Sửa đổi%' OR a.heading LIKE 'Bổ sung%' OR a.heading LIKE 'Bãi bỏ%')"
-                " AND d.doc_type IN ('Luật', 'Bộ luật', 'Nghị định', 'Thông tư', 'Nghị quyết', 'Pháp lệnh')"):
+            "SELECT a.doc_id, a.article, a.heading, a.text FROM articles a JOIN documents d ON d.doc_id=a.doc_id"
+            " WHERE (a.heading LIKE 'Sửa đổi%' OR a.heading LIKE 'Bổ sung%' OR a.heading LIKE 'Bãi bỏ%')"
+            " AND d.doc_type IN ('Luật', 'Bộ luật', 'Nghị định', 'Thông tư', 'Nghị quyết', 'Pháp lệnh')"
+        ):
             yield StoredArticle(r[0], r[1], r[2], r[3])
 
     def entry_into_force_articles(self) -> Iterator[StoredArticle]:
         """The articles on a document's entry into force that may give units a date of their own (id, number, text)."""
         for r in self.db.execute(
-                "SELECT doc_id, article, text FROM articles WHERE heading LIKE '%hiệu lực%' AND text LIKE '%có hiệu lực%'"):
+            "SELECT doc_id, article, text FROM articles WHERE heading LIKE '%hiệu lực%' AND text LIKE '%có hiệu lực%'"
+        ):
             yield StoredArticle(r[0], r[1], text=r[2])
 
     def article_topics(self, doc_id: str | None = None) -> dict[tuple[str, str], str]:
         """The Pháp điển đề mục each article is filed under (comma-joined), by (document, article): of one document,
         or of the whole library."""
         if doc_id is None:
-            rows = self.db.execute("SELECT doc_id, article, group_concat(DISTINCT topic) AS t FROM versions"
-                                   " WHERE topic IS NOT NULL GROUP BY doc_id, article")
+            rows = self.db.execute(
+                "SELECT doc_id, article, group_concat(DISTINCT topic) AS t FROM versions"
+                " WHERE topic IS NOT NULL GROUP BY doc_id, article"
+            )
             return {(r["doc_id"], r["article"]): r["t"] for r in rows}
-        rows = self.db.execute("SELECT article, group_concat(DISTINCT topic) AS t FROM versions WHERE doc_id=?"
-                               " AND topic IS NOT NULL GROUP BY article", (doc_id,))
+        rows = self.db.execute(
+            "SELECT article, group_concat(DISTINCT topic) AS t FROM versions WHERE doc_id=?"
+            " AND topic IS NOT NULL GROUP BY article",
+            (doc_id,),
+        )
         return {(doc_id, r["article"]): r["t"] for r in rows}
 
     def unit_spans(self, doc_id: str) -> list[UnitSpan]:
         """The sub-units (below the Điều) of a document's articles, by article and start: where each sits."""
-        return [UnitSpan(r["article"], r["address"], r["start"], r["kind"], r["label"], r["end"]) for r in self.db.execute(
-            "SELECT article, address, kind, label, start, end FROM units WHERE doc_id=? AND kind!='dieu' ORDER BY article, start",
-            (doc_id,))]
+        return [
+            UnitSpan(r["article"], r["address"], r["start"], r["kind"], r["label"], r["end"])
+            for r in self.db.execute(
+                "SELECT article, address, kind, label, start, end FROM units WHERE doc_id=? AND kind!='dieu' ORDER BY article, start",
+                (doc_id,),
+            )
+        ]
 
     def unit_starts(self, doc_id: str) -> list[UnitSpan]:
         """The sub-units (below the Điều) of a document's articles: article, address and start of each."""
-        return [UnitSpan(u["article"], u["address"], u["start"]) for u in self.db.execute(
-            "SELECT article, address, start FROM units WHERE doc_id=? AND kind!='dieu'", (doc_id,))]
+        return [
+            UnitSpan(u["article"], u["address"], u["start"])
+            for u in self.db.execute(
+                "SELECT article, address, start FROM units WHERE doc_id=? AND kind!='dieu'", (doc_id,)
+            )
+        ]
 
     def unit_addresses(self, doc_id: str) -> set[str]:
         """The address of every unit of a document: its articles and their sub-units, and the Phần, Chương, Mục above."""
@@ -704,31 +872,55 @@ class Library:
 
     def version_dates(self, doc_id: str) -> list[VersionEntry]:
         """Every source's text of a document's articles, newest first: article, date and source label."""
-        return [VersionEntry(v["article"], v["date"], v["label"]) for v in self.db.execute(
-            "SELECT v.article, v.date, s.label FROM versions v JOIN sources s ON s.id=v.source_id"
-            " WHERE v.doc_id=? ORDER BY v.date DESC", (doc_id,))]
+        return [
+            VersionEntry(v["article"], v["date"], v["label"])
+            for v in self.db.execute(
+                "SELECT v.article, v.date, s.label FROM versions v JOIN sources s ON s.id=v.source_id"
+                " WHERE v.doc_id=? ORDER BY v.date DESC",
+                (doc_id,),
+            )
+        ]
 
     def article_body_on(self, doc_id: str, article: str, on: str) -> str | None:
         """The body of an article in its newest dated version on or before ``on`` (ISO date)."""
-        row = self.db.execute("SELECT body FROM versions WHERE doc_id=? AND article=? AND date IS NOT NULL AND date<=?"
-                              " ORDER BY date DESC LIMIT 1", (doc_id, article, on)).fetchone()
+        row = self.db.execute(
+            "SELECT body FROM versions WHERE doc_id=? AND article=? AND date IS NOT NULL AND date<=?"
+            " ORDER BY date DESC LIMIT 1",
+            (doc_id, article, on),
+        ).fetchone()
         return row[0] if row is not None else None
 
     # ------------------------------------------------------------------ references
 
     def resolved_references_in(self, doc_id: str) -> list[StoredReference]:
         """The references made in a document that point to a document: article, span and target of each."""
-        return [StoredReference(doc_id, r["article"], start=r["start"], end=r["end"], target_doc=r["target_doc"],
-                                target_address=r["target_address"]) for r in self.db.execute(
-            "SELECT article, start, end, target_doc, target_address FROM refs WHERE doc_id=? AND target_doc IS NOT NULL",
-            (doc_id,))]
+        return [
+            StoredReference(
+                doc_id,
+                r["article"],
+                start=r["start"],
+                end=r["end"],
+                target_doc=r["target_doc"],
+                target_address=r["target_address"],
+            )
+            for r in self.db.execute(
+                "SELECT article, start, end, target_doc, target_address FROM refs WHERE doc_id=? AND target_doc IS NOT NULL",
+                (doc_id,),
+            )
+        ]
 
     def references_from_others(self, doc_id: str, limit: int = 5000) -> list[StoredReference]:
         """References that other documents make to ``doc_id`` (at most ``limit``): the citing document and unit,
         and the unit cited."""
-        return [StoredReference(r["doc_id"], address=r["address"], target_doc=doc_id, target_address=r["target_address"])
-                for r in self.db.execute("SELECT doc_id, address, target_address FROM refs WHERE target_doc=? AND doc_id!=?"
-                                         " LIMIT ?", (doc_id, doc_id, limit))]
+        return [
+            StoredReference(
+                r["doc_id"], address=r["address"], target_doc=doc_id, target_address=r["target_address"]
+            )
+            for r in self.db.execute(
+                "SELECT doc_id, address, target_address FROM refs WHERE target_doc=? AND doc_id!=? LIMIT ?",
+                (doc_id, doc_id, limit),
+            )
+        ]
 
     def references_to_missing_documents(self, table: str = "refs") -> list[MissingReference]:
         """The stored references whose document was not in the library: the library's own (``refs``) or the
@@ -738,16 +930,29 @@ class Library:
         if not self.has_table(table):
             return []
         rows = self.db.execute(f"SELECT rowid, * FROM {table} WHERE status='not_in_library'").fetchall()
-        return [MissingReference(r["rowid"], r["doc_id"] if table == "refs" else None, r["text"], r["target_address"])
-                for r in rows]
+        return [
+            MissingReference(
+                r["rowid"], r["doc_id"] if table == "refs" else None, r["text"], r["target_address"]
+            )
+            for r in rows
+        ]
 
-    def retarget_reference(self, table: str, rowid: int, target_doc: str | None, target_address: str | None,
-                           status: str, message: str | None) -> None:
+    def retarget_reference(
+        self,
+        table: str,
+        rowid: int,
+        target_doc: str | None,
+        target_address: str | None,
+        status: str,
+        message: str | None,
+    ) -> None:
         """Point a stored reference (of ``refs`` or ``consultation_refs``) to a new target, with its status."""
         if table not in ("refs", "consultation_refs"):
             raise ValueError(f"no reference table {table!r}")
-        self.db.execute(f"UPDATE {table} SET target_doc=?, target_address=?, status=?, message=? WHERE rowid=?",
-                        (target_doc, target_address, status, message, rowid))
+        self.db.execute(
+            f"UPDATE {table} SET target_doc=?, target_address=?, status=?, message=? WHERE rowid=?",
+            (target_doc, target_address, status, message, rowid),
+        )
 
     def replace_references(self, doc_id: str, refs: Iterable[StoredReference]) -> None:
         """Forget the references stored for a document's articles and store ``refs`` instead."""
@@ -761,12 +966,16 @@ class Library:
         statuses in ``statuses`` set from them: they are about to be derived again."""
         statuses = tuple(statuses)
         self.db.execute("DELETE FROM amendments WHERE source_id IS NULL")
-        self.db.execute(f"UPDATE documents SET status=NULL WHERE status IN ({','.join('?' * len(statuses))})", statuses)
+        self.db.execute(
+            f"UPDATE documents SET status=NULL WHERE status IN ({','.join('?' * len(statuses))})", statuses
+        )
 
     def add_derived_amendments(self, found: Iterable[tuple[str, Amendment]]) -> None:
         """Record amendments read in the library's texts (no source): (amended document, amendment), in order."""
-        self.db.executemany("INSERT INTO amendments VALUES(?,?,?,?,?,?,?)",
-                            [(doc_id, a.target, a.by_number, a.by_units, a.kind, a.effective, None) for doc_id, a in found])
+        self.db.executemany(
+            "INSERT INTO amendments VALUES(?,?,?,?,?,?,?)",
+            [(doc_id, a.target, a.by_number, a.by_units, a.kind, a.effective, None) for doc_id, a in found],
+        )
 
     def set_document_statuses(self, statuses: Iterable[tuple[str, str]]) -> None:
         """Set the status of documents: (status, document id) pairs, applied in order."""
@@ -775,9 +984,13 @@ class Library:
     def derived_amendment_counts(self) -> list[DerivedCount]:
         """The amendments derived from the library's texts, counted by kind and by whether they end whole documents
         (whole documents first)."""
-        return [DerivedCount(r[0], bool(r[1]), r[2], r[3]) for r in self.db.execute(
-            "SELECT kind, target='' AS whole, COUNT(*), COUNT(DISTINCT doc_id) FROM amendments WHERE source_id IS NULL"
-            " GROUP BY kind, whole ORDER BY whole DESC, kind")]
+        return [
+            DerivedCount(r[0], bool(r[1]), r[2], r[3])
+            for r in self.db.execute(
+                "SELECT kind, target='' AS whole, COUNT(*), COUNT(DISTINCT doc_id) FROM amendments WHERE source_id IS NULL"
+                " GROUP BY kind, whole ORDER BY whole DESC, kind"
+            )
+        ]
 
     # ------------------------------------------------------------------ copies
 
@@ -792,8 +1005,16 @@ class Library:
 
 
 def _document(row: sqlite3.Row) -> Document:
-    return Document(doc_id=row["doc_id"], number=row["number"], doc_type=row["doc_type"], title=row["title"],
-                    issuer=row["issuer"], issued=row["issued"], effective=row["effective"], status=row["status"])
+    return Document(
+        doc_id=row["doc_id"],
+        number=row["number"],
+        doc_type=row["doc_type"],
+        title=row["title"],
+        issuer=row["issuer"],
+        issued=row["issued"],
+        effective=row["effective"],
+        status=row["status"],
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -860,25 +1081,39 @@ class ConsultationStore:
 
     def exists(self) -> bool:
         """Whether the library holds at least one consultation (without creating the tables)."""
-        return self.library.has_table("consultations") and \
-            self.db.execute("SELECT 1 FROM consultations LIMIT 1").fetchone() is not None
+        return (
+            self.library.has_table("consultations")
+            and self.db.execute("SELECT 1 FROM consultations LIMIT 1").fetchone() is not None
+        )
 
     def replace(self, c: Consultation, citations: Iterable[ConsultationCitation]) -> int:
         """Store a consultation and its citations in place of any stored under the same key; returns its id."""
-        self.db.execute("DELETE FROM consultation_refs WHERE consultation_id IN (SELECT id FROM consultations WHERE key=?)",
-                        (c.key,))
+        self.db.execute(
+            "DELETE FROM consultation_refs WHERE consultation_id IN (SELECT id FROM consultations WHERE key=?)",
+            (c.key,),
+        )
         self.db.execute("DELETE FROM consultations WHERE key=?", (c.key,))
-        cur = self.db.execute("INSERT INTO consultations(key, title, question, answer, topic, date, url, source)"
-                              " VALUES(?,?,?,?,?,?,?,?)", (c.key, c.title, c.question, c.answer, c.topic, c.date, c.url, c.source))
-        cid = int(cur.lastrowid)
-        self.db.executemany("INSERT INTO consultation_refs VALUES(?,?,?,?,?,?,?,?)",
-                            [(cid, r.text, r.start, r.end, r.target_doc, r.target_address, r.status, r.message)
-                             for r in citations])
+        cur = self.db.execute(
+            "INSERT INTO consultations(key, title, question, answer, topic, date, url, source)"
+            " VALUES(?,?,?,?,?,?,?,?)",
+            (c.key, c.title, c.question, c.answer, c.topic, c.date, c.url, c.source),
+        )
+        cid = _last_rowid(cur)
+        self.db.executemany(
+            "INSERT INTO consultation_refs VALUES(?,?,?,?,?,?,?,?)",
+            [
+                (cid, r.text, r.start, r.end, r.target_doc, r.target_address, r.status, r.message)
+                for r in citations
+            ],
+        )
         return cid
 
     def questions(self) -> list[tuple[int, str]]:
         """Every consultation's id and question, by id."""
-        return [(r["id"], r["question"]) for r in self.db.execute("SELECT id, question FROM consultations ORDER BY id")]
+        return [
+            (r["id"], r["question"])
+            for r in self.db.execute("SELECT id, question FROM consultations ORDER BY id")
+        ]
 
     def question_groups(self) -> list[tuple[str, int | None]]:
         """Every consultation's question and its group of near-duplicates."""
@@ -895,13 +1130,26 @@ class ConsultationStore:
 
     def get(self, cid: int) -> StoredConsultation:
         """The consultation of id ``cid``."""
-        return StoredConsultation(**dict(self.db.execute("SELECT * FROM consultations WHERE id=?", (cid,)).fetchone()))
+        return StoredConsultation(
+            **dict(self.db.execute("SELECT * FROM consultations WHERE id=?", (cid,)).fetchone())
+        )
 
     def citations(self, cid: int) -> list[ConsultationCitation]:
         """The citations of a consultation's answer."""
-        return [ConsultationCitation(r["text"], r["start"], r["end"], r["target_doc"], r["target_address"], r["status"],
-                                     r["message"])
-                for r in self.db.execute("SELECT * FROM consultation_refs WHERE consultation_id=?", (cid,)).fetchall()]
+        return [
+            ConsultationCitation(
+                r["text"],
+                r["start"],
+                r["end"],
+                r["target_doc"],
+                r["target_address"],
+                r["status"],
+                r["message"],
+            )
+            for r in self.db.execute(
+                "SELECT * FROM consultation_refs WHERE consultation_id=?", (cid,)
+            ).fetchall()
+        ]
 
     def citing_ids(self, doc_id: str, address: str | None = None) -> list[int]:
         """The consultations whose answer cites a document, or a unit of it (or a unit inside that unit)."""
@@ -914,18 +1162,28 @@ class ConsultationStore:
 
     def citing_units(self, doc_id: str) -> list[ConsultingQuestion]:
         """For each unit of a document that consultations cite, those consultations: unit, id and question."""
-        return [ConsultingQuestion(r["target_address"], r["id"], r["question"], None) for r in self.db.execute(
-            "SELECT DISTINCT r.target_address, c.id, c.question FROM consultation_refs r JOIN consultations c"
-            " ON c.id=r.consultation_id WHERE r.target_doc=? AND r.target_address IS NOT NULL", (doc_id,))]
+        return [
+            ConsultingQuestion(r["target_address"], r["id"], r["question"], None)
+            for r in self.db.execute(
+                "SELECT DISTINCT r.target_address, c.id, c.question FROM consultation_refs r JOIN consultations c"
+                " ON c.id=r.consultation_id WHERE r.target_doc=? AND r.target_address IS NOT NULL",
+                (doc_id,),
+            )
+        ]
 
     def questions_citing_units(self, doc_id: str) -> list[ConsultingQuestion]:
         """The distinct questions (with their page) that cite each unit of a document; none when the library has
         no consultation tables."""
         if not self.library.has_table("consultation_refs"):
             return []
-        return [ConsultingQuestion(r["target_address"], None, r["question"], r["url"]) for r in self.db.execute(
-            "SELECT DISTINCT r.target_address, c.question, c.url FROM consultation_refs r JOIN consultations c"
-            " ON c.id=r.consultation_id WHERE r.target_doc=? AND r.target_address IS NOT NULL", (doc_id,))]
+        return [
+            ConsultingQuestion(r["target_address"], None, r["question"], r["url"])
+            for r in self.db.execute(
+                "SELECT DISTINCT r.target_address, c.question, c.url FROM consultation_refs r JOIN consultations c"
+                " ON c.id=r.consultation_id WHERE r.target_doc=? AND r.target_address IS NOT NULL",
+                (doc_id,),
+            )
+        ]
 
 
 def _why(e: sqlite3.DatabaseError) -> str:
@@ -957,7 +1215,19 @@ def merge_document(doc_id: str, versions: list[dict], find=None) -> tuple[list, 
         art_rows.append((doc_id, article, heading, text, version_id, composed, n_versions, parent, refs))
         units = [(doc_id, addr, article, "dieu", article, heading, parent, 0, len(text))]
         for u, path in _walk_units(parse_body(text), [("dieu", article)]):
-            units.append((doc_id, address_of(path), article, u.kind, u.label, u.heading, address_of(path[:-1]), u.start, u.end))
+            units.append(
+                (
+                    doc_id,
+                    address_of(path),
+                    article,
+                    u.kind,
+                    u.label,
+                    u.heading,
+                    address_of(path[:-1]),
+                    u.start,
+                    u.end,
+                )
+            )
         unit_rows.append(units)
     # document order: articles by number (6 < 6a < 10), units inside an article as parsed
     order = sorted(range(len(art_rows)), key=lambda i: sort_key(article_address(art_rows[i][1])))
@@ -976,6 +1246,13 @@ def _walk_units(units: list[Unit], path: list[tuple[str, str]]):
         yield from _walk_units(u.children, p)
 
 
+def _last_rowid(cur: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just added (sqlite sets it on every INSERT)."""
+    if cur.lastrowid is None:
+        raise RuntimeError("sqlite gave no row id for the row just inserted")
+    return cur.lastrowid
+
+
 def _clause_order(label: str) -> tuple[int, str]:
     m = re.match(r"(\d+)(.*)", label)
     return (int(m.group(1)), m.group(2)) if m else (10**6, label)
@@ -989,13 +1266,14 @@ def merge_versions(versions: list[dict]) -> tuple[str, str | None, int, int, lis
     mục) are merged. When the newest sources quote the article only from some khoản on (no khoản 1, no
     lead-in), the khoản before that come from the newest older version that has them: a partial quote is
     not a repeal. Every khoản is kept verbatim. Returns (text, heading, version id, composed?, context)."""
+
     def rank(v: dict) -> tuple:
         return (v["date"] or "", KIND_PRIORITY.get(v["skind"], 0), len(v["body"]))
 
     ordered = sorted(versions, key=rank, reverse=True)
     best = ordered[0]
     heading = next((v["heading"] for v in ordered if v["heading"]), None)
-    context = next((json.loads(v["context"]) for v in ordered if v["context"]), [])
+    context: list = next((json.loads(v["context"]) for v in ordered if v["context"]), [])
     group = [v for v in ordered if (v["date"] or "") == (best["date"] or "")]
     older = [v for v in ordered if v not in group]
     clause_sets = [json.loads(v["clauses"] or "[]") for v in group]
@@ -1013,7 +1291,8 @@ def merge_versions(versions: list[dict]) -> tuple[str, str | None, int, int, lis
         for u in units:
             if u.kind != "khoan" or u.label in parts:
                 continue
-            if v in group or _clause_order(u.label) < _clause_order(first_held):
+            # a version outside the group is read only when partial, and then first_held is set
+            if v in group or (first_held is not None and _clause_order(u.label) < _clause_order(first_held)):
                 parts[u.label] = u.text
     if partial and set(parts) == union and not intro:
         return best["body"], heading, best["id"], 0, context  # no older source holds the missing khoản

@@ -34,7 +34,16 @@ END_RE = re.compile(
     r"|VĂN PHÒNG QUỐC HỘI\s*$|XÁC THỰC VĂN BẢN HỢP NHẤT)"  # the close of a consolidated text
 )
 PART_ORDINALS = {
-    "nhat": 1, "hai": 2, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10,
+    "nhat": 1,
+    "hai": 2,
+    "ba": 3,
+    "tu": 4,
+    "nam": 5,
+    "sau": 6,
+    "bay": 7,
+    "tam": 8,
+    "chin": 9,
+    "muoi": 10,
 }
 DATE_RE = re.compile(r"ngày\s*(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I)
 EFFECTIVE_RE = re.compile(
@@ -51,7 +60,7 @@ def iso_date(d: str | int, m: str | int, y: str | int) -> str | None:
 
 
 def part_label(raw: str) -> str:
-    """"thứ nhất" → "1", "II" → "II"."""
+    """ "thứ nhất" → "1", "II" → "II"."""
     f = fold(raw)
     if f.startswith("thu "):
         word = f.split()[1]
@@ -132,7 +141,9 @@ def parse_body(text: str, start: int = 0, end: int | None = None) -> list[Unit]:
         m = SECTION_RE.match(s)
         if m:
             n = roman_to_int(m.group(1))
-            if n is not None and ((prev_section is None and n == 1) or (prev_section is not None and n == prev_section + 1)):
+            if n is not None and (
+                (prev_section is None and n == 1) or (prev_section is not None and n == prev_section + 1)
+            ):
                 close_from("section", line.start)
                 section = Unit("section", m.group(1), _heading(m.group(2)), start=line.start, end=-1)
                 roots.append(section)
@@ -154,8 +165,9 @@ def parse_body(text: str, start: int = 0, end: int | None = None) -> list[Unit]:
         if m and khoan is not None and m.group(1) == khoan.label:
             label = f"{m.group(1)}.{int(m.group(2))}"
             prev = diem.label if diem is not None else None
-            if (prev is None and int(m.group(2)) == 1) or (prev is not None and "." in prev
-                                                          and int(prev.split(".")[1]) + 1 == int(m.group(2))):
+            if (prev is None and int(m.group(2)) == 1) or (
+                prev is not None and "." in prev and int(prev.split(".")[1]) + 1 == int(m.group(2))
+            ):
                 close_from("diem", line.start)
                 diem = Unit("diem", label, start=line.start, end=-1)
                 khoan.children.append(diem)
@@ -218,7 +230,7 @@ def _is_upper_line(s: str) -> bool:
 
 
 def sentence_case(s: str) -> str:
-    """"BẢO HIỂM XÃ HỘI" → "Bảo hiểm xã hội", keeping "Việt Nam"."""
+    """ "BẢO HIỂM XÃ HỘI" → "Bảo hiểm xã hội", keeping "Việt Nam"."""
     s = re.sub(r"\s+", " ", s).strip()
     if not _is_upper_line(s):
         return s
@@ -280,14 +292,23 @@ def parse_text(text: str) -> ParsedText:
             quoted = True
             continue
         if pending_heading is not None:
-            if _is_upper_line(s) and not any(rx.match(s) for rx in (DIEU_RE, MUC_RE, CHUONG_RE, PHAN_RE, TIEU_MUC_RE)):
-                pending_heading.heading = ((pending_heading.heading + " ") if pending_heading.heading else "") + s.strip()
+            if _is_upper_line(s) and not any(
+                rx.match(s) for rx in (DIEU_RE, MUC_RE, CHUONG_RE, PHAN_RE, TIEU_MUC_RE)
+            ):
+                pending_heading.heading = (
+                    (pending_heading.heading + " ") if pending_heading.heading else ""
+                ) + s.strip()
                 continue
             pending_heading = None
         if END_RE.match(s) and (article is not None or stack):
             end = line.start
             break
-        for kind, rx in (("phan", PHAN_RE), ("chuong", CHUONG_RE), ("tieu_muc", TIEU_MUC_RE), ("muc", MUC_RE)):
+        for kind, rx in (
+            ("phan", PHAN_RE),
+            ("chuong", CHUONG_RE),
+            ("tieu_muc", TIEU_MUC_RE),
+            ("muc", MUC_RE),
+        ):
             m = rx.match(s)
             if not m:
                 continue
@@ -334,7 +355,9 @@ def _article_num(label: str) -> tuple[int, str]:
 _DETACHED_SESSION = re.compile(r"([/-]\s*(?:UBTV)?QH)\s+(\d{1,2})\b")
 _NUMBER_LINE = re.compile(rf"(?:^|\b)(?:[Ss]ố|SỐ)\s*(?:hiệu)?\s*:?\s*({NUMBER_PATTERN})")
 _TYPE_LINE = re.compile(
-    r"^\s*(" + "|".join(re.escape(t.upper()) for t in sorted(DOC_TYPES, key=len, reverse=True)) + r")\b\s*(.*)$"
+    r"^\s*("
+    + "|".join(re.escape(t.upper()) for t in sorted(DOC_TYPES, key=len, reverse=True))
+    + r")\b\s*(.*)$"
 )
 
 
@@ -394,12 +417,21 @@ def _parse_header(text: str, lines: list[_Line], out: ParsedText) -> None:
             in_title = True
             continue
         if in_title:
-            if re.match(r"(?i)^(căn cứ|theo đề nghị|xét đề nghị)", s) or DIEU_RE.match(s) or CHUONG_RE.match(s):
+            if (
+                re.match(r"(?i)^(căn cứ|theo đề nghị|xét đề nghị)", s)
+                or DIEU_RE.match(s)
+                or CHUONG_RE.match(s)
+            ):
                 in_title = False
             else:
                 title_lines.append(s)
                 continue
-        if re.match(r"(?i)^(căn cứ|theo đề nghị|xét đề nghị)", s) or DIEU_RE.match(s) or CHUONG_RE.match(s) or PHAN_RE.match(s):
+        if (
+            re.match(r"(?i)^(căn cứ|theo đề nghị|xét đề nghị)", s)
+            or DIEU_RE.match(s)
+            or CHUONG_RE.match(s)
+            or PHAN_RE.match(s)
+        ):
             body_start = line.start
             break
     issuer = " ".join(x.strip() for x in issuer_lines).strip()
@@ -412,7 +444,7 @@ def _parse_header(text: str, lines: list[_Line], out: ParsedText) -> None:
         m = re.match(r"(?i)^số\s+\S+\s+ngày\s+(\d{1,2})-(\d{1,2})-(\d{4})\s+", title)
         if m:
             out.issued = out.issued or iso_date(m.group(1), m.group(2), m.group(3))
-            title = title[m.end():]
+            title = title[m.end() :]
         # "CỦA QUỐC HỘI ... SỐ 32/2004/QH11 NGÀY ... VỀ AN NINH QUỐC GIA" → "AN NINH QUỐC GIA"
         m = re.match(r"(?is)^(?:của|số)\b.*?\bvề\s+(.+)$", title)
         if m:
@@ -429,7 +461,9 @@ def _parse_header(text: str, lines: list[_Line], out: ParsedText) -> None:
 # "Quốc hội ban hành Luật Bảo hiểm xã hội.", "Chính phủ ban hành Nghị định quy định chi tiết ...": the enacting
 # formula names the document exactly, where a header's title lines may be flattened, doubled or damaged
 _ENACTING = re.compile(
-    r"(?m)(?:^|;\s*)[^\n;]{0,120}?\bban hành\s+(" + "|".join(sorted(DOC_TYPES, key=len, reverse=True)) + r")\s+([^\n]{3,400}?)\d{0,3}\s*\.?\s*$"
+    r"(?m)(?:^|;\s*)[^\n;]{0,120}?\bban hành\s+("
+    + "|".join(sorted(DOC_TYPES, key=len, reverse=True))
+    + r")\s+([^\n]{3,400}?)\d{0,3}\s*\.?\s*$"
 )
 # "Luật Bảo hiểm xã hội số 41/2024/QH15 ngày 29 tháng 6 năm 2024 của Quốc hội, có hiệu lực kể từ ngày 01 tháng 7
 # năm 2025, được sửa đổi, bổ sung bởi:": the opening of a consolidated text (văn bản hợp nhất), naming its base
@@ -447,7 +481,7 @@ def _complete_header(text: str, out: ParsedText) -> None:
     formula, the issue date from the closing "thông qua ngày ...", and for a consolidated text its base
     document (number, dates, title) from its opening."""
     starts = [u.start for u in out.outline[:1]] + [a.start for _c, a, _b in out.articles[:1]]
-    head = text[:min(starts)] if starts else text[:6000]  # the header and the preamble (Căn cứ ...)
+    head = text[: min(starts)] if starts else text[:6000]  # the header and the preamble (Căn cứ ...)
     base = CONSOLIDATED_BASE.search(head)
     if base:
         num = parse_number(base.group(2))

@@ -29,12 +29,34 @@ TRAINING_SETS = [
 ]
 
 SEED = 7
-RANKER_PARAMS = dict(objective="lambdarank", learning_rate=0.05, num_leaves=15, min_data_in_leaf=20,
-                     bagging_fraction=0.8, bagging_freq=1, feature_fraction=0.8, seed=SEED, deterministic=True,
-                     num_threads=2, verbose=-1, lambdarank_truncation_level=10)
+RANKER_PARAMS = dict(
+    objective="lambdarank",
+    learning_rate=0.05,
+    num_leaves=15,
+    min_data_in_leaf=20,
+    bagging_fraction=0.8,
+    bagging_freq=1,
+    feature_fraction=0.8,
+    seed=SEED,
+    deterministic=True,
+    num_threads=2,
+    verbose=-1,
+    lambdarank_truncation_level=10,
+)
 RANKER_ROUNDS = 300
-JUDGE_PARAMS = dict(objective="binary", learning_rate=0.05, num_leaves=7, min_data_in_leaf=20, bagging_fraction=0.8,
-                    bagging_freq=1, feature_fraction=0.8, seed=SEED, deterministic=True, num_threads=2, verbose=-1)
+JUDGE_PARAMS = dict(
+    objective="binary",
+    learning_rate=0.05,
+    num_leaves=7,
+    min_data_in_leaf=20,
+    bagging_fraction=0.8,
+    bagging_freq=1,
+    feature_fraction=0.8,
+    seed=SEED,
+    deterministic=True,
+    num_threads=2,
+    verbose=-1,
+)
 JUDGE_ROUNDS = 200
 # every candidate the ranker reorders: the lexical ones and the semantic ones
 CANDIDATES = 50
@@ -46,7 +68,7 @@ WRONG_COST = 0.15
 
 
 def split_of(question_id: str, given: str | None = None) -> str:
-    """"dev" (learn and tune on it) or "test" (report on it): the split a set gives, else half by a hash of the id."""
+    """ "dev" (learn and tune on it) or "test" (report on it): the split a set gives, else half by a hash of the id."""
     if given in ("dev", "test"):
         return given
     return "test" if zlib.crc32(question_id.encode()) % 2 else "dev"
@@ -81,12 +103,17 @@ def labelled_questions(data: Path, bench: Path, library) -> list[Labelled]:
             unanswerable = q.expect == "not_in_library" or "not-in-library" in name
             if not gold and not unanswerable:
                 continue
-            out.append(Labelled(f"{path.stem}:{q.id}", q.question, gold, as_of, unanswerable, split_of(q.id, q.split)))
+            out.append(
+                Labelled(
+                    f"{path.stem}:{q.id}", q.question, gold, as_of, unanswerable, split_of(q.id, q.split)
+                )
+            )
     return out
 
 
-def train(library: str = "default", data: Path | None = None, bench: Path | None = None,
-          progress: bool = True) -> dict:
+def train(
+    library: str = "default", data: Path | None = None, bench: Path | None = None, progress: bool = True
+) -> dict:
     """Train the ranker, then the judge over the ranker's answers, on the "dev" halves; write them under
     ``$LUAT_HOME/models/LIBRARY`` and return what was learned (counts, the judge's bar, seconds)."""
     import lightgbm
@@ -116,10 +143,18 @@ def train(library: str = "default", data: Path | None = None, bench: Path | None
     by_key: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for doc_id, article, _heading, _text in articles:
         doc = lib.document(doc_id)
-        by_key.setdefault(key_of(doc.number if doc and doc.number else doc_id, article), []).append((doc_id, article))
+        by_key.setdefault(key_of(doc.number if doc and doc.number else doc_id, article), []).append(
+            (doc_id, article)
+        )
 
     def pairs_of(chosen: list[Labelled]) -> list[tuple[str, tuple[str, str]]]:
-        return [(q.question, k) for q in chosen if not q.unanswerable for g in sorted(q.gold) for k in by_key.get(g, [])]
+        return [
+            (q.question, k)
+            for q in chosen
+            if not q.unanswerable
+            for g in sorted(q.gold)
+            for k in by_key.get(g, [])
+        ]
 
     ticks: list = []
 
@@ -129,8 +164,10 @@ def train(library: str = "default", data: Path | None = None, bench: Path | None
 
     embedding = build(articles, pairs_of(questions), progress_of)
     embedding.save(out_dir)
-    halves = {h: build(articles, pairs_of([q for i, q in enumerate(questions) if i % 2 != h]), progress_of)
-              for h in (0, 1)}
+    halves = {
+        h: build(articles, pairs_of([q for i, q in enumerate(questions) if i % 2 != h]), progress_of)
+        for h in (0, 1)
+    }
     for b in ticks:
         b.close()
 
@@ -144,25 +181,36 @@ def train(library: str = "default", data: Path | None = None, bench: Path | None
         if q.unanswerable:
             continue
         searcher.embedding = halves[i % 2]
-        hits = [h for h in searcher.search(q.question, k=CANDIDATES, filters=Filters(as_of=q.as_of)) if h.features]
-        y = [int(key_of(h.doc.number or h.doc.doc_id, h.article) in q.gold) for h in hits]
-        if any(y):
-            per_question[i] = ([h.features for h in hits if h.features is not None], y)
+        hits = [
+            h for h in searcher.search(q.question, k=CANDIDATES, filters=Filters(as_of=q.as_of)) if h.features
+        ]
+        relevant = [int(key_of(h.doc.number or h.doc.doc_id, h.article) in q.gold) for h in hits]
+        if any(relevant):
+            per_question[i] = ([h.features for h in hits if h.features is not None], relevant)
     b.close()
 
     def fit_ranker(keep) -> lightgbm.Booster:
         chosen = [v for i, v in per_question.items() if keep(i)]
         x = np.array([row for rows, _y in chosen for row in rows])
         labels = np.array([label for _rows, y in chosen for label in y])
-        return lightgbm.train(RANKER_PARAMS, lightgbm.Dataset(x, labels, group=[len(y) for _r, y in chosen]),
-                              RANKER_ROUNDS)
+        return lightgbm.train(
+            RANKER_PARAMS, lightgbm.Dataset(x, labels, group=[len(y) for _r, y in chosen]), RANKER_ROUNDS
+        )
 
     ranker = fit_ranker(lambda i: True)
     ranker.save_model(str(out_dir / "ranker.txt"))
-    info = {"features": FEATURES, "judge_features": JUDGE_FEATURES, "threshold": 0.0, "generation": lib.generation(),
-            "embedding": {"vocabulary": len(embedding.vocab.ids), "articles": len(embedding.keys),
-                          "pairs": len(pairs_of(questions))},
-            "ranker": {"questions": len(per_question), "rows": sum(len(y) for _r, y in per_question.values())}}
+    info = {
+        "features": FEATURES,
+        "judge_features": JUDGE_FEATURES,
+        "threshold": 0.0,
+        "generation": lib.generation(),
+        "embedding": {
+            "vocabulary": len(embedding.vocab.ids),
+            "articles": len(embedding.keys),
+            "pairs": len(pairs_of(questions)),
+        },
+        "ranker": {"questions": len(per_question), "rows": sum(len(y) for _r, y in per_question.values())},
+    }
     (out_dir / "models.json").write_text(json.dumps(info, ensure_ascii=False, indent=1))
 
     # 3. the judge: the first article of each answer, right or not (every question answered, the bar at 0), as a
@@ -196,8 +244,9 @@ def train(library: str = "default", data: Path | None = None, bench: Path | None
     folds = np.arange(len(y)) % 5
     oof = np.zeros(len(y))
     for f in range(5):
-        m = lightgbm.train(JUDGE_PARAMS, lightgbm.Dataset(X[folds != f], y[folds != f], weight=w[folds != f]),
-                           JUDGE_ROUNDS)
+        m = lightgbm.train(
+            JUDGE_PARAMS, lightgbm.Dataset(X[folds != f], y[folds != f], weight=w[folds != f]), JUDGE_ROUNDS
+        )
         oof[folds == f] = m.predict(X[folds == f])
     # the bars: an answer holds enough of the question (MIN_COVERAGE, or is what it asks about) unless the judge is
     # sure it answers (``rescue``: "lương thử việc thấp nhất bao nhiêu phần trăm" and "ít nhất phải bằng 85%" share
@@ -212,14 +261,25 @@ def train(library: str = "default", data: Path | None = None, bench: Path | None
             gain = float((w * (shown & (y == 1))).sum() - WRONG_COST * (w * (shown & (y == 0))).sum())
             if gain > best + 1e-9:
                 (threshold, rescue), best = (float(t), float(r)), gain
-    (out_dir / "judged.json").write_text(json.dumps({"sets": jsets, "right": y.tolist(), "oof": oof.round(4).tolist(),
-                                                     "coverage": coverage.round(4).tolist(),
-                                                     "asked_about": asked_about.tolist()}))
+    (out_dir / "judged.json").write_text(
+        json.dumps(
+            {
+                "sets": jsets,
+                "right": y.tolist(),
+                "oof": oof.round(4).tolist(),
+                "coverage": coverage.round(4).tolist(),
+                "asked_about": asked_about.tolist(),
+            }
+        )
+    )
     judge = lightgbm.train(JUDGE_PARAMS, lightgbm.Dataset(X, y, weight=w), JUDGE_ROUNDS)
     judge.save_model(str(out_dir / "judge.txt"))
-    info.update(threshold=round(threshold, 3), rescue=round(rescue, 3),
-                judge={"answers": len(y), "right": int(y.sum()), "oof_auc": round(_auc(oof, y), 4)},
-                seconds=round(time.perf_counter() - t0, 1))
+    info.update(
+        threshold=round(threshold, 3),
+        rescue=round(rescue, 3),
+        judge={"answers": len(y), "right": int(y.sum()), "oof_auc": round(_auc(oof, y), 4)},
+        seconds=round(time.perf_counter() - t0, 1),
+    )
     (out_dir / "models.json").write_text(json.dumps(info, ensure_ascii=False, indent=1))
     return info
 
@@ -233,8 +293,11 @@ def _auc(scores, labels) -> float:
     import numpy as np
 
     neg_sorted = np.sort(np.array(neg))
-    wins = sum(np.searchsorted(neg_sorted, p, "left") + 0.5 * (np.searchsorted(neg_sorted, p, "right")
-                                                                - np.searchsorted(neg_sorted, p, "left")) for p in pos)
+    wins = sum(
+        np.searchsorted(neg_sorted, p, "left")
+        + 0.5 * (np.searchsorted(neg_sorted, p, "right") - np.searchsorted(neg_sorted, p, "left"))
+        for p in pos
+    )
     return float(wins / (len(pos) * len(neg)))
 
 
@@ -262,4 +325,3 @@ def refresh_embedding(library) -> int | None:
     embedding.add_articles(rows, gone)
     embedding.save(folder)
     return len(rows)
-

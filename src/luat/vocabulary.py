@@ -15,8 +15,7 @@ from .text import fold_same_length
 # folded everyday phrase (regex, whole words) → the law's words
 EVERYDAY_WORDS: dict[str, str] = {
     # social insurance: "rút BHXH (một lần)" is to take the one-time benefit
-    r"rut (?:tien )?(?:bhxh|bao hiem xa hoi|bao hiem)(?: mot lan)?|rut so(?: bhxh| bao hiem xa hoi)?(?: mot lan)?":
-        "hưởng bảo hiểm xã hội một lần",
+    r"rut (?:tien )?(?:bhxh|bao hiem xa hoi|bao hiem)(?: mot lan)?|rut so(?: bhxh| bao hiem xa hoi)?(?: mot lan)?": "hưởng bảo hiểm xã hội một lần",
     r"ve huu|nghi huu som": "nghỉ hưu",
     # "đóng bao nhiêu năm mới được hưởng lương hưu" asks the conditions of the benefit
     r"(?:bao nhieu|may) nam (?:moi|thi|de) (?:duoc|co)": "bao nhiêu năm thì đủ điều kiện",
@@ -53,7 +52,9 @@ EVERYDAY_WORDS: dict[str, str] = {
     r"mn|moi nguoi oi|ad oi|luat su oi": "",
 }
 
-_PATTERN = re.compile(r"(?<![\w])(?:" + "|".join(f"(?P<w{i}>{p})" for i, p in enumerate(EVERYDAY_WORDS)) + r")(?![\w])")
+_PATTERN = re.compile(
+    r"(?<![\w])(?:" + "|".join(f"(?P<w{i}>{p})" for i, p in enumerate(EVERYDAY_WORDS)) + r")(?![\w])"
+)
 _LAW = list(EVERYDAY_WORDS.values())
 
 
@@ -68,7 +69,7 @@ def repair_spelling(text: str) -> str:
     folded = fold_same_length(text).lower()
     out, pos = [], 0
     for m in _LOST_N.finditer(folded):
-        out.append(text[pos:m.start(2)])
+        out.append(text[pos : m.start(2)])
         out.append("n")
         pos = m.start(2)
     if not out:
@@ -86,7 +87,7 @@ def in_law_terms(text: str) -> str:
     out, pos = [], 0
     for m in _PATTERN.finditer(folded):
         i = int(m.lastgroup[1:])  # type: ignore[index]
-        out.append(text[pos:m.start()])
+        out.append(text[pos : m.start()])
         out.append(_LAW[i])
         pos = m.end()
     if not out:
@@ -101,7 +102,8 @@ ARMED_FORCES_ISSUERS = ("BQP", "BCA")
 ARMED_FORCES_WORDS = re.compile(
     r"\b(?:quan doi|quan nhan|si quan|bo doi|chien si|nghia vu quan su|quoc phong|cong an|canh sat|cong nhan cong an|"
     r"ha si quan|quan dan|bo quoc phong|bo cong an|vu trang|bien phong|quan ham|cong nhan quoc phong|lao dong hop dong "
-    r"trong quan doi|quan su|co yeu|an ninh)\b")
+    r"trong quan doi|quan su|co yeu|an ninh)\b"
+)
 
 
 def armed_forces_regime(number: str | None) -> bool:

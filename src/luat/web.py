@@ -13,7 +13,9 @@ import html
 import os
 import re
 import sqlite3
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, FastAPI, Query, Request, Response
@@ -115,8 +117,10 @@ PACKAGE = Path(__file__).parent
 
 
 def _env() -> Environment:
-    env = Environment(loader=FileSystemLoader(PACKAGE / "templates"),
-                      autoescape=select_autoescape(default=True, default_for_string=True))
+    env = Environment(
+        loader=FileSystemLoader(PACKAGE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
     env.filters["as_amendment"] = lambda a: Amendment(**a) if isinstance(a, dict) else a
     env.filters["amendment"] = lambda a: env.filters["as_amendment"](a).describe()
     return env
@@ -228,8 +232,11 @@ async def _invalid(request: Request, exc: RequestValidationError):
 
 async def _library(request: Request, exc: Exception):
     library = library_of(request)
-    message = str(exc) if isinstance(exc, LibraryError) else str(LibraryError(
-        library, library_path(library), f"the file cannot be read ({exc})"))
+    message = (
+        str(exc)
+        if isinstance(exc, LibraryError)
+        else str(LibraryError(library, library_path(library), f"the file cannot be read ({exc})"))
+    )
     return error(request, 503, "Thư viện không đọc được", message)
 
 
@@ -238,14 +245,18 @@ async def _bad_value(request: Request, exc: ValueError):
     return error(request, 400, "Yêu cầu không hợp lệ", str(exc)[:500] or "giá trị không hợp lệ")
 
 
-def _filters(type_: str | None, issuer: str | None, year: str | int | None, topic: str | None, in_force: bool) -> Filters:
+def _filters(
+    type_: str | None, issuer: str | None, year: str | int | None, topic: str | None, in_force: bool
+) -> Filters:
     y = None
     if year not in (None, ""):
         try:
             y = int(year)
         except ValueError as e:
             raise QueryError(f"năm không hợp lệ: {year!r}") from e
-    return Filters(doc_type=type_ or None, issuer=issuer or None, year=y, topic=topic or None, in_force=in_force)
+    return Filters(
+        doc_type=type_ or None, issuer=issuer or None, year=y, topic=topic or None, in_force=in_force
+    )
 
 
 # ------------------------------------------------------------------ API
@@ -255,10 +266,19 @@ responses: dict = {400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}}
 
 
 @api_routes.get("/api/search", response_model=SearchResponse, responses=responses)
-async def api_search(request: Request, q: str = Query(..., max_length=MAX_QUERY_CHARS), k: int = Query(10, ge=1, le=MAX_K),
-                     type: str | None = None, issuer: str | None = None, year: int | None = None,
-                     topic: str | None = None, in_force: bool = False) -> SearchResponse:
-    hits = api.search(q, library=library_of(request), k=k, filters=_filters(type, issuer, year, topic, in_force))
+async def api_search(
+    request: Request,
+    q: str = Query(..., max_length=MAX_QUERY_CHARS),
+    k: int = Query(10, ge=1, le=MAX_K),
+    type: str | None = None,
+    issuer: str | None = None,
+    year: int | None = None,
+    topic: str | None = None,
+    in_force: bool = False,
+) -> SearchResponse:
+    hits = api.search(
+        q, library=library_of(request), k=k, filters=_filters(type, issuer, year, topic, in_force)
+    )
     return SearchResponse(query=q, hits=[HitModel(**h) for h in hits])
 
 
@@ -274,13 +294,20 @@ async def api_document(request: Request, number: str) -> DocumentResponse:
 
 
 @api_routes.get("/api/units", response_model=UnitResponse, responses=responses)
-async def api_unit(request: Request,
-                   ref: str = Query(..., max_length=300, description='ví dụ "khoản 1 Điều 60 Luật 58/2014/QH13"')) -> UnitResponse:
+async def api_unit(
+    request: Request,
+    ref: str = Query(..., max_length=300, description='ví dụ "khoản 1 Điều 60 Luật 58/2014/QH13"'),
+) -> UnitResponse:
     out = api.show(ref, library=library_of(request))
     if "unit" not in out:
         raise LookupError(f"{ref!r} chỉ ra một văn bản, không phải một điều, khoản hay điểm")
-    return UnitResponse(document=out["document"], unit=out["unit"], versions=out.get("versions", []),
-                        cites=out.get("cites", []), cited_by=out.get("cited_by", []))
+    return UnitResponse(
+        document=out["document"],
+        unit=out["unit"],
+        versions=out.get("versions", []),
+        cites=out.get("cites", []),
+        cited_by=out.get("cited_by", []),
+    )
 
 
 @api_routes.post("/api/cite", response_model=list[ReferenceModel], responses=responses)
@@ -307,7 +334,9 @@ async def home(request: Request):
 
 
 @pages.get("/tim-kiem")
-async def search_page(request: Request, q: str = "", type: str = "", issuer: str = "", year: str = "", topic: str = ""):
+async def search_page(
+    request: Request, q: str = "", type: str = "", issuer: str = "", year: str = "", topic: str = ""
+):
     library = library_of(request)
     q = q[:MAX_QUERY_CHARS]
     f = _filters(type, issuer, year, topic, False)
@@ -318,11 +347,13 @@ async def search_page(request: Request, q: str = "", type: str = "", issuer: str
         except QueryError as e:
             error = str(e)
     for h in hits:
-        addr = article_address(h['article']) + (f"-khoan-{h['clause']}" if h["clause"] else "")
+        addr = article_address(h["article"]) + (f"-khoan-{h['clause']}" if h["clause"] else "")
         h["href"] = doc_href(h["doc"], addr)
         h["snippet_html"] = snippet_html(h["snippet"])
     types = api.open_library(library).document_types()
-    return render("search", title=f"Tìm: {q}" if q else "Tìm kiếm", q=q, hits=hits, f=f, types=types, error=error)
+    return render(
+        "search", title=f"Tìm: {q}" if q else "Tìm kiếm", q=q, hits=hits, f=f, types=types, error=error
+    )
 
 
 @pages.get("/hoi")
@@ -334,14 +365,17 @@ async def answer_page(request: Request, q: str = ""):
     cites = []
     links = []
     for c in a["citations"]:
-        path = [("dieu", c["article"])] + ([("section", c["section"])] if c["section"] else []) + \
-            ([("khoan", c["clause"])] if c["clause"] else [])
+        path = (
+            [("dieu", c["article"])]
+            + ([("section", c["section"])] if c["section"] else [])
+            + ([("khoan", c["clause"])] if c["clause"] else [])
+        )
         href = doc_href(c["doc"], address_of(path))
         label = f"{citation_of(path)} {c['doc_title']}"
         cites.append({"href": href, "label": label})
         links.append((citation_of(path), href))
     for r in a["retrieved"]:
-        r["href"] = doc_href(r["doc"], article_address(r['article']))
+        r["href"] = doc_href(r["doc"], article_address(r["article"]))
     return render("answer", title=q, a=a, cites=cites, answer_html=_answer_html(a["answer"], links))
 
 
@@ -360,13 +394,17 @@ async def document_page(request: Request, number: str):
 def _articles(lib: Library, doc_id: str) -> list[dict]:
     """What the document page shows of each article: its text with anchors and links, its versions, the
     consultations and the provisions of other documents that cite it."""
-    refs_by_article: dict[str, list] = {}
+    refs_by_article: dict[str | None, list] = {}
     for r in lib.resolved_references_in(doc_id):
-        refs_by_article.setdefault(r.article, []).append((r.start, r.end, doc_href(r.target_doc, r.target_address)))
+        if r.target_doc is None:
+            continue  # none: the query reads only references that point to a document
+        refs_by_article.setdefault(r.article, []).append(
+            (r.start, r.end, doc_href(r.target_doc, r.target_address))
+        )
     cited: dict[str, list] = {}
     for r in lib.references_from_others(doc_id, limit=5000):
         art = next((lab for k, lab in parse_address(r.target_address or "") if k == "dieu"), None)
-        if art:
+        if art and r.doc_id is not None:  # a stored reference always has its document
             src = lib.document(r.doc_id)
             label = f"{citation_of(parse_address(r.address or ''))} {src.name if src else r.doc_id}"
             cited.setdefault(art, []).append({"href": doc_href(r.doc_id, r.address), "label": label})
@@ -384,13 +422,25 @@ def _articles(lib: Library, doc_id: str) -> list[dict]:
     articles = []
     for a in lib.articles_in_order(doc_id):
         anchors = anchors_by_article.get(a.article, {})
-        seen = set()
-        uniq = [c for c in cited.get(a.article, []) if not (c["href"] in seen or seen.add(c["href"]))]
-        articles.append({"label": a.article, "heading": a.heading, "address": article_address(a.article),
-                         "html": text_html(a.text, anchors, refs_by_article.get(a.article, [])),
-                         "versions": a.n_versions, "source": a.source, "cited_by": uniq[:50],
-                         "version_list": versions.get(a.article, []),
-                         "consultations": consulted.get(a.article, [])[:20]})
+        seen: set[str] = set()
+        uniq = []
+        for c in cited.get(a.article, []):
+            if c["href"] not in seen:
+                seen.add(c["href"])
+                uniq.append(c)
+        articles.append(
+            {
+                "label": a.article,
+                "heading": a.heading,
+                "address": article_address(a.article),
+                "html": text_html(a.text, anchors, refs_by_article.get(a.article, [])),
+                "versions": a.n_versions,
+                "source": a.source,
+                "cited_by": uniq[:50],
+                "version_list": versions.get(a.article, []),
+                "consultations": consulted.get(a.article, [])[:20],
+            }
+        )
     return articles
 
 
@@ -400,15 +450,24 @@ def create_app(library: str = "default") -> FastAPI:
     ingest's commit and reopens the library). The work is CPU-bound under the GIL, so requests are served in
     parallel by processes, ``luat serve --workers N``; a pool of threads per process measured slower (the
     event loop and the workers contend for the GIL: 53 against 71 requests/s with one process)."""
-    app = FastAPI(title="luat", description="Tra cứu văn bản pháp luật Việt Nam với trích dẫn chính xác", version="0.1.0")
+    app = FastAPI(
+        title="luat",
+        description="Tra cứu văn bản pháp luật Việt Nam với trích dẫn chính xác",
+        version="0.1.0",
+    )
     app.state.library = library
-    app.add_exception_handler(QueryError, _query_error)
-    app.add_exception_handler(LookupError, _not_found)
-    app.add_exception_handler(HTTPException, _http_error)
-    app.add_exception_handler(RequestValidationError, _invalid)
-    app.add_exception_handler(sqlite3.DatabaseError, _library)
-    app.add_exception_handler(LibraryError, _library)
-    app.add_exception_handler(ValueError, _bad_value)
+    # Starlette types a handler as taking any Exception; it calls each only with the class it is registered for
+    handlers: list[tuple[type[Exception], Callable[[Request, Any], Awaitable[Response]]]] = [
+        (QueryError, _query_error),
+        (LookupError, _not_found),
+        (HTTPException, _http_error),
+        (RequestValidationError, _invalid),
+        (sqlite3.DatabaseError, _library),
+        (LibraryError, _library),
+        (ValueError, _bad_value),
+    ]
+    for exc_class, handler in handlers:
+        app.add_exception_handler(exc_class, handler)
     app.include_router(api_routes)
     app.include_router(pages)
     return app
@@ -443,7 +502,9 @@ def app_from_env() -> FastAPI:
     return create_app(os.environ.get("LUAT_SERVE_LIBRARY", "default"))
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, library: str = "default", workers: int | None = None) -> None:
+def serve(
+    host: str = "127.0.0.1", port: int = 8000, library: str = "default", workers: int | None = None
+) -> None:
     """Serve ``library`` with ``workers`` processes. The index is checked (and repaired) once here, before
     the workers start, so that they do not all wait for one repair."""
     import uvicorn
@@ -454,5 +515,11 @@ def serve(host: str = "127.0.0.1", port: int = 8000, library: str = "default", w
     finally:
         lib.close()
     os.environ["LUAT_SERVE_LIBRARY"] = library
-    uvicorn.run("luat.web:app_from_env", factory=True, host=host, port=port, workers=workers or default_workers(),
-                log_level="info")
+    uvicorn.run(
+        "luat.web:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers or default_workers(),
+        log_level="info",
+    )

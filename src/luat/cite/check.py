@@ -17,7 +17,9 @@ from .resolve import Context, Resolver
 
 _BULLET = re.compile(r"^\s*(?:[-+•*–]\s+)")
 _INTRO_END = re.compile(r"(?:như sau|sau đây|quy định)\s*:\s*$", re.I)
-_AFTER_QUOTE = re.compile(r"^\s*(?:như vậy|theo đó|ngoài ra|bên cạnh đó|do đó|vì vậy|tóm lại|chúng tôi|trân trọng)\b", re.I)
+_AFTER_QUOTE = re.compile(
+    r"^\s*(?:như vậy|theo đó|ngoài ra|bên cạnh đó|do đó|vì vậy|tóm lại|chúng tôi|trân trọng)\b", re.I
+)
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
 
 
@@ -30,8 +32,11 @@ def unread_units(text: str, paths: list[list[tuple[str, str]]]) -> list[str]:
     """The units ``text`` names that none of the resolved ``paths`` holds ("Điều 99999" the finder did not read as
     an article): a provision that does not exist is an error, never the document or another unit."""
     held = {(k, label.lower()) for path in paths for k, label in path}
-    return [f"{m.group(1)} {m.group(2)}" for m in _NAMED_UNITS.finditer(text)
-            if (_UNIT_KINDS[m.group(1).lower()], m.group(2).lower()) not in held]
+    return [
+        f"{m.group(1)} {m.group(2)}"
+        for m in _NAMED_UNITS.finditer(text)
+        if (_UNIT_KINDS[m.group(1).lower()], m.group(2).lower()) not in held
+    ]
 
 
 @dataclass
@@ -51,12 +56,20 @@ class CitationCheck:
 
     @property
     def ok(self) -> bool:
-        return self.reference.status in (ReferenceStatus.RESOLVED, ReferenceStatus.AMBIGUOUS) and all(q.ok is not False for q in self.quotes)
+        return self.reference.status in (ReferenceStatus.RESOLVED, ReferenceStatus.AMBIGUOUS) and all(
+            q.ok is not False for q in self.quotes
+        )
 
     def as_dict(self) -> dict:
-        return {**self.reference.as_dict(), "ok": self.ok,
-                "quotes": [{"text": q.text, "start": q.start, "end": q.end, "ok": q.ok, "message": q.message} for q in self.quotes],
-                "notes": self.notes}
+        return {
+            **self.reference.as_dict(),
+            "ok": self.ok,
+            "quotes": [
+                {"text": q.text, "start": q.start, "end": q.end, "ok": q.ok, "message": q.message}
+                for q in self.quotes
+            ],
+            "notes": self.notes,
+        }
 
 
 def _quote_blocks(text: str, refs: list[Reference]) -> list[tuple[Reference, Quote]]:
@@ -95,8 +108,9 @@ def _quote_blocks(text: str, refs: list[Reference]) -> list[tuple[Reference, Quo
                         break  # two blank lines close the quotation
                     continue
                 # the quotation ends at a closing phrase or at a line that cites another document
-                if _AFTER_QUOTE.match(q) or any(qpos <= x.start < qpos + len(q) and x.doc is not None and not x.doc.this
-                                               for x in refs):
+                if _AFTER_QUOTE.match(q) or any(
+                    qpos <= x.start < qpos + len(q) and x.doc is not None and not x.doc.this for x in refs
+                ):
                     break
                 body = _BULLET.sub("", q)
                 offset = qpos + (len(q) - len(body))
@@ -122,7 +136,7 @@ def _first_difference(quote: str, source: str) -> str:
             lo = n
         else:
             break
-    return " ".join(qw[max(0, lo - 3): lo + 3])
+    return " ".join(qw[max(0, lo - 3) : lo + 3])
 
 
 def check_text(text: str, library: Library, today: str | None = None) -> list[CitationCheck]:
@@ -134,14 +148,18 @@ def check_text(text: str, library: Library, today: str | None = None) -> list[Ci
     blocks = _quote_blocks(text, refs)
     # references inside a quoted provision ("khoản 1 Điều 2 của Luật này") belong to the quoted text
     spans = [(q.start, q.end) for _r, q in blocks]
-    checks = {id(r): CitationCheck(r) for r in refs
-              if not any(a <= r.start < b for a, b in spans) and not (r.relative and r.status == ReferenceStatus.UNRESOLVED)}
+    checks = {
+        id(r): CitationCheck(r)
+        for r in refs
+        if not any(a <= r.start < b for a, b in spans)
+        and not (r.relative and r.status == ReferenceStatus.UNRESOLVED)
+    }
     # "Căn cứ Điều 99999 Luật 58/2014/QH13": the words naming a unit just before the document, which the finder
     # could not read as one, make the citation fail rather than stand for the whole document
     prev_end = 0
     for r in refs:
-        lead = text[max(prev_end, r.start - 40):r.start]
-        lead = lead[max(lead.rfind("\n"), lead.rfind(". ")) + 1:]
+        lead = text[max(prev_end, r.start - 40) : r.start]
+        lead = lead[max(lead.rfind("\n"), lead.rfind(". ")) + 1 :]
         missing = unread_units(lead + r.text, [t.path() for t in r.targets])
         if missing and r.status in (ReferenceStatus.RESOLVED, ReferenceStatus.AMBIGUOUS):
             doc = library.document(r.doc_id) if r.doc_id else None
@@ -158,12 +176,13 @@ def check_text(text: str, library: Library, today: str | None = None) -> list[Ci
             continue
         sources = []
         for t in ref.targets:
-            if not t.address or not t.exists:
+            if not t.doc or not t.address or not t.exists:
                 continue
             unit = library.unit(t.doc, t.address)
             if unit is None:
                 continue
-            heading = library.unit(t.doc, article_address(unit.article)).heading if unit.article else None
+            article = library.unit(t.doc, article_address(unit.article)) if unit.article else None
+            heading = article.heading if article else None
             sources.append((t, unit.text, heading))
         needle = squash(quote.text)
         if any(needle in squash(src) or (h and needle == squash(h)) for _t, src, h in sources):
@@ -171,7 +190,7 @@ def check_text(text: str, library: Library, today: str | None = None) -> list[Ci
         elif sources:
             t, src, _h = sources[0]
             quote.ok = False
-            quote.message = (f"đoạn trích không khớp nguyên văn {citation_of(t.path())}: khác từ «{_first_difference(quote.text, src)}»")
+            quote.message = f"đoạn trích không khớp nguyên văn {citation_of(t.path())}: khác từ «{_first_difference(quote.text, src)}»"
     for check in checks.values():
         ref = check.reference
         if ref.status not in (ReferenceStatus.RESOLVED, ReferenceStatus.AMBIGUOUS) or ref.doc_id is None:

@@ -20,8 +20,26 @@ from ..sohieu import ABBREVIATIONS, DocNumber, find_numbers
 from ..text import POINT_LETTERS, WORD, fold, fold_same_length, roman_to_int
 
 # Unit levels, lowest first; "section" is a Mục inside an Điều, "muc" a Mục of a Chương.
-RANK = {"tiet": -1, "diem": 0, "khoan": 1, "section": 2, "dieu": 3, "tieu_muc": 4, "muc": 5, "chuong": 6, "phan": 7}
-LEVEL_WORDS = {"tiet": "tiet", "diem": "diem", "khoan": "khoan", "dieu": "dieu", "muc": "muc", "chuong": "chuong", "phan": "phan"}
+RANK = {
+    "tiet": -1,
+    "diem": 0,
+    "khoan": 1,
+    "section": 2,
+    "dieu": 3,
+    "tieu_muc": 4,
+    "muc": 5,
+    "chuong": 6,
+    "phan": 7,
+}
+LEVEL_WORDS = {
+    "tiet": "tiet",
+    "diem": "diem",
+    "khoan": "khoan",
+    "dieu": "dieu",
+    "muc": "muc",
+    "chuong": "chuong",
+    "phan": "phan",
+}
 LIST_SEPS = {",", "va", "hoac", "den", "toi", "-", "–"}
 RANGE_SEPS = {"den", "toi", "-", "–"}
 CONNECTORS = {"cua", "tai", "thuoc", "theo", "trong"}
@@ -29,53 +47,182 @@ CONNECTORS = {"cua", "tai", "thuoc", "theo", "trong"}
 # Document types as folded word sequences, longest first.
 DOC_TYPE_WORDS: list[tuple[tuple[str, ...], str]] = sorted(
     [
-        (("thong", "tu", "lien", "tich"), "Thông tư liên tịch"), (("nghi", "quyet", "lien", "tich"), "Nghị quyết liên tịch"),
-        (("van", "ban", "hop", "nhat"), "Văn bản hợp nhất"), (("bo", "luat"), "Bộ luật"), (("hien", "phap"), "Hiến pháp"),
-        (("phap", "lenh"), "Pháp lệnh"), (("nghi", "dinh"), "Nghị định"), (("thong", "tu"), "Thông tư"),
-        (("quyet", "dinh"), "Quyết định"), (("nghi", "quyet"), "Nghị quyết"), (("chi", "thi"), "Chỉ thị"),
+        (("thong", "tu", "lien", "tich"), "Thông tư liên tịch"),
+        (("nghi", "quyet", "lien", "tich"), "Nghị quyết liên tịch"),
+        (("van", "ban", "hop", "nhat"), "Văn bản hợp nhất"),
+        (("bo", "luat"), "Bộ luật"),
+        (("hien", "phap"), "Hiến pháp"),
+        (("phap", "lenh"), "Pháp lệnh"),
+        (("nghi", "dinh"), "Nghị định"),
+        (("thong", "tu"), "Thông tư"),
+        (("quyet", "dinh"), "Quyết định"),
+        (("nghi", "quyet"), "Nghị quyết"),
+        (("chi", "thi"), "Chỉ thị"),
         (("luat",), "Luật"),
     ],
     key=lambda x: -len(x[0]),
 )
 _DOC_TYPE_FIRST = {words[0] for words, _ in DOC_TYPE_WORDS}
-_DOC_TYPES_BY_FIRST = {first: [(w, name) for w, name in DOC_TYPE_WORDS if w[0] == first] for first in _DOC_TYPE_FIRST}
+_DOC_TYPES_BY_FIRST = {
+    first: [(w, name) for w, name in DOC_TYPE_WORDS if w[0] == first] for first in _DOC_TYPE_FIRST
+}
 _TYPE_ACCENTED = {words: name.lower() for words, name in DOC_TYPE_WORDS}
 # Abbreviated types, accepted only before a số hiệu ("NĐ 115/2015/NĐ-CP", "nd 115/2015").
-TYPE_ABBREV = {"nd": "Nghị định", "tt": "Thông tư", "qd": "Quyết định", "nq": "Nghị quyết", "ttlt": "Thông tư liên tịch",
-               "vbhn": "Văn bản hợp nhất", "ct": "Chỉ thị"}
+TYPE_ABBREV = {
+    "nd": "Nghị định",
+    "tt": "Thông tư",
+    "qd": "Quyết định",
+    "nq": "Nghị quyết",
+    "ttlt": "Thông tư liên tịch",
+    "vbhn": "Văn bản hợp nhất",
+    "ct": "Chỉ thị",
+}
 # Abbreviated codes: type and name in one word.
 CODE_ABBREV = {
-    "blld": ("Bộ luật", "lao dong"), "blds": ("Bộ luật", "dan su"), "blhs": ("Bộ luật", "hinh su"),
-    "bltths": ("Bộ luật", "to tung hinh su"), "blttds": ("Bộ luật", "to tung dan su"), "bltds": ("Bộ luật", "to tung dan su"),
+    "blld": ("Bộ luật", "lao dong"),
+    "blds": ("Bộ luật", "dan su"),
+    "blhs": ("Bộ luật", "hinh su"),
+    "bltths": ("Bộ luật", "to tung hinh su"),
+    "blttds": ("Bộ luật", "to tung dan su"),
+    "bltds": ("Bộ luật", "to tung dan su"),
 }
 # Names the finder knows without a library (codes and the most cited laws); a library adds its own.
 BUILTIN_NAMES: dict[str, list[str]] = {
-    "Bộ luật": ["dan su", "lao dong", "hinh su", "to tung dan su", "to tung hinh su", "hang hai viet nam", "hang hai"],
+    "Bộ luật": [
+        "dan su",
+        "lao dong",
+        "hinh su",
+        "to tung dan su",
+        "to tung hinh su",
+        "hang hai viet nam",
+        "hang hai",
+    ],
     "Luật": [
-        "bao hiem xa hoi", "bao hiem y te", "viec lam", "dat dai", "doanh nghiep", "dau tu", "nha o", "hon nhan va gia dinh",
-        "an ninh mang", "cu tru", "xu ly vi pham hanh chinh", "ban hanh van ban quy pham phap luat", "quan ly thue",
-        "thue thu nhap ca nhan", "thue thu nhap doanh nghiep", "thue gia tri gia tang", "an toan ve sinh lao dong",
-        "can cuoc", "can cuoc cong dan", "cong doan", "giao duc", "giao thong duong bo", "trat tu an toan giao thong duong bo",
-        "kinh doanh bat dong san", "xay dung", "thuong mai", "so huu tri tue", "to chuc chinh quyen dia phuong",
-        "can bo cong chuc", "vien chuc", "tiep can thong tin", "bao ve quyen loi nguoi tieu dung", "phong chong tham nhung",
-        "to tung hanh chinh", "thi hanh an dan su", "luat su", "cong chung", "hoa giai o co so", "nguoi cao tuoi",
-        "nguoi khuyet tat", "tre em", "binh dang gioi", "phong chong ma tuy", "bao ve moi truong", "du lich", "thanh nien",
-        "trong trot", "chan nuoi", "dien anh", "trong tai thuong mai", "bao ve du lieu ca nhan", "giao dich dien tu",
-        "an toan thong tin mang", "nghia vu quan su", "quoc tich viet nam", "ho tich", "bau cu dai bieu quoc hoi va dai bieu hoi dong nhan dan",
+        "bao hiem xa hoi",
+        "bao hiem y te",
+        "viec lam",
+        "dat dai",
+        "doanh nghiep",
+        "dau tu",
+        "nha o",
+        "hon nhan va gia dinh",
+        "an ninh mang",
+        "cu tru",
+        "xu ly vi pham hanh chinh",
+        "ban hanh van ban quy pham phap luat",
+        "quan ly thue",
+        "thue thu nhap ca nhan",
+        "thue thu nhap doanh nghiep",
+        "thue gia tri gia tang",
+        "an toan ve sinh lao dong",
+        "can cuoc",
+        "can cuoc cong dan",
+        "cong doan",
+        "giao duc",
+        "giao thong duong bo",
+        "trat tu an toan giao thong duong bo",
+        "kinh doanh bat dong san",
+        "xay dung",
+        "thuong mai",
+        "so huu tri tue",
+        "to chuc chinh quyen dia phuong",
+        "can bo cong chuc",
+        "vien chuc",
+        "tiep can thong tin",
+        "bao ve quyen loi nguoi tieu dung",
+        "phong chong tham nhung",
+        "to tung hanh chinh",
+        "thi hanh an dan su",
+        "luat su",
+        "cong chung",
+        "hoa giai o co so",
+        "nguoi cao tuoi",
+        "nguoi khuyet tat",
+        "tre em",
+        "binh dang gioi",
+        "phong chong ma tuy",
+        "bao ve moi truong",
+        "du lich",
+        "thanh nien",
+        "trong trot",
+        "chan nuoi",
+        "dien anh",
+        "trong tai thuong mai",
+        "bao ve du lieu ca nhan",
+        "giao dich dien tu",
+        "an toan thong tin mang",
+        "nghia vu quan su",
+        "quoc tich viet nam",
+        "ho tich",
+        "bau cu dai bieu quoc hoi va dai bieu hoi dong nhan dan",
     ],
     "Hiến pháp": [""],
 }
 STOP_WORDS = {
-    "quy", "như", "thì", "và", "có", "được", "là", "này", "đã", "sau", "tại", "của", "theo", "về", "ngày", "năm", "số",
-    "hướng", "đối", "trong", "khi", "để", "do", "với", "nêu", "gồm", "hiện", "mới", "sửa", "hết", "hiệu", "đang", "các",
-    "những", "cho", "phải", "không", "thuộc", "nhưng", "hoặc", "mà", "nếu", "từ", "đến", "bị", "sẽ", "cần",
+    "quy",
+    "như",
+    "thì",
+    "và",
+    "có",
+    "được",
+    "là",
+    "này",
+    "đã",
+    "sau",
+    "tại",
+    "của",
+    "theo",
+    "về",
+    "ngày",
+    "năm",
+    "số",
+    "hướng",
+    "đối",
+    "trong",
+    "khi",
+    "để",
+    "do",
+    "với",
+    "nêu",
+    "gồm",
+    "hiện",
+    "mới",
+    "sửa",
+    "hết",
+    "hiệu",
+    "đang",
+    "các",
+    "những",
+    "cho",
+    "phải",
+    "không",
+    "thuộc",
+    "nhưng",
+    "hoặc",
+    "mà",
+    "nếu",
+    "từ",
+    "đến",
+    "bị",
+    "sẽ",
+    "cần",
 }
 # Words that cannot sit inside a law's name (used where a year closes the name).
 _NAME_BREAK = {"quy", "nhu", "thi", "tai", "theo", "cua", "nam", "so", "ngay", "duoc", "la", "nay"}
 ISSUER_PHRASES = sorted(
-    ["chinh phu", "quoc hoi", "thu tuong chinh phu", "uy ban thuong vu quoc hoi", "chu tich nuoc", "hoi dong tham phan toa an nhan dan toi cao",
-     "bao hiem xa hoi viet nam", "ngan hang nha nuoc viet nam", "ngan hang nha nuoc"],
-    key=len, reverse=True,
+    [
+        "chinh phu",
+        "quoc hoi",
+        "thu tuong chinh phu",
+        "uy ban thuong vu quoc hoi",
+        "chu tich nuoc",
+        "hoi dong tham phan toa an nhan dan toi cao",
+        "bao hiem xa hoi viet nam",
+        "ngan hang nha nuoc viet nam",
+        "ngan hang nha nuoc",
+    ],
+    key=len,
+    reverse=True,
 )
 
 # a sub-numbered label ("Điểm 1.5", "Điểm 3.4") is one token; otherwise words and single punctuation
@@ -115,38 +262,105 @@ def tokenize(text: str, start: int = 0, end: int | None = None, folded: str | No
             pos = nend
             continue
         raw = m.group(0)
-        toks.append(Tok(m.start(), m.end(), raw, raw.lower(), folded[m.start():m.end()], upper_initial=raw[:1].isupper()))
+        toks.append(
+            Tok(
+                m.start(),
+                m.end(),
+                raw,
+                raw.lower(),
+                folded[m.start() : m.end()],
+                upper_initial=raw[:1].isupper(),
+            )
+        )
     return toks
 
 
 # Where a reference can start (matched on the folded text): a unit word with its label, a document type,
 # an abbreviation, a số hiệu.
-_ANCHOR = re.compile("|".join([
-    r"\b(?:dieu|khoan)\s+(?:\d|nay\b)",
-    r"\bdiem\s+(?:[a-z]\d?\b|\d{1,2}\.\d|nay\b)",
-    r"\btiet\s+[a-z]\b",
-    r"\b(?:muc|chuong|phan|tieu\s+muc)\s+(?:\d|[ivxlc]+\b|nay\b)",
-    *[r"\b" + r"\s+".join(words) + r"\b" for words, _ in DOC_TYPE_WORDS if len(words) > 1],
-    r"(?<!phap )\bluat\b",
-    r"\b(?:" + "|".join(sorted({*TYPE_ABBREV, *CODE_ABBREV}, key=len, reverse=True)) + r")\b",
-    r"\d+\s*/",
-]))
+_ANCHOR = re.compile(
+    "|".join(
+        [
+            r"\b(?:dieu|khoan)\s+(?:\d|nay\b)",
+            r"\bdiem\s+(?:[a-z]\d?\b|\d{1,2}\.\d|nay\b)",
+            r"\btiet\s+[a-z]\b",
+            r"\b(?:muc|chuong|phan|tieu\s+muc)\s+(?:\d|[ivxlc]+\b|nay\b)",
+            *[r"\b" + r"\s+".join(words) + r"\b" for words, _ in DOC_TYPE_WORDS if len(words) > 1],
+            r"(?<!phap )\bluat\b",
+            r"\b(?:" + "|".join(sorted({*TYPE_ABBREV, *CODE_ABBREV}, key=len, reverse=True)) + r")\b",
+            r"\d+\s*/",
+        ]
+    )
+)
 # A fast first pass: words an anchor can start with (checked against _ANCHOR where found).
 _CANDIDATE = re.compile(
-    r"(?<![a-z0-9])(?=[a-z0-9])(?:(?:dieu|khoan|diem|tiet|muc|chuong|phan|tieu|" + "|".join(
-        sorted({words[0] for words, _ in DOC_TYPE_WORDS} | set(TYPE_ABBREV) | set(CODE_ABBREV), key=len, reverse=True)
-    ) + r")\b|\d+\s*/)"
+    r"(?<![a-z0-9])(?=[a-z0-9])(?:(?:dieu|khoan|diem|tiet|muc|chuong|phan|tieu|"
+    + "|".join(
+        sorted(
+            {words[0] for words, _ in DOC_TYPE_WORDS} | set(TYPE_ABBREV) | set(CODE_ABBREV),
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")\b|\d+\s*/)"
 )
 _ANNEX = re.compile(r"[\w ,]{0,25}?\b(?:quy che|quy tac|quy dinh|quy trinh|dieu le|noi quy|phu luc)\b")
 # Types people cite by their number alone ("nghị định 100"); laws are cited by name.
 BARE_NUMBER_TYPES = {"Nghị định", "Thông tư", "Quyết định", "Nghị quyết", "Chỉ thị", "Thông tư liên tịch"}
 # Words after a number that make it a quantity, not a document's number.
-_QUANTITY_WORDS = {"nam", "thang", "ngay", "tuan", "gio", "phut", "lan", "nguoi", "trieu", "ty", "nghin", "ngan", "dong",
-                   "tuoi", "m", "m2", "km", "ha", "kg", "tan", "con", "cai", "chiec", "ban", "trang", "dieu", "khoan", "diem",
-                   "muc", "chuong", "phan", "so", "loai", "truong", "hop", "thanh", "vien", "cap", "buoc", "%"}
+_QUANTITY_WORDS = {
+    "nam",
+    "thang",
+    "ngay",
+    "tuan",
+    "gio",
+    "phut",
+    "lan",
+    "nguoi",
+    "trieu",
+    "ty",
+    "nghin",
+    "ngan",
+    "dong",
+    "tuoi",
+    "m",
+    "m2",
+    "km",
+    "ha",
+    "kg",
+    "tan",
+    "con",
+    "cai",
+    "chiec",
+    "ban",
+    "trang",
+    "dieu",
+    "khoan",
+    "diem",
+    "muc",
+    "chuong",
+    "phan",
+    "so",
+    "loai",
+    "truong",
+    "hop",
+    "thanh",
+    "vien",
+    "cap",
+    "buoc",
+    "%",
+}
 # Regulations issued with a decision, whose articles a text cites as "Điều 4 Quy chế này".
-_ANNEX_THIS = [("quy", "che"), ("quy", "dinh"), ("quy", "trinh"), ("quy", "tac"), ("dieu", "le"), ("noi", "quy")]
-_ANNEX_THIS_BY_FIRST = {first: [w for w in _ANNEX_THIS if w[0] == first] for first in {w[0] for w in _ANNEX_THIS}}
+_ANNEX_THIS = [
+    ("quy", "che"),
+    ("quy", "dinh"),
+    ("quy", "trinh"),
+    ("quy", "tac"),
+    ("dieu", "le"),
+    ("noi", "quy"),
+]
+_ANNEX_THIS_BY_FIRST = {
+    first: [w for w in _ANNEX_THIS if w[0] == first] for first in {w[0] for w in _ANNEX_THIS}
+}
 # Words that make "luật" a word of its own ("luật sư", "luật pháp", "luật lệ", "luật định", "luật học"), not a
 # law's name; accented, since "luật gia" (a jurist) is "Luật Giá" (the law on prices) without marks.
 _NOT_A_LAW = {"sư", "pháp", "lệ", "định", "học"}
@@ -194,9 +408,17 @@ class _Parser:
     started at a candidate deep inside a long window does not tokenise what lies before it, and one that
     stops early does not tokenise what lies after."""
 
-    def __init__(self, text: str, names: NameIndex, start: int = 0, end: int | None = None, folded: str | None = None,
-                 numbers: list[tuple[int, int, DocNumber]] | None = None, lowercase_text: bool | None = None,
-                 budget: list[int] | None = None):
+    def __init__(
+        self,
+        text: str,
+        names: NameIndex,
+        start: int = 0,
+        end: int | None = None,
+        folded: str | None = None,
+        numbers: list[tuple[int, int, DocNumber]] | None = None,
+        lowercase_text: bool | None = None,
+        budget: list[int] | None = None,
+    ):
         end = len(text) if end is None else end
         self.text = text
         self.folded = folded if folded is not None else fold_same_length(text)
@@ -209,7 +431,9 @@ class _Parser:
         # the số hiệu from ``start`` on (a parser starts where none runs across), then one past the end
         self._numbers = numbers
         self._ni = bisect.bisect_left(numbers, start, key=lambda x: x[0])
-        self._span: tuple[int, int, DocNumber | None] = numbers[self._ni] if self._ni < len(numbers) else (end + 1, end + 1, None)
+        self._span: tuple[int, int, DocNumber | None] = (
+            numbers[self._ni] if self._ni < len(numbers) else (end + 1, end + 1, None)
+        )
         self._end = end
         self._matches = _TOKEN.finditer(text, start, end)
         self._pos = 0
@@ -236,15 +460,18 @@ class _Parser:
                 continue
             while ms >= nend:
                 self._ni += 1
-                nstart, nend, num = self._span = (self._numbers[self._ni] if self._ni < len(self._numbers)
-                                                  else (self._end + 1, self._end + 1, None))
+                nstart, nend, num = self._span = (
+                    self._numbers[self._ni]
+                    if self._ni < len(self._numbers)
+                    else (self._end + 1, self._end + 1, None)
+                )
             if nstart <= ms:
                 raw = text[nstart:nend]
                 toks.append(Tok(nstart, nend, raw, raw.lower(), fold(raw), num))
                 pos = nend
             else:
                 raw = m.group()
-                toks.append(Tok(ms, m.end(), raw, raw.lower(), folded[ms:m.end()], None, raw[0].isupper()))
+                toks.append(Tok(ms, m.end(), raw, raw.lower(), folded[ms : m.end()], None, raw[0].isupper()))
             if len(toks) > want:
                 break
         else:
@@ -303,11 +530,17 @@ class _Parser:
 
     def strong_follow(self, i: int) -> bool:
         """After a comma-listed label: something that continues a reference, so that "Điều 5, 10 ngày" stops."""
-        if (i >= self.n and not self._more(i)):
+        if i >= self.n and not self._more(i):
             return True
         t = self.toks[i]
-        return (t.raw in ",;.:)" or t.f in LIST_SEPS or t.f in CONNECTORS or self.level_at(i) is not None
-                or self.doc_type_at(i) is not None or t.f == "nay")
+        return (
+            t.raw in ",;.:)"
+            or t.f in LIST_SEPS
+            or t.f in CONNECTORS
+            or self.level_at(i) is not None
+            or self.doc_type_at(i) is not None
+            or t.f == "nay"
+        )
 
     def labels(self, level: str, i: int) -> tuple[list[str], int]:
         first = self.label_ok(level, i)
@@ -315,7 +548,7 @@ class _Parser:
             return [], i
         out = [first]
         j = i + 1
-        while (j < self.n or self._more(j)):
+        while j < self.n or self._more(j):
             sep = self.f(j)
             if sep not in LIST_SEPS:
                 break
@@ -355,7 +588,10 @@ class _Parser:
             if tuple(self.f(i + k) for k in range(len(words))) == words:
                 # with marks the words must be the type's own: "thực hiện pháp luật" is not "Hiến pháp"
                 lows = [self.toks[i + k].low for k in range(len(words))]
-                if any(lo != f for lo, f in zip(lows, words, strict=True)) and " ".join(lows) != _TYPE_ACCENTED[words]:
+                if (
+                    any(lo != f for lo, f in zip(lows, words, strict=True))
+                    and " ".join(lows) != _TYPE_ACCENTED[words]
+                ):
                     continue
                 if words == ("luat",) and i > 0 and self.f(i - 1) in ("phap", "bo", "van"):
                     return None  # "pháp luật", not a Luật
@@ -363,20 +599,26 @@ class _Parser:
         return None
 
     def doc_at(self, i: int) -> tuple[DocMention, int] | None:
-        if (i >= self.n and not self._more(i)):
+        if i >= self.n and not self._more(i):
             return None
         t = self.toks[i]
         if t.number is not None:
-            return self._doc_tail(DocMention(text="", doc_type=t.number.doc_type, number=t.number.text), i + 1, i)
+            return self._doc_tail(
+                DocMention(text="", doc_type=t.number.doc_type, number=t.number.text), i + 1, i
+            )
         if t.f in CODE_ABBREV:
             doc_type, name = CODE_ABBREV[t.f]
             return self._doc_tail(DocMention(text="", doc_type=doc_type, name=name), i + 1, i)
         if t.f in TYPE_ABBREV and (i + 1 < self.n or self._more(i + 1)):
             k = i + 1 + (self.f(i + 1) == "so")
-            if (k < self.n or self._more(k)) and self.toks[k].number is not None:
-                return self._doc_tail(DocMention(text="", doc_type=TYPE_ABBREV[t.f], number=self.toks[k].number.text), k + 1, i)
+            if (k < self.n or self._more(k)) and (num := self.toks[k].number) is not None:
+                return self._doc_tail(
+                    DocMention(text="", doc_type=TYPE_ABBREV[t.f], number=num.text), k + 1, i
+                )
             if self._bare_number(k):
-                return self._doc_tail(DocMention(text="", doc_type=TYPE_ABBREV[t.f], number=self.toks[k].low), k + 1, i)
+                return self._doc_tail(
+                    DocMention(text="", doc_type=TYPE_ABBREV[t.f], number=self.toks[k].low), k + 1, i
+                )
         dt = self.doc_type_at(i)
         if dt is None:
             return None
@@ -392,12 +634,12 @@ class _Parser:
         if self.f(j) == "nay":
             if not capital or (self.lowercase_text and doc_type == "Quyết định"):
                 return None  # "quyết định này" is a decision, not the document
-            return DocMention(text=self.text[t.start:self.toks[j].end], doc_type=doc_type, this=True), j + 1
+            return DocMention(text=self.text[t.start : self.toks[j].end], doc_type=doc_type, this=True), j + 1
         k = j + (self.f(j) == "so")
         if self.f(k) == ":":
             k += 1
-        if (k < self.n or self._more(k)) and self.toks[k].number is not None:
-            return self._doc_tail(DocMention(text="", doc_type=doc_type, number=self.toks[k].number.text), k + 1, i)
+        if (k < self.n or self._more(k)) and (num := self.toks[k].number) is not None:
+            return self._doc_tail(DocMention(text="", doc_type=doc_type, number=num.text), k + 1, i)
         if doc_type in BARE_NUMBER_TYPES and self._bare_number(k):
             # "nghị định 100", "thông tư 35", "Nghị định 100 năm 2019": the number alone, as people write it
             return self._doc_tail(DocMention(text="", doc_type=doc_type, number=self.toks[k].low), k + 1, i)
@@ -407,7 +649,12 @@ class _Parser:
         k = j
         prefixes = self.names.prefixes.get(doc_type)
         while prefixes is not None and (k < self.n or self._more(k)) and len(words) < 24:
-            if self.toks[k].raw == "," and words and (k + 1 < self.n or self._more(k + 1)) and self.toks[k + 1].raw.isalpha():
+            if (
+                self.toks[k].raw == ","
+                and words
+                and (k + 1 < self.n or self._more(k + 1))
+                and self.toks[k + 1].raw.isalpha()
+            ):
                 k += 1  # "Luật Hòa giải, đối thoại tại Tòa án": a known name may hold a comma
                 continue
             if not self.toks[k].raw.isalnum() or self.toks[k].raw.isdigit():
@@ -427,7 +674,7 @@ class _Parser:
             if n < len(owners) and owners[n] == last_tok:
                 n = 0  # the name would end inside an abbreviation
             else:
-                name = words[:n]
+                name_words = words[:n]
                 k = last_tok + 1
                 # a longer name that starts like a known short one: "Luật đầu tư công", "Luật Doanh nghiệp nhà
                 # nước"; the extra words must end where a name can end, not run on into the sentence ("Luật
@@ -435,9 +682,13 @@ class _Parser:
                 if t.upper_initial and not self.lowercase_text and doc_type in NAMED_TYPES and n <= 2:
                     extra, k2 = self._name_words(k, limit=4)
                     if extra and len(extra) < 4:
-                        name, k = name + extra, k2
-                return self._doc_tail(DocMention(text="", doc_type=doc_type, name=" ".join(name)), k, i)
-        if doc_type not in NAMED_TYPES or (j >= self.n and not self._more(j)) or not self.toks[j].raw[:1].isalpha():
+                        name_words, k = name_words + extra, k2
+                return self._doc_tail(DocMention(text="", doc_type=doc_type, name=" ".join(name_words)), k, i)
+        if (
+            doc_type not in NAMED_TYPES
+            or (j >= self.n and not self._more(j))
+            or not self.toks[j].raw[:1].isalpha()
+        ):
             return None  # only codes and laws are cited by name; "Quyết định thành lập ..." is a decision
         # an unknown name after a capitalised type: words until a stop word, a year or punctuation
         if t.upper_initial and not self.lowercase_text:
@@ -469,13 +720,22 @@ class _Parser:
     def _read_words_to_year(self, at: list[int], name_words: list[str], k: int) -> tuple[list[str], int]:
         while (k < self.n or self._more(k)) and len(name_words) < 24:
             tk = self.toks[k]
-            if tk.raw in ",()/" and name_words and (k + 1 < self.n or self._more(k + 1)) and (self.toks[k + 1].raw.isalpha() or self.toks[k + 1].raw in "()"):
+            if (
+                tk.raw in ",()/"
+                and name_words
+                and (k + 1 < self.n or self._more(k + 1))
+                and (self.toks[k + 1].raw.isalpha() or self.toks[k + 1].raw in "()")
+            ):
                 k += 1  # "luật phòng, chống bạo lực gia đình 2022", "... ở người (hiv/aids) 2006"
                 continue
             if tk.raw == ")" and name_words:
                 k += 1
                 continue
-            if not tk.raw.isalpha() or tk.f in _NAME_BREAK or (tk.f in LEVEL_WORDS and self.label_ok(LEVEL_WORDS[tk.f], k + 1)):
+            if (
+                not tk.raw.isalpha()
+                or tk.f in _NAME_BREAK
+                or (tk.f in LEVEL_WORDS and self.label_ok(LEVEL_WORDS[tk.f], k + 1))
+            ):
                 break
             name_words.append(tk.f)
             at.append(k)
@@ -486,7 +746,11 @@ class _Parser:
     def _bare_number(self, k: int) -> bool:
         """A document's number written alone at ``k`` ("nghị định 100"): an integer that is not a year, not a
         quantity ("quyết định 5 năm", "100 triệu") and not the start of a số hiệu."""
-        if (k >= self.n and not self._more(k)) or not re.fullmatch(r"\d{1,4}", self.toks[k].low) or _YEAR.fullmatch(self.toks[k].low):
+        if (
+            (k >= self.n and not self._more(k))
+            or not re.fullmatch(r"\d{1,4}", self.toks[k].low)
+            or _YEAR.fullmatch(self.toks[k].low)
+        ):
             return False
         nxt = self.f(k + 1)
         if nxt == "nam":
@@ -494,14 +758,22 @@ class _Parser:
         after = self.toks[k + 1].raw if (k + 1 < self.n or self._more(k + 1)) else ""
         if after == "/":
             return False  # a số hiệu the number reader does not know ("86/HĐBT"), not a number alone
-        return nxt not in _QUANTITY_WORDS and not (after in ".,-%" and (k + 2 < self.n or self._more(k + 2)) and self.toks[k + 2].raw[:1].isdigit())
+        return nxt not in _QUANTITY_WORDS and not (
+            after in ".,-%" and (k + 2 < self.n or self._more(k + 2)) and self.toks[k + 2].raw[:1].isdigit()
+        )
 
     def _name_words(self, k: int, limit: int) -> tuple[list[str], int]:
         words: list[str] = []
         while (k < self.n or self._more(k)) and len(words) < limit:
             tk = self.toks[k]
-            joins = tk.low in ("và", "của") and words and (k + 1 < self.n or self._more(k + 1)) and self.toks[k + 1].upper_initial \
-                and self.toks[k + 1].f not in LEVEL_WORDS and self.doc_type_at(k + 1) is None
+            joins = (
+                tk.low in ("và", "của")
+                and words
+                and (k + 1 < self.n or self._more(k + 1))
+                and self.toks[k + 1].upper_initial
+                and self.toks[k + 1].f not in LEVEL_WORDS
+                and self.doc_type_at(k + 1) is None
+            )
             # "quy" stops a name only as "quy định": "Luật Tiêu chuẩn và Quy chuẩn kỹ thuật" goes on
             stop = tk.low in STOP_WORDS and not (tk.low == "quy" and self.f(k + 1) != "dinh")
             if not tk.raw.isalpha() or (stop and not joins) or (tk.upper_initial and tk.f in LEVEL_WORDS):
@@ -515,8 +787,8 @@ class _Parser:
         """Year ("2014", "năm 2014"), "số 58/2014/QH13", date ("ngày 20 tháng 11 năm 2014") and issuer."""
         if doc.number is None:
             k = j + (self.f(j) == "so")
-            if k > j and (k < self.n or self._more(k)) and self.toks[k].number is not None:
-                doc.number = self.toks[k].number.text
+            if k > j and (k < self.n or self._more(k)) and (num := self.toks[k].number) is not None:
+                doc.number = num.text
                 j = k + 1
         if doc.year is None:
             k = j + (self.f(j) == "nam")
@@ -526,12 +798,22 @@ class _Parser:
         # date
         if self.f(j) == "ngay":
             k = j + 1
-            if (k + 4 < self.n or self._more(k + 4)) and self.toks[k].low.isdigit() and self.f(k + 1) == "thang" and self.toks[k + 2].low.isdigit() \
-                    and self.f(k + 3) == "nam" and re.fullmatch(r"\d{4}", self.toks[k + 4].low):
+            if (
+                (k + 4 < self.n or self._more(k + 4))
+                and self.toks[k].low.isdigit()
+                and self.f(k + 1) == "thang"
+                and self.toks[k + 2].low.isdigit()
+                and self.f(k + 3) == "nam"
+                and re.fullmatch(r"\d{4}", self.toks[k + 4].low)
+            ):
                 doc.year = doc.year or int(self.toks[k + 4].low)
                 j = k + 5
             else:
-                m = _DATE_SLASH.match(self.text, self.toks[k].start) if (k < self.n or self._more(k)) else None
+                m = (
+                    _DATE_SLASH.match(self.text, self.toks[k].start)
+                    if (k < self.n or self._more(k))
+                    else None
+                )
                 if m:
                     doc.year = doc.year or int(m.group(3))
                     while (j < self.n or self._more(j)) and self.toks[j].start < m.end():
@@ -546,7 +828,7 @@ class _Parser:
         if doc.number and doc.year is None:
             m = re.search(r"/(\d{4})/", doc.number)
             doc.year = int(m.group(1)) if m else None
-        doc.text = self.text[self.toks[start].start:self.toks[j - 1].end]
+        doc.text = self.text[self.toks[start].start : self.toks[j - 1].end]
         return doc, j
 
     # ---------------------------------------------------------------- chains
@@ -561,7 +843,7 @@ class _Parser:
         groups: list[tuple[str, list[str] | None]] = []
         prev_rank = -2
         relative = False
-        while (j < self.n or self._more(j)):
+        while j < self.n or self._more(j):
             lv = self.level_at(j)
             if lv is None:
                 break
@@ -583,14 +865,22 @@ class _Parser:
                 return None
             if level == "muc" and self.f(k2) == "phu" and self.f(k2 + 1) == "luc":
                 return None  # "mục 5 Phụ lục 01": a section of an annex, not a provision
-            if level == "muc" and (self._level_follows(k2, ("dieu",)) or not self._level_follows(k2, ("chuong", "phan"))):
+            if level == "muc" and (
+                self._level_follows(k2, ("dieu",)) or not self._level_follows(k2, ("chuong", "phan"))
+            ):
                 level = "section"  # "Mục III Điều 1"; "mục 3 chỉ thị ..." (a document without articles)
             if RANK[level] <= prev_rank:
                 break
             groups.append((level, labels))
             prev_rank = RANK[level]
             j = k2
-            if self.f(j) in ("cua", "tai", "thuoc") and self.level_at(j + 1) and RANK[self.level_at(j + 1)[0]] > prev_rank or self.f(j) == "cac" and self.level_at(j + 1):
+            if (
+                self.f(j) in ("cua", "tai", "thuoc")
+                and (next_level := self.level_at(j + 1))
+                and RANK[next_level[0]] > prev_rank
+                or self.f(j) == "cac"
+                and self.level_at(j + 1)
+            ):
                 j += 1
         doc = None
         if groups and not relative and (n_this := self._annex_this(j)):
@@ -612,19 +902,31 @@ class _Parser:
         if groups and all(g[0] == "tiet" for g in groups):
             return None  # a tiết alone names nothing the library addresses
         ref = Reference(text=self.text[start:end], start=start, end=end, doc=doc, relative=relative)
-        ref.targets = _targets([g for g in groups if g[0] != "tiet"])  # a tiết is kept in the span, cited by its điểm
+        ref.targets = _targets(
+            [g for g in groups if g[0] != "tiet"]
+        )  # a tiết is kept in the span, cited by its điểm
         if doc is not None and doc.this:
             ref.relative = True
         return ref, j
 
     def _this_is_reference(self, j: int, level: str) -> bool:
-        """"Điều này" refers to the article, but "điều này" in running text is "this matter": in mixed-case
+        """ "Điều này" refers to the article, but "điều này" in running text is "this matter": in mixed-case
         text the capital decides; in lower-case text, the word before ("tại", "theo", "chi tiết" ...)."""
         if level != "dieu":
             return True
         if not self.lowercase_text:
             return self.toks[j].upper_initial
-        return j > 0 and self.f(j - 1) in {"tai", "theo", "cua", "thuoc", "trong", "tiet", "dinh", "va", "hoac"}
+        return j > 0 and self.f(j - 1) in {
+            "tai",
+            "theo",
+            "cua",
+            "thuoc",
+            "trong",
+            "tiet",
+            "dinh",
+            "va",
+            "hoac",
+        }
 
     def _annex_this(self, j: int) -> int:
         """Tokens of "Quy chế này" ("Quy định này", "Điều lệ này" ...) at ``j``, or 0."""
@@ -634,7 +936,7 @@ class _Parser:
         return 0
 
     def _attached_doc(self, j: int) -> tuple[DocMention, int] | None:
-        """"Điều 5 Quy chế ... ban hành kèm theo Quyết định 1076/QĐ-KTNN": the article is in the document's
+        """ "Điều 5 Quy chế ... ban hành kèm theo Quyết định 1076/QĐ-KTNN": the article is in the document's
         annex, cited through the document."""
         if self.f(j) not in ("quy", "dieu", "noi", "phu", "theo"):
             return None
@@ -642,7 +944,9 @@ class _Parser:
             if not (k + 1 < self.n or self._more(k + 1)):
                 break
             if self.f(k) == "theo" and (self.doc_type_at(k + 1) or self.toks[k + 1].number is not None):
-                got = self.doc_at(k + 1)  # "... ban hành kèm theo Quyết định ...", "... theo quyết định 401/..."
+                got = self.doc_at(
+                    k + 1
+                )  # "... ban hành kèm theo Quyết định ...", "... theo quyết định 401/..."
                 if got is not None and got[0].number:
                     return got
             lv = self.level_at(k)
@@ -658,9 +962,11 @@ class _Parser:
         return lv is not None and lv[0] in levels
 
     def _is_heading(self, j: int, k2: int) -> bool:
-        """"Điều 77. Áp dụng ..." at the start of a line is an article's heading, not a reference."""
+        """ "Điều 77. Áp dụng ..." at the start of a line is an article's heading, not a reference."""
         start = self.toks[j].start
-        line_start = start == 0 or self.text[start - 1] == "\n" or not self.text[max(0, start - 4):start].strip()
+        line_start = (
+            start == 0 or self.text[start - 1] == "\n" or not self.text[max(0, start - 4) : start].strip()
+        )
         if not line_start or k2 != j + 2 or (k2 + 1 >= self.n and not self._more(k2 + 1)):
             return False
         return self.toks[k2].raw in ".:" and self.toks[k2 + 1].raw[:1].isupper()
@@ -670,7 +976,7 @@ def _expand(level: str, a: str, b: str) -> list[str]:
     """The labels after ``a`` up to ``b`` in a range ("từ Điều 10 đến Điều 15")."""
     if level == "diem":
         if a in POINT_LETTERS and b in POINT_LETTERS and POINT_LETTERS.index(a) < POINT_LETTERS.index(b):
-            return POINT_LETTERS[POINT_LETTERS.index(a) + 1: POINT_LETTERS.index(b) + 1]
+            return POINT_LETTERS[POINT_LETTERS.index(a) + 1 : POINT_LETTERS.index(b) + 1]
         return [b]
     ra, rb = (roman_to_int(a), roman_to_int(b)) if not a.isdigit() else (None, None)
     if ra and rb and ra < rb <= ra + 50:
@@ -683,8 +989,16 @@ def _expand(level: str, a: str, b: str) -> list[str]:
     return [b]
 
 
-_FIELD = {"dieu": "article", "khoan": "clause", "diem": "point", "section": "section", "chuong": "chapter",
-          "muc": "muc", "tieu_muc": "tieu_muc", "phan": "phan"}
+_FIELD = {
+    "dieu": "article",
+    "khoan": "clause",
+    "diem": "point",
+    "section": "section",
+    "chuong": "chapter",
+    "muc": "muc",
+    "tieu_muc": "tieu_muc",
+    "phan": "phan",
+}
 
 
 def _targets(groups: list[tuple[str, list[str] | None]]) -> list[Target]:
@@ -707,8 +1021,16 @@ def _targets(groups: list[tuple[str, list[str] | None]]) -> list[Target]:
                 out.append({_FIELD[level]: lab})
         return out
 
-    return [Target(article=r.get("article"), clause=r.get("clause"), point=r.get("point"), section=r.get("section"),
-                   chapter=r.get("chapter")) for r in build(list(reversed(groups)))]
+    return [
+        Target(
+            article=r.get("article"),
+            clause=r.get("clause"),
+            point=r.get("point"),
+            section=r.get("section"),
+            chapter=r.get("chapter"),
+        )
+        for r in build(list(reversed(groups)))
+    ]
 
 
 def _reach(anchor: str) -> int:
@@ -789,7 +1111,7 @@ def find_references(text: str, names: NameIndex | None = None) -> list[Reference
         refs = _find(norm, names)
         for r in refs:
             r.start, r.end = offsets[r.start], offsets[r.end]
-            r.text = text[r.start:r.end]
+            r.text = text[r.start : r.end]
         return refs
     return _find(text, names)
 
@@ -803,7 +1125,9 @@ _SYNC_BACK = 48  # characters searched back from a candidate for where a parser 
 _SYNC_GAP = 64  # a candidate this far past the tokens read so far starts a parser of its own
 
 
-def _sync_start(text: str, c: int, lo: int, number_starts: list[int], numbers: list[tuple[int, int, DocNumber]]) -> int | None:
+def _sync_start(
+    text: str, c: int, lo: int, number_starts: list[int], numbers: list[tuple[int, int, DocNumber]]
+) -> int | None:
     """A position at or before the token that precedes the one at ``c``, from which tokenising gives the
     window's own tokens: a whitespace character outside any số hiệu (no token runs across it), or ``lo``,
     the window's start. ``None`` where none is near (a long word, a long số hiệu)."""
@@ -878,28 +1202,43 @@ _LIST_GAP = re.compile(r"^\s*(?:,|;|và|hoặc|va|hoac)?\s*(?:,|và|hoặc|va|ho
 
 
 def _share_documents(text: str, refs: list[Reference]) -> None:
-    """"khoản 2 Điều 2, Điều 13 và khoản 4 Điều 35 Luật Trọng tài thương mại": the document named at the
+    """ "khoản 2 Điều 2, Điều 13 và khoản 4 Điều 35 Luật Trọng tài thương mại": the document named at the
     end of a list belongs to each item of it."""
     for idx in range(len(refs) - 2, -1, -1):
         cur, nxt = refs[idx], refs[idx + 1]
-        if not _LIST_GAP.match(text[cur.end:nxt.start]):
+        if not _LIST_GAP.match(text[cur.end : nxt.start]):
             continue
         # "điểm b khoản 4 và điểm a khoản 5 Điều này": the first chain lacks the Điều the second names;
         # they are one reference to two provisions of that article
-        if cur.doc is None and not cur.relative and cur.targets and nxt.targets and all(t.article is None for t in cur.targets) \
-                and all(t.section is None and t.chapter is None for t in cur.targets) and nxt.targets[0].article:
+        if (
+            cur.doc is None
+            and not cur.relative
+            and cur.targets
+            and nxt.targets
+            and all(t.article is None for t in cur.targets)
+            and all(t.section is None and t.chapter is None for t in cur.targets)
+            and nxt.targets[0].article
+        ):
             head = nxt.targets[0]
             # "Điểm 1.1, 1.5 và Tiết b Điểm 1.7 Khoản 1 Điều 4": points listed before a point of a khoản are
             # points of that khoản too
-            share_clause = head.clause and head.point and all(t.point and t.clause is None for t in cur.targets)
+            share_clause = (
+                head.clause and head.point and all(t.point and t.clause is None for t in cur.targets)
+            )
             for t in cur.targets:
                 t.article = head.article
                 t.section = t.section or head.section
                 if share_clause:
                     t.clause = head.clause
-            merged = Reference(text=text[cur.start:nxt.end], start=cur.start, end=nxt.end, targets=cur.targets + nxt.targets,
-                               doc=nxt.doc, relative=nxt.relative)
-            refs[idx:idx + 2] = [merged]
+            merged = Reference(
+                text=text[cur.start : nxt.end],
+                start=cur.start,
+                end=nxt.end,
+                targets=cur.targets + nxt.targets,
+                doc=nxt.doc,
+                relative=nxt.relative,
+            )
+            refs[idx : idx + 2] = [merged]
             continue
         if cur.doc is None and not cur.relative and cur.targets and nxt.doc is not None and not nxt.doc.this:
             cur.doc = nxt.doc
@@ -916,15 +1255,27 @@ def mention_to_json(doc: DocMention | None) -> list | None:
 
 def reference_to_json(ref: Reference) -> list:
     """Compact form for storing a found (unresolved) reference."""
-    return [ref.start, ref.end, ref.text, mention_to_json(ref.doc), ref.relative,
-            [[t.article, t.clause, t.point, t.section, t.chapter] for t in ref.targets]]
+    return [
+        ref.start,
+        ref.end,
+        ref.text,
+        mention_to_json(ref.doc),
+        ref.relative,
+        [[t.article, t.clause, t.point, t.section, t.chapter] for t in ref.targets],
+    ]
 
 
 def reference_from_json(row: list) -> Reference:
     start, end, text, mention, relative, targets = row
     doc = DocMention(*mention) if mention else None
-    return Reference(text=text, start=start, end=end, doc=doc, relative=relative,
-                     targets=[Target(article=a, clause=c, point=p, section=s, chapter=ch) for a, c, p, s, ch in targets])
+    return Reference(
+        text=text,
+        start=start,
+        end=end,
+        doc=doc,
+        relative=relative,
+        targets=[Target(article=a, clause=c, point=p, section=s, chapter=ch) for a, c, p, s, ch in targets],
+    )
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:

@@ -17,6 +17,7 @@ from ..models import (
     REPEALED,
     Amendment,
     ReferenceStatus,
+    Target,
     address_of,
     article_address,
 )
@@ -28,7 +29,9 @@ from .repeal import find_amendments, find_repeals, find_unit_effects
 from .resolve import Context, Resolver
 
 
-def _units_by_article(library: Library, doc_id: str) -> dict[str, tuple[list[int], list[tuple[int, int, str, str | None]]]]:
+def _units_by_article(
+    library: Library, doc_id: str
+) -> dict[str, tuple[list[int], list[tuple[int, int, str, str | None]]]]:
     """For each article of a document, its sub-units' spans in start order (and the starts, for bisect)."""
     out: dict[str, tuple[list[int], list]] = {}
     for u in library.unit_spans(doc_id):
@@ -81,16 +84,31 @@ def link_documents(library: Library, doc_ids: Iterable[str]) -> int:
                 else:
                     resolver.resolve(ref, Context(doc_id=doc_id, article=article, clause=clause))
                 mention = json.dumps(mention_to_json(ref.doc), ensure_ascii=False) if ref.doc else None
-                targets = ref.targets or [None]
+                targets: list[Target | None] = [*ref.targets] or [None]  # None: the whole document
                 for t in targets:
-                    rows.append(StoredReference(doc_id, article, address, ref.start, ref.end, ref.text, mention, ref.doc_id,
-                                                t.address if t else None, ref.status, ref.message))
+                    rows.append(
+                        StoredReference(
+                            doc_id,
+                            article,
+                            address,
+                            ref.start,
+                            ref.end,
+                            ref.text,
+                            mention,
+                            ref.doc_id,
+                            t.address if t else None,
+                            ref.status,
+                            ref.message,
+                        )
+                    )
         library.replace_references(doc_id, rows)
         total += len(rows)
     return total
 
 
-def relink_missing(library: Library, table: str = "refs", linked: set[str] | frozenset[str] = frozenset()) -> int:
+def relink_missing(
+    library: Library, table: str = "refs", linked: set[str] | frozenset[str] = frozenset()
+) -> int:
     """Resolve again the references whose document was not in the library (it may have been added since):
     the library's own references (``refs``) or the consultations' citations (``consultation_refs``). The
     references of ``linked`` documents were resolved against the library as it is now and are left alone (on
@@ -110,8 +128,12 @@ def relink_missing(library: Library, table: str = "refs", linked: set[str] | fro
         resolver.resolve(ref, Context())
         if ref.doc_id is None:
             continue
-        t = next((t for t in ref.targets if t.address == r.target_address), ref.targets[0] if ref.targets else None)
-        library.retarget_reference(table, r.rowid, ref.doc_id, t.address if t else None, ref.status, ref.message)
+        t = next(
+            (t for t in ref.targets if t.address == r.target_address), ref.targets[0] if ref.targets else None
+        )
+        library.retarget_reference(
+            table, r.rowid, ref.doc_id, t.address if t else None, ref.status, ref.message
+        )
         fixed += 1
     return fixed
 
@@ -124,7 +146,9 @@ def record_repeals(library: Library) -> int:
     document takes effect; then presume lapsed the documents that detail a lapsed law (:func:`presume_lapsed`),
     and set each document's status as of today. Recomputed for the whole library, so the order in which documents
     arrive does not matter; rows derived this way have no source. Returns the number of statements recorded."""
-    library.forget_derived_validity((REPEALED, PRESUMED_LAPSED))  # every amendment derived here, none a source's
+    library.forget_derived_validity(
+        (REPEALED, PRESUMED_LAPSED)
+    )  # every amendment derived here, none a source's
     names = library_names(library)
     resolver = Resolver(library)
     docs = {d.doc_id: d for d in library.documents_metadata()}
@@ -134,25 +158,44 @@ def record_repeals(library: Library) -> int:
         for rep in find_repeals(art.text, names):
             resolver.resolve(rep.reference, Context(doc_id=doc_id, article=article))
             target = rep.reference.doc_id
-            if target is None or target == doc_id or target not in docs or rep.reference.status != ReferenceStatus.RESOLVED:
+            if (
+                target is None
+                or target == doc_id
+                or target not in docs
+                or rep.reference.status != ReferenceStatus.RESOLVED
+            ):
                 continue
-            by = docs[doc_id]
-            if by.issued and docs[target].issued and docs[target].issued > by.issued:
+            by, repealed = docs[doc_id], docs[target]
+            if by.issued and repealed.issued and repealed.issued > by.issued:
                 continue  # a document does not repeal a later one: the reference was misread
-            named, found_type = rep.reference.doc.doc_type, docs[target].doc_type
-            if named and found_type and fold(named).replace("bo luat", "luat") != fold(found_type).replace("bo luat", "luat"):
+            named = rep.reference.doc.doc_type if rep.reference.doc else None
+            found_type = repealed.doc_type
+            if (
+                named
+                and found_type
+                and fold(named).replace("bo luat", "luat") != fold(found_type).replace("bo luat", "luat")
+            ):
                 continue  # "Nghị quyết số 93/2015/QH13" is not Luật 93/2015/QH13: laws and resolutions share numbers
             when = rep.date or by.effective or by.issued
             units = [t.address for t in rep.reference.targets if t.address] if rep.units else [""]
-            found += [(target, u, by.number or doc_id, f"Điều {article}", rep.kind, when, None) for u in units]
+            found += [
+                (target, u, by.number or doc_id, f"Điều {article}", rep.kind, when, None) for u in units
+            ]
     found += presume_lapsed(library, {f[0]: f[5] for f in found if not f[1]}, docs)
     found += _unit_effects(library, names, docs)
     found += _amended_units(library, names, resolver, docs)
-    library.add_derived_amendments((f[0], Amendment(target=f[1], by_number=f[2], by_units=f[3], kind=f[4], effective=f[5]))
-                                   for f in found)
+    library.add_derived_amendments(
+        (f[0], Amendment(target=f[1], by_number=f[2], by_units=f[3], kind=f[4], effective=f[5]))
+        for f in found
+    )
     today = time.strftime("%Y-%m-%d")
-    library.set_document_statuses([(PRESUMED_LAPSED if f[4] == PRESUMED_LAPSED else REPEALED, f[0]) for f in
-                                   sorted(found, key=lambda f: f[4] != PRESUMED_LAPSED) if not f[1] and (f[5] or "") <= today])
+    library.set_document_statuses(
+        [
+            (PRESUMED_LAPSED if f[4] == PRESUMED_LAPSED else REPEALED, f[0])
+            for f in sorted(found, key=lambda f: f[4] != PRESUMED_LAPSED)
+            if not f[1] and (f[5] or "") <= today
+        ]
+    )
     return len(found)
 
 
@@ -169,10 +212,15 @@ def _amended_units(library: Library, names, resolver: Resolver, docs: dict) -> l
         if not _AMENDING_HEADING.match(fold(heading or "")):
             continue
         by = docs.get(doc_id)
+        if by is None:
+            continue  # docs holds every document of the library, the amending one among them
         title = library.document_title(doc_id) or ""
         # the amended document: named by the heading, or by the title of an amending document
         named = [heading] + ([title] if _AMENDING_HEADING.match(fold(title)) else [])
-        default = next((d for d in (_amended(n, library, names, resolver, docs, doc_id, article) for n in named) if d), None)
+        default = next(
+            (d for d in (_amended(n, library, names, resolver, docs, doc_id, article) for n in named) if d),
+            None,
+        )
         when = by.effective or by.issued
         for change in find_amendments(text):
             target = default
@@ -180,13 +228,23 @@ def _amended_units(library: Library, names, resolver: Resolver, docs: dict) -> l
                 target = _amended_by_reference(change.document, resolver, docs, doc_id, article)
             if target is None:
                 continue
-            out.append((target, address_of(change.path), by.number or doc_id, f"{change.by_units} Điều {article}",
-                        change.kind, when, None))
+            out.append(
+                (
+                    target,
+                    address_of(change.path),
+                    by.number or doc_id,
+                    f"{change.by_units} Điều {article}",
+                    change.kind,
+                    when,
+                    None,
+                )
+            )
     return out
 
 
-def _amended(text: str | None, library: Library, names, resolver: Resolver, docs: dict, doc_id: str,
-             article: str) -> str | None:
+def _amended(
+    text: str | None, library: Library, names, resolver: Resolver, docs: dict, doc_id: str, article: str
+) -> str | None:
     ref = next((r for r in find_references(text or "", names) if r.doc is not None and not r.doc.this), None)
     return _amended_by_reference(ref, resolver, docs, doc_id, article) if ref is not None else None
 
@@ -196,7 +254,12 @@ def _amended_by_reference(ref, resolver: Resolver, docs: dict, doc_id: str, arti
     document is not later than the amending one, nor higher in the hierarchy (a Nghị định does not amend a Luật)."""
     resolver.resolve(ref, Context(doc_id=doc_id, article=article))
     target = ref.doc_id
-    if not target or target == doc_id or target not in docs or ref.status not in (ReferenceStatus.RESOLVED, ReferenceStatus.AMBIGUOUS):
+    if (
+        not target
+        or target == doc_id
+        or target not in docs
+        or ref.status not in (ReferenceStatus.RESOLVED, ReferenceStatus.AMBIGUOUS)
+    ):
         return None
     by, amended = docs[doc_id], docs[target]
     if by.issued and amended.issued and amended.issued > by.issued:
@@ -220,8 +283,17 @@ def _unit_effects(library: Library, names, docs: dict) -> list[tuple]:
             for t in effect.reference.targets:
                 path = t.path()
                 if path:
-                    out.append((doc_id, address_of(path), own.number if own is not None and own.number else doc_id,
-                                f"Điều {article}", EFFECTIVE_FROM, effect.date, None))
+                    out.append(
+                        (
+                            doc_id,
+                            address_of(path),
+                            own.number if own is not None and own.number else doc_id,
+                            f"Điều {article}",
+                            EFFECTIVE_FROM,
+                            effect.date,
+                            None,
+                        )
+                    )
     return out
 
 
@@ -236,8 +308,8 @@ def presume_lapsed(library: Library, lapsed: dict[str, str | None], docs: dict) 
     date), which lapse with it (khoản 3 Điều 154 Luật 80/2015/QH13) unless a statement of their own is recorded.
     The law is the one of that name in force when the document was issued."""
     laws: dict[str, list[tuple[str, str]]] = {}
-    for law in library.law_aliases():
-        laws.setdefault(law.alias, []).append((law.issued or "", law.doc_id))
+    for alias in library.law_aliases():
+        laws.setdefault(alias.alias, []).append((alias.issued or "", alias.doc_id))
     out = []
     for r, scope in library.documents_below_laws():
         if r.doc_id in lapsed:
@@ -255,5 +327,7 @@ def presume_lapsed(library: Library, lapsed: dict[str, str | None], docs: dict) 
             continue
         law = named[0][1]
         if law in lapsed:
-            out.append((r.doc_id, "", docs[law].number or law, PRESUMPTION_BASIS, PRESUMED_LAPSED, lapsed[law], None))
+            out.append(
+                (r.doc_id, "", docs[law].number or law, PRESUMPTION_BASIS, PRESUMED_LAPSED, lapsed[law], None)
+            )
     return out

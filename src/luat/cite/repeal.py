@@ -45,7 +45,9 @@ class Repeal:
 
 
 # "... các Nghị định của Chính phủ và các điều khoản sau đây hết hiệu lực thi hành:" followed by items a), b), ...
-_LIST_INTRO = re.compile(r"\bsau day\b[^:\n]{0,40}\b(het hieu luc|bai bo)[^:\n]{0,20}:\s*$|\b(bai bo|het hieu luc)[^:\n]{0,80}\bsau day\s*:\s*$")
+_LIST_INTRO = re.compile(
+    r"\bsau day\b[^:\n]{0,40}\b(het hieu luc|bai bo)[^:\n]{0,20}:\s*$|\b(bai bo|het hieu luc)[^:\n]{0,80}\bsau day\s*:\s*$"
+)
 _ITEM = re.compile(r"^\s*(?:[a-zđ]\)|\d{1,2}[.)]|[-+•])\s*")
 # documents named after the repealed one to describe it, not repealed with it: the amending laws ("... số
 # 58/2014/QH13 đã được sửa đổi, bổ sung một số điều theo Luật số 84/2015/QH13, Luật số 35/2018/QH14 (sau đây gọi
@@ -63,7 +65,7 @@ def find_repeals(text: str, names: NameIndex | None = None) -> list[Repeal]:
     list_kind: AmendmentKind | None = None  # inside the items of a list introduced as repealed
     line_start = 0
     for line in text.split("\n"):
-        fline = folded[line_start:line_start + len(line)]
+        fline = folded[line_start : line_start + len(line)]
         item = _ITEM.match(fline) if list_kind else None
         if list_kind and item and item.end() < len(fline):
             out += _listed(text, line_start + item.end(), line_start + len(line), list_kind, names)
@@ -89,7 +91,9 @@ def _listed(text: str, start: int, end: int, kind: AmendmentKind, names: NameInd
     # "Khoản 2 Điều 3; các khoản 1, 3 Điều 7 và khoản 2 Điều 8 của Nghị định số 135/2020/NĐ-CP": the units come as
     # several references to one document; a document named whole is the item, what follows describes it
     same = (first.doc.number, first.doc.name, first.doc.year)
-    chosen = [r for r in refs if r.targets and r.doc is not None and (r.doc.number, r.doc.name, r.doc.year) == same]
+    chosen = [
+        r for r in refs if r.targets and r.doc is not None and (r.doc.number, r.doc.name, r.doc.year) == same
+    ]
     if not first.targets:
         chosen = [first]
     for r in chosen:
@@ -109,9 +113,11 @@ def _sentences(text: str, folded: str, start: int, end: int, names: NameIndex | 
         sent = m.group(0)
         if not _CUE.search(sent) or _CONDITIONAL.search(sent):
             continue
-        s0 = m.start() + _BULLET.match(sent).end()
-        sentence = text[s0:m.end()]
-        fsent = folded[s0:m.end()]
+        bullet = _BULLET.match(sent)
+        assert bullet is not None  # every part of _BULLET is optional: it matches any sentence
+        s0 = m.start() + bullet.end()
+        sentence = text[s0 : m.end()]
+        fsent = folded[s0 : m.end()]
         refs = find_references(sentence, names)
         if not refs:
             continue
@@ -126,7 +132,7 @@ def _sentences(text: str, folded: str, start: int, end: int, names: NameIndex | 
             for prev, ref in zip(refs, refs[1:], strict=False):
                 if ref.start >= expires.start():
                     break
-                between = fsent[prev.end:ref.start]
+                between = fsent[prev.end : ref.start]
                 if _AMENDED_BY.search(between):
                     amending = True
                 if ")" in between or ";" in between:
@@ -138,13 +144,18 @@ def _sentences(text: str, folded: str, start: int, end: int, names: NameIndex | 
             kind = AmendmentKind.LAPSED
         elif verb and not expires:
             # "Thông tư này thay thế Thông tư số 20/2015/TT-BTP", "Bãi bỏ Thông tư số 24/2015/TT-BGDĐT"
-            after = [r for r in refs if r.start >= verb.end() and not fsent[verb.end():r.start].strip(" :,")]
+            after = [
+                r for r in refs if r.start >= verb.end() and not fsent[verb.end() : r.start].strip(" :,")
+            ]
             if not after:
                 continue
-            before = fsent[:verb.start()]
+            before = fsent[: verb.start()]
             if verb.group(1) == "thay the" and not re.search(r"\bnay\b", before):
                 continue  # "... được thay thế bằng ...": not the document replacing another
-            chosen, kind = [after[0]], AmendmentKind.REPLACED if verb.group(1) == "thay the" else AmendmentKind.ABOLISHED
+            chosen, kind = (
+                [after[0]],
+                AmendmentKind.REPLACED if verb.group(1) == "thay the" else AmendmentKind.ABOLISHED,
+            )
         else:
             continue
         for ref in chosen:
@@ -160,7 +171,9 @@ def _sentences(text: str, folded: str, start: int, end: int, names: NameIndex | 
 
 # "Điều 190 và Điều 248 của Luật này có hiệu lực thi hành từ ngày 01 tháng 4 năm 2024": units of the document itself
 # that take effect on their own date (folded); the date must follow the cue directly
-_OWN_EFFECT = re.compile(r"\bco hieu luc(?: thi hanh)?(?: ke)? tu ngay (\d{1,2})\s*(?:thang\s*|/)(\d{1,2})\s*(?:nam\s*|/)(\d{4})")
+_OWN_EFFECT = re.compile(
+    r"\bco hieu luc(?: thi hanh)?(?: ke)? tu ngay (\d{1,2})\s*(?:thang\s*|/)(\d{1,2})\s*(?:nam\s*|/)(\d{4})"
+)
 
 
 @dataclass(slots=True)
@@ -184,10 +197,15 @@ def find_unit_effects(text: str, names: NameIndex | None = None) -> list[UnitEff
         if not cue or _CONDITIONAL.search(m.group(0)):
             continue
         date = iso_date(cue.group(1), cue.group(2), cue.group(3))
-        sentence = text[m.start():m.end()]
-        refs = [r for r in find_references(sentence, names)
-                if r.end <= cue.start() and r.targets and (r.doc is None or r.doc.this)
-                and all(t.article and t.article != "#this" for t in r.targets)]
+        sentence = text[m.start() : m.end()]
+        refs = [
+            r
+            for r in find_references(sentence, names)
+            if r.end <= cue.start()
+            and r.targets
+            and (r.doc is None or r.doc.this)
+            and all(t.article and t.article != "#this" for t in r.targets)
+        ]
         if not refs or date is None:
             continue
         for r in refs:
@@ -200,10 +218,18 @@ def find_unit_effects(text: str, names: NameIndex | None = None) -> list[UnitEff
 # An amending law's instructions, one a line: "2. Sửa đổi, bổ sung khoản 2 Điều 3 như sau:", "a) Sửa đổi, bổ sung khoản 1
 # như sau:" (under "3. Sửa đổi, bổ sung một số khoản của Điều 6 như sau:"), "33. Bổ sung Điều 48a và Điều 48b vào sau Điều
 # 48 như sau:", "Bãi bỏ khoản 3 Điều 5." (folded)
-_INSTRUCTION = re.compile(r"^\s*(?:(\d{1,3})\.|([a-zđ])\))\s*(sua doi, bo sung|sua doi|bo sung|bai bo|thay the|thay)\b\s*(.*)$")
+_INSTRUCTION = re.compile(
+    r"^\s*(?:(\d{1,3})\.|([a-zđ])\))\s*(sua doi, bo sung|sua doi|bo sung|bai bo|thay the|thay)\b\s*(.*)$"
+)
 _PARTS_OF = re.compile(r"\bmot so (?:dieu|khoan|diem)(?:, (?:khoan|diem))*(?: cua)? dieu (\d+[a-z]?)\b")
-_KINDS = {"sua doi, bo sung": AmendmentKind.AMENDED, "sua doi": AmendmentKind.AMENDED, "bo sung": AmendmentKind.SUPPLEMENTED,
-          "bai bo": AmendmentKind.ABOLISHED, "thay the": AmendmentKind.REPLACED, "thay": AmendmentKind.REPLACED}
+_KINDS = {
+    "sua doi, bo sung": AmendmentKind.AMENDED,
+    "sua doi": AmendmentKind.AMENDED,
+    "bo sung": AmendmentKind.SUPPLEMENTED,
+    "bai bo": AmendmentKind.ABOLISHED,
+    "thay the": AmendmentKind.REPLACED,
+    "thay": AmendmentKind.REPLACED,
+}
 
 
 @dataclass(slots=True)
@@ -213,7 +239,9 @@ class UnitAmendment:
     path: list[tuple[str, str]]  # the amended unit: [("dieu", "3"), ("khoan", "2")]
     kind: AmendmentKind  # AMENDED | SUPPLEMENTED | ABOLISHED | REPLACED
     by_units: str  # the instruction's place in the amending article: "khoản 2", "điểm a khoản 3"
-    document: Reference | None = None  # the document the enclosing instruction names, if it names one ("1. Sửa đổi,
+    document: Reference | None = (
+        None  # the document the enclosing instruction names, if it names one ("1. Sửa đổi,
+    )
     # bổ sung một số điều của Nghị định số 88/2020/NĐ-CP ..."); None: the one the article's heading names
 
 
@@ -229,13 +257,13 @@ def find_amendments(text: str) -> list[UnitAmendment]:
     pos = 0
     quoted = False  # inside the new text (a quoted passage over several lines)
     for line in text.split("\n"):
-        fline = folded[pos:pos + len(line)].lower()
+        fline = folded[pos : pos + len(line)].lower()
         pos += len(line) + 1
         opens, closes = line.count("“"), line.count("”")
         if quoted:
             quoted = closes <= opens
             continue
-        if line.lstrip()[:1] in "“\"":
+        if line.lstrip()[:1] in '“"':
             quoted = opens > closes
             continue  # the new text itself
         m = _INSTRUCTION.match(fline)
@@ -257,14 +285,16 @@ def find_amendments(text: str) -> list[UnitAmendment]:
         at = re.search(r"\btai\b", fscope) if verb in ("thay", "thay the") else None
         after_article = None
         if at:
-            scope, fscope = scope[at.end():], fscope[at.end():]
+            scope, fscope = scope[at.end() :], fscope[at.end() :]
         else:
             end = re.search(r"\b(?:vao sau|vao truoc|nhu sau)\b", fscope)
             if end:
                 # "Bổ sung khoản 9 vào sau khoản 8 Điều 2": the article is named after "vào sau"
-                after = [t.article for r in find_references(scope[end.end():]) for t in r.targets if t.article]
+                after = [
+                    t.article for r in find_references(scope[end.end() :]) for t in r.targets if t.article
+                ]
                 after_article = after[0] if after and after[0] != "#this" else None
-                scope = scope[:end.start()]
+                scope = scope[: end.start()]
         for ref in find_references(scope):
             if ref.doc is not None and not ref.doc.this:
                 continue  # another document named in passing
@@ -272,7 +302,8 @@ def find_amendments(text: str) -> list[UnitAmendment]:
                 article = t.article if t.article and t.article != "#this" else (after_article or context)
                 if not article:
                     continue
-                path = [("dieu", article)] + [(k, v) for k, v in (("khoan", t.clause), ("diem", t.point))
-                                               if v and v != "#this"]
+                path = [("dieu", article)] + [
+                    (k, v) for k, v in (("khoan", t.clause), ("diem", t.point)) if v and v != "#this"
+                ]
                 out.append(UnitAmendment(path, _KINDS[verb], place, document))
     return out

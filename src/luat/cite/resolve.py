@@ -36,12 +36,15 @@ class Resolver:
             return [], "văn bản được dẫn chiếu không rõ (không có văn bản chứa đoạn trích)"
         if m.number and "/" not in m.number:
             # "nghị định 100": the documents of that type whose number starts so (and of that year, if given)
-            key = ("p", m.number, m.doc_type, m.year)
+            key: tuple = ("p", m.number, m.doc_type, m.year)
             if key not in self._docs:
                 self._docs[key] = self.library.find_by_bare_number(number_key(m.number), m.doc_type, m.year)
             found = self._docs[key]
             year = f" năm {m.year}" if m.year else ""
-            return found, None if found else f"{m.doc_type or 'Văn bản'} số {m.number}{year} chưa có trong thư viện"
+            return (
+                found,
+                None if found else f"{m.doc_type or 'Văn bản'} số {m.number}{year} chưa có trong thư viện",
+            )
         if m.number:
             key = ("n", number_key(m.number))
             if key not in self._docs:
@@ -96,12 +99,20 @@ class Resolver:
             t.address = address_of(path) if path else None
         docs, message = self.documents_for(ref, context)
         if not docs:
-            ref.status = ReferenceStatus.NOT_IN_LIBRARY if ref.doc is not None and not ref.doc.this else ReferenceStatus.UNRESOLVED
+            ref.status = (
+                ReferenceStatus.NOT_IN_LIBRARY
+                if ref.doc is not None and not ref.doc.this
+                else ReferenceStatus.UNRESOLVED
+            )
             ref.message = message
             return ref
         if len(docs) > 1:
             # several documents answer to the name: take the newest, and say so
-            docs = sorted(docs, key=lambda d: (self.library.document(d).issued or "") if self.library.document(d) else "", reverse=True)
+            def issued(doc_id: str) -> str:
+                doc = self.library.document(doc_id)
+                return (doc.issued or "") if doc else ""
+
+            docs = sorted(docs, key=issued, reverse=True)
             ref.candidates = docs
         doc_id = docs[0]
         ref.doc_id = doc_id
@@ -120,7 +131,9 @@ class Resolver:
             n = self._article_counts.get(doc_id)
             if n is None:
                 n = self._article_counts[doc_id] = self.library.count_articles(doc_id)
-            ref.message = f"{', '.join(missing)} không có trong {doc_name} (thư viện có {n} điều của văn bản này)"
+            ref.message = (
+                f"{', '.join(missing)} không có trong {doc_name} (thư viện có {n} điều của văn bản này)"
+            )
         elif len(docs) > 1:
             ref.status = ReferenceStatus.AMBIGUOUS
             same = f"có số {ref.doc.number}" if ref.doc and ref.doc.number else "cùng tên"

@@ -18,11 +18,22 @@ def check_file(path: Path) -> None:
     except OSError as e:
         raise InputError(str(path), f"cannot read ({e.strerror})") from e
     if not stat.S_ISREG(st.st_mode):
-        kind = "a directory" if stat.S_ISDIR(st.st_mode) else "a FIFO" if stat.S_ISFIFO(st.st_mode) else \
-            "a socket" if stat.S_ISSOCK(st.st_mode) else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "special"
+        kind = (
+            "a directory"
+            if stat.S_ISDIR(st.st_mode)
+            else "a FIFO"
+            if stat.S_ISFIFO(st.st_mode)
+            else "a socket"
+            if stat.S_ISSOCK(st.st_mode)
+            else "a device"
+            if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+            else "special"
+        )
         raise InputError(str(path), f"not a regular file ({kind})")
     if st.st_size > MAX_FILE_BYTES:
-        raise InputError(str(path), f"{st.st_size:,} bytes, over the limit of {MAX_FILE_BYTES:,} bytes per file")
+        raise InputError(
+            str(path), f"{st.st_size:,} bytes, over the limit of {MAX_FILE_BYTES:,} bytes per file"
+        )
 
 
 def read_input(path: Path) -> bytes:
@@ -41,9 +52,42 @@ def read_input(path: Path) -> bytes:
 
 # Tags that never hold others (void) or whose end tag may be left out, so that they do not nest in
 # practice (a Word export writes <p> after <p> without closing them): they are not counted as nesting.
-_NOT_NESTING = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
-                "wbr", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot",
-                "colgroup", "caption", "rb", "rt", "rp", "html", "head", "body"}
+_NOT_NESTING = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "param",
+    "source",
+    "track",
+    "wbr",
+    "p",
+    "li",
+    "dt",
+    "dd",
+    "option",
+    "optgroup",
+    "tr",
+    "td",
+    "th",
+    "thead",
+    "tbody",
+    "tfoot",
+    "colgroup",
+    "caption",
+    "rb",
+    "rt",
+    "rp",
+    "html",
+    "head",
+    "body",
+}
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
 
 

@@ -46,7 +46,9 @@ _NOTE_LINE = re.compile(
 )  # the line break goes with the note unless a unit starts after it
 # a marker: a footnote number glued to a word or a closing sign ("xã hội3 và", "đặc khu30;", "3.22 Thanh toán")
 _MARKER = re.compile(r"(?:(?<=[a-zà-ỹđ”)])|(?<=^\d\.)|(?<=^\d\d\.))(\d{1,3})(?=[\s.,;:”)]|$)", re.M)
-_VBHN_DATE = re.compile(r"XÁC THỰC VĂN BẢN HỢP NHẤT\s*\n\s*[^\n,]*,\s*ngày\s*(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+_VBHN_DATE = re.compile(
+    r"XÁC THỰC VĂN BẢN HỢP NHẤT\s*\n\s*[^\n,]*,\s*ngày\s*(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})"
+)
 _VBHN_NUMBER = re.compile(rf"Số:\s*({NUMBER_PATTERN})\s*\n\s*XÁC THỰC")
 
 
@@ -76,7 +78,7 @@ def is_consolidated(text: str) -> bool:
 def clean(text: str) -> Consolidation:
     """Split off the CHÚ THÍCH section, remove inlined footnotes and markers; linear in the text."""
     m = _FOOTNOTES_HEADER.search(text)
-    body, notes_part = (text[:m.start()], text[m.end():]) if m else (text, "")
+    body, notes_part = (text[: m.start()], text[m.end() :]) if m else (text, "")
     notes: dict[int, str] = {}
     for n in _FOOTNOTE_LINE.finditer(notes_part):
         k = int(n.group(1))
@@ -95,7 +97,7 @@ def clean(text: str) -> Consolidation:
     # notes on their own line: removed, kept with the place they stood
     out, pos = [], 0
     for n in _NOTE_LINE.finditer(body):
-        out.append(body[pos:n.start()])
+        out.append(body[pos : n.start()])
         inline.append((sum(map(len, out)), n.group(0).strip()))
         pos = n.end()
     out.append(body[pos:])
@@ -106,9 +108,9 @@ def clean(text: str) -> Consolidation:
         k = int(mk.group(1))
         if k <= last or (k > last + 1 and (k > last + 12 or (notes and k not in notes))):
             continue
-        out.append(body[pos:mk.start()])
+        out.append(body[pos : mk.start()])
         at = sum(map(len, out))
-        if mk.start() > 0 and body[mk.start() - 1] == "." and body[mk.end():mk.end() + 1] != " ":
+        if mk.start() > 0 and body[mk.start() - 1] == "." and body[mk.end() : mk.end() + 1] != " ":
             out.append(" ")  # "3.22Thanh" never happens; "3.22 Thanh" keeps its space
         footnotes.append(Footnote(k, notes.get(k, ""), max(0, at - 1)))
         pos, last = mk.end(), k
@@ -119,13 +121,21 @@ def clean(text: str) -> Consolidation:
     for at, note in inline:
         shift = sum(length for a, length in removed if a < at)
         footnotes.append(Footnote(0, note, max(0, at - shift - 1)))
-    return Consolidation(cleaned, sorted(footnotes, key=lambda f: f.at),
-                         parse_number(number.group(1)).text if number and parse_number(number.group(1)) else None,
-                         iso_date(*date.groups()) if date else None)
+    parsed = parse_number(number.group(1)) if number else None
+    return Consolidation(
+        cleaned,
+        sorted(footnotes, key=lambda f: f.at),
+        parsed.text if parsed else None,
+        iso_date(*date.groups()) if date else None,
+    )
 
 
-_BY = re.compile(rf"theo quy định tại\s+(.*?)\s*(?:của\s+)?(?:(?:Bộ luật|Luật|Nghị định|Nghị quyết|Thông tư)[^\n]*?)?\bsố\s+({NUMBER_PATTERN})")
-_FROM = re.compile(r"có hiệu lực(?: thi hành)?(?: kể)? từ ngày\s*(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+_BY = re.compile(
+    rf"theo quy định tại\s+(.*?)\s*(?:của\s+)?(?:(?:Bộ luật|Luật|Nghị định|Nghị quyết|Thông tư)[^\n]*?)?\bsố\s+({NUMBER_PATTERN})"
+)
+_FROM = re.compile(
+    r"có hiệu lực(?: thi hành)?(?: kể)? từ ngày\s*(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})"
+)
 _SCOPE = re.compile(r"^(Điều|Khoản|Điểm|Mục|Chương) này\b")
 
 
@@ -146,11 +156,23 @@ def amendment_of(note: str, path: list[tuple[str, str]]) -> Amendment | None:
         while path and path[-1][0] != want and want in {k for k, _ in path}:
             path = path[:-1]
     low = note.lower()
-    kind = ("bãi bỏ" if "bãi bỏ" in low or "được bỏ" in low else "thay thế" if "thay thế" in low
-            else "bổ sung" if "được bổ sung" in low and "sửa đổi" not in low else "sửa đổi")
+    kind = (
+        "bãi bỏ"
+        if "bãi bỏ" in low or "được bỏ" in low
+        else "thay thế"
+        if "thay thế" in low
+        else "bổ sung"
+        if "được bổ sung" in low and "sửa đổi" not in low
+        else "sửa đổi"
+    )
     when = _FROM.search(note)
-    return Amendment(target=address_of(path) if path else "", by_number=num.text, by_units=by.group(1).strip(" ,"),
-                     kind=kind, effective=iso_date(*when.groups()) if when else None)
+    return Amendment(
+        target=address_of(path) if path else "",
+        by_number=num.text,
+        by_units=by.group(1).strip(" ,"),
+        kind=kind,
+        effective=iso_date(*when.groups()) if when else None,
+    )
 
 
 def unit_path(article: Unit, at: int) -> list[tuple[str, str]]:

@@ -32,8 +32,11 @@ def _doc_for(doc_id: str) -> Document:
     num = parse_number(doc_id)
     if num:
         return Document(doc_id=num.text, number=num.text, doc_type=num.doc_type, issuer=num.issuer)
-    doc_type = next((t for t in DOC_TYPES if doc_id.lower().startswith(t.lower() + " ") or doc_id.lower() == t.lower()), None)
-    title = doc_id[len(doc_type):].strip() if doc_type else doc_id
+    doc_type = next(
+        (t for t in DOC_TYPES if doc_id.lower().startswith(t.lower() + " ") or doc_id.lower() == t.lower()),
+        None,
+    )
+    title = doc_id[len(doc_type) :].strip() if doc_type else doc_id
     title = title[:1].upper() + title[1:] if title else doc_id
     return Document(doc_id=doc_id, doc_type=doc_type, title=title)
 
@@ -47,7 +50,12 @@ def _split_heading(text: str, article: str) -> tuple[str | None, str]:
         return (m.group(2).strip() or None), rest.strip("\n")
     rest = rest.strip("\n")
     # a heading is a short first line that does not read as a sentence of the body
-    if rest and len(first) < 250 and not re.search(r"[.;:,]$", first.strip()) and not re.match(r"^\d+\.|^[a-zđ]\)", first):
+    if (
+        rest
+        and len(first) < 250
+        and not re.search(r"[.;:,]$", first.strip())
+        and not re.match(r"^\d+\.|^[a-zđ]\)", first)
+    ):
         return first.strip(), rest
     return None, text
 
@@ -68,7 +76,9 @@ def read_law_dict(path: Path, kind: str = "lawdict") -> Extract:
                 extract.rejected.append(f"{path}: [{number!r}][{art!r}] has no text")
                 continue
             heading, body = _split_heading(text, art)
-            extract.records.append(ArticleRecord(doc=doc, article=str(art).strip(), heading=heading, body=body))
+            extract.records.append(
+                ArticleRecord(doc=doc, article=str(art).strip(), heading=heading, body=body)
+            )
     if not extract.records:
         raise InputError(str(path), "no article found")
     return extract
@@ -81,24 +91,34 @@ def read_alqac(path: Path, kind: str = "alqac") -> Extract:
     source = Source(kind=kind, path=str(path), label=f"ALQAC: {path.name}")
     extract = Extract(source=source, records=[])
     for i, law in enumerate(data):
-        if not isinstance(law, dict) or not isinstance(law.get("id"), str) or not isinstance(law.get("articles"), list):
+        if (
+            not isinstance(law, dict)
+            or not isinstance(law.get("id"), str)
+            or not isinstance(law.get("articles"), list)
+        ):
             extract.rejected.append(f"{path}: [{i}] lacks a string 'id' or a list 'articles'")
             continue
         doc = _doc_for(law["id"].strip())
         doc.doc_id = law["id"].strip() if parse_number(law["id"]) is None else doc.doc_id
         for j, art in enumerate(law["articles"]):
-            if not isinstance(art, dict) or not str(art.get("id", "")).strip() or not isinstance(art.get("text"), str):
+            if (
+                not isinstance(art, dict)
+                or not str(art.get("id", "")).strip()
+                or not isinstance(art.get("text"), str)
+            ):
                 extract.rejected.append(f"{path}: [{i}].articles[{j}] lacks 'id' or 'text'")
                 continue
             heading, body = _split_heading(art["text"], str(art["id"]))
-            extract.records.append(ArticleRecord(doc=doc, article=str(art["id"]).strip(), heading=heading, body=body))
+            extract.records.append(
+                ArticleRecord(doc=doc, article=str(art["id"]).strip(), heading=heading, body=body)
+            )
     if not extract.records:
         raise InputError(str(path), "no article found")
     return extract
 
 
 def sniff_json(path: Path) -> str | None:
-    """"lawdict" or "alqac" by the shape of the file's start, without parsing all of it."""
+    """ "lawdict" or "alqac" by the shape of the file's start, without parsing all of it."""
     with path.open("rb") as fh:
         head = fh.read(2048).decode("utf-8-sig", errors="ignore").lstrip()
     if head.startswith("["):

@@ -28,7 +28,9 @@ def load_text(path: Path) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise InputError(str(path), f"not UTF-8 text (invalid byte 0x{raw[e.start]:02x} at offset {e.start})") from e
+        raise InputError(
+            str(path), f"not UTF-8 text (invalid byte 0x{raw[e.start]:02x} at offset {e.start})"
+        ) from e
     if "\x00" in text:
         raise InputError(str(path), "binary content (NUL bytes), not a text document")
     if suffix in HTML_SUFFIXES:
@@ -40,11 +42,15 @@ def _html_text(html: str, name: str = "<html>") -> str:
     from selectolax.lexbor import LexborHTMLParser
 
     if html_depth(html, MAX_HTML_DEPTH) > MAX_HTML_DEPTH:
-        raise InputError(name, f"HTML nested more than {MAX_HTML_DEPTH} elements deep: not a document luat can read")
+        raise InputError(
+            name, f"HTML nested more than {MAX_HTML_DEPTH} elements deep: not a document luat can read"
+        )
     tree = LexborHTMLParser(html)
     for tag in tree.css("script, style"):
         tag.decompose()
     body = tree.body or tree.root
+    if body is None:  # the parser gives every document a root, even an empty one: defensive
+        raise InputError(name, "HTML without a document body: not a document luat can read")
     lines = []
     for node in body.css("p, h1, h2, h3, h4, h5, h6, li, tr, div"):
         if node.tag == "div" and node.css_first("p, div, table, li"):
@@ -90,7 +96,9 @@ def _check_docx_size(path: Path) -> None:
     except (zipfile.BadZipFile, OSError) as e:
         raise InputError(str(path), f"not a valid .docx file (not a zip archive: {e})") from e
     if inflated > MAX_DOCX_INFLATED:
-        raise InputError(str(path), f".docx inflates to {inflated:,} bytes (limit {MAX_DOCX_INFLATED:,}): refused")
+        raise InputError(
+            str(path), f".docx inflates to {inflated:,} bytes (limit {MAX_DOCX_INFLATED:,}): refused"
+        )
 
 
 def read_official(path: Path, *, kind: str = "official", doc_id: str | None = None) -> Extract:
@@ -114,21 +122,47 @@ def read_official(path: Path, *, kind: str = "official", doc_id: str | None = No
     num = parse_number(number) if number else None
     # the number's suffix names the issuer reliably (QH13 → Quốc hội); the header may be damaged
     issuer = (num.issuer if num and num.issuer and "Liên tịch" not in num.issuer else None) or parsed.issuer
-    doc = Document(doc_id=doc_id, number=number, doc_type=parsed.doc_type or (num.doc_type if num else None),
-                   title=parsed.title, issuer=issuer, issued=parsed.issued, effective=parsed.effective)
+    doc = Document(
+        doc_id=doc_id,
+        number=number,
+        doc_type=parsed.doc_type or (num.doc_type if num else None),
+        title=parsed.title,
+        issuer=issuer,
+        issued=parsed.issued,
+        effective=parsed.effective,
+    )
     label = f"{'Văn bản gốc' if kind == 'official' else 'Tệp của người dùng'}: {path.name}"
     date = parsed.issued
     if vbhn is not None:
         # a version of the base document as amended at the consolidation's date, not a document of its own
-        label = f"Văn bản hợp nhất {vbhn.number or ''} ngày {vbhn.date or '?'}: {path.name}".replace("  ", " ")
+        label = f"Văn bản hợp nhất {vbhn.number or ''} ngày {vbhn.date or '?'}: {path.name}".replace(
+            "  ", " "
+        )
         date = vbhn.date or parsed.issued
     source = Source(kind=kind, path=str(path), label=label, date=date)
     records = []
     notes = vbhn.footnotes if vbhn is not None else []
     for context, art, body_start in parsed.articles:
-        body = text[body_start:art.end].strip("\n")
-        amendments = [a for a in (consolidated.amendment_of(f.text, consolidated.unit_path(art, f.at))
-                                  for f in notes if art.start <= f.at < art.end) if a is not None]
-        records.append(ArticleRecord(doc=doc, article=art.label, heading=art.heading, body=body, context=context,
-                                     src_start=art.start, src_end=art.end, amendments=amendments))
+        body = text[body_start : art.end].strip("\n")
+        amendments = [
+            a
+            for a in (
+                consolidated.amendment_of(f.text, consolidated.unit_path(art, f.at))
+                for f in notes
+                if art.start <= f.at < art.end
+            )
+            if a is not None
+        ]
+        records.append(
+            ArticleRecord(
+                doc=doc,
+                article=art.label,
+                heading=art.heading,
+                body=body,
+                context=context,
+                src_start=art.start,
+                src_end=art.end,
+                amendments=amendments,
+            )
+        )
     return Extract(source=source, records=records, outline={doc_id: parsed.outline}, text=text)

@@ -29,13 +29,21 @@ _NOTE_RE = re.compile(
     rf"^\(?\s*(?:Điều|điều)\s+(\d+[a-zđ]?)\s*(?:\.\s*)?({_TYPES_ALT})\s+(?:số\s+)?({NUMBER_PATTERN})(.*)$",
     re.S,
 )
-_NOTE_JUNK = re.compile(rf"({_TYPES_ALT})\s+(?:số\s+liên tịch|số\s+(?:(?:{_TYPES_ALT})\s+số:?|Số:?)|số:|Số:?)\s+")
+_NOTE_JUNK = re.compile(
+    rf"({_TYPES_ALT})\s+(?:số\s+liên tịch|số\s+(?:(?:{_TYPES_ALT})\s+số:?|Số:?)|số:|Số:?)\s+"
+)
 # Slips of the editors, each found in real notes: "((Điều 13 ...", "Thông tư số ''42/2022/TT-BCT", "Bộ Luật số
 # 100/2015/QH13", "50/2022/NĐ_CP".
-_NOTE_SLIPS = [(re.compile(r"^\(+"), "("), (re.compile(r"(\bsố\s+)['‘’\"]+"), r"\1"), (re.compile(r"\bBộ Luật\b"), "Bộ luật"),
-               (re.compile(r"(\d/[A-ZĐ]+)_([A-ZĐ])"), r"\1-\2")]
+_NOTE_SLIPS = [
+    (re.compile(r"^\(+"), "("),
+    (re.compile(r"(\bsố\s+)['‘’\"]+"), r"\1"),
+    (re.compile(r"\bBộ Luật\b"), "Bộ luật"),
+    (re.compile(r"(\d/[A-ZĐ]+)_([A-ZĐ])"), r"\1-\2"),
+]
 _OLD_SLASH = re.compile(r"(\d{4}/[A-ZĐ]+)/([A-ZĐ])")
-_NOTE_DETAIL_RE = re.compile(r"\s*ngày\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?:\s+của\s+(?P<issuer>.+?))?\s*$", re.S)
+_NOTE_DETAIL_RE = re.compile(
+    r"\s*ngày\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?:\s+của\s+(?P<issuer>.+?))?\s*$", re.S
+)
 _AMEND_RE = re.compile(
     rf"((?:(?:Điều|Khoản|Điểm|điều|khoản|điểm)\s+[\w.]+\s*,?\s*)+)\s*({_TYPES_ALT})\s+(?:số\s+)?({NUMBER_PATTERN})"
     r"(?:[^()]*?có hiệu lực(?: thi hành)?(?: kể)? từ ngày\s+(?P<ed>\d{1,2})/(?P<em>\d{1,2})/(?P<ey>\d{4}))?"
@@ -81,9 +89,17 @@ def parse_note(note: str) -> dict | None:
     num = parse_number(m.group(3))
     if num is None:
         return None
-    rest = note[m.end(3):]  # text after the number
-    info: dict = {"article": m.group(1), "doc_type": m.group(2), "number": num.text, "title": None,
-                  "issued": None, "issuer": None, "effective": None, "amendments": []}
+    rest = note[m.end(3) :]  # text after the number
+    info: dict = {
+        "article": m.group(1),
+        "doc_type": m.group(2),
+        "number": num.text,
+        "title": None,
+        "issued": None,
+        "issuer": None,
+        "effective": None,
+        "amendments": [],
+    }
     head = rest.partition("có hiệu lực")[0].strip(" ,")
     d = _NOTE_DETAIL_RE.search(head)
     if d:
@@ -93,7 +109,7 @@ def parse_note(note: str) -> dict | None:
     title = head.strip(" ,").rstrip(" .")
     if title.lower().startswith(info["doc_type"].lower() + " "):
         # "Luật số 53/2019/QH14 Luật Lực lượng dự bị động viên": the type again, maybe its number, then the title
-        title = title[len(info["doc_type"]) + 1:]
+        title = title[len(info["doc_type"]) + 1 :]
         title = re.sub(rf"^số\s+{re.escape(num.text)}\s*", "", title)
     if re.match(r"(?i)ngày\b", title):
         title = ""  # "Thông tư số 56/2020/TT-BCT ngày 31 tháng 12 năm 2020": a date in words, no title
@@ -101,17 +117,21 @@ def parse_note(note: str) -> dict | None:
     eff = EFFECTIVE_RE.search(note)
     if eff:
         info["effective"] = iso_date(eff.group(1), eff.group(2), eff.group(3))
-    after = note[eff.end():] if eff else ""
+    after = note[eff.end() :] if eff else ""
     prev = 0
     for am in _AMEND_RE.finditer(after):
         by = parse_number(am.group(3))
         if by is None:
             continue
-        segment = after[prev: am.start()]
+        segment = after[prev : am.start()]
         prev = am.end()
         kind = ", ".join(k for k in ("sửa đổi", "bổ sung", "bãi bỏ", "thay thế") if k in segment) or "sửa đổi"
         date = iso_date(am.group("ed"), am.group("em"), am.group("ey")) if am.group("ey") else None
-        info["amendments"].append(Amendment(target="", by_number=by.text, by_units=am.group(1).strip(" ,"), kind=kind, effective=date))
+        info["amendments"].append(
+            Amendment(
+                target="", by_number=by.text, by_units=am.group(1).strip(" ,"), kind=kind, effective=date
+            )
+        )
     return info
 
 
@@ -138,7 +158,9 @@ def _opened(nodes) -> Iterator[LexborNode]:
         if node.tag == "-text":
             if (node.text() or "").strip():
                 yield node
-        elif (node.attributes.get("class") or "") not in _MARKUP_CLASSES and node.css_first("p.pDieu") is not None:
+        elif (node.attributes.get("class") or "") not in _MARKUP_CLASSES and node.css_first(
+            "p.pDieu"
+        ) is not None:
             yield from _opened(node.iter(include_text=True))
         else:
             yield node
@@ -157,7 +179,9 @@ def read_phapdien(path: Path) -> Extract:
     except UnicodeDecodeError as e:
         raise InputError(str(path), f"not UTF-8 text ({e.reason} at byte {e.start})") from e
     if html_depth(html, MAX_HTML_DEPTH) > MAX_HTML_DEPTH:
-        raise InputError(str(path), f"HTML nested more than {MAX_HTML_DEPTH} elements deep: not a Pháp điển page")
+        raise InputError(
+            str(path), f"HTML nested more than {MAX_HTML_DEPTH} elements deep: not a Pháp điển page"
+        )
     tree = LexborHTMLParser(html)
     content = tree.css_first("div._content")
     if content is None:
@@ -166,7 +190,12 @@ def read_phapdien(path: Path) -> Extract:
     topic = _clean(h3.text(separator=" ")) if h3 else None
     if topic:
         topic = re.sub(r"^Đề mục\s+[\d.]+\s*", "", topic).strip() or topic
-    source = Source(kind="phapdien", path=str(path), label=f"Pháp điển {path.parent.name}: {topic}", date=edition_date(path))
+    source = Source(
+        kind="phapdien",
+        path=str(path),
+        label=f"Pháp điển {path.parent.name}: {topic}",
+        date=edition_date(path),
+    )
     extract = Extract(source=source, records=[])
 
     current: dict | None = None
@@ -180,17 +209,37 @@ def read_phapdien(path: Path) -> Extract:
             return
         body = "\n".join(x for x in current["lines"] if x)
         num = parse_number(info["number"])
-        doc = Document(doc_id=info["number"], number=info["number"], doc_type=info["doc_type"], title=info["title"],
-                       issuer=info["issuer"] or (num.issuer if num else None), issued=info["issued"],
-                       effective=info["effective"])
+        doc = Document(
+            doc_id=info["number"],
+            number=info["number"],
+            doc_type=info["doc_type"],
+            title=info["title"],
+            issuer=info["issuer"] or (num.issuer if num else None),
+            issued=info["issued"],
+            effective=info["effective"],
+        )
         amendments = [
-            Amendment(target=article_address(info["article"]), by_number=a.by_number, by_units=a.by_units, kind=a.kind, effective=a.effective)
+            Amendment(
+                target=article_address(info["article"]),
+                by_number=a.by_number,
+                by_units=a.by_units,
+                kind=a.kind,
+                effective=a.effective,
+            )
             for a in info["amendments"]
         ]
-        extract.records.append(ArticleRecord(
-            doc=doc, article=info["article"], heading=current["heading"], body=body, note=current["note"],
-            code=current["code"], topic=topic, amendments=amendments,
-        ))
+        extract.records.append(
+            ArticleRecord(
+                doc=doc,
+                article=info["article"],
+                heading=current["heading"],
+                body=body,
+                note=current["note"],
+                code=current["code"],
+                topic=topic,
+                amendments=amendments,
+            )
+        )
 
     for node in _blocks(content):
         cls = node.attributes.get("class") or ""
@@ -198,8 +247,12 @@ def read_phapdien(path: Path) -> Extract:
             flush()
             title = _clean(node.text(separator=""))
             m = _CODE_RE.match(title)
-            current = {"code": m.group(1) if m else None, "heading": (m.group(2) if m else title) or None,
-                       "note": "", "lines": []}
+            current = {
+                "code": m.group(1) if m else None,
+                "heading": (m.group(2) if m else title) or None,
+                "note": "",
+                "lines": [],
+            }
         elif current is None or cls == "pChuong":
             continue
         elif cls == "pGhiChu":
