@@ -659,12 +659,9 @@ class Consultant:
     def _article_text_by_id(self, doc_id: str, article: str, as_of: str | None) -> str:
         """The article's current text, or the newest version dated on or before ``as_of``."""
         if as_of:
-            v = self.library.db.execute(
-                "SELECT body FROM versions WHERE doc_id=? AND article=? AND date IS NOT NULL AND date<=? ORDER BY date DESC LIMIT 1",
-                (doc_id, article, as_of),
-            ).fetchone()
-            if v:
-                return v[0]
+            body = self.library.article_body_on(doc_id, article, as_of)
+            if body is not None:
+                return body
         return self.library.article_text(doc_id, article) or ""
 
     def _basis(
@@ -754,20 +751,7 @@ class Consultant:
 
     def _version_of(self, doc_id: str, article: str, as_of: str | None) -> tuple[str | None, str | None]:
         """Date and source of the text quoted: the current one, or the newest on or before ``as_of``."""
-        if as_of:
-            row = self.library.db.execute(
-                "SELECT v.date, s.label FROM versions v JOIN sources s ON s.id=v.source_id WHERE v.doc_id=? AND v.article=?"
-                " AND v.date IS NOT NULL AND v.date<=? ORDER BY v.date DESC LIMIT 1",
-                (doc_id, article, as_of),
-            ).fetchone()
-            if row:
-                return row[0], row[1]
-        row = self.library.db.execute(
-            "SELECT v.date, s.label FROM articles a JOIN versions v ON v.id=a.version_id JOIN sources s ON s.id=v.source_id"
-            " WHERE a.doc_id=? AND a.article=?",
-            (doc_id, article),
-        ).fetchone()
-        return (row[0], row[1]) if row else (None, None)
+        return self.library.version_source(doc_id, article, as_of)
 
     def _in_force_first(
         self, hits: list[Hit], terms: list[str], on: str, as_of: str | None, question: str, pq: ParsedQuery

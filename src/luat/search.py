@@ -397,9 +397,7 @@ class Searcher:
         self.repealed = library.repealed_documents()
         # the criminal code(s) of the library: where a question about criminal liability is answered
         self.criminal_codes = [
-            r["doc_id"]
-            for r in library.db.execute("SELECT doc_id, title FROM documents WHERE doc_type='Bộ luật'")
-            if fold(r["title"] or "") == "hinh su"
+            d for d, title in library.documents_of_type("Bộ luật") if fold(title) == "hinh su"
         ]
 
     # ---------------------------------------------------------------- query understanding
@@ -551,10 +549,8 @@ class Searcher:
         query = self.build_query(pq, filters, plain=plain)
         if query is None:
             if filters.doc_id and not hits:  # a bare số hiệu: the document's first articles
-                rows = self.library.db.execute(
-                    "SELECT article FROM articles WHERE doc_id=? ORDER BY ord LIMIT ?", (filters.doc_id, k)
-                )
-                return [self._hit(filters.doc_id, r[0], 1.0, pq, exact=True) for r in rows]
+                articles = self.library.first_articles(filters.doc_id, k)
+                return [self._hit(filters.doc_id, a, 1.0, pq, exact=True) for a in articles]
             return hits[:k]
         # more candidates than asked, reranked: articles of repealed documents give way to those in force, an
         # article whose heading the question contains comes up
@@ -701,31 +697,26 @@ class Searcher:
     def _effect_article(self, doc_id: str, pq: ParsedQuery) -> Hit | None:
         """The article of ``doc_id`` on its entry into force (the last one headed so), at its khoản that says
         "có hiệu lực"; None when the document has none."""
-        row = next(
+        article = next(
             (
-                r
-                for r in self.library.db.execute(
-                    "SELECT article, heading FROM articles WHERE doc_id=? ORDER BY ord DESC", (doc_id,)
-                )
-                if _EFFECT_HEADING.match(fold(r["heading"] or ""))
+                a
+                for a, heading in self.library.headings_last_first(doc_id)
+                if _EFFECT_HEADING.match(fold(heading or ""))
             ),
             None,
         )
-        if row is None:
+        if article is None:
             return None
-        body = fold_same_length(self.library.article_text(doc_id, row["article"]) or "")
+        body = fold_same_length(self.library.article_text(doc_id, article) or "")
         clause = next(
             (
-                u["label"]
-                for u in self.library.db.execute(
-                    "SELECT label, start, end FROM units WHERE doc_id=? AND article=? AND kind='khoan' ORDER BY start",
-                    (doc_id, row["article"]),
-                )
-                if "hieu luc" in body[u["start"] : u["end"]]
+                u.label
+                for u in self.library.clauses_of(doc_id, article)
+                if "hieu luc" in body[u.start : u.end]
             ),
             None,
         )
-        return self._hit(doc_id, row["article"], 1e9, pq, exact=True, clause=clause)
+        return self._hit(doc_id, article, 1e9, pq, exact=True, clause=clause)
 
     def _rerank(self, ranked: list[list], pq: ParsedQuery) -> None:
         """Adjust the scores of [score, doc_id, article, folded text, folded heading, held] candidates in place,
@@ -816,11 +807,8 @@ class Searcher:
         out: list[Hit] = []
         for rank, (doc_id, article) in enumerate(order[:limit]):
             at = found[(doc_id, article)][1]
-            clause = self.library.db.execute(
-                "SELECT label FROM units WHERE doc_id=? AND article=? AND kind='khoan' AND start<=? AND end>? ORDER BY start DESC LIMIT 1",
-                (doc_id, article, at, at),
-            ).fetchone()
-            hit = self._hit(doc_id, article, 1e8 - rank, term_pq, clause=clause[0] if clause else None)
+            clause = self.library.clause_at(doc_id, article, at)
+            hit = self._hit(doc_id, article, 1e8 - rank, term_pq, clause=clause)
             hit.defines = True
             out.append(hit)
         return out
@@ -847,10 +835,7 @@ class Searcher:
     ) -> Hit:
         doc = self.library.document(doc_id)
         assert doc is not None
-        row = self.library.db.execute(
-            "SELECT heading, text FROM articles WHERE doc_id=? AND article=?", (doc_id, article)
-        ).fetchone()
-        heading, text = (row["heading"], row["text"]) if row else (None, "")
+        heading, text = self.library.heading_and_text(doc_id, article) or (None, "")
         best_clause, snippet = clause, ""
         if pq.terms or clause:
             best_clause, snippet = self._best_clause(doc_id, article, text, pq, clause)
@@ -874,25 +859,21 @@ class Searcher:
         self, doc_id: str, article: str, text: str, pq: ParsedQuery, clause: str | None
     ) -> tuple[str | None, str]:
         terms = set(pq.terms)
-        rows = self.library.db.execute(
-            "SELECT label, start, end FROM units WHERE doc_id=? AND article=? AND kind='khoan'",
-            (doc_id, article),
-        ).fetchall()
-        best, best_score, span = clause, -1.0, (0, min(len(text), 400))
+        rows = self.library.clauses_of(doc_id, article)
+        best, best_score = clause, -1.0
+        span: tuple[int, int | None] = (0, min(len(text), 400))
         folded = fold_same_length(text)  # once for the article: folding keeps offsets
-        words = [WORD.findall(folded[r["start"] : r["end"]]) for r in rows] if clause is None else []
+        words = [WORD.findall(folded[r.start : r.end]) for r in rows] if clause is None else []
         weights = telling_weights([set(w) for w in words], terms) if words else None
         for i, r in enumerate(rows):
             if clause is not None:
-                if r["label"] == clause:
-                    span = (r["start"], r["end"])
+                if r.label == clause:
+                    span = (r.start, r.end)
                     break
                 continue
-            score = passage_score(
-                text[r["start"] : r["end"]], terms, folded[r["start"] : r["end"]], weights, words[i]
-            )
+            score = passage_score(text[r.start : r.end], terms, folded[r.start : r.end], weights, words[i])
             if score > best_score:
-                best, best_score, span = r["label"], score, (r["start"], r["end"])
+                best, best_score, span = r.label, score, (r.start, r.end)
         return best, highlight(text[span[0] : span[1]], terms)
 
 

@@ -529,6 +529,62 @@ class Library:
             )
         ]
 
+    def documents_of_type(self, doc_type: str) -> list[tuple[str, str]]:
+        """(doc_id, title) of every document of a type ("Bộ luật"); "" for a missing title."""
+        rows = self.db.execute("SELECT doc_id, title FROM documents WHERE doc_type=?", (doc_type,))
+        return [(r["doc_id"], r["title"] or "") for r in rows]
+
+    def first_articles(self, doc_id: str, limit: int) -> list[str]:
+        """The numbers of a document's first ``limit`` articles, in document order."""
+        rows = self.db.execute(
+            "SELECT article FROM articles WHERE doc_id=? ORDER BY ord LIMIT ?", (doc_id, limit)
+        )
+        return [r[0] for r in rows]
+
+    def headings_last_first(self, doc_id: str) -> list[tuple[str, str | None]]:
+        """(article, heading) of a document's articles, the last first (where its final provisions are)."""
+        rows = self.db.execute(
+            "SELECT article, heading FROM articles WHERE doc_id=? ORDER BY ord DESC", (doc_id,)
+        )
+        return [(r["article"], r["heading"]) for r in rows]
+
+    def clauses_of(self, doc_id: str, article: str) -> list[UnitSpan]:
+        """The khoản of an article, in order: label, start and end in the article's text."""
+        rows = self.db.execute(
+            "SELECT label, start, end FROM units WHERE doc_id=? AND article=? AND kind='khoan' ORDER BY start",
+            (doc_id, article),
+        )
+        return [UnitSpan(article, "", r["start"], "khoan", r["label"], r["end"]) for r in rows]
+
+    def clause_at(self, doc_id: str, article: str, offset: int) -> str | None:
+        """The label of the khoản of an article that holds the character at ``offset`` of its text, if any."""
+        row = self.db.execute(
+            "SELECT label FROM units WHERE doc_id=? AND article=? AND kind='khoan' AND start<=? AND end>?"
+            " ORDER BY start DESC LIMIT 1",
+            (doc_id, article, offset, offset),
+        ).fetchone()
+        return row[0] if row else None
+
+    def version_source(
+        self, doc_id: str, article: str, on: str | None = None
+    ) -> tuple[str | None, str | None]:
+        """Date and source label of an article's text: the merged one, or with ``on`` (ISO date) the newest dated
+        version on or before it (the merged one when there is none)."""
+        if on:
+            row = self.db.execute(
+                "SELECT v.date, s.label FROM versions v JOIN sources s ON s.id=v.source_id WHERE v.doc_id=?"
+                " AND v.article=? AND v.date IS NOT NULL AND v.date<=? ORDER BY v.date DESC LIMIT 1",
+                (doc_id, article, on),
+            ).fetchone()
+            if row:
+                return row[0], row[1]
+        row = self.db.execute(
+            "SELECT v.date, s.label FROM articles a JOIN versions v ON v.id=a.version_id JOIN sources s"
+            " ON s.id=v.source_id WHERE a.doc_id=? AND a.article=?",
+            (doc_id, article),
+        ).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
     def heading_and_text(self, doc_id: str, article: str) -> tuple[str | None, str] | None:
         """An article's heading and merged text, or None when the document has no such article."""
         row = self.db.execute(
