@@ -451,54 +451,15 @@ def bench_ask() -> str:
 def bench_web(total: int = 2000, concurrency: int = 16) -> str:
     """A bounded load test on loopback: ``total`` mixed requests, ``concurrency`` at a time, against
     ``luat serve`` on the default library; latency per endpoint and the errors."""
-    import random
-    import socket
     from concurrent.futures import ThreadPoolExecutor
 
     import httpx
 
-    from .evaluate import latency_ms, load_bench
-    from .ingest import data_dir
+    from .evaluate import latency_ms
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "luat.cli", "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+    proc, base = _start_server("default", None)
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(base + "/api/stats", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        questions = [q.question for q in load_bench(data_dir() / "bench" / "zalo-phapdien-dev.jsonl")[0]]
-        rng = random.Random(7)
-        refs = [
-            "khoản 1 Điều 60 Luật 58/2014/QH13",
-            "Điều 8 Nghị định 115/2015/NĐ-CP",
-            "Điều 35 Bộ luật Lao động 2019",
-            "điểm a khoản 1 Điều 2 Luật BHXH 2014",
-            "Điều 38 Bộ luật Dân sự 2015",
-        ]
-        docs = ["115/2015/NĐ-CP", "59/2015/TT-BLĐTBXH", "45/2019/QH14", "58/2014/QH13"]
-        plan: list[tuple[str, str, str, dict[str, str] | None, dict[str, str] | None]] = []
-        for _ in range(total):
-            r = rng.random()
-            if r < 0.4:
-                plan.append(("search", "GET", "/api/search", {"q": rng.choice(questions)}, None))
-            elif r < 0.6:
-                plan.append(("ask", "POST", "/api/ask", None, {"question": rng.choice(questions)}))
-            elif r < 0.8:
-                plan.append(("unit", "GET", "/api/units", {"ref": rng.choice(refs)}, None))
-            elif r < 0.9:
-                plan.append(("document", "GET", "/api/documents/" + rng.choice(docs), None, None))
-            else:
-                plan.append(("search page", "GET", "/tim-kiem", {"q": rng.choice(questions)}, None))
+        plan = _load_plan(total)
         client = httpx.Client(base_url=base, timeout=60)
 
         def one(item):

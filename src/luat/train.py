@@ -29,10 +29,9 @@ TRAINING_SETS = [
 ]
 
 SEED = 7
-RANKER_PARAMS = dict(
-    objective="lambdarank",
+# what both models share: small trees, bagging, one seed, deterministic on 2 threads
+_COMMON = dict(
     learning_rate=0.05,
-    num_leaves=15,
     min_data_in_leaf=20,
     bagging_fraction=0.8,
     bagging_freq=1,
@@ -41,22 +40,10 @@ RANKER_PARAMS = dict(
     deterministic=True,
     num_threads=2,
     verbose=-1,
-    lambdarank_truncation_level=10,
 )
+RANKER_PARAMS = dict(_COMMON, objective="lambdarank", num_leaves=15, lambdarank_truncation_level=10)
 RANKER_ROUNDS = 300
-JUDGE_PARAMS = dict(
-    objective="binary",
-    learning_rate=0.05,
-    num_leaves=7,
-    min_data_in_leaf=20,
-    bagging_fraction=0.8,
-    bagging_freq=1,
-    feature_fraction=0.8,
-    seed=SEED,
-    deterministic=True,
-    num_threads=2,
-    verbose=-1,
-)
+JUDGE_PARAMS = dict(_COMMON, objective="binary", num_leaves=7)
 JUDGE_ROUNDS = 200
 # every candidate the ranker reorders: the lexical ones and the semantic ones
 CANDIDATES = 50
