@@ -464,16 +464,7 @@ class Library:
         row = self.db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         if row is None:
             return None
-        doc = Document(
-            doc_id=row["doc_id"],
-            number=row["number"],
-            doc_type=row["doc_type"],
-            title=row["title"],
-            issuer=row["issuer"],
-            issued=row["issued"],
-            effective=row["effective"],
-            status=row["status"],
-        )
+        doc = _document(row)
         doc.amendments = [
             Amendment(
                 target=r["target"],
