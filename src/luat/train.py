@@ -26,6 +26,8 @@ TRAINING_SETS = [
     ("everyday-train.jsonl", None),  # written to learn from only: all of it "dev"
     ("everyday-train2.jsonl", None),
     ("everyday-train3.jsonl", None),
+    ("everyday-train4.jsonl", None),
+    ("everyday-train5.jsonl", None),
 ]
 
 SEED = 7
