@@ -71,6 +71,8 @@ FEATURES = [
     "semantic",
     "semantic_rank",
     "semantic_share",
+    "title_in_question",
+    "title_words",
 ]
 JUDGE_FEATURES = FEATURES + [
     "rank_score",
@@ -98,6 +100,7 @@ class Candidate:
     in_force: bool = True
     armed: bool = False  # the armed forces' or police's own document
     semantic: float = 0.0  # cosine of question and article in the static embedding (0 without one)
+    title: str = ""  # folded syllables of its document's title ("lao dong"; a sector's own rules name the sector)
 
 
 def _bigrams(words: list[str]) -> set[tuple[str, str]]:
@@ -171,6 +174,8 @@ def features(
                 c.semantic,
                 sem_rank[i],
                 c.semantic - best_sem,
+                _share(q, set(c.title.split())),
+                len(c.title.split()),
             ]
         )
     return rows

@@ -666,6 +666,7 @@ class Searcher:
                     in_force,
                     armed_forces_regime(doc.number if doc else None),
                     semantic,
+                    " ".join(folded_syllables(doc.title or "")) if doc else "",
                 )
             )
         rows = features(pq.terms, pq.asked, candidates, asks_about_armed_forces(fold(pq.text)))

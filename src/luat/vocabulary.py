@@ -26,9 +26,11 @@ EVERYDAY_WORDS: dict[str, str] = {
     r"duoi viec|cho nghi viec|cho thoi viec": "đơn phương chấm dứt hợp đồng lao động, sa thải",
     r"no luong|cham luong|khong tra luong|quyt luong": "trả lương không đúng hạn",
     r"tang ca|lam them|lam ngoai gio": "làm thêm giờ",
+    r"nghi phep nam|phep nam|ngay phep(?: nam)?": "nghỉ hằng năm",
+    r"nghi ngang|bo viec ngang": "đơn phương chấm dứt hợp đồng lao động không báo trước",
     # family
     r"ly di|bo nhau|chia tay vo|chia tay chong": "ly hôn",
-    r"gianh quyen nuoi con|quyen nuoi con|ai nuoi con|duoc nuoi con": "trực tiếp nuôi con",
+    r"gianh quyen nuoi con|quyen nuoi con|ai (?:se |duoc )?nuoi(?: con| chau| be)?|duoc nuoi con": "trực tiếp nuôi con",
     r"khong co di chuc|khong de lai di chuc|chua lap di chuc": "thừa kế theo pháp luật",
     # land and housing
     r"so do|so hong": "giấy chứng nhận quyền sử dụng đất",
