@@ -100,7 +100,9 @@ class Candidate:
     in_force: bool = True
     armed: bool = False  # the armed forces' or police's own document
     semantic: float = 0.0  # cosine of question and article in the static embedding (0 without one)
-    title: str = ""  # folded syllables of its document's title ("lao dong"; a sector's own rules name the sector)
+    title: str = (
+        ""  # folded syllables of its document's title ("lao dong"; a sector's own rules name the sector)
+    )
 
 
 def _bigrams(words: list[str]) -> set[tuple[str, str]]:
