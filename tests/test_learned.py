@@ -175,3 +175,16 @@ def test_an_ingest_gives_new_articles_their_vectors(qd_library):
     again = Embedding.load(models_dir(qd_library.name))
     assert again is not None and set(again.keys) == {(d, a) for d, a, _h, _t in articles}
     assert refresh_embedding(qd_library) == 0
+
+
+@pytest.mark.data
+def test_training_a_library_the_questions_do_not_cover_says_so(qd_library):
+    """A user's library that holds none of the labelled questions' articles has nothing to learn from: one clear
+    error, and no models left behind."""
+    from luat.rank import models_dir
+    from luat.train import train
+
+    with pytest.raises(ValueError, match="nothing to learn from"):
+        train(qd_library.name, progress=False)
+    assert not (models_dir(qd_library.name) / "models.json").exists()
+    assert not (models_dir(qd_library.name).parent / f".{qd_library.name}.new").exists()

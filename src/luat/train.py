@@ -10,6 +10,7 @@ saw. Training is deterministic (fixed seeds, one model per run) and takes a few 
 from __future__ import annotations
 
 import json
+import shutil
 import time
 import zlib
 from dataclasses import dataclass
@@ -47,6 +48,8 @@ RANKER_PARAMS = dict(_COMMON, objective="lambdarank", num_leaves=15, lambdarank_
 RANKER_ROUNDS = 300
 JUDGE_PARAMS = dict(_COMMON, objective="binary", num_leaves=7)
 JUDGE_ROUNDS = 200
+# fewer training questions with their gold among the candidates than this, and nothing is learned
+MIN_QUESTIONS = 50
 # every candidate the ranker reorders: the lexical ones and the semantic ones
 CANDIDATES = 50
 # a wrong answer costs this many right ones: the judge's bars are where right minus this times wrong is highest. A
@@ -103,6 +106,18 @@ def labelled_questions(data: Path, bench: Path, library) -> list[Labelled]:
 def train(
     library: str = "default", data: Path | None = None, bench: Path | None = None, progress: bool = True
 ) -> dict:
+    """:func:`learn`, its half-built files removed when it fails or is interrupted."""
+    building = models_dir(library).parent / f".{library}.new"
+    try:
+        return learn(library, data, bench, progress)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+
+
+def learn(
+    library: str = "default", data: Path | None = None, bench: Path | None = None, progress: bool = True
+) -> dict:
     """Train the ranker, then the judge over the ranker's answers, on the "dev" halves; write them under
     ``$LUAT_HOME/models/LIBRARY`` and return what was learned (counts, the judge's bar, seconds)."""
     import lightgbm
@@ -120,10 +135,11 @@ def train(
     bench = bench or Path(__file__).resolve().parents[2] / "bench"
     lib = Library(library)
     questions = [q for q in labelled_questions(data, bench, lib) if q.split == "dev"]
-    out_dir = models_dir(library)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in ("models.json", "ranker.txt", "judge.txt", "embedding.json", "vectors.npy", "articles.npy"):
-        (out_dir / stale).unlink(missing_ok=True)
+    # built aside and put in place whole at the end: a failed or interrupted training leaves the models as they were
+    final = models_dir(library)
+    out_dir = final.parent / f".{final.name}.new"
+    shutil.rmtree(out_dir, ignore_errors=True)
+    out_dir.mkdir(parents=True)
 
     # 1. the static embedding: the library's headings and texts, and the training questions with their articles.
     # The ranker and the judge learn how far to trust it from questions it has not learned (an embedding of the
@@ -177,6 +193,11 @@ def train(
         if any(relevant):
             per_question[i] = ([h.features for h in hits if h.features is not None], relevant)
     b.close()
+    if len(per_question) < MIN_QUESTIONS:
+        raise ValueError(
+            f"library {library!r}: {len(per_question)} labelled questions have their gold among its candidates "
+            f"(at least {MIN_QUESTIONS} needed): nothing to learn from; its search keeps the hand-written order"
+        )
 
     def fit_ranker(keep) -> lightgbm.Booster:
         chosen = [v for i, v in per_question.items() if keep(i)]
@@ -270,6 +291,12 @@ def train(
         seconds=round(time.perf_counter() - t0, 1),
     )
     (out_dir / "models.json").write_text(json.dumps(info, ensure_ascii=False, indent=1))
+    old = final.parent / f".{final.name}.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    out_dir.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
     return info
 
 
