@@ -25,6 +25,7 @@ train: setup
 demo: ingest
 	$(BIN)/luat stats
 	$(BIN)/luat show "khoản 1 Điều 60 Luật 58/2014/QH13"
+	$(BIN)/luat ask "Tôi nghỉ việc thì có được rút BHXH một lần không?"
 
 test: setup
 	$(BIN)/ruff check src tests
