@@ -118,6 +118,11 @@ DOC_TYPES = [
     "Kế hoạch",
 ]
 DOC_TYPES_FOLDED = {fold(t): t for t in DOC_TYPES}
+# The types a reference names its document by ("theo Nghị định 115/2015/NĐ-CP", "Điều 5 Luật này"): not the
+# working papers (công văn, hướng dẫn, thông báo, kế hoạch) nor the old orders (lệnh, sắc lệnh).
+REFERENCE_TYPES = [
+    t for t in DOC_TYPES if t not in ("Lệnh", "Sắc lệnh", "Công văn", "Hướng dẫn", "Thông báo", "Kế hoạch")
+]
 
 # Abbreviations used for document types and common law names in questions and answers.
 ABBREVIATIONS = {
@@ -136,6 +141,7 @@ ABBREVIATIONS = {
     "blhs": "bộ luật hình sự",
     "bltths": "bộ luật tố tụng hình sự",
     "bltđ": "bộ luật tố tụng dân sự",
+    "bltds": "bộ luật tố tụng dân sự",
     "blttds": "bộ luật tố tụng dân sự",
     "bhxh": "bảo hiểm xã hội",
     "bhyt": "bảo hiểm y tế",

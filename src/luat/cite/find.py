@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
 from ..models import NAMED_TYPES, DocMention, Reference, Target
-from ..sohieu import ABBREVIATIONS, DocNumber, find_numbers
+from ..sohieu import ABBREVIATIONS, DOC_TYPES_FOLDED, REFERENCE_TYPES, DocNumber, find_numbers
 from ..text import POINT_LETTERS, WORD, fold, fold_same_length, roman_to_int
 
 # Unit levels, lowest first; "section" is a Mục inside an Điều, "muc" a Mục of a Chương.
@@ -46,45 +46,22 @@ CONNECTORS = {"cua", "tai", "thuoc", "theo", "trong"}
 
 # Document types as folded word sequences, longest first.
 DOC_TYPE_WORDS: list[tuple[tuple[str, ...], str]] = sorted(
-    [
-        (("thong", "tu", "lien", "tich"), "Thông tư liên tịch"),
-        (("nghi", "quyet", "lien", "tich"), "Nghị quyết liên tịch"),
-        (("van", "ban", "hop", "nhat"), "Văn bản hợp nhất"),
-        (("bo", "luat"), "Bộ luật"),
-        (("hien", "phap"), "Hiến pháp"),
-        (("phap", "lenh"), "Pháp lệnh"),
-        (("nghi", "dinh"), "Nghị định"),
-        (("thong", "tu"), "Thông tư"),
-        (("quyet", "dinh"), "Quyết định"),
-        (("nghi", "quyet"), "Nghị quyết"),
-        (("chi", "thi"), "Chỉ thị"),
-        (("luat",), "Luật"),
-    ],
-    key=lambda x: -len(x[0]),
+    [(tuple(fold(t).split()), t) for t in REFERENCE_TYPES], key=lambda x: -len(x[0])
 )
 _DOC_TYPE_FIRST = {words[0] for words, _ in DOC_TYPE_WORDS}
 _DOC_TYPES_BY_FIRST = {
     first: [(w, name) for w, name in DOC_TYPE_WORDS if w[0] == first] for first in _DOC_TYPE_FIRST
 }
 _TYPE_ACCENTED = {words: name.lower() for words, name in DOC_TYPE_WORDS}
-# Abbreviated types, accepted only before a số hiệu ("NĐ 115/2015/NĐ-CP", "nd 115/2015").
+# Abbreviated types, accepted only before a số hiệu ("NĐ 115/2015/NĐ-CP", "nd 115/2015"), and abbreviated codes,
+# type and name in one word ("BLDS"): read from the one list of abbreviations (sohieu.ABBREVIATIONS), folded.
 TYPE_ABBREV = {
-    "nd": "Nghị định",
-    "tt": "Thông tư",
-    "qd": "Quyết định",
-    "nq": "Nghị quyết",
-    "ttlt": "Thông tư liên tịch",
-    "vbhn": "Văn bản hợp nhất",
-    "ct": "Chỉ thị",
+    fold(a): DOC_TYPES_FOLDED[fold(e)] for a, e in ABBREVIATIONS.items() if fold(e) in DOC_TYPES_FOLDED
 }
-# Abbreviated codes: type and name in one word.
 CODE_ABBREV = {
-    "blld": ("Bộ luật", "lao dong"),
-    "blds": ("Bộ luật", "dan su"),
-    "blhs": ("Bộ luật", "hinh su"),
-    "bltths": ("Bộ luật", "to tung hinh su"),
-    "blttds": ("Bộ luật", "to tung dan su"),
-    "bltds": ("Bộ luật", "to tung dan su"),
+    fold(a): ("Bộ luật", fold(e)[len("bo luat ") :])
+    for a, e in ABBREVIATIONS.items()
+    if fold(e).startswith("bo luat ")
 }
 # Names the finder knows without a library (codes and the most cited laws); a library adds its own.
 BUILTIN_NAMES: dict[str, list[str]] = {
