@@ -1,5 +1,9 @@
-"""Everyday words and the law's words for the same thing: what people write ("rút BHXH", "có bầu", "sổ đỏ") and
-what the provisions say ("hưởng bảo hiểm xã hội một lần", "mang thai", "giấy chứng nhận quyền sử dụng đất").
+"""The words of questions, in one place: everyday words and the law's words for the same thing, the phrasing of a
+question that carries no legal content (QUESTION_PHRASES, STOP), the dropped letters of fast typing, and what says a
+question is about the armed forces' own regime. (Document types, issuers and abbreviations are in sohieu.py.)
+
+Everyday words and the law's words: what people write ("rút BHXH", "có bầu", "sổ đỏ") and what the provisions say
+("hưởng bảo hiểm xã hội một lần", "mang thai", "giấy chứng nhận quyền sử dụng đất").
 
 A question is searched in the law's words: :func:`in_law_terms` rewrites each everyday phrase it finds (matched
 folded, so "co bau", "có bầu" and "Có Bầu" are one) into the law's phrase. Adding a word is one line of
@@ -58,6 +62,95 @@ _PATTERN = re.compile(
     r"(?<![\w])(?:" + "|".join(f"(?P<w{i}>{p})" for i, p in enumerate(EVERYDAY_WORDS)) + r")(?![\w])"
 )
 _LAW = list(EVERYDAY_WORDS.values())
+
+
+# Question phrasing that carries no legal content (folded, longest first).
+QUESTION_PHRASES = sorted(
+    [
+        "cho toi hoi",
+        "cho em hoi",
+        "xin hoi",
+        "toi muon hoi",
+        "cho hoi",
+        "vui long cho biet",
+        "xin cho biet",
+        "duoc quy dinh nhu the nao",
+        "quy dinh nhu the nao",
+        "duoc quy dinh ra sao",
+        "quy dinh ra sao",
+        "nhu the nao",
+        "the nao",
+        "ra sao",
+        "co duoc khong",
+        "duoc khong",
+        "hay khong",
+        "co phai",
+        "phai khong",
+        "la gi",
+        "bao gom nhung gi",
+        "gom nhung gi",
+        "nhung gi",
+        "bao nhieu",
+        "khi nao",
+        "o dau",
+        "la ai",
+        "duoc quy dinh",
+        "theo quy dinh",
+        "quy dinh",
+        "hien nay",
+        "phap luat",
+        "ai",
+    ],
+    key=len,
+    reverse=True,
+)
+# Function words that BM25 would otherwise count (folded).
+STOP = {
+    "thi",
+    "la",
+    "cua",
+    "va",
+    "cac",
+    "nhung",
+    "duoc",
+    "co",
+    "khong",
+    "cho",
+    "ve",
+    "trong",
+    "theo",
+    "nay",
+    "do",
+    "khi",
+    "nao",
+    "gi",
+    "hoac",
+    "voi",
+    "de",
+    "tai",
+    "tu",
+    "den",
+    "neu",
+    "ma",
+    "nhu",
+    "se",
+    "da",
+    "dang",
+    "bi",
+    "tren",
+    "duoi",
+    "sau",
+    "truoc",
+    "nguoi",
+    "phai",
+    "can",
+    "hay",
+    "nhe",
+    "a",
+    "oi",
+    "vay",
+    "roi",
+}
 
 
 # A syllable cannot end in a bare "g" or "h" (only "ng", "nh", "ch"): typed on a phone, "lươg", "bằg", "mìh",
