@@ -212,21 +212,7 @@ def write_index(library: Library, generation: str, progress: bool = True) -> dic
         def chunks():
             batch = []
             for a in library.all_articles():
-                name, title, doc_type, year, issuer = metas[a.doc_id]
-                batch.append(
-                    (
-                        a.doc_id,
-                        a.article,
-                        name,
-                        title,
-                        a.heading,
-                        a.text,
-                        doc_type,
-                        year,
-                        issuer,
-                        topics.get((a.doc_id, a.article)) or "",
-                    )
-                )
+                batch.append(_article_row(a, metas[a.doc_id], topics))
                 if len(batch) == 500:
                     yield batch
                     batch = []
@@ -296,21 +282,28 @@ def _article_rows(library: Library, doc_id: str):
     doc = library.document_metadata(doc_id)
     if doc is None:
         return
-    name, title, doc_type, year, issuer = doc_meta(doc)
+    meta = doc_meta(doc)
     topics = library.article_topics(doc_id)
     for a in library.articles_of(doc_id):
-        yield (
-            doc_id,
-            a.article,
-            name,
-            title,
-            a.heading,
-            a.text,
-            doc_type,
-            year,
-            issuer,
-            topics.get((doc_id, a.article)) or "",
-        )
+        yield _article_row(a, meta, topics)
+
+
+def _article_row(a, meta: tuple, topics: dict) -> tuple:
+    """An article as :func:`prepare_fields` takes it: its document's (name, title, type, year, issuer) ``meta`` and
+    its đề mục from ``topics``."""
+    name, title, doc_type, year, issuer = meta
+    return (
+        a.doc_id,
+        a.article,
+        name,
+        title,
+        a.heading,
+        a.text,
+        doc_type,
+        year,
+        issuer,
+        topics.get((a.doc_id, a.article)) or "",
+    )
 
 
 def build_index(library: Library, progress: bool = True) -> dict:
