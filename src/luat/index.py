@@ -8,6 +8,7 @@ the phrase signal. tantivy sees whitespace-separated tokens and does BM25.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -96,14 +97,18 @@ class IndexBuilder:
         self.target.mkdir(parents=True)
         self.index = tantivy.Index(build_schema(), str(self.target))
         # tantivy indexes on its own threads: add() only queues the document
-        self.writer = self.index.writer(heap_size=256_000_000, num_threads=min(2, os.cpu_count() or 1))
+        self.writer: tantivy.IndexWriter | None = self.index.writer(
+            heap_size=256_000_000, num_threads=min(2, os.cpu_count() or 1)
+        )
         self.count = 0
 
     def add(self, fields: dict) -> None:
+        assert self.writer is not None, "the build was abandoned"
         self.writer.add_document(tantivy.Document(**fields))
         self.count += 1
 
     def finish(self) -> dict:
+        assert self.writer is not None, "the build was abandoned"
         self.writer.commit()
         self.writer.wait_merging_threads()
         (self.target / VERSION_FILE).write_text(INDEX_VERSION)
@@ -117,7 +122,20 @@ class IndexBuilder:
         }
 
     def abandon(self) -> None:
-        shutil.rmtree(self.target, ignore_errors=True)
+        """Remove the partial build: the writer's threads stopped first (what they had queued dropped), or they
+        would go on writing segment files into the folder being removed and leave it behind."""
+        writer, self.writer = self.writer, None
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.rollback()
+            with contextlib.suppress(Exception):
+                writer.wait_merging_threads()
+        del writer
+        for _ in range(5):
+            shutil.rmtree(self.target, ignore_errors=True)
+            if not self.target.exists():
+                break
+            time.sleep(0.1)
 
 
 def _write_synced(path: Path, text: str) -> None:
