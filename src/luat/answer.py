@@ -49,7 +49,7 @@ from .sohieu import number_key
 from .store import Library
 from .structure import parse_body, sentence_case
 from .text import WORD, fold, fold_same_length, folded_syllables, normalize, squash
-from .vocabulary import armed_forces_regime, asks_about_armed_forces
+from .vocabulary import SCOPE_HEADING, armed_forces_regime, asks_about_armed_forces
 
 # How much of the question (see coverage) the best article must hold, unless it is what the question asks about
 # (Hit.asked_about: its heading held by the question, or the criminal code's article on the act). Calibrated on
@@ -202,12 +202,6 @@ _RANGE = re.compile(
     r"|(?:(?<!đến )dưới\s+(?P<below>[\d.]+)\s*đồng)"
 )
 _SCALE_FOLDED = {fold(word) for word in _SCALE}
-
-
-# Headings of articles that say what a document covers (folded), and the question asking about that.
-_SCOPE = re.compile(
-    r"(?:pham vi dieu chinh|doi tuong ap dung)(?:,? (?:va )?(?:pham vi dieu chinh|doi tuong ap dung))?"
-)
 
 
 # Terms that ask for content, not for a meaning: "điều kiện ... là gì", "nội dung ... là gì" (folded).
@@ -441,8 +435,8 @@ class Consultant:
         terms = [t for t in asked if not (t.isdigit() or t in _SCALE_FOLDED)] if sums else asked
         # an article that says what its document covers answers nothing: the next match does, unless the
         # question asks about that scope
-        if not _SCOPE.search(fold(question)):
-            hits = [h for h in hits if h.exact or not _SCOPE.fullmatch(fold(h.heading or ""))] or hits
+        if not SCOPE_HEADING.search(fold(question)):
+            hits = [h for h in hits if h.exact or not SCOPE_HEADING.fullmatch(fold(h.heading or ""))] or hits
         if REGIME_RULE and not asks_about_armed_forces(fold(question)):
             # a civilian's question is not answered from the armed forces' or police's own circulars
             hits = [h for h in hits if h.exact or not armed_forces_regime(h.doc.number)] or hits

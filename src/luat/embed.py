@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .index import bigrams
 from .text import folded_syllables
 
 DIM = 128
@@ -40,7 +41,7 @@ def tokens(text: str, limit: int | None = None) -> list[str]:
     words = folded_syllables(text)
     if limit is not None:
         words = words[:limit]
-    return words + [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+    return words + bigrams(words)
 
 
 @dataclass
@@ -146,8 +147,15 @@ class Embedding:
 
     def similar(self, question: str, k: int) -> list[tuple[tuple[str, str], float]]:
         """The ``k`` articles nearest the question, with their cosine."""
-        sims = self.articles @ self.encode([question])[0]
-        top = np.argpartition(-sims, min(k, len(sims) - 1))[:k]
+        return self.nearest(self.encode([question])[0], k)
+
+    def nearest(self, vector: np.ndarray, k: int) -> list[tuple[tuple[str, str], float]]:
+        """The ``k`` articles nearest a question's vector (:meth:`encode`), nearest first, with their cosine."""
+        sims = self.articles @ vector
+        k = min(k, len(sims))
+        if k == 0:
+            return []
+        top = np.argpartition(-sims, k - 1)[:k]
         return [(self.keys[i], float(sims[i])) for i in top[np.argsort(-sims[top])]]
 
     def similarity(self, question_vector: np.ndarray, key: tuple[str, str]) -> float:

@@ -19,16 +19,11 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .store import luat_home
-
-# what the candidate's heading says it is (folded)
-_SCOPE = re.compile(r"^(?:pham vi dieu chinh|doi tuong ap dung)")
-_GLOSSARY = re.compile(r"\b(?:giai thich tu ngu|khai niem|dinh nghia)\b")
-_EFFECT = re.compile(r"^(?:hieu luc|dieu khoan thi hanh|to chuc thuc hien|trach nhiem thi hanh)")
+from .vocabulary import EFFECT_HEADING, GLOSSARY_HEADING, SCOPE_HEADING
 
 # kinds of document, the higher rule first (a Luật is what a Nghị định and a Thông tư detail)
 DOC_RANK = {
@@ -169,9 +164,9 @@ def features(
                 DOC_RANK.get(c.doc_type or "", OTHER_DOC),
                 float(c.in_force),
                 float(c.armed and not asks_armed),
-                float(bool(_SCOPE.match(c.heading))),
-                float(bool(_GLOSSARY.search(c.heading))),
-                float(bool(_EFFECT.match(c.heading))),
+                float(bool(SCOPE_HEADING.fullmatch(c.heading))),
+                float(bool(GLOSSARY_HEADING.search(c.heading))),
+                float(bool(EFFECT_HEADING.match(c.heading))),
                 len(q),
                 c.semantic,
                 sem_rank[i],

@@ -34,7 +34,15 @@ from .rank import Candidate, Models, features, models_dir
 from .sohieu import ABBREVIATIONS, number_key
 from .store import Library
 from .text import WORD, fold, fold_same_length, folded_syllables, normalize
-from .vocabulary import QUESTION_PHRASES, STOP, armed_forces_regime, asks_about_armed_forces, in_law_terms
+from .vocabulary import (
+    EFFECT_HEADING,
+    GLOSSARY_HEADING,
+    QUESTION_PHRASES,
+    STOP,
+    armed_forces_regime,
+    asks_about_armed_forces,
+    in_law_terms,
+)
 
 
 @dataclass
@@ -166,7 +174,7 @@ def asked_questions(text: str, most: int = 3) -> list[str]:
     [] when the text asks one thing. Linear in the text."""
     text = text.strip()
     folded = fold_same_length(text).lower()
-    marks = [m for m in _QUESTION_MARK.finditer(folded)]
+    marks = list(_QUESTION_MARK.finditer(folded))
     parts: list[str] = []
     if len(marks) >= 2:
         for m, nxt in zip(marks, [*marks[1:], None], strict=True):
@@ -277,11 +285,6 @@ _ASKS_CRIME = re.compile(
     r"\b(?:truy cuu trach nhiem hinh su|di tu|bi tu)(?: (?:hay )?khong| ra sao| the nao| nhu the nao)?\s*(?:\?|$)"
     r"|(?<!hinh )\bphat tu (?:bao nhieu|may)(?: nam)?\b"
 )
-# Headings of the article on a document's entry into force (folded): "Hiệu lực thi hành", "Hiệu lực và trách
-# nhiệm thi hành", "Hiệu lực, trách nhiệm thi hành", "Hiệu lực" — not "Hiệu lực của hợp đồng lao động".
-_EFFECT_HEADING = re.compile(r"hieu luc(?: thi hanh\b|\W*$| va |,)")
-# Headings of articles that define terms (folded).
-_GLOSSARY = re.compile(r"\b(?:giai thich tu ngu|khai niem|dinh nghia|tu ngu)\b")
 # How many defining articles a definition question puts first.
 DEFINITIONS_FIRST = 2
 # the weight of a khoản's closeness to the question in the embedding beside its lexical score (a share of the best):
@@ -527,14 +530,8 @@ class Searcher:
         """Candidate rows ([score, doc_id, article, folded text, folded heading, held, bm25, type, in force]) of the
         articles the embedding finds nearest and the lexical search did not."""
         assert self.embedding is not None
-        sims = self.embedding.articles @ question_vector
-        k = min(self.SEMANTIC_CANDIDATES, len(sims))
-        if k == 0:
-            return []
-        top = np.argpartition(-sims, k - 1)[:k]
         rows = []
-        for i in top[np.argsort(-sims[top])]:
-            key = self.embedding.keys[i]
+        for key, _cosine in self.embedding.nearest(question_vector, self.SEMANTIC_CANDIDATES):
             if key in seen:
                 continue
             found = self.library.heading_and_text(key[0], key[1])
@@ -621,7 +618,7 @@ class Searcher:
             (
                 a
                 for a, heading in self.library.headings_last_first(doc_id)
-                if _EFFECT_HEADING.match(fold(heading or ""))
+                if EFFECT_HEADING.match(fold(heading or ""))
             ),
             None,
         )
@@ -715,8 +712,8 @@ class Searcher:
             # an article about the term ("Điều 105. Tài sản"), then a glossary article, then any other
             about = (
                 0
-                if heading == term or (heading.endswith(term) and _GLOSSARY.search(heading))
-                else (1 if _GLOSSARY.search(heading) else 2)
+                if heading == term or (heading.endswith(term) and GLOSSARY_HEADING.search(heading))
+                else (1 if GLOSSARY_HEADING.search(heading) else 2)
             )
             doc = docs[key[0]]
             doc_type = doc.doc_type if doc else None

@@ -153,6 +153,16 @@ STOP = {
 }
 
 
+# What an article's heading says it is (folded): what a document covers ("Phạm vi điều chỉnh và đối tượng áp dụng"),
+# the article on its entry into force ("Hiệu lực thi hành", "Hiệu lực và trách nhiệm thi hành", "Hiệu lực" — not
+# "Hiệu lực của hợp đồng lao động"), an article that defines terms ("Giải thích từ ngữ").
+SCOPE_HEADING = re.compile(
+    r"(?:pham vi dieu chinh|doi tuong ap dung)(?:,? (?:va )?(?:pham vi dieu chinh|doi tuong ap dung))?"
+)
+EFFECT_HEADING = re.compile(r"hieu luc(?: thi hanh\b|\W*$| va |,)")
+GLOSSARY_HEADING = re.compile(r"\b(?:giai thich tu ngu|khai niem|dinh nghia|tu ngu)\b")
+
+
 # A syllable cannot end in a bare "g" or "h" (only "ng", "nh", "ch"): typed on a phone, "lươg", "bằg", "mìh",
 # "kinh doah" lost the "n". Such a syllable (consonants, vowels, then g or h; folded) gets it back.
 _LOST_N = re.compile(r"(?<![\w])([b-df-hj-np-tv-z]{0,3}[aeiouy]{1,3})([gh])(?![\w])")
