@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import platform
 import re
@@ -860,9 +859,9 @@ def bench_learned() -> str:
     """``luat train`` on the default library (timed), then the held-out halves of the labelled sets answered and
     searched with the hand-written order and with the trained models."""
     from .answer import MIN_COVERAGE, Consultant
-    from .evaluate import latency_ms
+    from .evaluate import BenchQuestion, latency_ms, run_search, score_run
     from .ingest import data_dir
-    from .search import Filters, Searcher, key_of
+    from .search import Searcher, key_of
     from .store import Library
     from .train import labelled_questions, train
 
@@ -886,8 +885,8 @@ def bench_learned() -> str:
         searcher = Searcher(lib, learned=learned)
         consultant = Consultant(lib, searcher)
         for name, group in sets.items():
-            answered = right = abstained = r1 = 0
-            ndcg, ask_t, search_t = 0.0, [], []
+            answered = right = abstained = 0
+            ask_t = []
             for q in group:
                 t0 = time.perf_counter()
                 a = consultant.ask(q.question, as_of=q.as_of)
@@ -898,13 +897,10 @@ def bench_learned() -> str:
                 cited = [key_of(c.doc, c.article) for c in a.citations]
                 answered += a.status == "answered"
                 right += bool(cited) and cited[0] in q.gold
-                t0 = time.perf_counter()
-                hits = searcher.search(q.question, k=10, filters=Filters(as_of=q.as_of))
-                search_t.append(time.perf_counter() - t0)
-                keys = [key_of(h.doc.number or h.doc.doc_id, h.article) for h in hits]
-                r1 += bool(keys) and keys[0] in q.gold
-                dcg = sum(1 / math.log2(i + 2) for i, k in enumerate(keys) if k in q.gold)
-                ndcg += dcg / sum(1 / math.log2(i + 2) for i in range(min(10, len(q.gold))))
+            # the search, scored as `luat eval` scores it
+            asked = [BenchQuestion(q.id, q.question, q.gold) for q in group if not q.unanswerable]
+            ranked, search_t = run_search(searcher, asked, 10, False, as_of=group[0].as_of)
+            m = score_run("luat", asked, ranked, search_t)
             n_una = sum(q.unanswerable for q in group)
             n = len(group) - n_una
             as_of = group[0].as_of or "today"
@@ -918,8 +914,8 @@ def bench_learned() -> str:
             else:
                 rows.append(
                     f"| {name} ({len(group)}; {as_of}) | {run} | {n} | {answered / n:.3f} | **{right / n:.3f}** | "
-                    f"{(answered - right) / max(1, answered):.3f} | {abst} | {r1 / n:.3f} | {ndcg / n:.3f} | "
-                    f"{latency_ms(ask_t)[1]:.0f} | {latency_ms(search_t)[1]:.0f} |"
+                    f"{(answered - right) / max(1, answered):.3f} | {abst} | {m.recall[1]:.3f} | {m.ndcg10:.3f} | "
+                    f"{latency_ms(ask_t)[1]:.0f} | {m.p95_ms:.0f} |"
                 )
     e, r, j = info["embedding"], info["ranker"], info["judge"]
     body = [
