@@ -212,47 +212,20 @@ def test_user_quyet_dinh_sections_are_addressable(luat_home):
     assert out["document"]["issuer"] == "Thủ tướng Chính phủ"
 
 
-def test_cli_json(bhxh_library):
-    env = {**os.environ}
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "luat.cli",
-            "show",
-            "khoản 1 Điều 60 Luật 58/2014/QH13",
-            "--json",
-            "--library",
-            "test-bhxh",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
+def _luat(*args: str) -> subprocess.CompletedProcess:
+    """``luat ARGS`` in a child process (the environment, LUAT_HOME included, passed on)."""
+    return subprocess.run(
+        [sys.executable, "-m", "luat.cli", *args], capture_output=True, text=True, env={**os.environ}
     )
+
+
+def test_cli_json(bhxh_library):
+    run = _luat("show", "khoản 1 Điều 60 Luật 58/2014/QH13", "--json", "--library", "test-bhxh")
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["unit"]["address"] == "dieu-60-khoan-1"
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "luat.cli",
-            "show",
-            "Điều 999 Luật 58/2014/QH13",
-            "--json",
-            "--library",
-            "test-bhxh",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    run = _luat("show", "Điều 999 Luật 58/2014/QH13", "--json", "--library", "test-bhxh")
     assert run.returncode == 1 and "Điều 999" in json.loads(run.stdout)["error"]
-    run = subprocess.run(
-        [sys.executable, "-m", "luat.cli", "stats", "--json", "--library", "test-bhxh"],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    run = _luat("stats", "--json", "--library", "test-bhxh")
     assert json.loads(run.stdout)["articles"] == bhxh_library.stats()["articles"]
 
 
