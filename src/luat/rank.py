@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .store import luat_home
-from .vocabulary import EFFECT_HEADING, GLOSSARY_HEADING, SCOPE_HEADING
+from .vocabulary import FINAL_PROVISIONS_HEADING, GLOSSARY_HEADING, SCOPE_HEADING
 
 # kinds of document, the higher rule first (a Luật is what a Nghị định and a Thông tư detail)
 DOC_RANK = {
@@ -164,9 +164,9 @@ def features(
                 DOC_RANK.get(c.doc_type or "", OTHER_DOC),
                 float(c.in_force),
                 float(c.armed and not asks_armed),
-                float(bool(SCOPE_HEADING.fullmatch(c.heading))),
+                float(bool(SCOPE_HEADING.match(c.heading))),
                 float(bool(GLOSSARY_HEADING.search(c.heading))),
-                float(bool(EFFECT_HEADING.match(c.heading))),
+                float(bool(FINAL_PROVISIONS_HEADING.match(c.heading))),
                 len(q),
                 c.semantic,
                 sem_rank[i],

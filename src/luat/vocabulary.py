@@ -161,6 +161,10 @@ SCOPE_HEADING = re.compile(
 )
 EFFECT_HEADING = re.compile(r"hieu luc(?: thi hanh\b|\W*$| va |,)")
 GLOSSARY_HEADING = re.compile(r"\b(?:giai thich tu ngu|khai niem|dinh nghia|tu ngu)\b")
+# The final provisions of a document, its entry into force among them ("Điều khoản thi hành", "Tổ chức thực hiện").
+FINAL_PROVISIONS_HEADING = re.compile(
+    r"(?:hieu luc|dieu khoan thi hanh|to chuc thuc hien|trach nhiem thi hanh)"
+)
 
 
 # A syllable cannot end in a bare "g" or "h" (only "ng", "nh", "ch"): typed on a phone, "lươg", "bằg", "mìh",
