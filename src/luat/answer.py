@@ -49,7 +49,7 @@ from .sohieu import number_key
 from .store import Library
 from .structure import parse_body, sentence_case
 from .text import WORD, fold, fold_same_length, folded_syllables, normalize, squash
-from .vocabulary import SCOPE_HEADING, armed_forces_regime, asks_about_armed_forces
+from .vocabulary import ANSWER_TYPES, SCOPE_HEADING, AnswerType, armed_forces_regime, asks_about_armed_forces
 
 # How much of the question (see coverage) the best article must hold, unless it is what the question asks about
 # (Hit.asked_about: its heading held by the question, or the criminal code's article on the act). Calibrated on
@@ -84,110 +84,10 @@ GENERAL_RULE_LOOKAHEAD = 10
 GENERAL_RULES = {"earlier"}
 
 
-@dataclass(frozen=True)
-class AnswerType:
-    """What a question asks for, and what a provision must state to answer it (matched on folded text). A
-    question that asks how much one is fined is not answered by an article that sets no sanction, however
-    many of its words the article shares; nor, when it does not ask about a crime, by the criminal code."""
-
-    name: str
-    asked: re.Pattern[str]  # on the question with its marks
-    stated: re.Pattern[str]
-    missing: str  # the not_found message
-    excluded: re.Pattern[str] | None = None  # what the provision must not state
-    asked_folded: re.Pattern[str] = field(init=False)  # on a question typed without marks
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "asked_folded", re.compile(fold(self.asked.pattern)))
-
-    def answers(self, text: str) -> bool:
-        folded = fold(text)
-        return bool(self.stated.search(folded)) and not (self.excluded and self.excluded.search(folded))
-
-
-# asked: written with marks, as questions are ("thiết bị phát" is not "bị phạt"); folded when the question has none
-# how one is sanctioned, not when ("thời hiệu xử phạt") or by whom ("có quyền xử phạt"); a question may open with it
-# ("Xử phạt công chứng viên ... được quy định như thế nào?")
-_SANCTION_ASKED = (
-    r"(?:(?:mức|khung) (?:xử )?phạt|bị (?:xử )?phạt|(?<!quyền )(?<!hiệu )(?:xử )?phạt (?:bao nhiêu|như thế nào|thế nào|ra sao|tiền|gì)"
-    r"|^(?:việc )?xử phạt)"
-)
-_CRIMINAL = r"\b(?:phạt tù|tội|hình sự|cải tạo không giam giữ|tù chung thân|tử hình)\b"
-_MISSING_SANCTION = (
-    "Thư viện không có quy định xử phạt khớp với câu hỏi này (các điều gần nhất không quy định mức phạt "
-    "cho hành vi được hỏi); các điều gần nhất được liệt kê để tham khảo."
-)
-_MISSING_SUM = (
-    "Thư viện không có quy định nêu số tiền được hỏi (các điều gần nhất không ghi mức tiền); các điều gần nhất "
-    "được liệt kê để tham khảo."
-)
 _MISSING_DEFINITION = (
     "Thư viện không có văn bản nào định nghĩa khái niệm được hỏi (các điều gần nhất chỉ dùng các từ "
     "đó); các điều gần nhất được liệt kê để tham khảo."
 )
-# what a question asks besides a sanction: how much money (a fine, an allowance, a spending level), the withdrawal of
-# a driving licence, what becomes of a violation; each needs a provision that states it
-_HOW_MUCH = r"\b(?:bao nhiêu|mấy)\b"
-_SUM_ASKED = (
-    r"\bbao nhiêu tiền\b|\btiền thưởng\b|\b(?:mức|khoản|số) (?:chi|thưởng|tiền|hỗ trợ|trợ cấp|phụ cấp|lương|thu|phí|"
-    r"lệ phí|vốn|vay)\b[^?]{0,120}?\bbao nhiêu\b|^(?:quy định về )?(?:nội dung chi, )?mức chi\b"
-)
-_SUM_STATED = (
-    r"\d[\d.,]*\s*(?:dong|trieu|ty|nghin|usd)\b|\d+(?:[.,]\d+)?\s*%|\bphan tram\b|\bmuc luong co so\b|"
-    r"\bmuc tham chieu\b|"  # Luật BHXH 2024 sets sums as "02 lần mức tham chiếu", no longer the lương cơ sở
-    r"\blan (?:muc )?luong\b|\bhe so\b"
-    # or who sets it: "Mức hỗ trợ học nghề theo quy định của Thủ tướng", "Quy chế thưởng do người sử dụng lao
-    # động quyết định", "Giám thị trại giam quyết định mức tiền hỗ trợ", "Chính phủ ... quyết định và công bố mức lương
-    # tối thiểu"
-    # (an authority: "theo quy định của Luật ..., của pháp luật về ..." only points to other rules, it sets nothing)
-    r"|\b(?:quyet|quy) dinh(?: va cong bo)? muc\b|\bmuc\b[^.;\n]{0,60}\btheo quy dinh cua (?!(?:bo )?luat\b|phap luat\b|"
-    r"nghi dinh\b|thong tu\b|dieu\b|khoan\b|van ban\b)|\bdo\b[^.;\n]{0,60}\bquyet dinh\b"
-)
-_VIOLATION_HANDLED = (
-    r"\bbị (?:xử lý|kỷ luật)(?: như thế nào| thế nào| ra sao| sao| gì)|^(?:việc )?xử lý (?:hành vi )?vi phạm\b|"
-    r"\b(?:vi phạm|sai phạm)\b[^?]{0,80}?\bxử lý (?:như thế nào|thế nào|ra sao)"
-)
-_SANCTIONS_STATED = (
-    r"\b(?:xu phat|phat tien|phat canh cao|ky luat|khien trach|cach chuc|truy cuu trach nhiem|boi thuong|"
-    r"bi xu ly|xu ly vi pham)\b"
-)
-_NOT_PRISON = re.compile(r"\b(?:phat tu|cai tao khong giam giu|tu chung than)\b")
-ANSWER_TYPES = [
-    # a crime named: the criminal code's penalties answer
-    AnswerType(
-        "criminal penalty",
-        re.compile(rf"^(?=.*\b{_SANCTION_ASKED}\b)(?=.*{_CRIMINAL})"),
-        re.compile(r"\b(?:phat tien|phat tu|hinh phat|cai tao khong giam giu)\b"),
-        _MISSING_SANCTION,
-    ),
-    # how much the fine is ("bị phạt bao nhiêu", "Phạt 2 tỷ đồng đối với ..."): a provision that sets an amount
-    AnswerType(
-        "fine amount",
-        re.compile(rf"^(?=.*\b{_SANCTION_ASKED}\b)(?=.*{_HOW_MUCH})|\bphạt (?:tiền )?\d"),
-        re.compile(r"\bphat tien (?:tu |den |toi da )?\d"),
-        _MISSING_SANCTION,
-        excluded=_NOT_PRISON,
-    ),
-    # otherwise a fine for a violation: an administrative sanction, not a crime's penalty
-    AnswerType(
-        "administrative sanction",
-        re.compile(rf"\b{_SANCTION_ASKED}\b"),
-        re.compile(r"\b(?:phat tien|phat canh cao)\b"),
-        _MISSING_SANCTION,
-        excluded=_NOT_PRISON,
-    ),
-    AnswerType(
-        "licence withdrawal",
-        re.compile(r"\b(?:tước|giam|giữ|thu) (?:bằng|giấy phép lái|bằng lái)\b"),
-        re.compile(r"\b(?:tuoc quyen su dung|tam giu) (?:giay phep|bang)"),
-        _MISSING_SANCTION,
-    ),
-    # "... bị xử lý ra sao?", "Xử lý vi phạm quy định về ...": a provision that says what befalls the violation
-    AnswerType(
-        "violation handled", re.compile(_VIOLATION_HANDLED), re.compile(_SANCTIONS_STATED), _MISSING_SANCTION
-    ),
-    AnswerType("sum of money", re.compile(_SUM_ASKED), re.compile(_SUM_STATED), _MISSING_SUM),
-]
 
 
 _MONEY = re.compile(

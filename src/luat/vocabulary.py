@@ -1,6 +1,8 @@
 """The words of questions, in one place: everyday words and the law's words for the same thing, the phrasing of a
 question that carries no legal content (QUESTION_PHRASES, STOP), the dropped letters of fast typing, and what says a
-question is about the armed forces' own regime. (Document types, issuers and abbreviations are in sohieu.py.)
+question is about the armed forces' own regime, what a question asks for (ANSWER_TYPES: a fine's amount, a sum of
+money, a licence's withdrawal) and what a provision must state to answer it. (Document types, issuers and
+abbreviations are in sohieu.py.)
 
 Everyday words and the law's words: what people write ("rút BHXH", "có bầu", "sổ đỏ") and what the provisions say
 ("hưởng bảo hiểm xã hội một lần", "mang thai", "giấy chứng nhận quyền sử dụng đất").
@@ -13,8 +15,9 @@ folded, so "co bau", "có bầu" and "Có Bầu" are one) into the law's phrase.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from .text import fold_same_length
+from .text import fold, fold_same_length
 
 # folded everyday phrase (regex, whole words) → the law's words
 EVERYDAY_WORDS: dict[str, str] = {
@@ -224,4 +227,123 @@ def armed_forces_regime(number: str | None) -> bool:
 
 
 def asks_about_armed_forces(folded_question: str) -> bool:
+    """Whether a folded question is about the armed forces' or police's own regime ("quân nhân", "công an",
+    "nghĩa vụ quân sự")."""
     return bool(ARMED_FORCES_WORDS.search(folded_question))
+
+
+# What a question asks for (a fine's amount, a sum of money, a licence's withdrawal, ...) and what a provision
+# must state to answer it; answer.asked_type picks the first type whose question pattern matches.
+@dataclass(frozen=True)
+class AnswerType:
+    """What a question asks for, and what a provision must state to answer it (matched on folded text). A
+    question that asks how much one is fined is not answered by an article that sets no sanction, however
+    many of its words the article shares; nor, when it does not ask about a crime, by the criminal code."""
+
+    name: str
+    asked: re.Pattern[str]  # on the question with its marks
+    stated: re.Pattern[str]
+    missing: str  # the not_found message
+    excluded: re.Pattern[str] | None = None  # what the provision must not state
+    asked_folded: re.Pattern[str] = field(init=False)  # on a question typed without marks
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "asked_folded", re.compile(fold(self.asked.pattern)))
+
+    def answers(self, text: str) -> bool:
+        """Whether a provision's text states what this type asks for ("phạt tiền từ 2.000.000 đồng" answers a
+        fine's amount) and nothing it must not (a prison term does not answer an administrative fine)."""
+        folded = fold(text)
+        return bool(self.stated.search(folded)) and not (self.excluded and self.excluded.search(folded))
+
+
+# asked: written with marks, as questions are ("thiết bị phát" is not "bị phạt"); folded when the question has none
+# how one is sanctioned, not when ("thời hiệu xử phạt") or by whom ("có quyền xử phạt"); a question may open with it
+# ("Xử phạt công chứng viên ... được quy định như thế nào?")
+_SANCTION_ASKED = (
+    r"(?:(?:mức|khung) (?:xử )?phạt|bị (?:xử )?phạt|(?<!quyền )(?<!hiệu )(?:xử )?phạt (?:bao nhiêu|như thế nào|thế nào|ra sao|tiền|gì)"
+    r"|^(?:việc )?xử phạt)"
+)
+# a crime named in the question: "tội trộm cắp tài sản", "truy cứu trách nhiệm hình sự", "phạt tù mấy năm"
+_CRIMINAL = r"\b(?:phạt tù|tội|hình sự|cải tạo không giam giữ|tù chung thân|tử hình)\b"
+# the not_found messages: no provision near the question sets the sanction, or the sum, it asks for
+_MISSING_SANCTION = (
+    "Thư viện không có quy định xử phạt khớp với câu hỏi này (các điều gần nhất không quy định mức phạt "
+    "cho hành vi được hỏi); các điều gần nhất được liệt kê để tham khảo."
+)
+_MISSING_SUM = (
+    "Thư viện không có quy định nêu số tiền được hỏi (các điều gần nhất không ghi mức tiền); các điều gần nhất "
+    "được liệt kê để tham khảo."
+)
+# what a question asks besides a sanction: how much money (a fine, an allowance, a spending level), the withdrawal of
+# a driving licence, what becomes of a violation; each needs a provision that states it
+# "bao nhiêu", "mấy": "bị phạt bao nhiêu tiền", "phạt mấy triệu"
+_HOW_MUCH = r"\b(?:bao nhiêu|mấy)\b"
+# a sum asked: "được bao nhiêu tiền", "mức trợ cấp thôi việc là bao nhiêu", "Mức chi cho công tác ..."
+_SUM_ASKED = (
+    r"\bbao nhiêu tiền\b|\btiền thưởng\b|\b(?:mức|khoản|số) (?:chi|thưởng|tiền|hỗ trợ|trợ cấp|phụ cấp|lương|thu|phí|"
+    r"lệ phí|vốn|vay)\b[^?]{0,120}?\bbao nhiêu\b|^(?:quy định về )?(?:nội dung chi, )?mức chi\b"
+)
+# a sum stated (folded): "5.000.000 đồng", "75%", "02 lần mức lương cơ sở", "hệ số 2,34"
+_SUM_STATED = (
+    r"\d[\d.,]*\s*(?:dong|trieu|ty|nghin|usd)\b|\d+(?:[.,]\d+)?\s*%|\bphan tram\b|\bmuc luong co so\b|"
+    r"\bmuc tham chieu\b|"  # Luật BHXH 2024 sets sums as "02 lần mức tham chiếu", no longer the lương cơ sở
+    r"\blan (?:muc )?luong\b|\bhe so\b"
+    # or who sets it: "Mức hỗ trợ học nghề theo quy định của Thủ tướng", "Quy chế thưởng do người sử dụng lao
+    # động quyết định", "Giám thị trại giam quyết định mức tiền hỗ trợ", "Chính phủ ... quyết định và công bố mức lương
+    # tối thiểu"
+    # (an authority: "theo quy định của Luật ..., của pháp luật về ..." only points to other rules, it sets nothing)
+    r"|\b(?:quyet|quy) dinh(?: va cong bo)? muc\b|\bmuc\b[^.;\n]{0,60}\btheo quy dinh cua (?!(?:bo )?luat\b|phap luat\b|"
+    r"nghi dinh\b|thong tu\b|dieu\b|khoan\b|van ban\b)|\bdo\b[^.;\n]{0,60}\bquyet dinh\b"
+)
+# what becomes of a violation: "... bị xử lý như thế nào?", "bị kỷ luật ra sao", "Xử lý vi phạm ..."
+_VIOLATION_HANDLED = (
+    r"\bbị (?:xử lý|kỷ luật)(?: như thế nào| thế nào| ra sao| sao| gì)|^(?:việc )?xử lý (?:hành vi )?vi phạm\b|"
+    r"\b(?:vi phạm|sai phạm)\b[^?]{0,80}?\bxử lý (?:như thế nào|thế nào|ra sao)"
+)
+# what befalls it (folded): "xử phạt", "phạt cảnh cáo", "khiển trách", "cách chức", "bồi thường", "bị xử lý"
+_SANCTIONS_STATED = (
+    r"\b(?:xu phat|phat tien|phat canh cao|ky luat|khien trach|cach chuc|truy cuu trach nhiem|boi thuong|"
+    r"bi xu ly|xu ly vi pham)\b"
+)
+# a penalty of the criminal code (folded): "phạt tù từ 01 năm đến 05 năm", "cải tạo không giam giữ"
+_NOT_PRISON = re.compile(r"\b(?:phat tu|cai tao khong giam giu|tu chung than)\b")
+# What questions ask for, first match wins (answer.asked_type): the types and the provisions that answer them.
+ANSWER_TYPES = [
+    # a crime named: the criminal code's penalties answer
+    AnswerType(
+        "criminal penalty",
+        re.compile(rf"^(?=.*\b{_SANCTION_ASKED}\b)(?=.*{_CRIMINAL})"),
+        re.compile(r"\b(?:phat tien|phat tu|hinh phat|cai tao khong giam giu)\b"),
+        _MISSING_SANCTION,
+    ),
+    # how much the fine is ("bị phạt bao nhiêu", "Phạt 2 tỷ đồng đối với ..."): a provision that sets an amount
+    AnswerType(
+        "fine amount",
+        re.compile(rf"^(?=.*\b{_SANCTION_ASKED}\b)(?=.*{_HOW_MUCH})|\bphạt (?:tiền )?\d"),
+        re.compile(r"\bphat tien (?:tu |den |toi da )?\d"),
+        _MISSING_SANCTION,
+        excluded=_NOT_PRISON,
+    ),
+    # otherwise a fine for a violation: an administrative sanction, not a crime's penalty
+    AnswerType(
+        "administrative sanction",
+        re.compile(rf"\b{_SANCTION_ASKED}\b"),
+        re.compile(r"\b(?:phat tien|phat canh cao)\b"),
+        _MISSING_SANCTION,
+        excluded=_NOT_PRISON,
+    ),
+    # "có bị tước bằng không?", "bị giam bằng lái mấy tháng": a provision that withdraws or holds the licence
+    AnswerType(
+        "licence withdrawal",
+        re.compile(r"\b(?:tước|giam|giữ|thu) (?:bằng|giấy phép lái|bằng lái)\b"),
+        re.compile(r"\b(?:tuoc quyen su dung|tam giu) (?:giay phep|bang)"),
+        _MISSING_SANCTION,
+    ),
+    # "... bị xử lý ra sao?", "Xử lý vi phạm quy định về ...": a provision that says what befalls the violation
+    AnswerType(
+        "violation handled", re.compile(_VIOLATION_HANDLED), re.compile(_SANCTIONS_STATED), _MISSING_SANCTION
+    ),
+    # "Trợ cấp thôi việc được bao nhiêu tiền?": a provision that states a sum, a share, or who sets it
+    AnswerType("sum of money", re.compile(_SUM_ASKED), re.compile(_SUM_STATED), _MISSING_SUM),
+]
