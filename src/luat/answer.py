@@ -145,6 +145,7 @@ def range_holds(text: str, value: int) -> int:
     outright, 1 only on a further condition ("... nhưng thuộc một trong các trường hợp ..."), 0 not at all."""
 
     def amount(s: str) -> int:
+        """A sum written with thousands dots ("2.000.000"), in đồng."""
         return int(s.replace(".", ""))
 
     best = 0
@@ -171,6 +172,9 @@ def asked_type(question: str) -> AnswerType | None:
 
 @dataclass
 class Citation:
+    """One provision an answer quotes: the document, its title, the Điều (khoản, điểm, Mục), the words quoted
+    verbatim, and the date and source of that text."""
+
     doc: str
     doc_title: str
     article: str
@@ -182,11 +186,15 @@ class Citation:
     source: str | None
 
     def as_dict(self) -> dict:
+        """The citation as JSON, one key per field."""
         return dict(self.__dict__)
 
 
 @dataclass
 class Answer:
+    """The consultant's answer to a question: its status (answered, not_in_library, not_found), its text, the
+    provisions it cites, the articles retrieved, and how sure it is."""
+
     question: str
     status: str
     answer: str
@@ -206,6 +214,8 @@ class Answer:
     confidence: float | None = None
 
     def as_dict(self) -> dict:
+        """The answer as JSON: question, status, text, citations, retrieved articles, coverage, confidence and what a
+        generator wrote."""
         return {
             "question": self.question,
             "status": self.status,
@@ -268,6 +278,9 @@ def layout_quote(text: str) -> str:
 
 
 class Consultant:
+    """Answers questions from a library in the form of a published consultation (``luat ask``): search, choose the
+    bases, quote them verbatim, and check every citation before showing anything."""
+
     def __init__(self, library: Library, searcher: Searcher, generator: Generator | None = None):
         self.library = library
         self.searcher = searcher
@@ -586,6 +599,7 @@ class Consultant:
             weights = telling_weights([set(s) for s in syllables.values()], words)
 
             def score(u) -> float:
+                """How well khoản (or section) ``u`` answers the question's words."""
                 return passage_score(u.text, words, folded[id(u)], weights, syllables[id(u)])
 
             several = len(units) > 1

@@ -179,6 +179,7 @@ def features(
 
 
 def models_dir(library: str) -> Path:
+    """The folder of the models ``luat train`` learned for ``library`` (``$LUAT_HOME/models/LIBRARY``)."""
     return luat_home() / "models" / library
 
 

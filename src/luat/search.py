@@ -47,6 +47,9 @@ from .vocabulary import (
 
 @dataclass
 class Filters:
+    """What a search is narrowed to: a document type, issuer, year, topic (đề mục), documents in force, one document,
+    and the day the law is read on."""
+
     doc_type: str | None = None  # loại văn bản
     issuer: str | None = None  # cơ quan ban hành (words)
     year: int | None = None
@@ -58,6 +61,9 @@ class Filters:
 
 @dataclass
 class Hit:
+    """One article a search found: its document, Điều and score, its heading and citation, the khoản that best
+    matches and a snippet, and how it was reached."""
+
     doc: Document
     article: str
     score: float
@@ -75,6 +81,8 @@ class Hit:
     rank_score: float | None = None
 
     def as_dict(self, on: str | None = None) -> dict:
+        """The hit as JSON: its citation, score, snippet and the document's metadata, with the document's validity on
+        ``on`` (ISO date; today without it)."""
         status, end = self.doc.validity(on or time.strftime("%Y-%m-%d"))
         return {
             "doc": self.doc.number or self.doc.doc_id,
@@ -107,6 +115,9 @@ class Hit:
 
 @dataclass
 class ParsedQuery:
+    """A query as search reads it: its content words (folded and with marks), the documents and units it names, those
+    the library lacks, the term it asks to define and the words of the sentence that asks."""
+
     text: str
     terms: list[str]  # folded content syllables
     accented: list[str]  # accented content syllables ([] when the query has no marks)
@@ -127,7 +138,8 @@ class ParsedQuery:
 
 
 class QueryError(ValueError):
-    pass
+    """A query that cannot be searched (empty, too long, a bad date, year or k); its message, in Vietnamese, is shown
+    to the user."""
 
 
 _QUESTION_RE = re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, QUESTION_PHRASES)) + r")(?![^\W_])")
@@ -324,6 +336,8 @@ class Searcher:
     # ---------------------------------------------------------------- query understanding
 
     def parse(self, text: str) -> ParsedQuery:
+        """The query read for search: everyday words put in the law's words, the documents and units it cites
+        resolved (those the library lacks noted), and the remaining content words; a QueryError when it is empty."""
         text = normalize((text or "")[: MAX_QUERY_CHARS * 4])  # bounded before the work (NFC may shorten it)
         if not text:
             raise QueryError("câu hỏi trống: hãy nhập nội dung cần tra cứu")
@@ -372,6 +386,9 @@ class Searcher:
         return tantivy.Query.boost_query(q, boost) if boost != 1.0 else q
 
     def build_query(self, pq: ParsedQuery, filters: Filters, plain: bool = False) -> tantivy.Query | None:
+        """The index query for a parsed question: its words, word pairs and accented words in text, heading and
+        title, each weighted (those of the sentence that asks more), under the filters; ``plain``: plain BM25 over
+        the folded words; None when the query has no words to search."""
         should: list[tuple[tantivy.Occur, tantivy.Query]] = []
         if plain:
             should = [
@@ -437,6 +454,7 @@ class Searcher:
         seen: set[tuple[str, str]] = set()
 
         def put(hit: Hit | None) -> None:  # a hit placed ahead of the ranking, once per article
+            """Place ``hit`` ahead of the ranking, unless its article is there already."""
             if hit is not None and (hit.doc.doc_id, hit.article) not in seen:
                 seen.add((hit.doc.doc_id, hit.article))
                 hits.append(hit)
@@ -708,6 +726,8 @@ class Searcher:
         term = " ".join(words)
 
         def place(key: tuple[str, str]) -> tuple:
+            """Where an article defining the term goes: an article headed by the term first, then a glossary article,
+            then any other; a higher-ranking document first, then the better score."""
             heading = found[key][2]
             # an article about the term ("Điều 105. Tài sản"), then a glossary article, then any other
             about = (
@@ -824,6 +844,7 @@ def passage_score(
     lead = set(WORD.findall(folded if line_end < 0 else folded[:line_end]))
 
     def mass(found: set[str]) -> float:
+        """The weight of ``found`` terms: the sum of their weights, or how many they are without weights."""
         return sum(weights.get(t, 1.0) for t in found) if weights is not None else len(found)
 
     return mass(lead & terms) / (1 + len(lead) ** 0.5) + mass(set(words) & terms) / (1 + len(words) ** 0.35)

@@ -69,6 +69,9 @@ def split_of(question_id: str, given: str | None = None) -> str:
 
 @dataclass
 class Labelled:
+    """A question the models learn from: its id, its words, its gold (document, Điều) keys, the day it is asked on,
+    whether the library cannot answer it, and its split (dev or test)."""
+
     id: str
     question: str
     gold: set[tuple[str, str]]
@@ -154,6 +157,8 @@ def learn(
         )
 
     def pairs_of(chosen: list[Labelled]) -> list[tuple[str, tuple[str, str]]]:
+        """The (question, article) pairs the embedding learns from: each answerable question with each library
+        article its gold names."""
         return [
             (q.question, k)
             for q in chosen
@@ -165,6 +170,7 @@ def learn(
     ticks: list = []
 
     def progress_of(steps: int, desc: str):
+        """A new progress bar of ``steps`` and the callable that advances it by one."""
         ticks.append(bar(steps, desc, progress))
         return lambda: ticks[-1].update(1)
 
@@ -201,6 +207,8 @@ def learn(
         )
 
     def fit_ranker(keep) -> lightgbm.Booster:
+        """The ranker (LightGBM lambdarank) fitted on the candidates of the questions ``keep`` chooses, grouped by
+        question."""
         chosen = [v for i, v in per_question.items() if keep(i)]
         x = np.array([row for rows, _y in chosen for row in rows])
         labels = np.array([label for _rows, y in chosen for label in y])

@@ -210,6 +210,9 @@ _DATE_SLASH = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 @dataclass(slots=True)
 class Tok:
+    """One word, number or mark of the text being read: its span, its text as written, lower-cased and folded, the số
+    hiệu it is when it is one, and whether it starts with a capital."""
+
     start: int
     end: int
     raw: str
@@ -361,6 +364,7 @@ class NameIndex:
             self.add(doc_type, name)
 
     def add(self, doc_type: str, name: str) -> None:
+        """Add the name of a document of type ``doc_type`` (as folded words), and every start of it."""
         words = tuple(WORD.findall(fold(name)))
         self.by_type.setdefault(doc_type, set()).add(words)
         prefixes = self.prefixes.setdefault(doc_type, set())
@@ -369,6 +373,7 @@ class NameIndex:
         self.max_len = max(self.max_len, len(words))
 
     def longest(self, doc_type: str, words: list[str]) -> int:
+        """How many of ``words`` make the longest known name of a ``doc_type`` they start with; 0 when none."""
         known = self.by_type.get(doc_type, set())
         for n in range(min(len(words), self.max_len), 0, -1):
             if tuple(words[:n]) in known:
@@ -458,11 +463,14 @@ class _Parser:
         return k < self.n
 
     def f(self, i: int) -> str:
+        """The folded word at token ``i`` (reading further into the text when needed), or "" past its end."""
         return self.toks[i].f if (i < self.n or self._more(i)) else ""
 
     # ---------------------------------------------------------------- units
 
     def level_at(self, i: int) -> tuple[str, int] | None:
+        """The unit named at token ``i`` ("Điều", "khoản", "tiểu mục", ...) and how many words name it, or None ("chi
+        tiết"; a word that folds alike but is not the unit's own, "diễu")."""
         f = self.f(i)
         if f == "tieu" and self.f(i + 1) == "muc":
             return "tieu_muc", 2
@@ -477,6 +485,8 @@ class _Parser:
         return None
 
     def label_ok(self, level: str, i: int) -> str | None:
+        """The label at token ``i`` when it is one a unit of ``level`` can have ("60", "6a" for a Điều; "a", "đ",
+        "1.5" for a điểm; Roman or Arabic numbers for a Chương, Mục or Phần), else None."""
         if (i >= self.n and not self._more(i)) or self.toks[i].number is not None:
             return None
         low = self.toks[i].low
@@ -520,6 +530,8 @@ class _Parser:
         )
 
     def labels(self, level: str, i: int) -> tuple[list[str], int]:
+        """The labels of ``level`` listed from token ``i`` ("Điều 5, 6 và 7", "khoản 1 đến khoản 3", a range expanded
+        within the text's budget) and the token after them; none when token ``i`` holds no label."""
         first = self.label_ok(level, i)
         if first is None:
             return [], i
@@ -558,6 +570,8 @@ class _Parser:
     # ---------------------------------------------------------------- documents
 
     def doc_type_at(self, i: int) -> tuple[str, int] | None:
+        """The document type whose words start at token ``i`` ("Nghị định", "Thông tư liên tịch") and how many words
+        it takes, or None ("pháp luật", "thực hiện pháp luật")."""
         first = self.f(i)
         if first not in _DOC_TYPE_FIRST:
             return None
@@ -576,6 +590,8 @@ class _Parser:
         return None
 
     def doc_at(self, i: int) -> tuple[DocMention, int] | None:
+        """The document named from token ``i`` (by số hiệu, an abbreviation, its type and name, or "Luật này") and
+        the token after the mention, or None."""
         if i >= self.n and not self._more(i):
             return None
         t = self.toks[i]
@@ -811,6 +827,8 @@ class _Parser:
     # ---------------------------------------------------------------- chains
 
     def parse_at(self, i: int) -> tuple[Reference, int] | None:
+        """The reference that starts at token ``i`` ("khoản 1 Điều 60 Luật Bảo hiểm xã hội", "Nghị định số
+        100/2019/NĐ-CP", "Điều này") and the token after it, or None when none starts there."""
         tok = self.toks[i]
         if tok.number is None and tok.f not in _START_WORDS:
             return None
@@ -986,6 +1004,7 @@ def _targets(groups: list[tuple[str, list[str] | None]]) -> list[Target]:
         return []
 
     def build(desc: list[tuple[str, list[str] | None]]) -> list[dict[str, str]]:
+        """The targets of a chain of groups given highest first, as dicts of their fields ("#this" for "Điều này")."""
         if not desc:
             return [{}]
         level, labels = desc[0]
@@ -1243,6 +1262,7 @@ def reference_to_json(ref: Reference) -> list:
 
 
 def reference_from_json(row: list) -> Reference:
+    """A reference stored by :func:`reference_to_json`, read back (unresolved)."""
     start, end, text, mention, relative, targets = row
     doc = DocMention(*mention) if mention else None
     return Reference(
