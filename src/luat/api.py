@@ -292,6 +292,8 @@ def _cite_label(lib: Library, doc_id: str, address: str | None) -> str:
 
 
 def unit_dict(lib: Library, doc_id: str, address: str) -> dict:
+    """One unit of a document as JSON: its address, citation ("khoản 1 Điều 60"), kind, label, heading, article, text
+    and span, and the units directly under it; a LookupError when the document has no such unit."""
     u = lib.unit(doc_id, address)
     if u is None:
         raise LookupError(f"{address} không có trong {doc_id}")
@@ -364,6 +366,8 @@ def searcher(library: str = "default") -> Searcher:
 
 
 def index(library: str = "default", progress: bool = True) -> dict:
+    """Rebuild the search index of ``library`` from its stored articles and say what was built (articles, seconds,
+    path)."""
     forget(library)
     lib = Library(library, readonly=True)
     try:
@@ -393,6 +397,7 @@ def ask(question: str, library: str = "default", as_of: str | None = None) -> di
 
 
 def consultations(library: str = "default"):
+    """The published consultations stored beside ``library``, to import, search or check."""
     from .consult import ConsultationBase
 
     return ConsultationBase(open_library(library, readonly=False))

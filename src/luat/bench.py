@@ -21,10 +21,13 @@ DOC = Path("docs/BENCHMARKS.md")
 
 
 def machine() -> str:
+    """The machine a benchmark ran on, as written beside its figures ("16 cores, Python 3.11.9, x86_64")."""
     return f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}"
 
 
 def write_section(name: str, body: str, doc: Path = DOC) -> None:
+    """Write ``body`` as the section ``name`` of docs/BENCHMARKS.md (between its start and end markers), replacing
+    the section's earlier figures or adding it at the end."""
     text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
     block = f"<!-- {name}:start -->\n{body.rstrip()}\n<!-- {name}:end -->"
     pattern = re.compile(rf"<!-- {re.escape(name)}:start -->.*?<!-- {re.escape(name)}:end -->", re.S)
@@ -186,6 +189,8 @@ def measure_finder_speed(paths: list[Path], repeat: int = 3) -> dict:
 
 
 def bench_cite() -> str:
+    """The reference finder's section: precision and recall of references and of their targets on the held-out and
+    development sets, the legal bases of the TVPL answers, and the finder's speed."""
     from .ingest import data_dir
 
     data = data_dir()
@@ -271,6 +276,8 @@ BENCH_AS_OF = {
 
 
 def bench_search() -> str:
+    """The search section: recall, MRR, nDCG and latency of luat against plain BM25 on the Zalo and ALQAC benchmarks,
+    the trained models off."""
     os.environ["LUAT_MODELS"] = (
         "off"  # whole sets: the trained models learned on half of them (see `learned`)
     )
@@ -341,6 +348,8 @@ def bench_search() -> str:
 
 
 def bench_ask() -> str:
+    """The consultant's section: how many questions it answers, how often its first (or any) citation is the gold
+    one, how often it abstains when it should, and that its citations resolve and quotes are verbatim."""
     os.environ["LUAT_MODELS"] = (
         "off"  # whole sets: the trained models learned on half of them (see `learned`)
     )
@@ -462,6 +471,7 @@ def bench_web(total: int = 2000, concurrency: int = 16) -> str:
         client = httpx.Client(base_url=base, timeout=60)
 
         def one(item):
+            """Send one planned request; its route, seconds taken and whether it answered 200."""
             name, method, path, params, body = item
             t0 = time.perf_counter()
             try:
@@ -584,6 +594,7 @@ def _fire(base: str, plan: list[tuple], concurrency: int, until=None) -> tuple[l
     client = httpx.Client(base_url=base, timeout=60, limits=httpx.Limits(max_connections=concurrency))
 
     def one(item):
+        """Send one planned request; its route, start time, seconds taken and whether it answered 200."""
         name, method, path, params, body = item
         t0 = time.perf_counter()
         try:
@@ -593,6 +604,7 @@ def _fire(base: str, plan: list[tuple], concurrency: int, until=None) -> tuple[l
         return name, t0, time.perf_counter() - t0, ok
 
     def items():
+        """The plan, then its first requests over and over until ``until()`` is true."""
         yield from plan
         while until is not None and not until():
             yield from plan[: concurrency * 4]
@@ -685,6 +697,7 @@ def bench_load(total: int = 3000, levels: tuple[int, ...] = (8, 16, 32), workers
         t_end: list[float] = []
 
         def ingest_done() -> bool:
+            """Whether the concurrent ingest has finished (its end time noted the first time it is seen done)."""
             if ingest.poll() is None:
                 return False
             if not t_end:
@@ -974,6 +987,8 @@ BENCHES = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m luat.bench [NAME...]``: run the named benchmarks (all without names) and write each one's section
+    of docs/BENCHMARKS.md."""
     p = argparse.ArgumentParser(prog="python -m luat.bench")
     p.add_argument("names", nargs="*", default=list(BENCHES), help=f"benchmarks to run: {', '.join(BENCHES)}")
     args = p.parse_args(argv)

@@ -35,6 +35,8 @@ def _fail(msg: str, code: int = 1, as_json: bool = False) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    """``luat ingest [PATH...]``: read files into the library (the default corpora when no PATH) and report what was
+    added; 1 when a file the user named could not be read."""
     paths = [Path(p) for p in args.paths]
     reports = api.ingest(
         paths or None,
@@ -62,6 +64,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    """``luat show``: a document, or one Điều, khoản or điểm, with its metadata, validity, amendments and (``--toc``)
+    table of contents."""
     result = api.show(args.query, library=args.library, toc=args.toc, as_of=args.as_of)
     if args.json:
         _print_json(result)
@@ -132,6 +136,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    """``luat stats``: the library's counts of documents, articles, units and versions, its sources and document
+    types."""
     s = api.stats(library=args.library)
     if args.json:
         _print_json(s)
@@ -152,6 +158,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_cite(args: argparse.Namespace) -> int:
+    """``luat cite TEXT``: the references to legal provisions in a text (``-``: standard input), each with its span,
+    status and targets."""
     text = " ".join(args.text)
     if text == "-":
         text = sys.stdin.read()
@@ -174,6 +182,8 @@ def cmd_cite(args: argparse.Namespace) -> int:
 
 
 def cmd_cite_check(args: argparse.Namespace) -> int:
+    """``luat cite check FILE``: check every citation and quote of an answer against the library; 1 when one fails, 2
+    when the file cannot be read."""
     source = args.file
     if source == "-":
         text = sys.stdin.read()
@@ -205,6 +215,7 @@ def cmd_cite_check(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    """``luat index``: rebuild the library's search index and say how many articles it holds."""
     info = api.index(library=args.library, progress=not args.json)
     if args.json:
         _print_json(info)
@@ -214,6 +225,8 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    """``luat train``: learn the library's embedding, ranker and judge from its own questions and say what each
+    learned from."""
     from .train import train
 
     api.searcher(args.library)  # the library and its index open (a clear error where they do not)
@@ -231,6 +244,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    """``luat search``: the articles best matching a query, with their heading and the matched khoản or snippet."""
     from .search import Filters
 
     filters = Filters(
@@ -253,6 +267,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    """``luat eval``: score search (luat against plain BM25: recall, MRR, nDCG, latency) or, with ``--ask``, the
+    consultant on a benchmark file of questions."""
     from .evaluate import load_bench, run_search, score_run
     from .progress import bar
 
@@ -313,6 +329,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    """``luat ask``: the consultant's answer to a question, similar consultations, and the nearest articles when it
+    does not answer; 3 when it does not answer."""
     a = api.ask(args.question, library=args.library, as_of=args.as_of)
     if args.json:
         _print_json(a)
@@ -330,6 +348,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    """``luat serve``: run the web app and HTTP API until stopped."""
     from .web import serve
 
     if args.json:
@@ -339,6 +358,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_consult(args: argparse.Namespace) -> int:
+    """``luat consult ingest|search|check``: load published consultations, search them, or list those whose citations
+    no longer hold (1 when some do not)."""
     base = api.consultations(args.library)
     if args.action == "ingest":
         if not args.args:
@@ -382,12 +403,14 @@ def cmd_consult(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``luat`` command line: one subcommand per action, each with ``--library`` and ``--json``."""
     p = argparse.ArgumentParser(
         prog="luat", description="Tra cứu văn bản pháp luật Việt Nam với trích dẫn chính xác."
     )
     sub = p.add_subparsers(dest="command", required=True)
 
     def common(sp: argparse.ArgumentParser) -> None:
+        """Add the options every subcommand takes: ``--library`` and ``--json``."""
         sp.add_argument("--library", default="default", help="tên thư viện (mặc định: default)")
         sp.add_argument("--json", action="store_true", help="kết quả dạng JSON")
 
@@ -481,6 +504,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def build_check_parser() -> argparse.ArgumentParser:
+    """The command line of ``luat cite check FILE``."""
     p = argparse.ArgumentParser(
         prog="luat cite check", description="Kiểm tra trích dẫn và đoạn trích của một câu trả lời."
     )
@@ -492,6 +516,8 @@ def build_check_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the ``luat`` command ``argv`` and return its exit status: 2 for bad input, 1 for something not found or
+    unreadable, EXIT_BUSY when another writer holds the library; the error is printed once (as JSON with ``--json``)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:2] == ["cite", "check"]:
         parser, argv = build_check_parser(), argv[2:]

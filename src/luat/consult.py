@@ -41,6 +41,9 @@ _UNRESOLVED_REASONS: dict[str, str] = {
 
 @dataclass
 class Consultation:
+    """One published consultation: a reader's question and the lawyer's answer, with its title, topic, date, page URL
+    and source."""
+
     question: str
     answer: str
     title: str | None = None
@@ -62,6 +65,9 @@ class Consultation:
 
 @dataclass
 class ConsultReport:
+    """What an import of consultations did: how many were read and rejected, their citations, how many have all
+    citations resolving, why the others do not, and how many question groups there are."""
+
     records: int = 0
     rejected: list[str] = field(default_factory=list)
     citations: int = 0
@@ -70,6 +76,8 @@ class ConsultReport:
     groups: int = 0
 
     def as_dict(self) -> dict:
+        """The report as JSON, with the share of consultations whose citations all resolve and the ten commonest
+        reasons they do not."""
         return {
             "records": self.records,
             "rejected": self.rejected,
@@ -163,6 +171,8 @@ class ConsultationBase:
     # ------------------------------------------------------------------ ingest
 
     def ingest(self, paths: list[Path]) -> ConsultReport:
+        """Read consultations from ``paths`` (JSON, JSONL or text pages), store them with their citations resolved,
+        group near-duplicate questions and rebuild their index; files that cannot be read are named in the report."""
         report = ConsultReport()
         records: list[Consultation] = []
         for p in paths:
@@ -230,6 +240,7 @@ class ConsultationBase:
                 by_word.setdefault(w, []).append(cid)
 
         def find(x: int) -> int:
+            """The consultation that stands for ``x``'s group (union-find, paths halved on the way)."""
             while parent[x] != x:
                 parent[x] = parent[parent[x]]
                 x = parent[x]
@@ -251,6 +262,8 @@ class ConsultationBase:
         return len({find(c) for c in parent})
 
     def build_index(self) -> None:
+        """Rebuild the search index of the stored consultations (their titles and questions, folded, as pairs and
+        with marks, and the start of their answers), swapping it in whole."""
         sb = tantivy.SchemaBuilder()
         sb.add_integer_field("id", stored=True, indexed=True)
         for name in ("q_f", "q_bi", "q_a", "a_f"):

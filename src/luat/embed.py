@@ -46,11 +46,15 @@ def tokens(text: str, limit: int | None = None) -> list[str]:
 
 @dataclass
 class Vocabulary:
+    """The tokens that have a vector (syllables and frequent pairs of them) with their rows and idf weights."""
+
     ids: dict[str, int]
     idf: np.ndarray
 
     @classmethod
     def build(cls, texts: Iterable[list[str]]) -> Vocabulary:
+        """The vocabulary of ``texts`` (each a list of tokens): the syllables in at least MIN_WORD_DF texts and the
+        MAX_PAIRS commonest pairs in at least MIN_PAIR_DF, each with its idf."""
         df: Counter[str] = Counter()
         n = 0
         for toks in texts:
@@ -142,6 +146,7 @@ class Embedding:
         self.row_of = {k: i for i, k in enumerate(keys)}
 
     def encode(self, texts: list[str], limit: int | None = None) -> np.ndarray:
+        """The vectors of ``texts`` (each read to its first ``limit`` syllables), of unit length."""
         m = self.vocab.rows([tokens(t, limit) for t in texts]) @ self.vectors
         return _unit(np.asarray(m, dtype=np.float32))
 
@@ -159,6 +164,8 @@ class Embedding:
         return [(self.keys[i], float(sims[i])) for i in top[np.argsort(-sims[top])]]
 
     def similarity(self, question_vector: np.ndarray, key: tuple[str, str]) -> float:
+        """How near a question's vector is to an article's (cosine), 0 for an article the embedding lacks; ``key`` is
+        (doc_id, article)."""
         i = self.row_of.get(key)
         return float(self.articles[i] @ question_vector) if i is not None else 0.0
 
@@ -202,6 +209,7 @@ class Embedding:
 
     @classmethod
     def load(cls, folder: Path) -> Embedding | None:
+        """The embedding saved in ``folder`` by ``luat train``, or None when it is missing or unreadable."""
         try:
             meta = json.loads((folder / "embedding.json").read_text())
             vectors = np.load(folder / "vectors.npy").astype(np.float32)

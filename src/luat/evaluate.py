@@ -43,6 +43,9 @@ def compact_reference(ref) -> tuple[str | None, list[str]]:
 
 @dataclass
 class BenchQuestion:
+    """A benchmark question: its id, its words, the relevant (document, Điều) keys, what the consultant should do
+    ("not_in_library"), a human answer whose legal basis is its gold, and its split."""
+
     id: str
     question: str
     relevant: set[tuple[str, str]]
@@ -85,6 +88,9 @@ def load_bench(path: Path) -> tuple[list[BenchQuestion], list[str]]:
 
 @dataclass
 class RunMetrics:
+    """How a search run scored on a benchmark: recall at 1, 5 and 10, MRR@10, nDCG@10, questions per second and
+    latency percentiles."""
+
     name: str
     recall: dict[int, float] = field(default_factory=dict)
     mrr10: float = 0.0
@@ -95,6 +101,7 @@ class RunMetrics:
     questions: int = 0
 
     def as_dict(self) -> dict:
+        """The scores as JSON, rounded ("recall@1", "mrr@10", "p95_ms", ...)."""
         return {
             "name": self.name,
             "questions": self.questions,

@@ -16,6 +16,8 @@ _done: set[str] = set()
 
 
 def pause_point(phase: str) -> None:
+    """Where ``LUAT_PAUSE_AT`` names ``phase``: say "luat: paused at PHASE" on stderr and sleep (the first time
+    only), so a test can kill the process there; nothing otherwise."""
     spec = os.environ.get("LUAT_PAUSE_AT")
     if not spec:
         return

@@ -34,11 +34,17 @@ class GeneratorError(RuntimeError):
 
 @dataclass
 class Generated:
+    """What the generator wrote for an answer: a rephrased opening and a conclusion ("Như vậy, ..."), each None when
+    it gave none."""
+
     opening: str | None
     summary: str | None
 
 
 class Generator:
+    """The optional chat endpoint (``LUAT_LLM_URL``) that rephrases an answer's opening and writes its conclusion; it
+    never supplies a citation or a quote."""
+
     def __init__(self, url: str, model: str = "default", timeout: float = 30.0):
         url = url.rstrip("/")
         self.url = url if url.endswith("/chat/completions") else url + "/v1/chat/completions"
@@ -47,6 +53,8 @@ class Generator:
 
     @classmethod
     def from_env(cls) -> Generator | None:
+        """The generator the settings name (``LUAT_LLM_URL``, ``LUAT_LLM_MODEL``, ``LUAT_LLM_TIMEOUT``), or None when
+        ``LUAT_LLM_URL`` is not set."""
         url = os.environ.get("LUAT_LLM_URL", "").strip()
         if not url:
             return None
@@ -93,6 +101,7 @@ class Generator:
             raise GeneratorError(f"{self.url}: the reply is not a JSON object: {content[:80]!r}")
 
         def text(key: str) -> str | None:
+            """The reply's ``key`` as one line of text, or None when it is missing, blank or not text."""
             value = data.get(key)
             return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
 

@@ -38,6 +38,7 @@ def syllables(text: str) -> list[str]:
 
 
 def bigrams(tokens: list[str]) -> list[str]:
+    """The adjacent pairs of ``tokens``, joined by "_": ["thu", "viec", "lam"] → ["thu_viec", "viec_lam"]."""
     return [f"{a}_{b}" for a, b in zip(tokens, tokens[1:], strict=False)]
 
 
@@ -103,11 +104,14 @@ class IndexBuilder:
         self.count = 0
 
     def add(self, fields: dict) -> None:
+        """Queue one article (its index fields) for the index."""
         assert self.writer is not None, "the build was abandoned"
         self.writer.add_document(tantivy.Document(**fields))
         self.count += 1
 
     def finish(self) -> dict:
+        """Commit the index and write its version and generation files (the generation last: the build is then
+        complete); what was built, with its article count and time."""
         assert self.writer is not None, "the build was abandoned"
         self.writer.commit()
         self.writer.wait_merging_threads()
@@ -228,6 +232,7 @@ def write_index(library: Library, generation: str, progress: bool = True) -> dic
         bar = progress_bar(total, "Lập chỉ mục", progress)
 
         def chunks():
+            """The library's articles as index rows, 500 at a time."""
             batch = []
             for a in library.all_articles():
                 batch.append(_article_row(a, metas[a.doc_id], topics))
@@ -401,6 +406,8 @@ def prepare_fields(batch: list[tuple]) -> list[dict]:
 
 
 def open_index(library: str) -> tantivy.Index:
+    """The current search index of ``library``; a FileNotFoundError saying to run ``luat index`` when there is none
+    or it is from another version."""
     path = index_path(library)
     if built_generation(path) is None:
         if (path / VERSION_FILE).exists() and (path / VERSION_FILE).read_text().strip() != INDEX_VERSION:

@@ -153,6 +153,9 @@ def _cut_long_body(rec, extract: Extract) -> None:
 
 @dataclass
 class IngestReport:
+    """What an ingest did to a library: files read, documents, articles, units and versions stored, files rejected,
+    passages that could not be read, repeal statements, the index, and seconds per phase."""
+
     library: str
     files: int = 0
     documents: int = 0
@@ -168,6 +171,7 @@ class IngestReport:
     t0: float = field(default_factory=time.time, repr=False)
 
     def as_dict(self) -> dict:
+        """The report as JSON, with the first 20 warnings as examples."""
         return {
             "library": self.library,
             "files": self.files,

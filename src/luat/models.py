@@ -44,6 +44,7 @@ class Unit:
     children: list[Unit] = field(default_factory=list)
 
     def walk(self):
+        """This unit and every unit under it, in document order."""
         yield self
         for c in self.children:
             yield from c.walk()
@@ -192,6 +193,8 @@ class Document:
 
     @property
     def year(self) -> int | None:
+        """The year the document was issued, from its issue date or else its số hiệu ("58/2014/QH13" → 2014); None
+        when neither tells."""
         if self.issued:
             return int(self.issued[:4])
         m = re.search(r"/(\d{4})/", self.doc_id)
@@ -270,6 +273,7 @@ class InputError(ValueError):
 
 
 def label_slug(label: str) -> str:
+    """A label as it is written in an address: lower case, "đ" as "dd" ("6đ" → "6dd")."""
     return label.lower().replace("đ", "dd")
 
 
@@ -293,6 +297,8 @@ _ADDR_PART = re.compile(r"(phan|chuong|muc|tieumuc|dieu|section|khoan|diem|tiet)
 
 
 def parse_address(address: str) -> list[tuple[str, str]]:
+    """The unit path an address names: "dieu-60-khoan-1" → [("dieu", "60"), ("khoan", "1")] (Roman labels upper case
+    again, "dd" back to "đ")."""
     out = []
     for m in _ADDR_PART.finditer(address):
         kind = "tieu_muc" if m.group(1) == "tieumuc" else m.group(1)
@@ -355,6 +361,8 @@ class Target:
     exists: bool | None = None
 
     def path(self) -> list[tuple[str, str]]:
+        """The unit path of the provision pointed to, highest first: [("dieu", "60"), ("khoan", "1")]; a Chương alone
+        when no Điều is named."""
         p: list[tuple[str, str]] = []
         if self.article is None and self.chapter:
             p.append(("chuong", self.chapter))
@@ -370,6 +378,7 @@ class Target:
         return p
 
     def as_dict(self) -> dict:
+        """The target as JSON: document, Điều, khoản, điểm and Mục."""
         return {
             "doc": self.doc,
             "article": self.article,
@@ -407,6 +416,8 @@ class Reference:
     doc_id: str | None = None  # the document it resolved to
 
     def as_dict(self) -> dict:
+        """The reference as JSON: its words and span, status and message, targets (the whole document when it names
+        no provision), and how it names the document."""
         targets = [t.as_dict() for t in self.targets] or (
             [{"doc": self.doc_id, "article": None, "clause": None, "point": None, "section": None}]
             if self.doc_id

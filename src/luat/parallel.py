@@ -59,6 +59,7 @@ def die_with_parent(parent: int) -> None:
 
 def _watch(parent: int) -> None:
     def loop() -> None:
+        """Poll the parent every WATCH_PARENT_S seconds and end this worker at once when it is gone."""
         while os.getppid() == parent:
             time.sleep(WATCH_PARENT_S)
         os._exit(1)

@@ -214,18 +214,22 @@ class DocNumber:
 
     @property
     def text(self) -> str:
+        """The số hiệu as written in the library: "115/2015/NĐ-CP", or "01/QĐ-TTg" without a year."""
         return f"{self.serial}/{self.year}/{self.suffix}" if self.year else f"{self.serial}/{self.suffix}"
 
     @property
     def key(self) -> str:
+        """The folded key the library matches numbers on (:func:`number_key`)."""
         return number_key(self.text)
 
     @property
     def doc_type(self) -> str | None:
+        """The document type the suffix tells ("NĐ-CP" → "Nghị định"), or None."""
         return infer_type(self.suffix)
 
     @property
     def issuer(self) -> str | None:
+        """The issuing body the suffix tells ("NĐ-CP" → "Chính phủ"), or None."""
         return infer_issuer(self.suffix)
 
 
@@ -284,6 +288,8 @@ def number_key(text: str) -> str:
 
 
 def infer_type(suffix: str) -> str | None:
+    """The document type a số hiệu's suffix tells: "QH13" → "Luật", "NĐ-CP" → "Nghị định", "NQ-UBTVQH14" → "Nghị
+    quyết"; None when it tells none."""
     tokens = suffix.split("-")
     first = re.sub(r"\d+$", "", tokens[0])
     if first == "QH":
@@ -296,6 +302,8 @@ def infer_type(suffix: str) -> str | None:
 
 
 def infer_issuer(suffix: str) -> str | None:
+    """The issuing body a số hiệu's suffix tells: "QH13" → "Quốc hội", "NĐ-CP" → "Chính phủ"; joint issuers as "Liên
+    tịch: ..."; None when it tells none."""
     tokens = suffix.split("-")
     if re.fullmatch(r"QH\d+", tokens[-1]):
         return "Quốc hội"
@@ -311,6 +319,7 @@ def expand_abbreviations(text: str) -> str:
     """Expand legal abbreviations word by word (``Luật BHXH`` → ``Luật bảo hiểm xã hội``)."""
 
     def repl(m: re.Match[str]) -> str:
+        """The expansion of the matched word, or the word itself when it is no known abbreviation."""
         word = m.group(0)
         return ABBREVIATIONS.get(word.lower(), word)
 

@@ -73,6 +73,8 @@ KIND_PRIORITY = {"user": 4, "official": 3, "phapdien": 2, "lawdict": 1, "alqac":
 
 
 def luat_home() -> Path:
+    """The folder luat keeps its libraries in: ``$LUAT_HOME``, else ``luat`` under ``$XDG_DATA_HOME``
+    (``~/.local/share``)."""
     env = os.environ.get("LUAT_HOME")
     if env:
         return Path(env)
@@ -81,6 +83,8 @@ def luat_home() -> Path:
 
 
 def library_path(name: str) -> Path:
+    """The SQLite file of the library called ``name`` (``<luat_home>/libraries/NAME.sqlite``); a ValueError for a
+    name that is not letters, digits, '-', '_' or '.'."""
     if not name or not all(c.isalnum() or c in "-_." for c in name) or name.startswith("."):
         raise ValueError(f"library name {name!r}: use letters, digits, '-', '_' or '.'")
     return luat_home() / "libraries" / f"{name}.sqlite"
@@ -156,6 +160,7 @@ class StoredReference:
     message: str | None = None
 
     def row(self) -> tuple:
+        """The reference as a row of the ``refs`` table, in its column order."""
         return (
             self.doc_id,
             self.article,
@@ -286,6 +291,7 @@ class Library:
         return db
 
     def close(self) -> None:
+        """Close the library's database connection."""
         self.db.close()
 
     def writer_lock(self, wait: float | None = None):
@@ -322,6 +328,8 @@ class Library:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run the block as one write transaction: committed when it ends, rolled back when it raises (the error that
+        caused the rollback is the one raised); the document cache is emptied either way."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
@@ -354,6 +362,8 @@ class Library:
         return docs
 
     def add_source(self, kind: str, path: str, label: str, date: str | None) -> int:
+        """Record a source read into the library (its kind: official, phapdien, ...; path; label; date) and return
+        its id."""
         cur = self.db.execute(
             "INSERT INTO sources(kind, path, label, date) VALUES(?,?,?,?)", (kind, path, label, date)
         )
@@ -387,6 +397,7 @@ class Library:
                 )
 
     def add_versions(self, rows: Iterable[tuple]) -> None:
+        """Store rows of the ``versions`` table: one text of an article as one source gives it."""
         self.db.executemany(
             "INSERT INTO versions(doc_id, article, source_id, date, heading, body, body_hash, clauses, context, note,"
             " code, topic, src_start, src_end) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -394,15 +405,18 @@ class Library:
         )
 
     def add_amendments(self, doc_id: str, amendments: Iterable[Amendment], source_id: int) -> None:
+        """Store what the source says of a document's amendments (which unit, by which document, how, from when)."""
         self.db.executemany(
             "INSERT INTO amendments VALUES(?,?,?,?,?,?,?)",
             [(doc_id, a.target, a.by_number, a.by_units, a.kind, a.effective, source_id) for a in amendments],
         )
 
     def add_outline(self, doc_id: str, outline: list[Unit], source_id: int) -> None:
+        """Store a document's outline above the Điều (Phần, Chương, Mục, Tiểu mục), each with its address and parent."""
         rows = []
 
         def walk(u: Unit, path: list[tuple[str, str]], parent: str | None) -> None:
+            """Add ``u`` and the outline units under it, stopping at the Điều."""
             if u.kind == "dieu":
                 return
             p = path + [(u.kind, u.label)]
@@ -459,6 +473,8 @@ class Library:
     # ------------------------------------------------------------------ reading
 
     def document(self, doc_id: str, cached: bool = True) -> Document | None:
+        """The document stored under ``doc_id`` with its amendments and sources, or None; read from the cache unless
+        ``cached`` is False."""
         if cached and doc_id in self._doc_cache:
             return self._doc_cache[doc_id]
         row = self.db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
@@ -584,12 +600,15 @@ class Library:
         return (row["heading"], row["text"] or "") if row else None
 
     def article_text(self, doc_id: str, article: str) -> str | None:
+        """The current text of one Điều of a document, or None when the document has no such article."""
         row = self.db.execute(
             "SELECT text FROM articles WHERE doc_id=? AND article=?", (doc_id, article)
         ).fetchone()
         return row[0] if row else None
 
     def unit(self, doc_id: str, address: str) -> StoredUnit | None:
+        """The unit at ``address`` in a document (a Điều, khoản, điểm, or a Chương or Mục of its outline), or None
+        when there is none."""
         row = self.db.execute(
             "SELECT * FROM units WHERE doc_id=? AND address=?", (doc_id, address)
         ).fetchone()
@@ -625,12 +644,14 @@ class Library:
         )
 
     def children(self, doc_id: str, address: str) -> list[StoredUnit]:
+        """The units directly under the unit at ``address`` (an article's khoản, a khoản's điểm), in document order."""
         rows = self.db.execute(
             "SELECT * FROM units WHERE doc_id=? AND parent=? ORDER BY ord", (doc_id, address)
         ).fetchall()
         return [self._stored(r) for r in rows]
 
     def article_units(self, doc_id: str, article: str) -> list[StoredUnit]:
+        """Every unit of one Điều (the article, its khoản and điểm) in document order."""
         text = self.article_text(doc_id, article) or ""
         rows = self.db.execute(
             "SELECT * FROM units WHERE doc_id=? AND article=? ORDER BY ord", (doc_id, article)
@@ -638,6 +659,8 @@ class Library:
         return [self._stored(r, text) for r in rows]
 
     def versions(self, doc_id: str, article: str) -> list[dict]:
+        """Every text of one Điều the library holds, newest first, each with its date, heading, body and the source
+        it came from."""
         rows = self.db.execute(
             "SELECT v.id, v.date, v.heading, v.body, v.body_hash, v.note, v.code, v.topic, s.kind, s.label, s.path"
             " FROM versions v JOIN sources s ON s.id=v.source_id WHERE v.doc_id=? AND v.article=?"
@@ -658,6 +681,7 @@ class Library:
         seen: set[str] = set()
 
         def depth(addr: str | None) -> int:
+            """How many outline units (Phần, Chương, Mục) hold the unit whose parent is ``addr``."""
             d = 0
             while addr and addr in outline:
                 d += 1
@@ -665,6 +689,8 @@ class Library:
             return d
 
         def emit_chain(addr: str | None) -> None:
+            """Add to the table of contents the outline units from ``addr`` up that are not in it yet, outermost
+            first."""
             chain = []
             while addr and addr in outline and addr not in seen:
                 chain.append(addr)
@@ -723,6 +749,8 @@ class Library:
         return {r[0]: r[1] for r in rows}
 
     def stats(self) -> dict:
+        """The library's counts: documents, articles, units, versions, references by status, sources by kind,
+        documents by type."""
         q = self.db.execute
         return {
             "library": self.name,
@@ -1315,6 +1343,7 @@ def merge_versions(versions: list[dict]) -> tuple[str, str | None, int, int, lis
     not a repeal. Every khoản is kept verbatim. Returns (text, heading, version id, composed?, context)."""
 
     def rank(v: dict) -> tuple:
+        """How a version ranks: newest date first, then the more authoritative source, then the longer text."""
         return (v["date"] or "", KIND_PRIORITY.get(v["skind"], 0), len(v["body"]))
 
     ordered = sorted(versions, key=rank, reverse=True)

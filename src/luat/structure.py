@@ -53,6 +53,8 @@ EFFECTIVE_RE = re.compile(
 
 
 def iso_date(d: str | int, m: str | int, y: str | int) -> str | None:
+    """The date as ISO "YYYY-MM-DD" from its day, month and year, or None when it cannot be one (day over 31, month
+    over 12, a year outside 1900-2100)."""
     d, m, y = int(d), int(m), int(y)
     if not (1 <= d <= 31 and 1 <= m <= 12 and 1900 <= y <= 2100):
         return None
@@ -114,11 +116,13 @@ def parse_body(text: str, start: int = 0, end: int | None = None) -> list[Unit]:
     open_units: list[Unit] = []
 
     def close(unit: Unit | None, at: int) -> None:
+        """End ``unit`` at ``at`` (trimmed of blank space) when it is still open, and take its text."""
         if unit is not None and unit.end == -1:
             s, e = _strip_span(text, unit.start, at)
             unit.start, unit.end, unit.text = s, e, text[s:e]
 
     def close_from(level: str, at: int) -> None:
+        """End the open units of ``level`` and below at ``at`` (a new khoản ends the open khoản and its điểm)."""
         order = ["section", "khoan", "diem", "tiet"]
         for u in reversed(open_units):
             if order.index(u.kind) >= order.index(level):
@@ -253,6 +257,8 @@ def parse_text(text: str) -> ParsedText:
     end = len(text)
 
     def close_article(at: int) -> None:
+        """End the open Điều at ``at``: take its text, parse its khoản and điểm, and add it to the document's
+        articles (a heading that reads as a sentence is the body)."""
         nonlocal article
         if article is None:
             return
@@ -271,6 +277,7 @@ def parse_text(text: str) -> ParsedText:
         article = None
 
     def close_outline(level: str, at: int) -> None:
+        """End the open Phần, Chương or Mục of ``level`` and below at ``at``."""
         while stack and _LEVELS.index(stack[-1].kind) >= _LEVELS.index(level):
             u = stack.pop()
             s, e = _strip_span(text, u.start, at)

@@ -24,6 +24,7 @@ _SPACE = re.compile(r"\s+")
 
 
 def nfc(text: str) -> str:
+    """``text`` in Unicode NFC, the composed form the library stores (a letter and its marks as one character)."""
     return unicodedata.normalize("NFC", text)
 
 
@@ -110,6 +111,7 @@ ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 
 def roman_to_int(s: str) -> int | None:
+    """The value of a Roman numeral ("IV" → 4, any case), or None when ``s`` is not one."""
     s = s.upper()
     if not s or any(c not in ROMAN for c in s):
         return None
@@ -124,6 +126,7 @@ def roman_to_int(s: str) -> int | None:
 
 
 def int_to_roman(n: int) -> str:
+    """A positive number as a Roman numeral (4 → "IV"; hundreds as C), as Chương and Mục are numbered."""
     parts = [
         (100, "C"),
         (90, "XC"),

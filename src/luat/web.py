@@ -38,6 +38,9 @@ from .store import ConsultationStore, Library, LibraryError, library_path
 
 
 class HitModel(BaseModel):
+    """One article found by a search: its document and Điều (and khoản), score, citation, heading and a snippet with
+    the matched words marked «»; ``exact`` when the query named this provision."""
+
     doc: str
     doc_id: str
     article: str
@@ -51,16 +54,23 @@ class HitModel(BaseModel):
 
 
 class SearchResponse(BaseModel):
+    """The articles a search found, best first, with the query as given."""
+
     query: str
     hits: list[HitModel]
 
 
 class AskRequest(BaseModel):
+    """A question for the consultant, and the day (ISO date, optional) on which the law is to be read."""
+
     question: str
     as_of: str | None = None
 
 
 class AskResponse(BaseModel):
+    """The consultant's answer: its status (answered, not_in_library, not_found), its text in the form of a published
+    consultation, the provisions cited, and the articles retrieved."""
+
     question: str
     status: str
     answer: str
@@ -70,10 +80,14 @@ class AskResponse(BaseModel):
 
 
 class CiteRequest(BaseModel):
+    """A text whose references to legal provisions are to be found and resolved."""
+
     text: str
 
 
 class TargetModel(BaseModel):
+    """One provision a reference points to: the document's số hiệu and the Điều, khoản, điểm or Mục."""
+
     doc: str | None
     article: str | None
     clause: str | None
@@ -82,6 +96,9 @@ class TargetModel(BaseModel):
 
 
 class ReferenceModel(BaseModel):
+    """A reference found in a text: its words and span, whether it resolved (status, message), the provisions it
+    points to and how it names the document."""
+
     text: str
     start: int
     end: int
@@ -92,12 +109,17 @@ class ReferenceModel(BaseModel):
 
 
 class DocumentResponse(BaseModel):
+    """A document's metadata, its table of contents (Phần, Chương, Mục, Điều) and how many articles it has."""
+
     document: dict
     toc: list[dict] | None
     articles: int
 
 
 class UnitResponse(BaseModel):
+    """One Điều, khoản or điểm with its document, its earlier versions, the provisions it cites and those that cite
+    it."""
+
     document: dict
     unit: dict
     versions: list[dict] = []
@@ -106,6 +128,8 @@ class UnitResponse(BaseModel):
 
 
 class ErrorResponse(BaseModel):
+    """Why a request failed, in Vietnamese."""
+
     error: str
 
 
@@ -149,6 +173,8 @@ def safe_url(url: str | None) -> str | None:
 
 
 def doc_href(doc: str, address: str | None = None) -> str:
+    """The site's link to a document's page, at the anchor of one of its units when ``address`` is given
+    ("/van-ban/58/2014/QH13#dieu-60-khoan-1")."""
     return f"/van-ban/{quote(doc, safe='/')}" + (f"#{address}" if address else "")
 
 
@@ -276,6 +302,8 @@ async def api_search(
     topic: str | None = None,
     in_force: bool = False,
 ) -> SearchResponse:
+    """Articles matching a question, a số hiệu or a citation, best first, filtered by type, issuer, year, topic or
+    force."""
     hits = api.search(
         q, library=library_of(request), k=k, filters=_filters(type, issuer, year, topic, in_force)
     )
@@ -284,11 +312,13 @@ async def api_search(
 
 @api_routes.post("/api/ask", response_model=AskResponse, responses=responses)
 async def api_ask(request: Request, body: AskRequest) -> AskResponse:
+    """The answer to a question, in the form of a published consultation with verified citations."""
     return AskResponse(**api.ask(body.question, library=library_of(request), as_of=body.as_of))
 
 
 @api_routes.get("/api/documents/{number:path}", response_model=DocumentResponse, responses=responses)
 async def api_document(request: Request, number: str) -> DocumentResponse:
+    """A document, by số hiệu or citation, with its table of contents."""
     out = api.show(number, library=library_of(request), toc=True)
     return DocumentResponse(document=out["document"], toc=out.get("toc"), articles=out.get("articles", 0))
 
@@ -298,6 +328,8 @@ async def api_unit(
     request: Request,
     ref: str = Query(..., max_length=300, description='ví dụ "khoản 1 Điều 60 Luật 58/2014/QH13"'),
 ) -> UnitResponse:
+    """One Điều, khoản or điểm from a citation ("khoản 1 Điều 60 Luật 58/2014/QH13"), with its versions and the
+    provisions it cites and is cited by; a citation of a whole document is a 404."""
     out = api.show(ref, library=library_of(request))
     if "unit" not in out:
         raise LookupError(f"{ref!r} chỉ ra một văn bản, không phải một điều, khoản hay điểm")
@@ -312,6 +344,8 @@ async def api_unit(
 
 @api_routes.post("/api/cite", response_model=list[ReferenceModel], responses=responses)
 async def api_cite(request: Request, body: CiteRequest, response: Response) -> list[ReferenceModel]:
+    """The references to legal provisions in a text, each resolved against the library; when there are too many, the
+    first ones and the header X-Luat-Truncated."""
     refs, truncated = api.cite_capped(body.text, library=library_of(request))
     if truncated:
         response.headers["X-Luat-Truncated"] = f"only the first {len(refs)} references"
@@ -320,6 +354,7 @@ async def api_cite(request: Request, body: CiteRequest, response: Response) -> l
 
 @api_routes.get("/api/stats", response_model=dict)
 async def api_stats(request: Request) -> dict:
+    """The library's counts and the state of its search index."""
     return api.stats(library=library_of(request))
 
 
@@ -330,6 +365,7 @@ pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 @pages.get("/")
 async def home(request: Request):
+    """The home page: the question and search boxes and the library's counts."""
     return render("home", title="Hỏi đáp pháp luật", stats=api.stats(library=library_of(request)))
 
 
@@ -337,6 +373,7 @@ async def home(request: Request):
 async def search_page(
     request: Request, q: str = "", type: str = "", issuer: str = "", year: str = "", topic: str = ""
 ):
+    """The search results page: the articles matching ``q`` under the chosen filters, each linked to its unit."""
     library = library_of(request)
     q = q[:MAX_QUERY_CHARS]
     f = _filters(type, issuer, year, topic, False)
@@ -358,6 +395,7 @@ async def search_page(
 
 @pages.get("/hoi")
 async def answer_page(request: Request, q: str = ""):
+    """The answer page: the consultant's answer to ``q`` with each citation linked to the cited unit."""
     q = q[:MAX_QUERY_CHARS]
     if not q.strip():
         raise QueryError("câu hỏi trống: hãy nhập nội dung cần hỏi")
@@ -381,6 +419,8 @@ async def answer_page(request: Request, q: str = ""):
 
 @pages.get("/van-ban/{number:path}")
 async def document_page(request: Request, number: str):
+    """A document's page: its metadata, table of contents and articles, with an anchor per unit and its references
+    linked."""
     library = library_of(request)
     lib = api.open_library(library)
     out = api.show(number, library=library, toc=True)

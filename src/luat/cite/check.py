@@ -41,6 +41,9 @@ def unread_units(text: str, paths: list[list[tuple[str, str]]]) -> list[str]:
 
 @dataclass
 class Quote:
+    """A passage an answer quotes from a cited provision, its span in the answer, and whether it is verbatim (None
+    when it could not be checked) with why not."""
+
     text: str
     start: int
     end: int
@@ -50,17 +53,23 @@ class Quote:
 
 @dataclass
 class CitationCheck:
+    """A citation in an answer as checked: the reference resolved against the library, the passages quoted from it,
+    and notes on its amendments or entry into force."""
+
     reference: Reference
     quotes: list[Quote] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # amendments, entry into force
 
     @property
     def ok(self) -> bool:
+        """Whether the citation holds: it resolves to a provision of the library and no quote from it differs from
+        the text."""
         return self.reference.status in (ReferenceStatus.RESOLVED, ReferenceStatus.AMBIGUOUS) and all(
             q.ok is not False for q in self.quotes
         )
 
     def as_dict(self) -> dict:
+        """The check as JSON: the reference, whether it holds, its quotes and the notes."""
         return {
             **self.reference.as_dict(),
             "ok": self.ok,
@@ -81,6 +90,8 @@ def _quote_blocks(text: str, refs: list[Reference]) -> list[tuple[Reference, Quo
     starts = [r.start for r in refs]
 
     def owner(pos: int) -> Reference | None:
+        """The last citation with provisions that starts before ``pos``: the one a quote at ``pos`` belongs to; None
+        when none does."""
         before = [r for r, s in zip(refs, starts, strict=True) if s < pos and r.targets]
         return before[-1] if before else None
 
@@ -140,6 +151,9 @@ def _first_difference(quote: str, source: str) -> str:
 
 
 def check_text(text: str, library: Library, today: str | None = None) -> list[CitationCheck]:
+    """Check every citation of an answer against the library: each must resolve to a provision that exists and each
+    passage quoted from it must be verbatim; notes say when a cited document is amended, repealed or not yet in force
+    on ``today``."""
     today = today or dt.date.today().isoformat()
     refs = find_references(text, library_names(library))
     resolver = Resolver(library)

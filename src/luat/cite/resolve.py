@@ -74,6 +74,8 @@ class Resolver:
         return found, None if found else f"{_display(m.text)} chưa có trong thư viện"
 
     def unit_exists(self, doc_id: str, address: str) -> bool:
+        """Whether the document ``doc_id`` has a unit at ``address`` ("dieu-60-khoan-1"); each document's addresses
+        are read once and kept."""
         known = self._addresses.get(doc_id)
         if known is None:
             known = self.library.unit_addresses(doc_id)
@@ -83,6 +85,9 @@ class Resolver:
         return address in known
 
     def resolve(self, ref: Reference, context: Context | None = None) -> Reference:
+        """Resolve ``ref`` in place against the library and return it: "Điều này" and a bare "khoản 2" read in
+        ``context``, the document found (the newest when several answer to the name), each target's address checked;
+        its status says resolved, ambiguous, not_in_library, unit_not_found or unresolved, with a message."""
         same_doc = ref.doc is None or ref.doc.this
         for t in ref.targets:
             if t.article == "#this":
@@ -109,6 +114,7 @@ class Resolver:
         if len(docs) > 1:
             # several documents answer to the name: take the newest, and say so
             def issued(doc_id: str) -> str:
+                """The day a candidate document was issued (ISO), "" when unknown: the newest is taken."""
                 doc = self.library.document(doc_id)
                 return (doc.issued or "") if doc else ""
 
@@ -150,6 +156,7 @@ def _display(text: str) -> str:
 
 
 def resolve_all(refs: list[Reference], library: Library, context: Context | None = None) -> list[Reference]:
+    """The references, each resolved in place against ``library`` in ``context``."""
     r = Resolver(library)
     for ref in refs:
         r.resolve(ref, context)

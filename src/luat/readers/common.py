@@ -37,6 +37,8 @@ def check_file(path: Path) -> None:
 
 
 def read_input(path: Path) -> bytes:
+    """The bytes of an input file, read once within MAX_FILE_BYTES; an InputError naming the file when it is not a
+    regular file, cannot be read, is over the limit or is empty."""
     check_file(path)
     try:
         with path.open("rb") as fh:

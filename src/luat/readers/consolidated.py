@@ -72,6 +72,8 @@ class Consolidation:
 
 
 def is_consolidated(text: str) -> bool:
+    """Whether a text is a consolidated text (văn bản hợp nhất, VBHN): its first or last 6000 characters carry the
+    authentication line or "được sửa đổi, bổ sung bởi:"."""
     return bool(IS_CONSOLIDATED.search(text[:6000]) or IS_CONSOLIDATED.search(text[-6000:]))
 
 
@@ -89,6 +91,8 @@ def clean(text: str) -> Consolidation:
     inline: list[tuple[int, str]] = []  # (offset in the text being built, note)
 
     def drop_blocks(s: str) -> str:
+        """``s`` without the signing stamp and the amending laws' preambles and provisions the copy inlines (“...”
+        after "có căn cứ ban hành như sau:" or "quy định như sau:")."""
         s = _SIGNED_STAMP.sub("", s)
         s = _PREAMBLE_BLOCK.sub("", s)
         return _PROVISION_BLOCK.sub("", s)

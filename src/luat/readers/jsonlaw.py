@@ -61,6 +61,8 @@ def _split_heading(text: str, article: str) -> tuple[str | None, str]:
 
 
 def read_law_dict(path: Path, kind: str = "lawdict") -> Extract:
+    """The articles of a law_dict JSON file (``{số hiệu: {article: text}}``), each text's "Điều N. Heading" line as
+    its heading; entries without text are rejected, a file without any article is an InputError."""
     data = _load_json(path)
     if not isinstance(data, dict):
         raise InputError(str(path), "expected an object {số hiệu: {article: text}}")
@@ -85,6 +87,8 @@ def read_law_dict(path: Path, kind: str = "lawdict") -> Extract:
 
 
 def read_alqac(path: Path, kind: str = "alqac") -> Extract:
+    """The articles of an ALQAC JSON file (a list of ``{"id", "articles": [{"id", "text"}]}`` laws); malformed
+    entries are rejected, a file without any article is an InputError."""
     data = _load_json(path)
     if not isinstance(data, list):
         raise InputError(str(path), 'expected a list of {"id", "articles"} laws')

@@ -201,6 +201,8 @@ def read_phapdien(path: Path) -> Extract:
     current: dict | None = None
 
     def flush() -> None:
+        """Add the article being read, with the source document and amendments its note gives; rejected (with its
+        code) when the note names no source."""
         if current is None:
             return
         info = parse_note(current["note"]) if current["note"] else None
