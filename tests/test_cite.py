@@ -5,6 +5,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from hypothesis import given, settings
@@ -62,68 +63,73 @@ def test_finder_never_crashes_on_any_text(text):
         assert text[r.start : r.end] == r.text
 
 
+class Resolution(NamedTuple):
+    """What a reference should resolve to: its status, document and first target's address, and words its message
+    holds."""
+
+    text: str
+    status: str
+    doc: str | None
+    address: str | None = None
+    message: str | None = None
+
+
+def resolved(text: str, doc: str, address: str | None = None) -> Resolution:
+    """A reference the library resolves to ``address`` (if given) in ``doc``."""
+    return Resolution(text, "resolved", doc, address)
+
+
+def unit_not_found(text: str, doc: str, address: str, message: str) -> Resolution:
+    """A reference to a unit ``doc`` does not have, said so in ``message``."""
+    return Resolution(text, "unit_not_found", doc, address, message)
+
+
+def not_in_library(text: str, message: str, address: str | None = None) -> Resolution:
+    """A reference to a document the library lacks, named in ``message``."""
+    return Resolution(text, "not_in_library", None, address, message)
+
+
+RESOLUTIONS = [
+    resolved("khoản 1 Điều 60 Luật Bảo hiểm xã hội 2014", "58/2014/QH13", "dieu-60-khoan-1"),
+    resolved("điểm đ khoản 1 Điều 2 Luật số 58/2014/QH13", "58/2014/QH13", "dieu-2-khoan-1-diem-dd"),
+    resolved("khoan 1 dieu 60 luat bhxh 2014", "58/2014/QH13", "dieu-60-khoan-1"),
+    resolved("Điều 8 Nghị định 115/2015/nd-cp", "115/2015/NĐ-CP", "dieu-8"),
+    unit_not_found(
+        "Điều 300 Luật Bảo hiểm xã hội 2014", "58/2014/QH13", "dieu-300", "Điều 300 không có trong"
+    ),
+    not_in_library("Điều 5 Luật Bảo hiểm xã hội 2024", "Luật Bảo hiểm xã hội 2024", address="dieu-5"),
+    not_in_library(
+        "Mục III Điều 1 Quyết định 1676/QĐ-TTg năm 2019", "1676/QĐ-TTg", address="dieu-1-section-iii"
+    ),
+    resolved("Điều 38 Bộ luật Dân sự 2015", "91/2015/QH13", "dieu-38"),
+    # numbered points and their tiết (the consolidated QĐ 595/QĐ-BHXH)
+    resolved(
+        "Điểm 1.6 Khoản 1 Điều 4 Văn bản hợp nhất 2089/VBHN-BHXH", "2089/VBHN-BHXH", "dieu-4-khoan-1-diem-1.6"
+    ),
+    resolved(
+        "Tiết b Điểm 1.7 Khoản 1 Điều 4 Văn bản hợp nhất 2089/VBHN-BHXH",
+        "2089/VBHN-BHXH",
+        "dieu-4-khoan-1-diem-1.7",
+    ),
+    unit_not_found(
+        "Điểm 1.12 Khoản 1 Điều 4 Văn bản hợp nhất 2089/VBHN-BHXH",
+        "2089/VBHN-BHXH",
+        "dieu-4-khoan-1-diem-1.12",
+        "điểm 1.12 khoản 1 Điều 4 không có",
+    ),
+]
+
+
 @pytest.mark.data
-@pytest.mark.parametrize(
-    "text,status,doc,address,message",
-    [
-        ("khoản 1 Điều 60 Luật Bảo hiểm xã hội 2014", "resolved", "58/2014/QH13", "dieu-60-khoan-1", None),
-        (
-            "điểm đ khoản 1 Điều 2 Luật số 58/2014/QH13",
-            "resolved",
-            "58/2014/QH13",
-            "dieu-2-khoan-1-diem-dd",
-            None,
-        ),
-        ("khoan 1 dieu 60 luat bhxh 2014", "resolved", "58/2014/QH13", "dieu-60-khoan-1", None),
-        ("Điều 8 Nghị định 115/2015/nd-cp", "resolved", "115/2015/NĐ-CP", "dieu-8", None),
-        (
-            "Điều 300 Luật Bảo hiểm xã hội 2014",
-            "unit_not_found",
-            "58/2014/QH13",
-            "dieu-300",
-            "Điều 300 không có trong",
-        ),
-        ("Điều 5 Luật Bảo hiểm xã hội 2024", "not_in_library", None, "dieu-5", "Luật Bảo hiểm xã hội 2024"),
-        (
-            "Mục III Điều 1 Quyết định 1676/QĐ-TTg năm 2019",
-            "not_in_library",
-            None,
-            "dieu-1-section-iii",
-            "1676/QĐ-TTg",
-        ),
-        ("Điều 38 Bộ luật Dân sự 2015", "resolved", "91/2015/QH13", "dieu-38", None),
-        # numbered points and their tiết (the consolidated QĐ 595/QĐ-BHXH)
-        (
-            "Điểm 1.6 Khoản 1 Điều 4 Văn bản hợp nhất 2089/VBHN-BHXH",
-            "resolved",
-            "2089/VBHN-BHXH",
-            "dieu-4-khoan-1-diem-1.6",
-            None,
-        ),
-        (
-            "Tiết b Điểm 1.7 Khoản 1 Điều 4 Văn bản hợp nhất 2089/VBHN-BHXH",
-            "resolved",
-            "2089/VBHN-BHXH",
-            "dieu-4-khoan-1-diem-1.7",
-            None,
-        ),
-        (
-            "Điểm 1.12 Khoản 1 Điều 4 Văn bản hợp nhất 2089/VBHN-BHXH",
-            "unit_not_found",
-            "2089/VBHN-BHXH",
-            "dieu-4-khoan-1-diem-1.12",
-            "điểm 1.12 khoản 1 Điều 4 không có",
-        ),
-    ],
-)
-def test_resolve(bhxh_library, text, status, doc, address, message):
-    ref = find_references(text)[0]
+@pytest.mark.parametrize("case", RESOLUTIONS, ids=[c.text for c in RESOLUTIONS])
+def test_resolve(bhxh_library, case):
+    ref = find_references(case.text)[0]
     Resolver(bhxh_library).resolve(ref, Context())
-    assert ref.status == status, ref.message
-    assert ref.doc_id == doc
-    assert ref.targets[0].address == address
-    if message:
-        assert message in ref.message
+    assert ref.status == case.status, ref.message
+    assert ref.doc_id == case.doc
+    assert ref.targets[0].address == case.address
+    if case.message:
+        assert case.message in ref.message
 
 
 @pytest.mark.parametrize(
@@ -311,27 +317,22 @@ def test_repealed_code_recorded_and_ranked_after_its_successor(bhxh_library):
     assert ("10/2012/QH13", "104") in [(h.doc.number, h.article) for h in hits]  # still found, after
 
 
+WRITTEN_ALONE = [
+    resolved("theo Nghị định 115 năm 2015", "115/2015/NĐ-CP"),
+    resolved("nd 115 quy định", "115/2015/NĐ-CP"),
+    not_in_library("bị phạt bao nhiêu theo nghị định 100?", "Nghị định số 100 chưa có trong thư viện"),
+]
+
+
 @pytest.mark.data
-@pytest.mark.parametrize(
-    "text,status,doc,message",
-    [
-        ("theo Nghị định 115 năm 2015", "resolved", "115/2015/NĐ-CP", None),
-        ("nd 115 quy định", "resolved", "115/2015/NĐ-CP", None),
-        (
-            "bị phạt bao nhiêu theo nghị định 100?",
-            "not_in_library",
-            None,
-            "Nghị định số 100 chưa có trong thư viện",
-        ),
-    ],
-)
-def test_number_written_alone(bhxh_library, text, status, doc, message):
+@pytest.mark.parametrize("case", WRITTEN_ALONE, ids=[c.text for c in WRITTEN_ALONE])
+def test_number_written_alone(bhxh_library, case):
     """People write "nghị định 115" for 115/2015/NĐ-CP: the documents of that type whose number starts so."""
-    ref = find_references(text)[0]
+    ref = find_references(case.text)[0]
     Resolver(bhxh_library).resolve(ref, Context())
-    assert (ref.status, ref.doc_id) == (status, doc), ref.message
-    if message:
-        assert message in ref.message
+    assert (ref.status, ref.doc_id) == (case.status, case.doc), ref.message
+    if case.message:
+        assert case.message in ref.message
 
 
 @pytest.mark.parametrize(

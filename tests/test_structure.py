@@ -151,32 +151,37 @@ def test_quyet_dinh_sections_inside_article():
     assert parsed.articles[2][1].heading is None  # "Điều 3. Quyết định này có hiệu lực ..." is a body
 
 
+def khoan(label: str, *points: str) -> tuple[str, str, list[str]]:
+    """The expected reading of a khoản: its label and the labels of the điểm under it."""
+    return ("khoan", label, list(points))
+
+
 BODIES = [
-    # body, expected (kind, label, [children]) tree
-    ("1. A:\na) x;\nb) y.\n2. B.", [("khoan", "1", ["a", "b"]), ("khoan", "2", [])]),
+    # body, its khoản with the labels of their điểm
+    ("1. A:\na) x;\nb) y.\n2. B.", [khoan("1", "a", "b"), khoan("2")]),
     # a partial article from Pháp điển starts at khoản 2
-    ("2. B:\na) x;\nb) y.\n3. C.", [("khoan", "2", ["a", "b"]), ("khoan", "3", [])]),
+    ("2. B:\na) x;\nb) y.\n3. C.", [khoan("2", "a", "b"), khoan("3")]),
     # numbering out of sequence is text, not structure
-    ("1. A\n3. not a khoản\n2. B", [("khoan", "1", []), ("khoan", "2", [])]),
+    ("1. A\n3. not a khoản\n2. B", [khoan("1"), khoan("2")]),
     # điểm must start at a
-    ("1. A\nc) stray\na) x\nb) y", [("khoan", "1", ["a", "b"])]),
+    ("1. A\nc) stray\na) x\nb) y", [khoan("1", "a", "b")]),
     # quoted amendment text keeps its own numbering out of the tree
     (
         "1. Sửa đổi Điều 5 như sau:\n“Điều 5. X\n1. quoted\na) quoted”.\n2. B",
-        [("khoan", "1", []), ("khoan", "2", [])],
+        [khoan("1"), khoan("2")],
     ),
     # đ follows d
-    ("1. A\na) 1\nb) 2\nc) 3\nd) 4\nđ) 5\ne) 6", [("khoan", "1", ["a", "b", "c", "d", "đ", "e"])]),
+    ("1. A\na) 1\nb) 2\nc) 3\nd) 4\nđ) 5\ne) 6", [khoan("1", "a", "b", "c", "d", "đ", "e")]),
     ("Không có khoản nào.", []),
     # numbered points inside khoản 1 (2089/VBHN-BHXH Điều 4), their lettered items are tiết
     (
         "1. Người lao động là công dân Việt Nam, bao gồm:\n1.1. Người làm việc theo HĐLĐ;\n1.2. Cán bộ, công chức;\n"
         "1.3. Người đi làm việc ở nước ngoài theo hợp đồng sau:\na) Hợp đồng với doanh nghiệp;\nb) Hợp đồng cá nhân.\n"
         "2. Người sử dụng lao động:\na) Cơ quan nhà nước;\nb) Doanh nghiệp.",
-        [("khoan", "1", ["1.1", "1.2", "1.3"]), ("khoan", "2", ["a", "b"])],
+        [khoan("1", "1.1", "1.2", "1.3"), khoan("2", "a", "b")],
     ),
     # a "1.1." inside khoản 2 is text, and numbering must run in sequence
-    ("1. A\n1.2. out of sequence\n2. B\n1.1. not this khoản's", [("khoan", "1", []), ("khoan", "2", [])]),
+    ("1. A\n1.2. out of sequence\n2. B\n1.1. not this khoản's", [khoan("1"), khoan("2")]),
 ]
 
 
