@@ -6,9 +6,8 @@ from luat import api
 from luat.answer import MIN_COVERAGE, Consultant, asked_type, asks_meaning, layout_quote, money_in
 from luat.search import definition_term
 
-pytestmark = pytest.mark.data
 
-
+@pytest.mark.data
 def test_answer_in_the_seed_form(bhxh_library):
     a = api.ask(
         "Người lao động ra nước ngoài định cư có được hưởng bảo hiểm xã hội một lần không?",
@@ -27,6 +26,7 @@ def test_answer_in_the_seed_form(bhxh_library):
     assert all(body.splitlines() and body in answer.answer for _opening, body in answer.bases)
 
 
+@pytest.mark.data
 def test_as_of_quotes_the_version_then_in_force(bhxh_library):
     q = "Người lao động ra nước ngoài định cư có được hưởng bảo hiểm xã hội một lần không?"
     now = api.ask(q, library="test-bhxh")
@@ -37,12 +37,14 @@ def test_as_of_quotes_the_version_then_in_force(bhxh_library):
     assert then["citations"][0]["source"].startswith("Văn bản gốc")
 
 
+@pytest.mark.data
 def test_document_not_in_library(bhxh_library):
     a = api.ask("Theo Luật Bảo hiểm xã hội 2024 thì điều kiện hưởng lương hưu là gì?", library="test-bhxh")
     assert a["status"] == "not_in_library"
     assert "Luật Bảo hiểm xã hội 2024" in a["answer"] and "luat ingest" in a["answer"]
 
 
+@pytest.mark.data
 def test_verify_rejects_an_altered_quote(bhxh_library):
     consultant = Consultant(api.open_library("test-bhxh"), api.searcher("test-bhxh"))
     opening = "Căn cứ khoản 1 Điều 60 Luật Bảo hiểm xã hội 2014 (số 58/2014/QH13) quy định về bảo hiểm xã hội một lần như sau:"
@@ -131,6 +133,7 @@ def test_asked_type(question, kind):
     assert (t.name if t else None) == kind
 
 
+@pytest.mark.data
 @pytest.mark.parametrize(
     "question,doc,article,clause",
     [
@@ -147,6 +150,7 @@ def test_the_khoan_that_answers(bhxh_library, question, doc, article, clause):
     assert (c["doc"], c["article"], c["clause"]) == (doc, article, clause), c["quote"]
 
 
+@pytest.mark.data
 def test_a_question_with_its_story(bhxh_library):
     """A question sent with greetings and a story (the TVPL style) is measured against the sentence that asks:
     the story's words (Bình Dương, công nhân may, con nhỏ) are in no article and made it not_found."""
@@ -160,6 +164,7 @@ def test_a_question_with_its_story(bhxh_library):
     assert "quy định về bảo hiểm xã hội một lần như sau:" in a["answer"].split("\n")[0]
 
 
+@pytest.mark.data
 def test_a_question_holding_the_heading(bhxh_library):
     """The question holds the heading "Trợ cấp mai táng" as a phrase: that article is what it asks about, though
     the asker's city and year are in no article (coverage below MIN_COVERAGE); without the phrase, no answer."""
@@ -177,6 +182,7 @@ def test_a_question_holding_the_heading(bhxh_library):
     assert a["status"] == "not_found", a["answer"]
 
 
+@pytest.mark.data
 def test_a_sum_asked(bhxh_library):
     """Asked how much, luat quotes the khoản that states the sum or who sets it, and says so when the nearest
     articles do neither."""
@@ -195,6 +201,7 @@ def test_a_sum_asked(bhxh_library):
     assert a["status"] == "not_found" and "số tiền" in a["answer"], a["answer"]
 
 
+@pytest.mark.data
 def test_sanction_asked_but_library_sets_none(bhxh_library):
     """The BHXH library has the rules on contributions but no decree on sanctions: asked for the fine, luat says
     so instead of quoting the nearest article about late contributions."""
@@ -226,6 +233,7 @@ def test_asks_meaning(question, asks):
     assert asks_meaning(definition_term(question)) is asks
 
 
+@pytest.mark.data
 def test_a_meaning_the_library_does_not_define(bhxh_library):
     """No text of the social-insurance library defines "vận đơn đường biển": luat says so rather than quoting an
     article that merely shares words; a rule's content asked as "... là gì" is still answered."""
@@ -235,6 +243,7 @@ def test_a_meaning_the_library_does_not_define(bhxh_library):
     assert api.ask("Bảo hiểm xã hội tự nguyện là gì?", library="test-bhxh")["status"] == "answered"
 
 
+@pytest.mark.data
 def test_a_scope_article_is_not_an_answer(bhxh_library):
     """Điều 1 "Phạm vi điều chỉnh" of the labour code shares the question's words ("tiêu chuẩn lao động; quyền,
     nghĩa vụ, trách nhiệm của người lao động") but answers nothing; asked about the scope, it is the answer."""
@@ -259,6 +268,7 @@ def test_not_asking_the_sanction(question):
     assert asked_type(question) is None
 
 
+@pytest.mark.data
 @pytest.mark.parametrize(
     "question,clause",
     [
@@ -289,6 +299,7 @@ def test_money_in(question, sums):
     assert money_in(question) == sums
 
 
+@pytest.mark.data
 def test_evaluating_ask(bhxh_library, tmp_path):
     """`luat eval --ask` scores the consultant itself: gold pairs (zalo style), the human answer's legal basis
     and its khoản (TVPL style), abstentions where the file expects not_in_library, and a wrong first citation
@@ -355,6 +366,7 @@ def criminal_library(luat_home):
     return lib
 
 
+@pytest.mark.data
 @pytest.mark.parametrize(
     "question,article",
     [
@@ -377,6 +389,7 @@ def test_asked_about_criminal_liability(criminal_library, question, article):
     ][:200]
 
 
+@pytest.mark.data
 def test_criminal_liability_named_not_asked(criminal_library):
     """ "Người bị truy cứu trách nhiệm hình sự" names a person: no crime is asked about."""
     hits = api.searcher("test-crime").search("Người bị truy cứu trách nhiệm hình sự có quyền gì?", k=3)

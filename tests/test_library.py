@@ -12,9 +12,8 @@ from luat import api
 from luat.ingest import ingest
 from luat.store import Library
 
-pytestmark = pytest.mark.data
 
-
+@pytest.mark.data
 def test_show_clause_with_points_and_metadata(bhxh_library):
     out = api.show("khoản 1 Điều 60 Luật 58/2014/QH13", library="test-bhxh")
     doc, unit = out["document"], out["unit"]
@@ -38,6 +37,7 @@ def test_show_clause_with_points_and_metadata(bhxh_library):
         assert api.show(q, library="test-bhxh")["unit"]["text"] == unit["text"]
 
 
+@pytest.mark.data
 def test_versions_by_source_newest_first(bhxh_library):
     out = api.show("Điều 60 Luật 58/2014/QH13", library="test-bhxh")
     versions = out["versions"]
@@ -46,6 +46,7 @@ def test_versions_by_source_newest_first(bhxh_library):
     assert "Điều 60 Luật số 58/2014/QH13" in versions[0]["note"]
 
 
+@pytest.mark.data
 def test_partial_article_keeps_what_the_source_holds(bhxh_library):
     """Pháp điển 2025-02 quotes only khoản 2 of Điều 15 TT 59/2015 under đề mục 2.1; law_dict has all of it.
     The newest source's khoản 2 is kept, and khoản 1 comes from law_dict: a partial quote is not a repeal."""
@@ -108,6 +109,7 @@ def test_merge_versions(versions, text, composed):
     assert (body, was_composed, version_id, heading) == (text, composed, 1, "H")
 
 
+@pytest.mark.data
 def test_amendments_known_to_the_library(bhxh_library):
     doc = bhxh_library.document("58/2014/QH13")
     repealed = {a.target for a in doc.amendments if "bãi bỏ" in a.kind}
@@ -115,6 +117,7 @@ def test_amendments_known_to_the_library(bhxh_library):
     assert all(a.by_number for a in doc.amendments)
 
 
+@pytest.mark.data
 def test_toc_follows_the_official_outline(bhxh_library):
     toc = api.show("58/2014/QH13", library="test-bhxh", toc=True)["toc"]
     assert toc[0] == {
@@ -129,6 +132,7 @@ def test_toc_follows_the_official_outline(bhxh_library):
     assert articles[:3] == ["1", "2", "3"] and articles[-1] == "125" and len(articles) == 125
 
 
+@pytest.mark.data
 def test_reingest_is_idempotent(bhxh_library):
     before = bhxh_library.stats()
     ingest([DATA / BHXH_DEMUC, DATA / "bhxh"], bhxh_library, progress=False, workers=1)
@@ -136,6 +140,7 @@ def test_reingest_is_idempotent(bhxh_library):
     assert before == after
 
 
+@pytest.mark.data
 def test_bad_files_are_rejected_and_the_rest_ingested(luat_home, tmp_path):
     (tmp_path / "empty.txt").write_text("")
     good_gz = (DATA / BHXH_DEMUC).read_bytes()
@@ -158,6 +163,7 @@ def test_bad_files_are_rejected_and_the_rest_ingested(luat_home, tmp_path):
     assert lib.document("1676/QĐ-TTg") is not None
 
 
+@pytest.mark.data
 def test_failed_ingest_leaves_the_library_as_it_was(bhxh_library):
     before = bhxh_library.stats()
 
@@ -172,6 +178,7 @@ def test_failed_ingest_leaves_the_library_as_it_was(bhxh_library):
     assert bhxh_library.document("1676/QĐ-TTg") is None
 
 
+@pytest.mark.data
 def test_killed_ingest_process_leaves_the_library_as_it_was(bhxh_library):
     before = bhxh_library.stats()
     env = {**os.environ, "LUAT_HOME": os.environ["LUAT_HOME"]}
@@ -219,6 +226,7 @@ def _luat(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.data
 def test_cli_json(bhxh_library):
     run = _luat("show", "khoản 1 Điều 60 Luật 58/2014/QH13", "--json", "--library", "test-bhxh")
     assert run.returncode == 0, run.stderr
@@ -229,6 +237,7 @@ def test_cli_json(bhxh_library):
     assert json.loads(run.stdout)["articles"] == bhxh_library.stats()["articles"]
 
 
+@pytest.mark.data
 def test_alqac_law_file_is_its_own_library(luat_home):
     lib = Library("test-alqac")
     report = ingest([DATA / "alqac" / "2024" / "law" / "law.json"], lib, progress=False, workers=1)

@@ -8,19 +8,19 @@ from luat import api
 from luat.evaluate import BenchQuestion, score_run
 from luat.search import Filters, QueryError, asking_sentence, clean_query, definition_term, term_and_heads
 
-pytestmark = pytest.mark.data
-
 
 def top(query, k=5, **kw):
     return api.search(query, library="test-bhxh", k=k, **kw)
 
 
+@pytest.mark.data
 def test_number_goes_to_the_document(bhxh_library):
     hits = top("Nghị định 115/2015/NĐ-CP")
     assert hits and all(h["doc"] == "115/2015/NĐ-CP" for h in hits)
     assert top("115/2015/nd-cp")[0]["doc"] == "115/2015/NĐ-CP"
 
 
+@pytest.mark.data
 def test_reference_goes_to_the_unit(bhxh_library):
     for q in (
         "Điều 60 Luật BHXH 2014",
@@ -32,6 +32,7 @@ def test_reference_goes_to_the_unit(bhxh_library):
     assert top("khoản 1 Điều 60 Luật 58/2014/QH13")[0]["clause"] == "1"
 
 
+@pytest.mark.data
 def test_diacritic_free_and_abbreviated_queries(bhxh_library):
     accented = [(h["doc"], h["article"]) for h in top("hưởng bảo hiểm xã hội một lần")]
     assert ("58/2014/QH13", "60") in accented or ("115/2015/NĐ-CP", "8") in accented
@@ -62,6 +63,7 @@ def test_abbreviations_people_write_expand(question, expanded):
     assert expanded in clean_query(question)
 
 
+@pytest.mark.data
 def test_tone_distinct_words(bhxh_library):
     s = api.searcher("test-bhxh")
     pq = s.parse("tiền đặt cọc")
@@ -72,6 +74,7 @@ def test_tone_distinct_words(bhxh_library):
     assert ("91/2015/QH13", "328") not in land
 
 
+@pytest.mark.data
 def test_filters(bhxh_library):
     hits = top("bảo hiểm xã hội một lần", filters=Filters(doc_type="Nghị định"))
     assert hits and all(h["document"]["type"] == "Nghị định" for h in hits)
@@ -82,6 +85,7 @@ def test_filters(bhxh_library):
     )
 
 
+@pytest.mark.data
 @pytest.mark.parametrize(
     "query", ['"bảo hiểm', "điều: 60", "(bảo hiểm) AND *", "x" * 1000, "????", "NOT OR AND"]
 )
@@ -89,6 +93,7 @@ def test_odd_queries_never_crash(bhxh_library, query):
     assert isinstance(top(query), list)
 
 
+@pytest.mark.data
 def test_empty_query_is_a_clear_error(bhxh_library):
     with pytest.raises(QueryError):
         top("   ")
@@ -203,6 +208,7 @@ def test_term_heads_cut_before_qualifiers():
     assert term_and_heads(["o", "nhiem"]) == [["o", "nhiem"]]  # never shorter than two words
 
 
+@pytest.mark.data
 @pytest.mark.parametrize(
     "question",
     [
@@ -216,6 +222,7 @@ def test_definition_asked_in_context(bhxh_library, question):
     assert (first.doc.number, first.article, first.clause, first.defines) == ("58/2014/QH13", "3", "3", True)
 
 
+@pytest.mark.data
 def test_definition_question_goes_to_the_defining_khoan(bhxh_library):
     s = api.searcher("test-bhxh")
     first = s.search("Bảo hiểm xã hội tự nguyện là gì?", k=5)[0]
@@ -227,6 +234,7 @@ def test_definition_question_goes_to_the_defining_khoan(bhxh_library):
     assert not any(h.defines for h in s.search("mức hưởng bảo hiểm xã hội một lần", k=5))
 
 
+@pytest.mark.data
 @pytest.mark.parametrize(
     "question,article",
     [
@@ -248,6 +256,7 @@ def test_heading_the_question_holds_comes_first(bhxh_library, monkeypatch, quest
     assert without[0] != ("58/2014/QH13", article), "the lexical score alone ranks another article first"
 
 
+@pytest.mark.data
 @pytest.mark.parametrize(
     "question,doc,article,clause",
     [
@@ -270,6 +279,7 @@ def test_when_a_named_document_takes_effect(bhxh_library, question, doc, article
     )  # the rest searched in that document, as asked
 
 
+@pytest.mark.data
 def test_words_that_tell_candidates_apart(bhxh_library, monkeypatch):
     """Every candidate holds "bảo hiểm xã hội một lần"; "giải quyết" and "thời hạn" are what tell the article
     that sets the time limit (Điều 110, "Giải quyết hưởng lương hưu, bảo hiểm xã hội một lần") from the decree
@@ -286,6 +296,7 @@ def test_words_that_tell_candidates_apart(bhxh_library, monkeypatch):
     assert (first.doc.number, first.article) != ("58/2014/QH13", "110")
 
 
+@pytest.mark.data
 @pytest.mark.parametrize(
     "question,doc,article,clause",
     [
