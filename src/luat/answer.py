@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from .choose import passage_score, telling_weights
 from .cite import Context, Resolver, find_references, library_names
 from .generate import Generator, GeneratorError
 from .limits import MAX_QUERY_CHARS
@@ -41,9 +42,7 @@ from .search import (
     asked_questions,
     content_terms,
     key_of,
-    passage_score,
     strip_question_phrasing,
-    telling_weights,
 )
 from .sohieu import number_key
 from .store import Library
@@ -407,7 +406,7 @@ class Consultant:
         parts, citations, shown = [], [], []
         for i, h in enumerate(bases):
             opening, body, notes, cit = self._basis(
-                question, h, asked, sums, wanted, as_of, first=i == 0, text=text if i == 0 else None
+                question, h, asked, sums, wanted, as_of, first=i == 0, pq=pq, text=text if i == 0 else None
             )
             # grounding: the citation resolves and every quoted line is verbatim, or the basis is not shown
             problems = self.verify(opening, body, as_of)
@@ -580,6 +579,7 @@ class Consultant:
         wanted: AnswerType | None,
         as_of: str | None,
         first: bool,
+        pq: ParsedQuery,
         text: str | None = None,
     ) -> tuple[str, str, str, Citation]:
         """One basis: (opening sentence, quoted lines, amendment notes, citation); ``sums``: the sums of money
@@ -591,8 +591,9 @@ class Consultant:
         clause = None
         quote = text
         if units:
-            # the khoản (or section) that holds the answer: the most of the question's words, per length, those
-            # that tell the khoản apart weighing most
+            # the khoản (or section) that holds the answer, as the searcher chooses it (choose.py): the trained
+            # chooser, or the most of the question's words per length, those that tell the khoản apart weighing most;
+            # ``score`` says whether it holds any of them
             words = set(terms)
             folded = {id(u): fold_same_length(u.text) for u in units}
             syllables = {key: WORD.findall(f) for key, f in folded.items()}
@@ -620,7 +621,13 @@ class Consultant:
                 else {}
             )
             outright = [u for u in units if holding.get(u.label) == 2] if holding else []
-            best = named or (outright[0] if len(outright) == 1 else max(units, key=score))
+            best = named or (
+                outright[0]
+                if len(outright) == 1
+                else units[self.searcher.best_passage([u.text for u in units], words, pq)]
+                if pq is not None
+                else max(units, key=score)
+            )
             # (measured and not kept: quoting the whole article when the question is its heading and nothing more;
             # TVPL answers name a khoản even then: same khoản 0.768 -> 0.754)
             if score(best) > 0 and several:

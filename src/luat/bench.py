@@ -888,8 +888,8 @@ def bench_learned() -> str:
     ]
     rows = [
         "| held-out half (as of) | run | with gold | answered | first citation gold | wrong of answered | "
-        "abstained (not in library) | search R@1 | nDCG@10 | ask p95 ms | search p95 ms |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "abstained (not in library) | same khoản | search R@1 | nDCG@10 | ask p95 ms | search p95 ms |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     sets: dict[str, list] = {}
     for q in questions:
@@ -898,7 +898,7 @@ def bench_learned() -> str:
         searcher = Searcher(lib, learned=learned)
         consultant = Consultant(lib, searcher)
         for name, group in sets.items():
-            answered = right = abstained = 0
+            answered = right = abstained = named = same = 0
             ask_t = []
             for q in group:
                 t0 = time.perf_counter()
@@ -910,6 +910,10 @@ def bench_learned() -> str:
                 cited = [key_of(c.doc, c.article) for c in a.citations]
                 answered += a.status == "answered"
                 right += bool(cited) and cited[0] in q.gold
+                # the khoản quoted first, where the first article is gold and the set names its khoản
+                if cited and cited[0] in q.clauses:
+                    named += 1
+                    same += a.citations[0].clause in q.clauses[cited[0]]
             # the search, scored as `luat eval` scores it
             asked = [BenchQuestion(q.id, q.question, q.gold) for q in group if not q.unanswerable]
             ranked, search_t = run_search(searcher, asked, 10, False, as_of=group[0].as_of)
@@ -921,13 +925,15 @@ def bench_learned() -> str:
             abst = f"{abstained / n_una:.3f} ({n_una})" if n_una else "—"
             if not n:
                 rows.append(
-                    f"| {name} ({n_una}; {as_of}) | {run} | — | — | — | — | {abst} | — | — | "
+                    f"| {name} ({n_una}; {as_of}) | {run} | — | — | — | — | {abst} | — | — | — | "
                     f"{latency_ms(ask_t)[1]:.0f} | — |"
                 )
             else:
                 rows.append(
                     f"| {name} ({len(group)}; {as_of}) | {run} | {n} | {answered / n:.3f} | **{right / n:.3f}** | "
-                    f"{(answered - right) / max(1, answered):.3f} | {abst} | {m.recall[1]:.3f} | {m.ndcg10:.3f} | "
+                    f"{(answered - right) / max(1, answered):.3f} | {abst} | "
+                    + (f"{same / named:.3f} ({named})" if named else "—")
+                    + f" | {m.recall[1]:.3f} | {m.ndcg10:.3f} | "
                     f"{latency_ms(ask_t)[1]:.0f} | {m.p95_ms:.0f} |"
                 )
     e, r, j = info["embedding"], info["ranker"], info["judge"]

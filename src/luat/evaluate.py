@@ -52,6 +52,8 @@ class BenchQuestion:
     expect: str | None = None
     answer: str | None = None
     split: str | None = None  # "dev" (tune on it) or "test" (report on it) where the set is split
+    # the khoản that answer, per relevant (document, Điều) key, where the set names them
+    clauses: dict[tuple[str, str], set[str]] = field(default_factory=dict)
 
 
 def load_bench(path: Path) -> tuple[list[BenchQuestion], list[str]]:
@@ -69,6 +71,10 @@ def load_bench(path: Path) -> tuple[list[BenchQuestion], list[str]]:
             if not isinstance(d, dict):
                 raise TypeError(f"a JSON {type(d).__name__}, not an object with 'question' and 'relevant'")
             rel = {key_of(r["doc"], str(r["article"])) for r in d.get("relevant") or []}
+            clauses: dict[tuple[str, str], set[str]] = {}
+            for r in d.get("relevant") or []:
+                if r.get("clause"):
+                    clauses.setdefault(key_of(r["doc"], str(r["article"])), set()).add(str(r["clause"]))
             q = d["question"]
             if not isinstance(q, str) or not q.strip():
                 raise ValueError("empty 'question'")
@@ -76,7 +82,9 @@ def load_bench(path: Path) -> tuple[list[BenchQuestion], list[str]]:
             errors.append(f"{path}:{i}: {e}")
             continue
         out.append(
-            BenchQuestion(str(d.get("id", i)), q, rel, d.get("expect"), d.get("answer"), d.get("split"))
+            BenchQuestion(
+                str(d.get("id", i)), q, rel, d.get("expect"), d.get("answer"), d.get("split"), clauses
+            )
         )
     if not out:
         first = (

@@ -22,6 +22,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from .choose import CLAUSE_FEATURES
 from .store import luat_home
 from .vocabulary import FINAL_PROVISIONS_HEADING, GLOSSARY_HEADING, SCOPE_HEADING
 
@@ -68,6 +69,7 @@ FEATURES = [
     "semantic_share",
     "title_in_question",
     "title_words",
+    "repeats_heading",
 ]
 JUDGE_FEATURES = FEATURES + [
     "rank_score",
@@ -98,6 +100,9 @@ class Candidate:
     title: str = (
         ""  # folded syllables of its document's title ("lao dong"; a sector's own rules name the sector)
     )
+    # an earlier article of its document has the same heading: the rule for a special group or scheme after the
+    # general one (Điều 98 "Đối tượng và điều kiện hưởng lương hưu" of the voluntary scheme after Điều 64's)
+    repeats_heading: bool = False
 
 
 def _bigrams(words: list[str]) -> set[tuple[str, str]]:
@@ -173,6 +178,7 @@ def features(
                 c.semantic - best_sem,
                 _share(q, set(c.title.split())),
                 len(c.title.split()),
+                float(c.repeats_heading),
             ]
         )
     return rows
@@ -185,12 +191,14 @@ def models_dir(library: str) -> Path:
 
 @dataclass
 class Models:
-    """The trained ranker and judge of a library (``luat train``), with the judge's abstention threshold."""
+    """The trained ranker and judge of a library (``luat train``), with the judge's abstention threshold, and the
+    chooser of the khoản that answers (choose.py)."""
 
     ranker: object
     judge: object | None
     threshold: float
     info: dict
+    chooser: object | None = None
 
     @classmethod
     def load(cls, library: str) -> Models | None:
@@ -202,21 +210,33 @@ class Models:
             return None
         try:
             info = json.loads(meta.read_text())
-            if info.get("features") != FEATURES or info.get("judge_features") != JUDGE_FEATURES:
+            if (
+                info.get("features") != FEATURES
+                or info.get("judge_features") != JUDGE_FEATURES
+                or info.get("clause_features", CLAUSE_FEATURES) != CLAUSE_FEATURES
+            ):
                 return None
             import lightgbm
 
             ranker = lightgbm.Booster(model_file=str(d / "ranker.txt"))
             judge = lightgbm.Booster(model_file=str(d / "judge.txt")) if (d / "judge.txt").exists() else None
+            chooser = (
+                lightgbm.Booster(model_file=str(d / "chooser.txt")) if (d / "chooser.txt").exists() else None
+            )
         except (OSError, ValueError, ImportError):
             return None
-        return cls(ranker, judge, float(info.get("threshold", 0.5)), info)
+        return cls(ranker, judge, float(info.get("threshold", 0.5)), info, chooser)
 
     def order(self, rows: list[list[float]]) -> list[float]:
         """The ranker's score of each candidate row (higher first)."""
         if not rows:
             return []
         return [float(x) for x in self.ranker.predict(rows)]  # type: ignore[attr-defined]
+
+    def choose(self, rows: list[list[float]]) -> list[float]:
+        """The khoản chooser's score of each passage row of :data:`choose.CLAUSE_FEATURES` (higher: it answers)."""
+        assert self.chooser is not None
+        return [float(x) for x in self.chooser.predict(rows)]  # type: ignore[attr-defined]
 
     def confidence(self, row: list[float]) -> float:
         """The judge's probability that the first article answers (1.0 without a judge)."""

@@ -14,16 +14,15 @@ Query understanding, in order:
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 import tantivy
 
+from .choose import best_passage, telling_weights
 from .cite import Context, Resolver, find_references, library_names
 from .cite.check import unread_units
 from .embed import Embedding
@@ -299,10 +298,6 @@ _ASKS_CRIME = re.compile(
 )
 # How many defining articles a definition question puts first.
 DEFINITIONS_FIRST = 2
-# the weight of a khoản's closeness to the question in the embedding beside its lexical score (a share of the best):
-# chosen on the dev halves (the gold khoản of the answering article: everyday 0.581 → 0.630, TVPL 0.652 → 0.722 at 2);
-# on the test halves 0.555 → 0.594 and 0.573 → 0.573
-KHOAN_SEMANTIC_WEIGHT = 2.0
 # Field weights, measured on zalo-phapdien-dev (docs/BENCHMARKS.md); "asked": the words of the sentence that asks,
 # where a question comes with a story (TVPL: first citation gold 0.567 -> 0.583 at 2, 0.583 at 3).
 WEIGHTS = {"text": 1.0, "heading": 1.0, "title": 0.3, "bigram": 1.6, "accented": 2.0, "asked": 2.0}
@@ -328,6 +323,7 @@ class Searcher:
         self.resolver = Resolver(library)
         self.names = library_names(library)
         self.repealed = library.repealed_documents()
+        self._repeats: dict[str, set[str]] = {}  # per document, the articles repeating an earlier heading
         # the criminal code(s) of the library: where a question about criminal liability is answered
         self.criminal_codes = [
             d for d, title in library.documents_of_type("Bộ luật") if fold(title) == "hinh su"
@@ -601,11 +597,26 @@ class Searcher:
                     armed_forces_regime(doc.number if doc else None),
                     semantic,
                     " ".join(folded_syllables(doc.title or "")) if doc else "",
+                    article in self._repeated_headings(doc_id),
                 )
             )
         rows = features(pq.terms, pq.asked, candidates, asks_about_armed_forces(fold(pq.text)))
         scores = self.models.order(rows) if self.models is not None else [c.score for c in candidates]
         return {(c.doc_id, c.article): (row, sc) for c, row, sc in zip(candidates, rows, scores, strict=True)}
+
+    def _repeated_headings(self, doc_id: str) -> set[str]:
+        """The articles of a document whose heading an earlier article of it already has (read once per document)."""
+        found = self._repeats.get(doc_id)
+        if found is None:
+            seen: set[str] = set()
+            found = set()
+            for article, heading in reversed(self.library.headings_last_first(doc_id)):
+                key = fold(heading or "")
+                if key and key in seen:
+                    found.add(article)
+                seen.add(key)
+            self._repeats[doc_id] = found
+        return found
 
     def _criminal_article(self, pq: ParsedQuery, filters: Filters) -> Hit | None:
         """The best-matching article of the library's criminal code(s) in force, scored as the search would on the
@@ -795,71 +806,27 @@ class Searcher:
     def _best_clause(
         self, doc_id: str, article: str, text: str, pq: ParsedQuery, clause: str | None
     ) -> tuple[str | None, str]:
+        """The khoản of the article the hit shows (``clause`` when the question names it, else the one that answers,
+        as :func:`choose.best_passage` chooses) and its text with the question's words marked."""
         terms = set(pq.terms)
         rows = self.library.clauses_of(doc_id, article)
-        best, best_score = clause, -1.0
         span: tuple[int, int | None] = (0, min(len(text), 400))
-        folded = fold_same_length(text)  # once for the article: folding keeps offsets
-        words = [WORD.findall(folded[r.start : r.end]) for r in rows] if clause is None else []
-        weights = telling_weights([set(w) for w in words], terms) if words else None
-        lexical = (
-            [
-                passage_score(text[r.start : r.end], terms, folded[r.start : r.end], weights, words[i])
-                for i, r in enumerate(rows)
-            ]
-            if clause is None
-            else []
-        )
-        scores = lexical
-        if lexical and pq.vector is not None and self.embedding is not None and len(rows) > 1:
-            # the khoản nearest the question in the embedding counts too ("con 2 tuổi" and "con dưới 36 tháng tuổi")
-            top = max(lexical) or 1.0
-            near = self.embedding.encode([text[r.start : r.end] for r in rows]) @ pq.vector
-            scores = [x / top + KHOAN_SEMANTIC_WEIGHT * float(n) for x, n in zip(lexical, near, strict=True)]
-        for i, r in enumerate(rows):
-            if clause is not None:
-                if r.label == clause:
-                    span = (r.start, r.end)
-                    break
-                continue
-            if scores[i] > best_score:
-                best, best_score, span = r.label, scores[i], (r.start, r.end)
-        return best, highlight(text[span[0] : span[1]], terms)
+        named = next((r for r in rows if r.label == clause), None) if clause is not None else None
+        if named is not None:
+            span = (named.start, named.end)
+        elif rows and clause is None:
+            best = self.best_passage([text[r.start : r.end] for r in rows], terms, pq)
+            clause, span = rows[best].label, (rows[best].start, rows[best].end)
+        return clause, highlight(text[span[0] : span[1]], terms)
 
-
-def passage_score(
-    text: str,
-    terms: set[str],
-    folded: str | None = None,
-    weights: dict[str, float] | None = None,
-    words: list[str] | None = None,
-) -> float:
-    """How well a khoản (or section) answers the query's folded terms: its first line (a khoản's lead, a
-    section's heading) says what it is about; the rest counts, damped by length. ``folded`` is the text
-    already folded (``fold_same_length``) and ``words`` its syllables, when the caller has them; ``weights``:
-    each term's weight among the passages compared (``telling_weights``), 1 without."""
-    folded = fold_same_length(text) if folded is None else folded
-    words = WORD.findall(folded) if words is None else words
-    line_end = folded.find("\n")
-    lead = set(WORD.findall(folded if line_end < 0 else folded[:line_end]))
-
-    def mass(found: set[str]) -> float:
-        """The weight of ``found`` terms: the sum of their weights, or how many they are without weights."""
-        return sum(weights.get(t, 1.0) for t in found) if weights is not None else len(found)
-
-    return mass(lead & terms) / (1 + len(lead) ** 0.5) + mass(set(words) & terms) / (1 + len(words) ** 0.35)
-
-
-def telling_weights(candidates: list[set[str]], terms: Iterable[str]) -> dict[str, float]:
-    """Weights of the query's terms for choosing among candidates (``candidates``: the folded syllables each
-    holds): a term every candidate holds says little about which one answers, a rarer one says more:
-    log((n + 1) / (candidates holding it + 0.5)). Among the top 30 articles of a search, the long name of a
-    council every article of its circular repeats weighs little, "tiêu chuẩn" or "cấp Bộ" much; among the khoản
-    of one article, its subject ("dữ liệu cá nhân" throughout) weighs little, "hồ sơ" or "thời hạn" much (TVPL
-    answers whose first article is right name the human answer's khoản 105 times of 136 with these weights, 92
-    without)."""
-    n = len(candidates)
-    return {t: math.log((n + 1) / (sum(1 for c in candidates if t in c) + 0.5)) for t in terms}
+    def best_passage(self, passages: list[str], terms: set[str], pq: ParsedQuery) -> int:
+        """The index of the passage (a khoản or section of one article) that answers the question: the trained
+        chooser's choice where ``luat train`` built one, else the best lexical score (:mod:`choose`)."""
+        similarity = None
+        if self.embedding is not None and pq.vector is not None and len(passages) > 1:
+            similarity = [float(x) for x in self.embedding.encode(passages) @ pq.vector]
+        model = self.models.choose if self.models is not None and self.models.chooser is not None else None
+        return best_passage(passages, terms, pq.text, similarity, model)
 
 
 def highlight(text: str, folded_terms: set[str], limit: int = 420) -> str:

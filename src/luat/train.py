@@ -13,9 +13,10 @@ import json
 import shutil
 import time
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .choose import CLAUSE_FEATURES, clause_features
 from .rank import FEATURES, JUDGE_FEATURES, Models, models_dir
 
 # the questions of each set, the day its gold is the law of (None: today)
@@ -48,6 +49,8 @@ RANKER_PARAMS = dict(_COMMON, objective="lambdarank", num_leaves=15, lambdarank_
 RANKER_ROUNDS = 300
 JUDGE_PARAMS = dict(_COMMON, objective="binary", num_leaves=7)
 JUDGE_ROUNDS = 200
+CHOOSER_PARAMS = dict(_COMMON, objective="lambdarank", num_leaves=7, min_data_in_leaf=10)
+CHOOSER_ROUNDS = 150
 # fewer training questions with their gold among the candidates than this, and nothing is learned: a ranker for
 # the alqac2022 library (311 of them) lowered ALQAC 2022's nDCG@10 0.933 → 0.913, every one of its questions unseen
 MIN_QUESTIONS = 500
@@ -78,6 +81,8 @@ class Labelled:
     as_of: str | None
     unanswerable: bool
     split: str
+    # the khoản that answer, per gold (document, Điều) key, where the set names them
+    clauses: dict[tuple[str, str], set[str]] = field(default_factory=dict)
 
 
 def labelled_questions(data: Path, bench: Path, library) -> list[Labelled]:
@@ -93,15 +98,23 @@ def labelled_questions(data: Path, bench: Path, library) -> list[Labelled]:
             continue
         questions, _errors = load_bench(path)
         for q in questions:
-            gold = set(q.relevant)
+            gold, clauses = set(q.relevant), dict(q.clauses)
             if not gold and q.answer:
-                gold, _clause = _gold_from_answer(q.answer, library)
+                gold, clause = _gold_from_answer(q.answer, library)
+                if clause and len(gold) == 1:
+                    clauses = {next(iter(gold)): {clause}}
             unanswerable = q.expect == "not_in_library" or "not-in-library" in name
             if not gold and not unanswerable:
                 continue
             out.append(
                 Labelled(
-                    f"{path.stem}:{q.id}", q.question, gold, as_of, unanswerable, split_of(q.id, q.split)
+                    f"{path.stem}:{q.id}",
+                    q.question,
+                    gold,
+                    as_of,
+                    unanswerable,
+                    split_of(q.id, q.split),
+                    clauses,
                 )
             )
     return out
@@ -221,6 +234,7 @@ def learn(
     info = {
         "features": FEATURES,
         "judge_features": JUDGE_FEATURES,
+        "clause_features": CLAUSE_FEATURES,
         "threshold": 0.0,
         "generation": lib.generation(),
         "embedding": {
@@ -232,7 +246,11 @@ def learn(
     }
     (out_dir / "models.json").write_text(json.dumps(info, ensure_ascii=False, indent=1))
 
-    # 3. the judge: the first article of each answer, right or not (every question answered, the bar at 0), as a
+    # 3. the khoản chooser, from the khoản each gold article's question names (choose.py)
+    info["chooser"] = fit_chooser(lib, questions, by_key, searcher, halves, out_dir)
+    (out_dir / "models.json").write_text(json.dumps(info, ensure_ascii=False, indent=1))
+
+    # 4. the judge: the first article of each answer, right or not (every question answered, the bar at 0), as a
     # ranker that never saw the question orders them (two halves, each answered by the ranker of the other: a
     # ranker's scores on its own training questions are surer than on new ones, and the judge would learn that)
     jrows, jlabels, jsets = [], [], []
@@ -307,6 +325,75 @@ def learn(
     out_dir.rename(final)
     shutil.rmtree(old, ignore_errors=True)
     return info
+
+
+def clause_groups(lib, questions: list[Labelled], by_key: dict, searcher, halves: dict) -> list[tuple]:
+    """(question's index, feature rows, labels) per gold article whose khoản the question's set names: the article's
+    khoản and sections as an answer quotes them (at the day the question is asked), 1 for the named khoản; the
+    similarities from the embedding that did not learn the question (``halves``: one per parity of the index)."""
+    from .search import QueryError
+    from .structure import parse_body
+
+    groups = []
+    for i, q in enumerate(questions):
+        if not q.clauses or q.unanswerable:
+            continue
+        try:
+            pq = searcher.parse(q.question)
+        except QueryError:
+            continue
+        embedding = halves[i % 2]
+        vector = embedding.encode([pq.text])[0]
+        terms = set(pq.asked or pq.terms)
+        for key, named in sorted(q.clauses.items()):
+            for doc_id, article in by_key.get(key, [])[:1]:
+                text = (lib.article_body_on(doc_id, article, q.as_of) if q.as_of else None) or (
+                    lib.article_text(doc_id, article) or ""
+                )
+                units = [u for u in parse_body(text) if u.kind in ("khoan", "section")]
+                labels = [int(u.kind == "khoan" and u.label in named) for u in units]
+                if len(units) < 2 or not any(labels):
+                    continue
+                passages = [u.text for u in units]
+                similarity = [float(x) for x in embedding.encode(passages) @ vector]
+                groups.append((i, clause_features(passages, terms, pq.text, similarity), labels))
+    return groups
+
+
+def fit_chooser(lib, questions: list[Labelled], by_key: dict, searcher, halves: dict, out_dir: Path) -> dict:
+    """Train the khoản chooser (LightGBM lambdarank over :data:`choose.CLAUSE_FEATURES`, one group per gold
+    article) and save it as ``chooser.txt``; return how often it and the lexical score pick a named khoản on
+    questions they did not learn from (each half chosen by a model of the other)."""
+    import lightgbm
+    import numpy as np
+
+    groups = clause_groups(lib, questions, by_key, searcher, halves)
+
+    def fit(chosen: list[tuple]) -> lightgbm.Booster:
+        """The chooser fitted on ``chosen`` groups."""
+        x = np.array([row for _i, rows, _y in chosen for row in rows])
+        y = np.array([label for _i, _rows, labels in chosen for label in labels])
+        data = lightgbm.Dataset(x, y, group=[len(labels) for _i, _r, labels in chosen])
+        return lightgbm.train(CHOOSER_PARAMS, data, CHOOSER_ROUNDS)
+
+    def right(rows: list[list[float]], labels: list[int], scores: list[float]) -> int:
+        """Whether the best-scored passage is a named khoản."""
+        return labels[max(range(len(rows)), key=lambda j: scores[j])]
+
+    learned = lexical = 0
+    for half in (0, 1):
+        model = fit([g for g in groups if g[0] % 2 != half])
+        for i, rows, labels in groups:
+            if i % 2 == half:
+                learned += right(rows, labels, [float(s) for s in model.predict(rows)])
+                lexical += right(rows, labels, [r[0] for r in rows])
+    fit(groups).save_model(str(out_dir / "chooser.txt"))
+    n = max(1, len(groups))
+    return {
+        "articles": len(groups),
+        "named_khoan_learned": round(learned / n, 4),
+        "named_khoan_lexical": round(lexical / n, 4),
+    }
 
 
 def _auc(scores, labels) -> float:

@@ -1,0 +1,154 @@
+"""Choose the unit: which khoản (or numbered section) of an article answers a question.
+
+An article found for a question answers it in one of its khoản: "con dưới 36 tháng tuổi được giao cho mẹ trực
+tiếp nuôi" is khoản 3 of Điều 81 Luật Hôn nhân và gia đình, not khoản 2 that names the same parents and children.
+Each passage is described by what a reader would look at (:data:`CLAUSE_FEATURES`): how many of the question's
+words it holds (those that tell the passages apart weighing most, its first line apart), how close it is to the
+question in the library's static embedding, where it stands in the article, how long it is, and whether it states
+an amount when the question asks for one. With a trained chooser (``luat train``, the khoản the labelled
+questions' gold names) a LightGBM model orders them; without one the lexical :func:`passage_score` does.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+
+from .text import WORD, fold, fold_same_length
+
+CLAUSE_FEATURES = [
+    "lexical",
+    "lexical_share",
+    "lexical_rank",
+    "lead_words",
+    "telling_words",
+    "semantic",
+    "semantic_gap",
+    "semantic_rank",
+    "position",
+    "position_share",
+    "passages",
+    "length",
+    "asks_amount",
+    "states_amount",
+    "exception",
+]
+
+# the question asks for an amount, a time or a limit: "bao nhiêu năm", "mấy tháng", "tối đa", "mức hưởng"
+_ASKS_AMOUNT = re.compile(
+    r"\b(?:bao nhieu|bao nhiu|bao lau|may (?:nam|thang|ngay|tuoi|lan|%)|muc|toi da|toi thieu)\b"
+)
+# the passage states one: "từ đủ 15 năm", "75% mức tiền lương", "02 lần mức tham chiếu", "dưới 36 tháng tuổi" (not
+# its own number, nor "khoản 1 Điều 2"; folded text)
+_STATES_AMOUNT = re.compile(
+    r"\d(?:[\d.,]*\d)?\s*(?:%|phan tram|nam\b|thang\b|ngay\b|gio\b|tuoi\b|lan\b|trieu\b|dong\b|nghin\b|ty\b)"
+)
+# the passage opens with an exception or a special case: "Trường hợp ...", "Không áp dụng ...", "... trừ trường hợp"
+_EXCEPTION = re.compile(r"^\s*(?:\d+\.\s*)?(?:truong hop|khong ap dung|tru )|\btru truong hop\b")
+
+
+def telling_weights(candidates: list[set[str]], terms: Iterable[str]) -> dict[str, float]:
+    """Weights of the query's terms for choosing among candidates (``candidates``: the folded syllables each
+    holds): a term every candidate holds says little about which one answers, a rarer one says more:
+    log((n + 1) / (candidates holding it + 0.5)). Among the top 30 articles of a search, the long name of a
+    council every article of its circular repeats weighs little, "tiêu chuẩn" or "cấp Bộ" much; among the khoản
+    of one article, its subject ("dữ liệu cá nhân" throughout) weighs little, "hồ sơ" or "thời hạn" much (TVPL
+    answers whose first article is right name the human answer's khoản 105 times of 136 with these weights, 92
+    without)."""
+    n = len(candidates)
+    return {t: math.log((n + 1) / (sum(1 for c in candidates if t in c) + 0.5)) for t in terms}
+
+
+def passage_score(
+    text: str,
+    terms: set[str],
+    folded: str | None = None,
+    weights: dict[str, float] | None = None,
+    words: list[str] | None = None,
+) -> float:
+    """How well a khoản (or section) answers the query's folded terms: its first line (a khoản's lead, a
+    section's heading) says what it is about; the rest counts, damped by length. ``folded`` is the text
+    already folded (``fold_same_length``) and ``words`` its syllables, when the caller has them; ``weights``:
+    each term's weight among the passages compared (``telling_weights``), 1 without."""
+    folded = fold_same_length(text) if folded is None else folded
+    words = WORD.findall(folded) if words is None else words
+    line_end = folded.find("\n")
+    lead = set(WORD.findall(folded if line_end < 0 else folded[:line_end]))
+
+    def mass(found: set[str]) -> float:
+        """The weight of ``found`` terms: the sum of their weights, or how many they are without weights."""
+        return sum(weights.get(t, 1.0) for t in found) if weights is not None else len(found)
+
+    return mass(lead & terms) / (1 + len(lead) ** 0.5) + mass(set(words) & terms) / (1 + len(words) ** 0.35)
+
+
+def _ranks(values: Sequence[float]) -> list[int]:
+    order = sorted(range(len(values)), key=lambda i: -values[i])
+    ranks = [0] * len(values)
+    for r, i in enumerate(order):
+        ranks[i] = r
+    return ranks
+
+
+def clause_features(
+    passages: Sequence[str], terms: set[str], question: str, similarity: Sequence[float] | None = None
+) -> list[list[float]]:
+    """One row of :data:`CLAUSE_FEATURES` per passage (the khoản or sections of one article, in order) for a
+    question of folded content syllables ``terms``; ``similarity``: each passage's cosine with the question in the
+    library's embedding (0 without one)."""
+    folded = [fold_same_length(p) for p in passages]
+    words = [WORD.findall(f) for f in folded]
+    weights = telling_weights([set(w) for w in words], terms)
+    total = sum(weights.values()) or 1.0
+    lexical = [
+        passage_score(p, terms, f, weights, w) for p, f, w in zip(passages, folded, words, strict=True)
+    ]
+    top = max(lexical, default=0.0) or 1.0
+    sims = list(similarity) if similarity is not None else [0.0] * len(passages)
+    best_sim = max(sims, default=0.0)
+    lexical_rank, sim_rank = _ranks(lexical), _ranks(sims)
+    asks = float(bool(_ASKS_AMOUNT.search(fold(question))))
+    n = len(passages)
+    rows = []
+    for i, f in enumerate(folded):
+        end = f.find("\n")
+        lead = set(WORD.findall(f if end < 0 else f[:end]))
+        held = set(words[i])
+        rows.append(
+            [
+                lexical[i],
+                lexical[i] / top,
+                lexical_rank[i],
+                len(lead & terms) / len(terms) if terms else 0.0,
+                sum(w for t, w in weights.items() if t in held) / total,
+                sims[i],
+                sims[i] - best_sim,
+                sim_rank[i],
+                i,
+                i / (n - 1) if n > 1 else 0.0,
+                n,
+                math.log1p(len(words[i])),
+                asks,
+                float(bool(_STATES_AMOUNT.search(f))),
+                float(bool(_EXCEPTION.search(f[:200]))),
+            ]
+        )
+    return rows
+
+
+def best_passage(
+    passages: Sequence[str],
+    terms: set[str],
+    question: str,
+    similarity: Sequence[float] | None = None,
+    model: Callable[[list[list[float]]], list[float]] | None = None,
+) -> int:
+    """The index of the passage that answers the question: the trained chooser's best (``model``: a row of
+    :data:`CLAUSE_FEATURES` per passage → a score each) or, without one, the best :func:`passage_score` (the first
+    of equals)."""
+    rows = clause_features(passages, terms, question, similarity)
+    if not rows:
+        return 0
+    scores = model(rows) if model is not None else [r[0] for r in rows]
+    return max(range(len(rows)), key=lambda i: scores[i])
