@@ -10,6 +10,7 @@ form, so lower-case and diacritic-free text ("khoan 1 dieu 60 luat bhxh") is rea
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -17,7 +18,7 @@ from dataclasses import dataclass, fields
 
 from ..models import NAMED_TYPES, DocMention, Reference, Target
 from ..sohieu import ABBREVIATIONS, DOC_TYPES_FOLDED, REFERENCE_TYPES, DocNumber, find_numbers
-from ..text import POINT_LETTERS, WORD, fold, fold_same_length, roman_to_int
+from ..text import POINT_LETTERS, WORD, fold, fold_same_length, int_to_roman, roman_to_int
 
 # Unit levels, lowest first; "section" is a Mục inside an Điều, "muc" a Mục of a Chương.
 RANK = {
@@ -327,24 +328,51 @@ _QUANTITY_WORDS = {
     "%",
 }
 # Regulations issued with a decision, whose articles a text cites as "Điều 4 Quy chế này".
-_ANNEX_THIS = [
+# (two words each, folded)
+_ANNEX_THIS = {
     ("quy", "che"),
     ("quy", "dinh"),
     ("quy", "trinh"),
     ("quy", "tac"),
     ("dieu", "le"),
     ("noi", "quy"),
-]
-_ANNEX_THIS_BY_FIRST = {
-    first: [w for w in _ANNEX_THIS if w[0] == first] for first in {w[0] for w in _ANNEX_THIS}
 }
 # Words that make "luật" a word of its own ("luật sư", "luật pháp", "luật lệ", "luật định", "luật học"), not a
 # law's name; accented, since "luật gia" (a jurist) is "Luật Giá" (the law on prices) without marks.
 _NOT_A_LAW = {"sư", "pháp", "lệ", "định", "học"}
+_LEVEL_FIRST = {"tieu", *LEVEL_WORDS}  # the words a unit's name starts with
 _LEVEL_ACCENTED = {"tiết", "điều", "khoản", "điểm", "mục", "chương", "phần"}
 _START_WORDS = {"cac", "tu", "tieu", *LEVEL_WORDS, *_DOC_TYPE_FIRST, *TYPE_ABBREV, *CODE_ABBREV}
 _WINDOW_AFTER = 170  # a reference runs at most this far past its last anchor (the longest law name)
 _RANGE_BUDGET = 10_000  # labels ranges may add in a text, beyond one per 16 characters of it
+
+
+@functools.lru_cache(maxsize=4096)
+def _label(level: str, low: str) -> str | None:
+    """The label a unit of ``level`` has in the (lower-case) word ``low``, as cited ("III" for "iii"), or
+    ``None``. Cached: a text repeats its labels."""
+    if level == "dieu":
+        return low if re.fullmatch(r"\d{1,4}[a-zđ]?", low) else None
+    if level == "khoan":
+        return low if re.fullmatch(r"\d{1,3}[a-zđ]?", low) else None
+    if level == "diem":
+        if re.fullmatch(r"\d{1,2}(?:\.\d{1,2}){1,2}", low):
+            return low  # "Điểm 1.5 Khoản 1 Điều 9" (decisions that number their points)
+        m = re.fullmatch(r"([a-zđ])(\d?)", low)
+        return low if m and m.group(1) in POINT_LETTERS else None
+    if level == "tiet":
+        return low if re.fullmatch(r"[a-zđ]", low) and low in POINT_LETTERS else None
+    if level in ("muc", "section", "tieu_muc"):
+        if re.fullmatch(r"\d{1,3}", low):
+            return low
+        return low.upper() if roman_to_int(low) and re.fullmatch(r"[ivxlc]+", low) else None
+    if level == "chuong":
+        if re.fullmatch(r"\d{1,3}", low):
+            return low
+        return low.upper() if re.fullmatch(r"[ivxlc]+", low) else None
+    if level == "phan":
+        return low.upper() if re.fullmatch(r"[ivxlc]+", low) else (low if low.isdigit() else None)
+    return None
 
 
 class NameIndex:
@@ -458,12 +486,16 @@ class _Parser:
         return k < self.n
 
     def f(self, i: int) -> str:
-        return self.toks[i].f if (i < self.n or self._more(i)) else ""
+        if i < self.n:
+            return self.toks[i].f
+        return self.toks[i].f if self._more(i) else ""
 
     # ---------------------------------------------------------------- units
 
     def level_at(self, i: int) -> tuple[str, int] | None:
         f = self.f(i)
+        if f not in _LEVEL_FIRST:
+            return None
         if f == "tieu" and self.f(i + 1) == "muc":
             return "tieu_muc", 2
         if f == "tiet" and i > 0 and self.f(i - 1) == "chi":
@@ -479,31 +511,9 @@ class _Parser:
     def label_ok(self, level: str, i: int) -> str | None:
         if (i >= self.n and not self._more(i)) or self.toks[i].number is not None:
             return None
-        low = self.toks[i].low
-        if level == "dieu":
-            return low if re.fullmatch(r"\d{1,4}[a-zđ]?", low) else None
-        if level == "khoan":
-            return low if re.fullmatch(r"\d{1,3}[a-zđ]?", low) else None
-        if level == "diem":
-            if re.fullmatch(r"\d{1,2}(?:\.\d{1,2}){1,2}", low):
-                return low  # "Điểm 1.5 Khoản 1 Điều 9" (decisions that number their points)
-            m = re.fullmatch(r"([a-zđ])(\d?)", low)
-            return low if m and m.group(1) in POINT_LETTERS else None
-        if level == "tiet":
-            return low if re.fullmatch(r"[a-zđ]", low) and low in POINT_LETTERS else None
-        if level in ("muc", "section", "tieu_muc"):
-            if re.fullmatch(r"\d{1,3}", low):
-                return low
-            return low.upper() if roman_to_int(low) and re.fullmatch(r"[ivxlc]+", low) else None
-        if level == "chuong":
-            if re.fullmatch(r"\d{1,3}", low):
-                return low
-            return low.upper() if re.fullmatch(r"[ivxlc]+", low) else None
-        if level == "phan":
-            if self.f(i) == "thu" and (i + 1 < self.n or self._more(i + 1)):
-                return None  # "Phần thứ nhất" is rare in citations
-            return low.upper() if re.fullmatch(r"[ivxlc]+", low) else (low if low.isdigit() else None)
-        return None
+        if level == "phan" and self.f(i) == "thu" and (i + 1 < self.n or self._more(i + 1)):
+            return None  # "Phần thứ nhất" is rare in citations
+        return _label(level, self.toks[i].low)
 
     def strong_follow(self, i: int) -> bool:
         """After a comma-listed label: something that continues a reference, so that "Điều 5, 10 ngày" stops."""
@@ -541,14 +551,11 @@ class _Parser:
             if sep == "," and lv is None and not self.strong_follow(k + 1):
                 break
             if sep in RANGE_SEPS:
-                more = _expand(level, out[-1], lab)
+                # each label of a range is a target: a text holds at most so many, as a range wider than
+                # _expand allows gives its end alone ("từ Điều 1 đến Điều 300 " * N grew 12 targets a character)
+                more = _expand(level, out[-1], lab, self.budget[0])
                 if len(more) > 1:
-                    # each label of a range is a target: a text holds at most so many, as a range wider than
-                    # _expand allows gives its end alone ("từ Điều 1 đến Điều 300 " * N grew 12 targets a character)
-                    if len(more) > self.budget[0]:
-                        more = [lab]
-                    else:
-                        self.budget[0] -= len(more)
+                    self.budget[0] -= len(more)
                 out += more
             else:
                 out.append(lab)
@@ -562,13 +569,11 @@ class _Parser:
         if first not in _DOC_TYPE_FIRST:
             return None
         for words, name in _DOC_TYPES_BY_FIRST[first]:
-            if tuple(self.f(i + k) for k in range(len(words))) == words:
+            n = len(words)
+            if n == 1 or tuple([self.f(i + k) for k in range(1, n)]) == words[1:]:
                 # with marks the words must be the type's own: "thực hiện pháp luật" is not "Hiến pháp"
-                lows = [self.toks[i + k].low for k in range(len(words))]
-                if (
-                    any(lo != f for lo, f in zip(lows, words, strict=True))
-                    and " ".join(lows) != _TYPE_ACCENTED[words]
-                ):
+                lows = tuple([self.toks[i + k].low for k in range(n)])
+                if lows != words and " ".join(lows) != _TYPE_ACCENTED[words]:
                     continue
                 if words == ("luat",) and i > 0 and self.f(i - 1) in ("phap", "bo", "van"):
                     return None  # "pháp luật", not a Luật
@@ -874,17 +879,15 @@ class _Parser:
             doc, j = got
         elif not groups:
             return None
+        targets = _targets(groups)
+        if groups and not targets:
+            return None  # a tiết alone names nothing the library addresses
         start = self.toks[i].start
         end = self.toks[j - 1].end
-        if groups and all(g[0] == "tiet" for g in groups):
-            return None  # a tiết alone names nothing the library addresses
-        ref = Reference(text=self.text[start:end], start=start, end=end, doc=doc, relative=relative)
-        ref.targets = _targets(
-            [g for g in groups if g[0] != "tiet"]
-        )  # a tiết is kept in the span, cited by its điểm
-        if doc is not None and doc.this:
-            ref.relative = True
-        return ref, j
+        relative = relative or (doc is not None and doc.this)
+        return Reference(
+            text=self.text[start:end], start=start, end=end, targets=targets, doc=doc, relative=relative
+        ), j
 
     def _this_is_reference(self, j: int, level: str) -> bool:
         """ "Điều này" refers to the article, but "điều này" in running text is "this matter": in mixed-case
@@ -907,9 +910,8 @@ class _Parser:
 
     def _annex_this(self, j: int) -> int:
         """Tokens of "Quy chế này" ("Quy định này", "Điều lệ này" ...) at ``j``, or 0."""
-        for words in _ANNEX_THIS_BY_FIRST.get(self.f(j), ()):
-            if all(self.f(j + x) == w for x, w in enumerate(words)) and self.f(j + len(words)) == "nay":
-                return len(words) + 1
+        if (self.f(j), self.f(j + 1)) in _ANNEX_THIS and self.f(j + 2) == "nay":
+            return 3
         return 0
 
     def _attached_doc(self, j: int) -> tuple[DocMention, int] | None:
@@ -949,65 +951,62 @@ class _Parser:
         return self.toks[k2].raw in ".:" and self.toks[k2 + 1].raw[:1].isupper()
 
 
-def _expand(level: str, a: str, b: str) -> list[str]:
-    """The labels after ``a`` up to ``b`` in a range ("từ Điều 10 đến Điều 15")."""
+def _expand(level: str, a: str, b: str, limit: int) -> list[str]:
+    """The labels after ``a`` up to ``b`` in a range ("từ Điều 10 đến Điều 15"); ``b`` alone where the range is
+    not one, or holds more than ``limit`` labels (counted before any is made)."""
     if level == "diem":
-        if a in POINT_LETTERS and b in POINT_LETTERS and POINT_LETTERS.index(a) < POINT_LETTERS.index(b):
-            return POINT_LETTERS[POINT_LETTERS.index(a) + 1 : POINT_LETTERS.index(b) + 1]
+        if a in POINT_LETTERS and b in POINT_LETTERS:
+            ia, ib = POINT_LETTERS.index(a), POINT_LETTERS.index(b)
+            if ia < ib <= ia + limit:
+                return POINT_LETTERS[ia + 1 : ib + 1]
         return [b]
     ra, rb = (roman_to_int(a), roman_to_int(b)) if not a.isdigit() else (None, None)
     if ra and rb and ra < rb <= ra + 50:
-        from ..text import int_to_roman
-
-        return [int_to_roman(x) for x in range(ra + 1, rb + 1)]
-    ma, mb = re.match(r"(\d+)$", a), re.match(r"(\d+)$", b)
-    if ma and mb and int(a) < int(b) <= int(a) + 300:
+        return [int_to_roman(x) for x in range(ra + 1, rb + 1)] if rb - ra <= limit else [b]
+    if _DIGITS.fullmatch(a) and _DIGITS.fullmatch(b) and int(a) < int(b) <= int(a) + min(300, limit):
         return [str(x) for x in range(int(a) + 1, int(b) + 1)]
     return [b]
 
 
-_FIELD = {
+_DIGITS = re.compile(r"\d+")
+
+
+# The Target field each level's label fills; a Mục of a Chương, a Tiểu mục and a Phần have none (their groups
+# still make targets, with no field set).
+_FIELD: dict[str, str | None] = {
     "dieu": "article",
     "khoan": "clause",
     "diem": "point",
     "section": "section",
     "chuong": "chapter",
-    "muc": "muc",
-    "tieu_muc": "tieu_muc",
-    "phan": "phan",
+    "muc": None,
+    "tieu_muc": None,
+    "phan": None,
 }
 
 
 def _targets(groups: list[tuple[str, list[str] | None]]) -> list[Target]:
     """Targets of a chain of groups, lowest first. The lower groups belong to the first label of a list:
     "khoản 2 Điều 34, Điều 37" is khoản 2 of Điều 34 and the whole of Điều 37; "điểm đ và điểm e khoản 1"
-    is two points of khoản 1."""
-    if not groups:
-        return []
-
-    def build(desc: list[tuple[str, list[str] | None]]) -> list[dict[str, str]]:
-        if not desc:
-            return [{}]
-        level, labels = desc[0]
-        lower = build(desc[1:])
-        out: list[dict[str, str]] = []
-        for i, lab in enumerate(labels if labels is not None else ["#this"]):
-            if i == 0:
-                out += [{_FIELD[level]: lab, **rest} for rest in lower]
-            else:
-                out.append({_FIELD[level]: lab})
-        return out
-
-    return [
-        Target(
-            article=r.get("article"),
-            clause=r.get("clause"),
-            point=r.get("point"),
-            section=r.get("section"),
-            chapter=r.get("chapter"),
-        )
-        for r in build(list(reversed(groups)))
-    ]
+    is two points of khoản 1. Read from the lowest group up: a group's first label goes into every target
+    made so far, each of its other labels makes a target of its own. A chain of tiết alone has none."""
+    out: list[Target] = []
+    for level, labels in groups:
+        if level == "tiet":
+            continue  # a tiết is kept in the span, cited by its điểm
+        if not out:
+            out.append(Target())
+        field = _FIELD[level]
+        if labels is None:
+            labels = ["#this"]
+        if field is not None:
+            for t in out:
+                setattr(t, field, labels[0])
+        for lab in labels[1:]:
+            out.append(Target())
+            if field is not None:
+                setattr(out[-1], field, lab)
+    return out
 
 
 def _reach(anchor: str) -> int:
