@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import bisect
 import functools
+import gc
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 
 from ..models import NAMED_TYPES, DocMention, Reference, Target
@@ -1082,14 +1084,31 @@ def _nfc_with_offsets(text: str) -> tuple[str, list[int]]:
 def find_references(text: str, names: NameIndex | None = None) -> list[Reference]:
     """Every reference in ``text``, in order, with spans into ``text``. Never raises on any input; text
     that is not NFC (decomposed accents) is read in NFC and the spans point into the original."""
-    if not unicodedata.is_normalized("NFC", text):
-        norm, offsets = _nfc_with_offsets(text)
-        refs = _find(norm, names)
-        for r in refs:
-            r.start, r.end = offsets[r.start], offsets[r.end]
-            r.text = text[r.start : r.end]
-        return refs
-    return _find(text, names)
+    with _collector_paused():
+        if not unicodedata.is_normalized("NFC", text):
+            norm, offsets = _nfc_with_offsets(text)
+            refs = _find(norm, names)
+            for r in refs:
+                r.start, r.end = offsets[r.start], offsets[r.end]
+                r.text = text[r.start : r.end]
+            return refs
+        return _find(text, names)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector held off while the finder runs. The finder makes no reference cycles, so the
+    collector finds nothing to free; but on a long text its passes, each over every token and reference made
+    so far, took a third of the time ("Điều 1 " * N: 1.8 s/MB, 1.2 without). Left as it was when the caller
+    had turned it off."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 # Where a token the parse can start at may begin (a superset: each is checked against the tokens there).
