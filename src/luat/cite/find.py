@@ -1198,22 +1198,32 @@ _LIST_GAP = re.compile(r"^\s*(?:,|;|và|hoặc|va|hoac)?\s*(?:,|và|hoặc|va|ho
 
 def _share_documents(text: str, refs: list[Reference]) -> None:
     """ "khoản 2 Điều 2, Điều 13 và khoản 4 Điều 35 Luật Trọng tài thương mại": the document named at the
-    end of a list belongs to each item of it."""
-    for idx in range(len(refs) - 2, -1, -1):
-        cur, nxt = refs[idx], refs[idx + 1]
-        if not _LIST_GAP.match(text[cur.end : nxt.start]):
+    end of a list belongs to each item of it. Read from the end; the list is rebuilt once (deleting each
+    merged pair in place moved every reference after it: quadratic in a long run of pairs)."""
+    if not refs:
+        return
+    kept: list[Reference] = []  # from the end
+    nxt = refs[-1]
+    for cur in reversed(refs[:-1]):
+        # only a chain without its document takes anything from the next reference
+        if cur.doc is not None or cur.relative or not cur.targets:
+            kept.append(nxt)
+            nxt = cur
             continue
         # "điểm b khoản 4 và điểm a khoản 5 Điều này": the first chain lacks the Điều the second names;
         # they are one reference to two provisions of that article
-        if (
-            cur.doc is None
-            and not cur.relative
-            and cur.targets
-            and nxt.targets
+        one_article = bool(
+            nxt.targets
+            and nxt.targets[0].article
             and all(t.article is None for t in cur.targets)
             and all(t.section is None and t.chapter is None for t in cur.targets)
-            and nxt.targets[0].article
-        ):
+        )
+        takes_doc = nxt.doc is not None and not nxt.doc.this
+        if not (one_article or takes_doc) or not _LIST_GAP.match(text[cur.end : nxt.start]):
+            kept.append(nxt)
+            nxt = cur
+            continue
+        if one_article:
             head = nxt.targets[0]
             # "Điểm 1.1, 1.5 và Tiết b Điểm 1.7 Khoản 1 Điều 4": points listed before a point of a khoản are
             # points of that khoản too
@@ -1225,7 +1235,7 @@ def _share_documents(text: str, refs: list[Reference]) -> None:
                 t.section = t.section or head.section
                 if share_clause:
                     t.clause = head.clause
-            merged = Reference(
+            nxt = Reference(
                 text=text[cur.start : nxt.end],
                 start=cur.start,
                 end=nxt.end,
@@ -1233,10 +1243,13 @@ def _share_documents(text: str, refs: list[Reference]) -> None:
                 doc=nxt.doc,
                 relative=nxt.relative,
             )
-            refs[idx : idx + 2] = [merged]
             continue
-        if cur.doc is None and not cur.relative and cur.targets and nxt.doc is not None and not nxt.doc.this:
-            cur.doc = nxt.doc
+        cur.doc = nxt.doc
+        kept.append(nxt)
+        nxt = cur
+    kept.append(nxt)
+    kept.reverse()
+    refs[:] = kept
 
 
 _MENTION_FIELDS = tuple(f.name for f in fields(DocMention))
