@@ -55,7 +55,8 @@ _DOC_TYPE_FIRST = {words[0] for words, _ in DOC_TYPE_WORDS}
 _DOC_TYPES_BY_FIRST = {
     first: [(w, name) for w, name in DOC_TYPE_WORDS if w[0] == first] for first in _DOC_TYPE_FIRST
 }
-_TYPE_ACCENTED = {words: name.lower() for words, name in DOC_TYPE_WORDS}
+# how a type may be written, lower-case: without marks, or with its own ("luat", "luật"; not "lưật")
+_TYPE_SPELLINGS = {words: {" ".join(words), name.lower()} for words, name in DOC_TYPE_WORDS}
 # Abbreviated types, accepted only before a số hiệu ("NĐ 115/2015/NĐ-CP", "nd 115/2015"), and abbreviated codes,
 # type and name in one word ("BLDS"): read from the one list of abbreviations (sohieu.ABBREVIATIONS), folded.
 TYPE_ABBREV = {
@@ -264,8 +265,8 @@ _ANCHOR = re.compile(
             r"\bdiem\s+(?:[a-z]\d?\b|\d{1,2}\.\d|nay\b)",
             r"\btiet\s+[a-z]\b",
             r"\b(?:muc|chuong|phan|tieu\s+muc)\s+(?:\d|[ivxlc]+\b|nay\b)",
+            r"(?<!phap )\bluat\b",  # before the other types, tried in turn: no other alternative starts "luat"
             *[r"\b" + r"\s+".join(words) + r"\b" for words, _ in DOC_TYPE_WORDS if len(words) > 1],
-            r"(?<!phap )\bluat\b",
             r"\b(?:" + "|".join(sorted({*TYPE_ABBREV, *CODE_ABBREV}, key=len, reverse=True)) + r")\b",
             r"\d+\s*/",
         ]
@@ -572,14 +573,15 @@ class _Parser:
             return None
         for words, name in _DOC_TYPES_BY_FIRST[first]:
             n = len(words)
-            if n == 1 or tuple([self.f(i + k) for k in range(1, n)]) == words[1:]:
-                # with marks the words must be the type's own: "thực hiện pháp luật" is not "Hiến pháp"
-                lows = tuple([self.toks[i + k].low for k in range(n)])
-                if lows != words and " ".join(lows) != _TYPE_ACCENTED[words]:
-                    continue
-                if words == ("luat",) and i > 0 and self.f(i - 1) in ("phap", "bo", "van"):
-                    return None  # "pháp luật", not a Luật
-                return name, len(words)
+            if n > 1 and tuple([self.f(i + k) for k in range(1, n)]) != words[1:]:
+                continue
+            # with marks the words must be the type's own: "thực hiện pháp luật" is not "Hiến pháp"
+            low = self.toks[i].low if n == 1 else " ".join([self.toks[i + k].low for k in range(n)])
+            if low not in _TYPE_SPELLINGS[words]:
+                continue
+            if n == 1 and first == "luat" and i > 0 and self.f(i - 1) in ("phap", "bo", "van"):
+                return None  # "pháp luật", not a Luật
+            return name, n
         return None
 
     def doc_at(self, i: int) -> tuple[DocMention, int] | None:
