@@ -479,7 +479,8 @@ class _Parser:
                 pos = nend
             else:
                 raw = m.group()
-                toks.append(Tok(ms, m.end(), raw, raw.lower(), folded[ms : m.end()], None, raw[0].isupper()))
+                me = ms + len(raw)
+                toks.append(Tok(ms, me, raw, raw.lower(), folded[ms:me], None, raw[0].isupper()))
             if len(toks) > want:
                 break
         else:
@@ -824,7 +825,7 @@ class _Parser:
         if tok.number is None and tok.f not in _START_WORDS:
             return None
         j = i
-        if self.f(j) in ("cac", "tu") and self.level_at(j + 1):
+        if tok.f in ("cac", "tu") and self.level_at(j + 1):
             j += 1
         groups: list[tuple[str, list[str] | None]] = []
         prev_rank = -2
@@ -923,17 +924,19 @@ class _Parser:
         annex, cited through the document."""
         if self.f(j) not in ("quy", "dieu", "noi", "phu", "theo"):
             return None
+        toks = self.toks  # read on in place by _more
         for k in range(j + 1, j + 60):
             if not (k + 1 < self.n or self._more(k + 1)):
                 break
-            if self.f(k) == "theo" and (self.doc_type_at(k + 1) or self.toks[k + 1].number is not None):
-                got = self.doc_at(
-                    k + 1
-                )  # "... ban hành kèm theo Quyết định ...", "... theo quyết định 401/..."
+            if toks[k].f == "theo" and (self.doc_type_at(k + 1) or toks[k + 1].number is not None):
+                # "... ban hành kèm theo Quyết định ...", "... theo quyết định 401/..."
+                got = self.doc_at(k + 1)
                 if got is not None and got[0].number:
                     return got
+            if toks[k].raw in ";:":
+                return None
             lv = self.level_at(k)
-            if self.toks[k].raw in ";:" or (lv is not None and self.label_ok(lv[0], k + lv[1])):
+            if lv is not None and self.label_ok(lv[0], k + lv[1]):
                 return None
         return None
 
@@ -1013,12 +1016,12 @@ def _targets(groups: list[tuple[str, list[str] | None]]) -> list[Target]:
     return out
 
 
-def _reach(anchor: str) -> int:
-    """How far past an anchor its reference can run: a law's name after "Luật" is long; a number is
-    followed by its date and issuer; a unit word by its labels, and the next anchor."""
-    if anchor[0].isdigit():
+def _reach(folded: str, s: int) -> int:
+    """How far past the anchor at ``s`` its reference can run: a law's name after "Luật" is long; a number
+    is followed by its date and issuer; a unit word by its labels, and the next anchor."""
+    if folded[s] <= "9":
         return 80
-    if anchor.startswith(("luat", "bo", "hien", "phap")):
+    if folded.startswith(("luat", "bo", "hien", "phap"), s):
         return _WINDOW_AFTER
     return 60
 
@@ -1033,13 +1036,14 @@ def _windows(text: str, folded: str) -> list[tuple[int, int]]:
     for c in _CANDIDATE.finditer(folded):
         s = c.start()
         if folded[s] <= "9":  # a number: the candidate is the whole anchor ("\d+\s*/")
-            e, reach = c.end(), 80
+            e = c.end()
         else:
             m = _ANCHOR.match(folded, s)
             if m is None:
                 continue
-            e, reach = m.end(), _reach(m.group())
-        if out and max(0, s - 8) <= min(n, last_end + last_reach):
+            e = m.end()
+        reach = _reach(folded, s)
+        if out and s - 8 <= last_end + last_reach:
             out[-1] = (out[-1][0], n)  # merged whatever the last anchor's reach; the end is set below
         else:
             if out:
