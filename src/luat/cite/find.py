@@ -400,10 +400,11 @@ class NameIndex:
         self.max_len = max(self.max_len, len(words))
 
     def longest(self, doc_type: str, words: list[str]) -> int:
-        known = self.by_type.get(doc_type, set())
-        for n in range(min(len(words), self.max_len), 0, -1):
-            if tuple(words[:n]) in known:
-                return n
+        known = self.by_type.get(doc_type)
+        if known:
+            for n in range(min(len(words), self.max_len), 0, -1):
+                if tuple(words[:n]) in known:
+                    return n
         return 0
 
 
@@ -636,18 +637,19 @@ class _Parser:
         k = j
         prefixes = self.names.prefixes.get(doc_type)
         while prefixes is not None and (k < self.n or self._more(k)) and len(words) < 24:
+            tk = self.toks[k]
             if (
-                self.toks[k].raw == ","
+                tk.raw == ","
                 and words
                 and (k + 1 < self.n or self._more(k + 1))
                 and self.toks[k + 1].raw.isalpha()
             ):
                 k += 1  # "Luật Hòa giải, đối thoại tại Tòa án": a known name may hold a comma
                 continue
-            if not self.toks[k].raw.isalnum() or self.toks[k].raw.isdigit():
+            if not tk.raw.isalnum() or tk.raw.isdigit():
                 break
-            exp = ABBREVIATIONS.get(self.toks[k].low)
-            parts = fold(exp).split() if exp else [self.toks[k].f]
+            exp = ABBREVIATIONS.get(tk.low)
+            parts = fold(exp).split() if exp else [tk.f]
             words += parts
             owners += [k] * len(parts)
             k += 1
