@@ -1223,6 +1223,7 @@ def _share_documents(text: str, refs: list[Reference]) -> None:
         one_article = bool(
             nxt.targets
             and nxt.targets[0].article
+            and cur.targets[0].article is None  # (the common "no" without a generator)
             and all(t.article is None for t in cur.targets)
             and all(t.section is None and t.chapter is None for t in cur.targets)
         )
