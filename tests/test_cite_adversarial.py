@@ -147,3 +147,18 @@ def test_ranges_expand_within_a_budget():
     text = "từ Điều 1 đến Điều 300 " * 4000  # 96 KB; expanded whole, 1.2 million targets
     targets = sum(len(r.targets) for r in find_references(text))
     assert targets <= 10_000 + len(text) // 16 + 2 * 4000
+
+
+def test_the_cycle_collector_is_left_as_found():
+    """The finder holds Python's cycle collector off while it runs (it makes no cycles) and leaves it as the
+    caller had it, on or off."""
+    import gc
+
+    was = gc.isenabled()
+    try:
+        for state in (True, False):
+            (gc.enable if state else gc.disable)()
+            assert find_references("khoản 2 Điều 60 Luật 58/2014/QH13")
+            assert gc.isenabled() is state
+    finally:
+        (gc.enable if was else gc.disable)()
