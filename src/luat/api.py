@@ -408,4 +408,4 @@ def similar_consultations(question: str, library: str = "default", k: int = 3) -
     lib = open_library(library)
     if not ConsultationStore(lib, create=False).exists():
         return []
-    return consultations(library).search(question, k=k)
+    return consultations(library).similar(question, k=k)

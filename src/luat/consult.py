@@ -25,11 +25,16 @@ from .models import InputError, ReferenceStatus, Target, article_address, citati
 from .readers.common import read_input
 from .store import ConsultationCitation, ConsultationStore, Library, luat_home
 from .text import folded_syllables, nfc, normalize
+from .vocabulary import STOP
 
 _FOOTER = re.compile(
     r"^(chúng tôi phản hồi|trân trọng|đi đến trang|thư viện pháp luật|lượt xem|thông báo)", re.I
 )
 DUPLICATE_JACCARD = 0.8
+# a consultation is shown as a similar question when its question holds this share of the asked one's content words:
+# each of the 87 rephrased TVPL questions whose original is the first hit holds 0.59 of its words or more; the first
+# hit of 547 everyday questions on other subjects held 0.5 or more for 51, 0.6 or more for 23 (2026-12-02)
+SIMILAR_MIN_SHARE = 0.55
 # why a citation in an answer did not resolve, as the import report puts it (keyed by a stored status, a str)
 _UNRESOLVED_REASONS: dict[str, str] = {
     ReferenceStatus.NOT_IN_LIBRARY: "văn bản chưa có trong thư viện",
@@ -352,6 +357,19 @@ class ConsultationBase:
             if len(out) >= k:
                 break
         return out
+
+    def similar(self, question: str, k: int = 3) -> list[dict]:
+        """The consultations whose question is like ``question`` ("Câu hỏi tương tự đã được trả lời"): the best of
+        :meth:`search` that share at least :data:`SIMILAR_MIN_SHARE` of its content words (none rather than an
+        unrelated one)."""
+        words = {w for w in folded_syllables(normalize(question)) if w not in STOP}
+        if not words:
+            return []
+        return [
+            rec
+            for rec in self.search(question, k=k)
+            if len(words & set(folded_syllables(rec["question"] or ""))) >= SIMILAR_MIN_SHARE * len(words)
+        ]
 
     def _record(self, cid: int, score: float | None) -> dict:
         r = self.store.get(cid)
