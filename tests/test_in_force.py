@@ -409,3 +409,15 @@ def test_users_own_files_in_these_layouts(luat_home, tmp_path):
     law = api.show("Điều 70 Luật 41/2024/QH15", library="test-mine")
     assert law["versions"][0]["source"].startswith("Văn bản hợp nhất 19/VBHN-VPQH")
     assert law["versions"][0]["kind"] == "user"
+
+
+@pytest.mark.data
+def test_what_the_ranker_reads_of_a_law_s_structure_and_citations(law_today):
+    # the voluntary scheme (Chương V of 41/2024/QH15) repeats the compulsory scheme's headings: Điều 98 "Đối tượng và
+    # điều kiện hưởng lương hưu" after Điều 64, Điều 102 "Bảo hiểm xã hội một lần" after Điều 70
+    repeated = api.searcher("test-today").repeated_headings("41/2024/QH15")
+    assert {"98", "102"} <= repeated and not {"64", "70"} & repeated
+    # the decree that details the law cites it, and its articles; the law's own references to itself do not count
+    documents, articles = law_today.citation_counts()
+    assert documents["41/2024/QH15"] > 20 and articles[("41/2024/QH15", "2")] > 0
+    assert sum(n for (doc, _article), n in articles.items() if doc == "41/2024/QH15") <= documents["41/2024/QH15"]

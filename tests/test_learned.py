@@ -38,9 +38,16 @@ def test_features_read_coverage_heading_kind_and_regime():
             score=6.0,
         ),
         _candidate(
-            "9", "che do tien luong cua si quan", "tien luong si quan", doc_type="Thông tư", armed=True
+            "9",
+            "che do tien luong cua si quan",
+            "tien luong si quan",
+            doc_type="Thông tư",
+            armed=True,
+            repeats_heading=True,
+            document_cited=0,
         ),
     ]
+    cands[0].document_cited, cands[0].article_cited = 160, 3
     rows = features(terms, None, cands)
     first, second, third = (_row(rows, i) for i in range(3))
     assert first["text_words"] == 1.0 and second["text_words"] == 0.75  # "thù lao" folds to "thu" too
@@ -49,6 +56,8 @@ def test_features_read_coverage_heading_kind_and_regime():
     assert first["doc_rank"] < second["doc_rank"] < third["doc_rank"]
     assert third["armed_to_civilian"] == 1.0
     assert _row(features(terms, None, cands, asks_armed=True), 2)["armed_to_civilian"] == 0.0
+    assert third["repeats_heading"] == 1.0 and first["repeats_heading"] == 0.0
+    assert first["document_cited"] > first["article_cited"] > second["article_cited"] == 0.0
     # "thu" and "viec" are held by the first candidate only: they tell it apart
     assert first["telling_text"] > second["telling_text"]
 
@@ -190,3 +199,27 @@ def test_training_a_library_the_questions_do_not_cover_says_so(qd_library):
         train(qd_library.name, progress=False)
     assert not (models_dir(qd_library.name) / "models.json").exists()
     assert not (models_dir(qd_library.name).parent / f".{qd_library.name}.new").exists()
+
+
+def test_the_khoan_chooser_learns_what_the_words_miss(tmp_path):
+    """Articles whose named khoản is the one stating an amount the question asks for, while the question's words
+    favour another: the chooser learns it, out of sample, where the lexical score does not; it is saved for search
+    and ask to load."""
+    import random
+
+    from luat.choose import CLAUSE_FEATURES
+    from luat.train import fit_chooser
+
+    rng = random.Random(3)
+    amount, lexical = CLAUSE_FEATURES.index("states_amount"), CLAUSE_FEATURES.index("lexical")
+    groups = []
+    for i in range(300):
+        rows = [[rng.random() for _ in CLAUSE_FEATURES] for _ in range(4)]
+        gold = rng.randrange(4)
+        for j, row in enumerate(rows):
+            row[amount] = float(j == gold)
+            row[lexical] = 0.2 if j == gold else 0.5 + rng.random()
+        groups.append((i, rows, [int(j == gold) for j in range(4)]))
+    info = fit_chooser(groups, tmp_path)
+    assert info["articles"] == 300 and info["named_khoan_lexical"] == 0.0 and info["named_khoan_learned"] > 0.9
+    assert (tmp_path / "chooser.txt").exists()

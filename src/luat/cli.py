@@ -234,11 +234,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(info)
     else:
-        e, r, j = info["embedding"], info["ranker"], info["judge"]
+        e, r, j, c = info["embedding"], info["ranker"], info["judge"], info["chooser"]
         print(
             f"Mô hình {args.library}: vectơ {e['vocabulary']} từ cho {e['articles']} điều; xếp hạng học từ "
-            f"{r['questions']} câu hỏi; phán đoán học từ {j['answers']} câu trả lời (AUC ngoài mẫu {j['oof_auc']}) "
-            f"({info['seconds']} s)"
+            f"{r['questions']} câu hỏi; phán đoán học từ {j['answers']} câu trả lời (AUC ngoài mẫu {j['oof_auc']}); "
+            f"chọn khoản học từ {c['articles']} điều (đúng khoản ngoài mẫu {c['named_khoan_learned']}, theo từ "
+            f"{c['named_khoan_lexical']}) ({info['seconds']} s)"
         )
     return 0
 

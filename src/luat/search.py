@@ -324,6 +324,8 @@ class Searcher:
         self.names = library_names(library)
         self.repealed = library.repealed_documents()
         self._repeats: dict[str, set[str]] = {}  # per document, the articles repeating an earlier heading
+        # how often the library's other documents cite each document and article (a feature of the ranker)
+        self.cited_documents, self.cited_articles = library.citation_counts()
         # the criminal code(s) of the library: where a question about criminal liability is answered
         self.criminal_codes = [
             d for d, title in library.documents_of_type("Bộ luật") if fold(title) == "hinh su"
@@ -597,14 +599,16 @@ class Searcher:
                     armed_forces_regime(doc.number if doc else None),
                     semantic,
                     " ".join(folded_syllables(doc.title or "")) if doc else "",
-                    article in self._repeated_headings(doc_id),
+                    article in self.repeated_headings(doc_id),
+                    self.cited_documents.get(doc_id, 0),
+                    self.cited_articles.get((doc_id, article), 0),
                 )
             )
         rows = features(pq.terms, pq.asked, candidates, asks_about_armed_forces(fold(pq.text)))
         scores = self.models.order(rows) if self.models is not None else [c.score for c in candidates]
         return {(c.doc_id, c.article): (row, sc) for c, row, sc in zip(candidates, rows, scores, strict=True)}
 
-    def _repeated_headings(self, doc_id: str) -> set[str]:
+    def repeated_headings(self, doc_id: str) -> set[str]:
         """The articles of a document whose heading an earlier article of it already has (read once per document)."""
         found = self._repeats.get(doc_id)
         if found is None:

@@ -1,4 +1,5 @@
-"""``luat train``: learn the ranker and the judge (rank.py) from the labelled questions, on their training halves.
+"""``luat train``: learn the ranker and the judge (rank.py) and the khoản chooser (choose.py) from the labelled
+questions, on their training halves.
 
 The labelled sets are the zalo Pháp điển questions (and those about documents outside the library), the TVPL
 answers (their legal basis read by the reference engine), and the everyday questions of ``bench/``. Each set is
@@ -195,6 +196,7 @@ def learn(
     }
     for b in ticks:
         b.close()
+    phases = {"embedding": round(time.perf_counter() - t0, 1)}
 
     # 2. the ranker: every candidate of the lexical and semantic search, gold or not, grouped by question
     searcher = Searcher(lib, learned=False)
@@ -230,6 +232,7 @@ def learn(
         )
 
     ranker = fit_ranker(lambda i: True)
+    phases["ranker"] = round(time.perf_counter() - t0 - sum(phases.values()), 1)
     ranker.save_model(str(out_dir / "ranker.txt"))
     info = {
         "features": FEATURES,
@@ -247,7 +250,8 @@ def learn(
     (out_dir / "models.json").write_text(json.dumps(info, ensure_ascii=False, indent=1))
 
     # 3. the khoản chooser, from the khoản each gold article's question names (choose.py)
-    info["chooser"] = fit_chooser(lib, questions, by_key, searcher, halves, out_dir)
+    info["chooser"] = fit_chooser(clause_groups(lib, questions, by_key, searcher, halves), out_dir)
+    phases["chooser"] = round(time.perf_counter() - t0 - sum(phases.values()), 1)
     (out_dir / "models.json").write_text(json.dumps(info, ensure_ascii=False, indent=1))
 
     # 4. the judge: the first article of each answer, right or not (every question answered, the bar at 0), as a
@@ -316,6 +320,7 @@ def learn(
         rescue=round(rescue, 3),
         judge={"answers": len(y), "right": int(y.sum()), "oof_auc": round(_auc(oof, y), 4)},
         seconds=round(time.perf_counter() - t0, 1),
+        phases={**phases, "judge": round(time.perf_counter() - t0 - sum(phases.values()), 1)},
     )
     (out_dir / "models.json").write_text(json.dumps(info, ensure_ascii=False, indent=1))
     old = final.parent / f".{final.name}.old"
@@ -360,14 +365,12 @@ def clause_groups(lib, questions: list[Labelled], by_key: dict, searcher, halves
     return groups
 
 
-def fit_chooser(lib, questions: list[Labelled], by_key: dict, searcher, halves: dict, out_dir: Path) -> dict:
-    """Train the khoản chooser (LightGBM lambdarank over :data:`choose.CLAUSE_FEATURES`, one group per gold
-    article) and save it as ``chooser.txt``; return how often it and the lexical score pick a named khoản on
-    questions they did not learn from (each half chosen by a model of the other)."""
+def fit_chooser(groups: list[tuple], out_dir: Path) -> dict:
+    """Train the khoản chooser (LightGBM lambdarank over :data:`choose.CLAUSE_FEATURES`) on ``groups`` (those of
+    :func:`clause_groups`) and save it as ``chooser.txt``; return how often it and the lexical score pick a named
+    khoản on questions they did not learn from (each half chosen by a model of the other)."""
     import lightgbm
     import numpy as np
-
-    groups = clause_groups(lib, questions, by_key, searcher, halves)
 
     def fit(chosen: list[tuple]) -> lightgbm.Booster:
         """The chooser fitted on ``chosen`` groups."""
