@@ -348,6 +348,7 @@ _ANNEX_THIS = {
 _NOT_A_LAW = {"sư", "pháp", "lệ", "định", "học"}
 _LEVEL_FIRST = {"tieu", *LEVEL_WORDS}  # the words a unit's name starts with
 _LEVEL_ACCENTED = {"tiết", "điều", "khoản", "điểm", "mục", "chương", "phần"}
+_DOC_START = {*_DOC_TYPE_FIRST, *TYPE_ABBREV, *CODE_ABBREV}  # the words a document's mention starts with
 _START_WORDS = {"cac", "tu", "tieu", *LEVEL_WORDS, *_DOC_TYPE_FIRST, *TYPE_ABBREV, *CODE_ABBREV}
 _WINDOW_AFTER = 170  # a reference runs at most this far past its last anchor (the longest law name)
 _RANGE_BUDGET = 10_000  # labels ranges may add in a text, beyond one per 16 characters of it
@@ -606,6 +607,8 @@ class _Parser:
         if i >= self.n and not self._more(i):
             return None
         t = self.toks[i]
+        if t.number is None and t.f not in _DOC_START:
+            return None
         if t.number is not None:
             return self._doc_tail(
                 DocMention(text="", doc_type=t.number.doc_type, number=t.number.text), i + 1, i
@@ -651,7 +654,10 @@ class _Parser:
         words: list[str] = []
         owners: list[int] = []
         k = j
+        n = 0  # the words of the longest known name among them, checked as each word is read
         prefixes = self.names.prefixes.get(doc_type)
+        known = self.names.by_type.get(doc_type, set())
+        read: tuple[str, ...] = ()
         while prefixes is not None and (k < self.n or self._more(k)) and len(words) < 24:
             tk = self.toks[k]
             if (
@@ -665,13 +671,15 @@ class _Parser:
             if not tk.raw.isalnum() or tk.raw.isdigit():
                 break
             exp = ABBREVIATIONS.get(tk.low)
-            parts = fold(exp).split() if exp else [tk.f]
-            words += parts
-            owners += [k] * len(parts)
+            for part in fold(exp).split() if exp else (tk.f,):
+                words.append(part)
+                owners.append(k)
+                read = tuple(words)
+                if read in known:
+                    n = len(words)
             k += 1
-            if tuple(words) not in prefixes:
+            if read not in prefixes:
                 break  # no known name goes on so: the longest one is in what was read
-        n = self.names.longest(doc_type, words) if doc_type in self.names.by_type else 0
         if doc_type == "Hiến pháp":
             return self._doc_tail(DocMention(text="", doc_type=doc_type, name=""), j, i)
         if n:
@@ -856,6 +864,10 @@ class _Parser:
                 break
             level, nw = lv
             k = j + nw
+            if groups and level != "muc" and RANK[level] <= prev_rank and self.f(k + 1) not in LIST_SEPS:
+                # a unit no lower than the last ends the chain ("Điều 1 Điều 2"), whatever follows it; read
+                # on only when a list follows its label, whose range counts against the budget
+                break
             if self.f(k) == "nay":
                 if RANK.get(level, 9) <= prev_rank:
                     break
@@ -948,15 +960,16 @@ class _Parser:
         for k in range(j + 1, j + 60):
             if not (k + 1 < self.n or self._more(k + 1)):
                 break
-            if toks[k].f == "theo" and (self.doc_type_at(k + 1) or toks[k + 1].number is not None):
+            tk = toks[k]
+            f = tk.f
+            if f == "theo" and (self.doc_type_at(k + 1) or toks[k + 1].number is not None):
                 # "... ban hành kèm theo Quyết định ...", "... theo quyết định 401/..."
                 got = self.doc_at(k + 1)
                 if got is not None and got[0].number:
                     return got
-            if toks[k].raw in ";:":
+            if tk.raw in ";:":
                 return None
-            lv = self.level_at(k)
-            if lv is not None and self.label_ok(lv[0], k + lv[1]):
+            if f in _LEVEL_FIRST and (lv := self.level_at(k)) is not None and self.label_ok(lv[0], k + lv[1]):
                 return None
         return None
 
@@ -1017,6 +1030,13 @@ def _targets(groups: list[tuple[str, list[str] | None]]) -> list[Target]:
     "khoản 2 Điều 34, Điều 37" is khoản 2 of Điều 34 and the whole of Điều 37; "điểm đ và điểm e khoản 1"
     is two points of khoản 1. Read from the lowest group up: a group's first label goes into every target
     made so far, each of its other labels makes a target of its own. A chain of tiết alone has none."""
+    if len(groups) == 1:
+        level, labels = groups[0]
+        field = _FIELD.get(level)
+        if field is not None and labels is not None and len(labels) == 1:
+            target = Target()  # the common "Điều 5": one target, one field set
+            setattr(target, field, labels[0])
+            return [target]
     out: list[Target] = []
     for level, labels in groups:
         if level == "tiet":
