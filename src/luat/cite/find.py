@@ -343,6 +343,7 @@ _ANNEX_THIS = {
     ("dieu", "le"),
     ("noi", "quy"),
 }
+_ANNEX_THIS_FIRST = {first for first, _ in _ANNEX_THIS}
 # Words that make "luật" a word of its own ("luật sư", "luật pháp", "luật lệ", "luật định", "luật học"), not a
 # law's name; accented, since "luật gia" (a jurist) is "Luật Giá" (the law on prices) without marks.
 _NOT_A_LAW = {"sư", "pháp", "lệ", "định", "học"}
@@ -512,7 +513,7 @@ class _Parser:
             return None
         if f == "tieu" and self.f(i + 1) == "muc":
             return "tieu_muc", 2
-        if f == "tiet" and i > 0 and self.f(i - 1) == "chi":
+        if f == "tiet" and i > 0 and self.toks[i - 1].f == "chi":
             return None  # "chi tiết": in detail
         if f in LEVEL_WORDS:
             low = self.toks[i].low if (i < self.n or self._more(i)) else ""
@@ -596,7 +597,7 @@ class _Parser:
             low = self.toks[i].low if n == 1 else " ".join([self.toks[i + k].low for k in range(n)])
             if low not in _TYPE_SPELLINGS[words]:
                 continue
-            if n == 1 and first == "luat" and i > 0 and self.f(i - 1) in ("phap", "bo", "van"):
+            if n == 1 and first == "luat" and i > 0 and self.toks[i - 1].f in ("phap", "bo", "van"):
                 return None  # "pháp luật", not a Luật
             return name, n
         return None
@@ -631,7 +632,7 @@ class _Parser:
             return None
         doc_type, nw = dt
         j = i + nw
-        if i > 0 and self.f(i - 1) in ("hoc", "nganh", "khoa") and doc_type == "Luật":
+        if i > 0 and self.toks[i - 1].f in ("hoc", "nganh", "khoa") and doc_type == "Luật":
             return None  # "đại học Luật", "ngành Luật", "khoa Luật": a field of study
         if doc_type == "Luật" and (j < self.n or self._more(j)) and self.toks[j].low in _NOT_A_LAW:
             return None  # "Luật sư hành nghề", "luật pháp", "theo luật định": words that start with "luật"
@@ -717,8 +718,9 @@ class _Parser:
 
     def _words_to_year(self, j: int) -> tuple[list[str], int]:
         """The words of a name read from ``j`` up to a stop (a year may follow), at most 24, and where they
-        end. Names are read from each "luật" of a run ("luật luật luật ..."): the read from a word of the
-        last one's name goes on from where that one stopped, its first words dropped."""
+        end (the memo's own list: read it, do not change it). Names are read from each "luật" of a run ("luật
+        luật luật ..."): the read from a word of the last one's name goes on from where that one stopped, its
+        first words dropped."""
         memo = self._year_memo
         if memo is not None and memo[0] and memo[0][0] < j <= memo[0][-1]:
             at, words, k, capped = memo
@@ -726,7 +728,7 @@ class _Parser:
             if at[p] == j:
                 at, name_words = at[p:], words[p:]
                 if not capped:
-                    return list(name_words), k
+                    return name_words, k
                 return self._read_words_to_year(at, name_words, k)
         return self._read_words_to_year([], [], j)
 
@@ -754,7 +756,7 @@ class _Parser:
             at.append(k)
             k += 1
         self._year_memo = (at, name_words, k, len(name_words) >= 24)
-        return list(name_words), k
+        return name_words, k  # kept by the memo too: the next read copies what it keeps
 
     def _bare_number(self, k: int) -> bool:
         """A document's number written alone at ``k`` ("nghị định 100"): an integer that is not a year, not a
@@ -893,11 +895,12 @@ class _Parser:
             groups.append((level, labels))
             prev_rank = RANK[level]
             j = k2
+            after = self.f(j)
             if (
-                self.f(j) in ("cua", "tai", "thuoc")
+                after in ("cua", "tai", "thuoc")
                 and (next_level := self.level_at(j + 1))
                 and RANK[next_level[0]] > prev_rank
-                or self.f(j) == "cac"
+                or after == "cac"
                 and self.level_at(j + 1)
             ):
                 j += 1
@@ -947,7 +950,8 @@ class _Parser:
 
     def _annex_this(self, j: int) -> int:
         """Tokens of "Quy chế này" ("Quy định này", "Điều lệ này" ...) at ``j``, or 0."""
-        if (self.f(j), self.f(j + 1)) in _ANNEX_THIS and self.f(j + 2) == "nay":
+        first = self.f(j)
+        if first in _ANNEX_THIS_FIRST and (first, self.f(j + 1)) in _ANNEX_THIS and self.f(j + 2) == "nay":
             return 3
         return 0
 
@@ -982,13 +986,13 @@ class _Parser:
 
     def _is_heading(self, j: int, k2: int) -> bool:
         """ "Điều 77. Áp dụng ..." at the start of a line is an article's heading, not a reference."""
-        start = self.toks[j].start
-        line_start = (
-            start == 0 or self.text[start - 1] == "\n" or not self.text[max(0, start - 4) : start].strip()
-        )
-        if not line_start or k2 != j + 2 or (k2 + 1 >= self.n and not self._more(k2 + 1)):
+        # the cheap tests first: one label, then "." or ":" and a capital
+        if k2 != j + 2 or (k2 + 1 >= self.n and not self._more(k2 + 1)):
             return False
-        return self.toks[k2].raw in ".:" and self.toks[k2 + 1].raw[:1].isupper()
+        if self.toks[k2].raw not in ".:" or not self.toks[k2 + 1].raw[:1].isupper():
+            return False
+        start = self.toks[j].start
+        return start == 0 or self.text[start - 1] == "\n" or not self.text[max(0, start - 4) : start].strip()
 
 
 def _expand(level: str, a: str, b: str, limit: int) -> list[str]:
