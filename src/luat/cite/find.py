@@ -1060,35 +1060,28 @@ def _targets(groups: list[tuple[str, list[str] | None]]) -> list[Target]:
     return out
 
 
-def _reach(folded: str, s: int) -> int:
-    """How far past the anchor at ``s`` its reference can run: a law's name after "Luật" is long; a number
-    is followed by its date and issuer; a unit word by its labels, and the next anchor."""
-    if folded[s] <= "9":
-        return 80
-    if folded.startswith(("luat", "bo", "hien", "phap"), s):
-        return _WINDOW_AFTER
-    return 60
-
-
 def _windows(text: str, folded: str) -> list[tuple[int, int]]:
     """Stretches of text around anchors, merged; the rest of the text cannot hold a reference. A window ends
-    where its last anchor reaches (``_reach``, or ``_WINDOW_AFTER`` before an annex's name): that reach is
-    worked out only for an anchor the next one does not follow closely, since the next one sets the end."""
+    where its last anchor reaches, or ``_WINDOW_AFTER`` before an annex's name (worked out only for an anchor
+    the next one does not follow closely, since the next one sets the end). How far a reference runs past its
+    anchor: a number is followed by its date and issuer; a law's name after "Luật" is long; a unit word is
+    followed by its labels, and the next anchor."""
     out: list[tuple[int, int]] = []
     n = len(text)
     last_end, last_reach = 0, 0  # the window's last anchor, whose reach may still grow (annex)
     for c in _CANDIDATE.finditer(folded):
         s = c.start()
         if folded[s] <= "9":  # a number: the candidate is the whole anchor ("\d+\s*/")
-            e = c.end()
+            e, reach = c.end(), 80
         else:
             m = _ANCHOR.match(folded, s)
             if m is None:
                 continue
             e = m.end()
-        reach = _reach(folded, s)
+            reach = _WINDOW_AFTER if folded.startswith(("luat", "bo", "hien", "phap"), s) else 60
         if out and s - 8 <= last_end + last_reach:
-            out[-1] = (out[-1][0], n)  # merged whatever the last anchor's reach; the end is set below
+            if out[-1][1] != n:  # merged whatever the last anchor's reach; the end is set below
+                out[-1] = (out[-1][0], n)
         else:
             if out:
                 out[-1] = (out[-1][0], _window_end(folded, last_end, last_reach))
