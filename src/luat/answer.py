@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .choose import passage_score, telling_weights
 from .cite import Context, Resolver, find_references, library_names
@@ -187,6 +187,14 @@ class Citation:
     def as_dict(self) -> dict:
         """The citation as JSON, one key per field."""
         return dict(self.__dict__)
+
+
+class Bars(NamedTuple):
+    """What the first article must pass for the consultant to answer with it."""
+
+    min_coverage: float  # least share of the question's words it holds (unless the question asks about it)
+    min_confidence: float  # least confidence of the judge that it answers (0 without a trained judge)
+    rescue: float  # the judge's confidence that answers whatever the coverage (2: never)
 
 
 @dataclass
@@ -364,10 +372,10 @@ class Consultant:
         judged, confidence = self._judge(first, hits, cov)
         # whether the first article answers: it holds enough of the question (or is what the question asks about)
         # and, where the library has a trained judge, the judge is sure enough of it
-        min_coverage, bar, rescue = self.bars()
-        sure = confidence is not None and confidence >= rescue
-        unmatched = (cov < min_coverage and not first.asked_about and not sure) or (
-            confidence is not None and confidence < bar
+        bars = self.bars()
+        sure = confidence is not None and confidence >= bars.rescue
+        unmatched = (cov < bars.min_coverage and not first.asked_about and not sure) or (
+            confidence is not None and confidence < bars.min_confidence
         )
         if unmatched:
             return Answer(
@@ -444,17 +452,21 @@ class Consultant:
 
     # the bars an answer must pass, when set (``luat train`` opens them to read every first article); else those
     # trained with the library's models, or MIN_COVERAGE alone
-    open_bars: tuple[float, float, float] | None = None
+    open_bars: Bars | None = None
 
-    def bars(self) -> tuple[float, float, float]:
-        """(least coverage of the question, least confidence of the judge, confidence of the judge that answers
-        whatever the coverage) for an answer."""
+    def bars(self) -> Bars:
+        """The bars an answer must pass: least coverage of the question, least confidence of the judge, and the
+        judge's confidence that answers whatever the coverage."""
         if self.open_bars is not None:
             return self.open_bars
         models = self.searcher.models
         if not JUDGE_DECIDES or models is None or models.judge is None:
-            return MIN_COVERAGE, 0.0, 2.0
-        return MIN_COVERAGE, models.threshold, float(models.info.get("rescue", 2.0))
+            return Bars(min_coverage=MIN_COVERAGE, min_confidence=0.0, rescue=2.0)
+        return Bars(
+            min_coverage=MIN_COVERAGE,
+            min_confidence=models.threshold,
+            rescue=float(models.info.get("rescue", 2.0)),
+        )
 
     def _judge(self, first: Hit, hits: list[Hit], cov: float) -> tuple[list[float] | None, float | None]:
         """The judge's features of the first article and its confidence that it answers (None, None where the
