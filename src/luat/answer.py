@@ -197,6 +197,13 @@ class Bars(NamedTuple):
     rescue: float  # the judge's confidence that answers whatever the coverage (2: never)
 
 
+class Basis(NamedTuple):
+    """One basis an answer shows: the sentence that cites a provision and the lines of it quoted."""
+
+    opening: str  # the sentence that cites the provision ("Căn cứ khoản 1 Điều 25 Bộ luật Lao động ...")
+    body: str  # the provision's lines quoted, verbatim
+
+
 @dataclass
 class Answer:
     """The consultant's answer to a question: its status (answered, not_in_library, not_found), its text, the
@@ -209,9 +216,7 @@ class Answer:
     retrieved: list[dict] = field(default_factory=list)
     coverage: float | None = None
     similar: list[dict] = field(default_factory=list)
-    bases: list[tuple[str, str]] = field(
-        default_factory=list
-    )  # (opening sentence, quoted lines) per basis shown
+    bases: list[Basis] = field(default_factory=list)  # one per basis shown
     # what the optional generator (LUAT_LLM_URL) wrote and was kept: {"opening": bool, "summary": bool, "note": why
     # something was not kept}; None when no generator is set
     generated: dict | None = None
@@ -434,7 +439,7 @@ class Consultant:
                 parts.append(lapsed)
             parts.append(opening + "\n\n" + body + ("\n\n" + notes if notes else ""))
             citations.append(cit)
-            shown.append((opening, body))
+            shown.append(Basis(opening, body))
         answer = Answer(
             question,
             "answered",
@@ -495,10 +500,12 @@ class Consultant:
         same check as the template: the rephrased opening cites the same unit and its quote is still verbatim from
         it; every reference in the conclusion resolves to a provision the answer quotes, and it quotes nothing."""
         assert self.generator is not None
-        opening, body = answer.bases[0]
+        opening, body = answer.bases[0].opening, answer.bases[0].body
         answer.generated = {"opening": False, "summary": False, "note": None}
         try:
-            made = self.generator.rephrase(answer.question, opening, "\n\n".join(b for _o, b in answer.bases))
+            made = self.generator.rephrase(
+                answer.question, opening, "\n\n".join(b.body for b in answer.bases)
+            )
         except GeneratorError as e:
             answer.generated["note"] = f"không gọi được bộ sinh văn bản: {e}"
             return
@@ -509,13 +516,13 @@ class Consultant:
             )
             if same_basis and not self.verify(made.opening, body, as_of):
                 answer.answer = answer.answer.replace(opening, made.opening, 1)
-                answer.bases[0] = (made.opening, body)
+                answer.bases[0] = Basis(made.opening, body)
                 answer.generated["opening"] = True
             else:
                 refused.append("câu mở đầu viết lại không giữ đúng căn cứ")
         if made.summary:
             quoted = {
-                u[:2] for u in (_unit_of(self._first_reference(o)) for o, _b in answer.bases) if u
+                u[:2] for u in (_unit_of(self._first_reference(b.opening)) for b in answer.bases) if u
             }  # (doc_id, article)
             refs = [r for r in find_references(made.summary, self.names) if r.targets]
             cited = [
@@ -923,8 +930,8 @@ def evaluate_ask(
         if a.status == "answered":
             answered += 1
             # audit what was shown, line by line, against the library
-            for opening, body in a.bases:
-                for kind, _message in consultant.verify(opening, body, as_of):
+            for basis in a.bases:
+                for kind, _message in consultant.verify(basis.opening, basis.body, as_of):
                     unresolved += kind == "unresolved"
                     not_verbatim += kind == "not_verbatim"
         if gold and q.expect != "not_in_library":
