@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .choose import passage_score, telling_weights
 from .cite import Context, Resolver, find_references, library_names
@@ -189,6 +189,21 @@ class Citation:
         return dict(self.__dict__)
 
 
+class Bars(NamedTuple):
+    """What the first article must pass for the consultant to answer with it."""
+
+    min_coverage: float  # least share of the question's words it holds (unless the question asks about it)
+    min_confidence: float  # least confidence of the judge that it answers (0 without a trained judge)
+    rescue: float  # the judge's confidence that answers whatever the coverage (2: never)
+
+
+class Basis(NamedTuple):
+    """One basis an answer shows: the sentence that cites a provision and the lines of it quoted."""
+
+    opening: str  # the sentence that cites the provision ("Căn cứ khoản 1 Điều 25 Bộ luật Lao động ...")
+    body: str  # the provision's lines quoted, verbatim
+
+
 @dataclass
 class Answer:
     """The consultant's answer to a question: its status (answered, not_in_library, not_found), its text, the
@@ -201,9 +216,7 @@ class Answer:
     retrieved: list[dict] = field(default_factory=list)
     coverage: float | None = None
     similar: list[dict] = field(default_factory=list)
-    bases: list[tuple[str, str]] = field(
-        default_factory=list
-    )  # (opening sentence, quoted lines) per basis shown
+    bases: list[Basis] = field(default_factory=list)  # one per basis shown
     # what the optional generator (LUAT_LLM_URL) wrote and was kept: {"opening": bool, "summary": bool, "note": why
     # something was not kept}; None when no generator is set
     generated: dict | None = None
@@ -364,10 +377,10 @@ class Consultant:
         judged, confidence = self._judge(first, hits, cov)
         # whether the first article answers: it holds enough of the question (or is what the question asks about)
         # and, where the library has a trained judge, the judge is sure enough of it
-        min_coverage, bar, rescue = self.bars()
-        sure = confidence is not None and confidence >= rescue
-        unmatched = (cov < min_coverage and not first.asked_about and not sure) or (
-            confidence is not None and confidence < bar
+        bars = self.bars()
+        sure = confidence is not None and confidence >= bars.rescue
+        unmatched = (cov < bars.min_coverage and not first.asked_about and not sure) or (
+            confidence is not None and confidence < bars.min_confidence
         )
         if unmatched:
             return Answer(
@@ -426,7 +439,7 @@ class Consultant:
                 parts.append(lapsed)
             parts.append(opening + "\n\n" + body + ("\n\n" + notes if notes else ""))
             citations.append(cit)
-            shown.append((opening, body))
+            shown.append(Basis(opening, body))
         answer = Answer(
             question,
             "answered",
@@ -444,17 +457,21 @@ class Consultant:
 
     # the bars an answer must pass, when set (``luat train`` opens them to read every first article); else those
     # trained with the library's models, or MIN_COVERAGE alone
-    open_bars: tuple[float, float, float] | None = None
+    open_bars: Bars | None = None
 
-    def bars(self) -> tuple[float, float, float]:
-        """(least coverage of the question, least confidence of the judge, confidence of the judge that answers
-        whatever the coverage) for an answer."""
+    def bars(self) -> Bars:
+        """The bars an answer must pass: least coverage of the question, least confidence of the judge, and the
+        judge's confidence that answers whatever the coverage."""
         if self.open_bars is not None:
             return self.open_bars
         models = self.searcher.models
         if not JUDGE_DECIDES or models is None or models.judge is None:
-            return MIN_COVERAGE, 0.0, 2.0
-        return MIN_COVERAGE, models.threshold, float(models.info.get("rescue", 2.0))
+            return Bars(min_coverage=MIN_COVERAGE, min_confidence=0.0, rescue=2.0)
+        return Bars(
+            min_coverage=MIN_COVERAGE,
+            min_confidence=models.threshold,
+            rescue=float(models.info.get("rescue", 2.0)),
+        )
 
     def _judge(self, first: Hit, hits: list[Hit], cov: float) -> tuple[list[float] | None, float | None]:
         """The judge's features of the first article and its confidence that it answers (None, None where the
@@ -483,10 +500,12 @@ class Consultant:
         same check as the template: the rephrased opening cites the same unit and its quote is still verbatim from
         it; every reference in the conclusion resolves to a provision the answer quotes, and it quotes nothing."""
         assert self.generator is not None
-        opening, body = answer.bases[0]
+        opening, body = answer.bases[0].opening, answer.bases[0].body
         answer.generated = {"opening": False, "summary": False, "note": None}
         try:
-            made = self.generator.rephrase(answer.question, opening, "\n\n".join(b for _o, b in answer.bases))
+            made = self.generator.rephrase(
+                answer.question, opening, "\n\n".join(b.body for b in answer.bases)
+            )
         except GeneratorError as e:
             answer.generated["note"] = f"không gọi được bộ sinh văn bản: {e}"
             return
@@ -497,13 +516,13 @@ class Consultant:
             )
             if same_basis and not self.verify(made.opening, body, as_of):
                 answer.answer = answer.answer.replace(opening, made.opening, 1)
-                answer.bases[0] = (made.opening, body)
+                answer.bases[0] = Basis(made.opening, body)
                 answer.generated["opening"] = True
             else:
                 refused.append("câu mở đầu viết lại không giữ đúng căn cứ")
         if made.summary:
             quoted = {
-                u[:2] for u in (_unit_of(self._first_reference(o)) for o, _b in answer.bases) if u
+                u[:2] for u in (_unit_of(self._first_reference(b.opening)) for b in answer.bases) if u
             }  # (doc_id, article)
             refs = [r for r in find_references(made.summary, self.names) if r.targets]
             cited = [
@@ -911,8 +930,8 @@ def evaluate_ask(
         if a.status == "answered":
             answered += 1
             # audit what was shown, line by line, against the library
-            for opening, body in a.bases:
-                for kind, _message in consultant.verify(opening, body, as_of):
+            for basis in a.bases:
+                for kind, _message in consultant.verify(basis.opening, basis.body, as_of):
                     unresolved += kind == "unresolved"
                     not_verbatim += kind == "not_verbatim"
         if gold and q.expect != "not_in_library":

@@ -112,6 +112,22 @@ class Hit:
         }
 
 
+@dataclass(slots=True)
+class CandidateRow:
+    """One article the lexical search (or the embedding) offers for a question, as the hand-written rerank adjusts
+    it and the learned ranker reads it (:class:`rank.Candidate`)."""
+
+    score: float  # the rule score: the index's score at the repealed documents' weight, plus the rerank's bonuses
+    doc_id: str  # the document's id in the library
+    article: str  # the Điều's label
+    text: str  # folded syllables of the article's text, one space apart (as indexed)
+    heading: str  # folded syllables of its heading, one space apart
+    held: bool  # the question holds its heading (3 syllables or more) as a phrase; set by the rerank
+    bm25: float  # the index's score at the repealed documents' weight, never reranked (0 for the embedding's)
+    doc_type: str | None  # loại văn bản of its document
+    in_force: bool  # its document is in force on the day asked about
+
+
 @dataclass
 class ParsedQuery:
     """A query as search reads it: its content words (folded and with marks), the documents and units it names, those
@@ -492,7 +508,7 @@ class Searcher:
         # more candidates than asked, reranked: articles of repealed documents give way to those in force, an
         # article whose heading the question contains comes up
         result = self.searcher.search(query, (k if plain else max(k, RERANK_DEPTH)) + len(hits))
-        ranked: list[list] = []
+        ranked: list[CandidateRow] = []
         for score, addr in result.hits:
             d = self.searcher.doc(addr)
             key = (d["doc_id"][0], d["article"][0])
@@ -501,17 +517,17 @@ class Searcher:
             seen.add(key)
             weight = REPEALED_WEIGHT if not plain and not self._in_force_on(key[0], filters.as_of) else 1.0
             ranked.append(
-                [
-                    score * weight,
-                    key[0],
-                    key[1],
-                    d["text_f"][0],
-                    d["heading_f"][0],
-                    False,
-                    score * weight,
-                    d["doc_type"][0] if d["doc_type"] else None,
-                    weight == 1.0,
-                ]
+                CandidateRow(
+                    score=score * weight,
+                    doc_id=key[0],
+                    article=key[1],
+                    text=d["text_f"][0],
+                    heading=d["heading_f"][0],
+                    held=False,
+                    bm25=score * weight,
+                    doc_type=d["doc_type"][0] if d["doc_type"] else None,
+                    in_force=weight == 1.0,
+                )
             )
         question_vector = None
         if self.embedding is not None and not plain:
@@ -524,11 +540,15 @@ class Searcher:
         learned: dict[tuple[str, str], tuple[list[float], float]] = {}
         if ranked and not plain and (self.models is not None or self.keep_features):
             learned = self._learned_order(ranked, pq, question_vector)
-        ranked.sort(key=lambda r: -learned[(r[1], r[2])][1] if learned and self.models is not None else -r[0])
-        for score, doc_id, article, _text, _heading, held, *_rest in ranked[: max(0, k - len(hits))]:
-            hit = self._hit(doc_id, article, score, pq, asked_about=held)
+        ranked.sort(
+            key=lambda r: (
+                -learned[(r.doc_id, r.article)][1] if learned and self.models is not None else -r.score
+            )
+        )
+        for row in ranked[: max(0, k - len(hits))]:
+            hit = self._hit(row.doc_id, row.article, row.score, pq, asked_about=row.held)
             if learned:
-                hit.features, hit.rank_score = learned[(doc_id, article)]
+                hit.features, hit.rank_score = learned[(row.doc_id, row.article)]
             hits.append(hit)
         if filters.in_force:
             hits = [h for h in hits if self._in_force_on(h.doc.doc_id, filters.as_of)]
@@ -542,11 +562,10 @@ class Searcher:
 
     def _semantic_candidates(
         self, question_vector, seen: set[tuple[str, str]], filters: Filters
-    ) -> list[list]:
-        """Candidate rows ([score, doc_id, article, folded text, folded heading, held, bm25, type, in force]) of the
-        articles the embedding finds nearest and the lexical search did not."""
+    ) -> list[CandidateRow]:
+        """Candidate rows (scored 0) of the articles the embedding finds nearest and the lexical search did not."""
         assert self.embedding is not None
-        rows = []
+        rows: list[CandidateRow] = []
         for key, _cosine in self.embedding.nearest(question_vector, self.SEMANTIC_CANDIDATES):
             if key in seen:
                 continue
@@ -559,49 +578,49 @@ class Searcher:
             in_force = self._in_force_on(key[0], filters.as_of)
             weight = 1.0 if in_force else REPEALED_WEIGHT
             rows.append(
-                [
-                    0.0,
-                    key[0],
-                    key[1],
-                    " ".join(folded_syllables(text)),
-                    " ".join(folded_syllables(heading or "")),
-                    False,
-                    0.0,
-                    doc.doc_type,
-                    weight == 1.0,
-                ]
+                CandidateRow(
+                    score=0.0,
+                    doc_id=key[0],
+                    article=key[1],
+                    text=" ".join(folded_syllables(text)),
+                    heading=" ".join(folded_syllables(heading or "")),
+                    held=False,
+                    bm25=0.0,
+                    doc_type=doc.doc_type,
+                    in_force=weight == 1.0,
+                )
             )
         return rows
 
     def _learned_order(
-        self, ranked: list[list], pq: ParsedQuery, question_vector=None
+        self, ranked: list[CandidateRow], pq: ParsedQuery, question_vector=None
     ) -> dict[tuple[str, str], tuple[list[float], float]]:
         """The features of each candidate row and the ranker's score of it (its rule score without a ranker)."""
         candidates = []
-        for score, doc_id, article, text, heading, held, bm25, doc_type, in_force in ranked:
-            doc = self.library.document(doc_id)
+        for row in ranked:
+            doc = self.library.document(row.doc_id)
             semantic = (
-                self.embedding.similarity(question_vector, (doc_id, article))
+                self.embedding.similarity(question_vector, (row.doc_id, row.article))
                 if self.embedding is not None and question_vector is not None
                 else 0.0
             )
             candidates.append(
                 Candidate(
-                    doc_id,
-                    article,
-                    bm25,
-                    score,
-                    text,
-                    heading,
-                    held,
-                    doc_type,
-                    in_force,
-                    armed_forces_regime(doc.number if doc else None),
-                    semantic,
-                    " ".join(folded_syllables(doc.title or "")) if doc else "",
-                    article in self.repeated_headings(doc_id),
-                    self.cited_documents.get(doc_id, 0),
-                    self.cited_articles.get((doc_id, article), 0),
+                    doc_id=row.doc_id,
+                    article=row.article,
+                    bm25=row.bm25,
+                    score=row.score,
+                    text=row.text,
+                    heading=row.heading,
+                    held=row.held,
+                    doc_type=row.doc_type,
+                    in_force=row.in_force,
+                    armed=armed_forces_regime(doc.number if doc else None),
+                    semantic=semantic,
+                    title=" ".join(folded_syllables(doc.title or "")) if doc else "",
+                    repeats_heading=row.article in self.repeated_headings(row.doc_id),
+                    document_cited=self.cited_documents.get(row.doc_id, 0),
+                    article_cited=self.cited_articles.get((row.doc_id, row.article), 0),
                 )
             )
         rows = features(pq.terms, pq.asked, candidates, asks_about_armed_forces(fold(pq.text)))
@@ -668,30 +687,29 @@ class Searcher:
         )
         return self._hit(doc_id, article, 1e9, pq, exact=True, clause=clause)
 
-    def _rerank(self, ranked: list[list], pq: ParsedQuery) -> None:
-        """Adjust the scores of [score, doc_id, article, folded text, folded heading, held] candidates in place,
-        each bonus a share of the best score: an article whose heading (3 syllables or more) the question holds as
-        a phrase (``held`` set); and an article holding, in its text and its heading, the question's words that
-        tell the candidates apart (``telling_weights``)."""
-        best = max(r[0] for r in ranked)
+    def _rerank(self, ranked: list[CandidateRow], pq: ParsedQuery) -> None:
+        """Adjust the rule scores of the candidate rows in place, each bonus a share of the best score: an article
+        whose heading (3 syllables or more) the question holds as a phrase (``held`` set); and an article holding,
+        in its text and its heading, the question's words that tell the candidates apart (``telling_weights``)."""
+        best = max(r.score for r in ranked)
         question = f" {' '.join(folded_syllables(clean_query(pq.text)))} "
-        heading_words = [r[4].split() for r in ranked]
+        heading_words = [r.heading.split() for r in ranked]
         for r, words in zip(ranked, heading_words, strict=True):
             if len(words) >= 3 and f" {' '.join(words)} " in question:
-                r[0] += HEADING_IN_QUESTION * best
-                r[5] = True
+                r.score += HEADING_IN_QUESTION * best
+                r.held = True
             elif HEADING_PART_IN_QUESTION and len(words) >= 3:
                 # "Đối tượng và điều kiện hưởng lương hưu": the question holds its last part, "điều kiện hưởng lương hưu"
                 last = re.split(r" va | hoac ", f" {' '.join(words)} ")[-1].split()
                 if len(last) >= 4 and len(last) < len(words) and f" {' '.join(last)} " in question:
-                    r[0] += HEADING_PART_IN_QUESTION * best
+                    r.score += HEADING_PART_IN_QUESTION * best
         headings = [set(words) for words in heading_words]
         terms = list(dict.fromkeys(pq.terms))
         if not terms:
             return
         # which terms each candidate holds in its heading and text (the folded syllables as indexed, one space
         # apart: a padded substring test, much cheaper than splitting the long texts)
-        padded = [f" {r[3]} " for r in ranked]
+        padded = [f" {r.text} " for r in ranked]
         holds = [{t for t in terms if f" {t} " in text} for text in padded]
         weight = telling_weights(holds, terms)
         total = sum(weight.values())
@@ -700,7 +718,7 @@ class Searcher:
         for r, text, heading in zip(ranked, holds, headings, strict=True):
             in_text = sum(w for t, w in weight.items() if t in text) / total
             in_heading = sum(w for t, w in weight.items() if t in heading) / total
-            r[0] += (TELLING_WORDS_TEXT * in_text + TELLING_WORDS_HEADING * in_heading) * best
+            r.score += (TELLING_WORDS_TEXT * in_text + TELLING_WORDS_HEADING * in_heading) * best
 
     def definitions(
         self,

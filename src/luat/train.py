@@ -141,7 +141,7 @@ def learn(
     import lightgbm
     import numpy as np
 
-    from .answer import MIN_COVERAGE, Consultant
+    from .answer import MIN_COVERAGE, Bars, Consultant
     from .embed import build
     from .ingest import data_dir
     from .progress import bar
@@ -264,7 +264,7 @@ def learn(
         held.embedding = halves[half]
         held.models = Models(fit_ranker(lambda i, h=half: i % 2 != h), None, 0.0, info)
         consultant = Consultant(lib, held)
-        consultant.open_bars = (0.0, 0.0, 2.0)
+        consultant.open_bars = Bars(min_coverage=0.0, min_confidence=0.0, rescue=2.0)
         for i, q in enumerate(questions):
             if i % 2 != half:
                 continue
