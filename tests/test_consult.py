@@ -42,7 +42,9 @@ def test_all_tvpl_consultations_ingest_with_their_citations(bhxh_library, tmp_pa
     assert len({h["group"] for h in similar}) == len(similar)  # one per group of near-duplicates
     # "Câu hỏi tương tự": a question rephrased finds its original; one on another subject is shown none, though the
     # search always finds something
-    rephrased = "Muốn chuyển dữ liệu cá nhân ra nước ngoài thì hồ sơ đánh giá tác động cần có những giấy tờ nào?"
+    rephrased = (
+        "Muốn chuyển dữ liệu cá nhân ra nước ngoài thì hồ sơ đánh giá tác động cần có những giấy tờ nào?"
+    )
     assert "nước ngoài" in base.similar(rephrased, k=1)[0]["question"]
     other = "Vợ chồng tôi ly hôn, con gái 2 tuổi thì ai được quyền nuôi con?"
     assert base.search(other, k=1) and base.similar(other, k=1) == []

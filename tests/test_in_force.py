@@ -420,4 +420,7 @@ def test_what_the_ranker_reads_of_a_law_s_structure_and_citations(law_today):
     # the decree that details the law cites it, and its articles; the law's own references to itself do not count
     documents, articles = law_today.citation_counts()
     assert documents["41/2024/QH15"] > 20 and articles[("41/2024/QH15", "2")] > 0
-    assert sum(n for (doc, _article), n in articles.items() if doc == "41/2024/QH15") <= documents["41/2024/QH15"]
+    assert (
+        sum(n for (doc, _article), n in articles.items() if doc == "41/2024/QH15")
+        <= documents["41/2024/QH15"]
+    )

@@ -221,5 +221,7 @@ def test_the_khoan_chooser_learns_what_the_words_miss(tmp_path):
             row[lexical] = 0.2 if j == gold else 0.5 + rng.random()
         groups.append((i, rows, [int(j == gold) for j in range(4)]))
     info = fit_chooser(groups, tmp_path)
-    assert info["articles"] == 300 and info["named_khoan_lexical"] == 0.0 and info["named_khoan_learned"] > 0.9
+    assert (
+        info["articles"] == 300 and info["named_khoan_lexical"] == 0.0 and info["named_khoan_learned"] > 0.9
+    )
     assert (tmp_path / "chooser.txt").exists()

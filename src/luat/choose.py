@@ -78,7 +78,7 @@ def passage_score(
 
     def mass(found: set[str]) -> float:
         """The weight of ``found`` terms: the sum of their weights, or how many they are without weights."""
-        return sum(weights.get(t, 1.0) for t in found) if weights is not None else len(found)
+        return math.fsum(weights.get(t, 1.0) for t in found) if weights is not None else len(found)
 
     return mass(lead & terms) / (1 + len(lead) ** 0.5) + mass(set(words) & terms) / (1 + len(words) ** 0.35)
 
@@ -100,7 +100,7 @@ def clause_features(
     folded = [fold_same_length(p) for p in passages]
     words = [WORD.findall(f) for f in folded]
     weights = telling_weights([set(w) for w in words], terms)
-    total = sum(weights.values()) or 1.0
+    total = math.fsum(weights.values()) or 1.0
     lexical = [
         passage_score(p, terms, f, weights, w) for p, f, w in zip(passages, folded, words, strict=True)
     ]
@@ -121,7 +121,7 @@ def clause_features(
                 lexical[i] / top,
                 lexical_rank[i],
                 len(lead & terms) / len(terms) if terms else 0.0,
-                sum(w for t, w in weights.items() if t in held) / total,
+                math.fsum(w for t, w in weights.items() if t in held) / total,
                 sims[i],
                 sims[i] - best_sim,
                 sim_rank[i],

@@ -14,6 +14,7 @@ Query understanding, in order:
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import time
@@ -712,12 +713,12 @@ class Searcher:
         padded = [f" {r.text} " for r in ranked]
         holds = [{t for t in terms if f" {t} " in text} for text in padded]
         weight = telling_weights(holds, terms)
-        total = sum(weight.values())
+        total = math.fsum(weight.values())  # fsum: the same sum whatever the set's order (hash seed)
         if total <= 0:
             return
         for r, text, heading in zip(ranked, holds, headings, strict=True):
-            in_text = sum(w for t, w in weight.items() if t in text) / total
-            in_heading = sum(w for t, w in weight.items() if t in heading) / total
+            in_text = math.fsum(w for t, w in weight.items() if t in text) / total
+            in_heading = math.fsum(w for t, w in weight.items() if t in heading) / total
             r.score += (TELLING_WORDS_TEXT * in_text + TELLING_WORDS_HEADING * in_heading) * best
 
     def definitions(
