@@ -732,6 +732,10 @@ def bench_load(total: int = 3000, levels: tuple[int, ...] = (8, 16, 32), workers
         f"Machine: {machine()}. Date: {time.strftime('%Y-%m-%d')}.",
         "Targets, reported and not asserted: at 32 concurrent on 2 cores p95 ≤ 150 ms and ≥ 1.5× the throughput of one",
         "process with one connection (89 requests/s, p95 537 ms at 32 before issue 14); an ingest costs no request more than 1 s.",
+        "uvicorn runs on uvloop and httptools (dependencies since 2026-12-02); the same day without them: 147 / 202 / 232",
+        "requests/s and p95 68 / 116 / 219 ms at 8 / 16 / 32, slowest request during the ingest 776 ms. At 32 in flight the",
+        "two cores are saturated (the client is one of the processes on them): 32 / 244 requests/s is 131 ms of queueing",
+        "on average, so p95 ≤ 150 ms would need about 350 requests/s here.",
         "",
         "| concurrency | requests | requests/s | p50 ms | p95 ms | p99 ms | errors |",
         "|---:|---:|---:|---:|---:|---:|---:|",
@@ -945,7 +949,7 @@ def bench_learned() -> str:
                     + f" | {m.recall[1]:.3f} | {m.ndcg10:.3f} | "
                     f"{latency_ms(ask_t)[1]:.0f} | {m.p95_ms:.0f} |"
                 )
-    e, r, j = info["embedding"], info["ranker"], info["judge"]
+    e, r, j, c = info["embedding"], info["ranker"], info["judge"], info["chooser"]
     body = [
         "## Learned ranking (`luat train`)",
         "",
@@ -962,7 +966,12 @@ def bench_learned() -> str:
         f"{len(info['features'])} features of the lexical top 30 and the embedding's nearest 20 ({r['questions']} training",
         f"questions, {r['rows']} candidates) and a judge (out-of-fold AUC {j['oof_auc']} on {j['answers']} answers of a",
         f"ranker and an embedding that had not seen them; it vetoes an answer below {info['threshold']} and answers",
-        f"whatever the coverage from {info.get('rescue')}). Every set is split in two by a hash of the question id",
+        f"whatever the coverage from {info.get('rescue')}), and a khoản chooser (choose.py, LightGBM lambdarank over",
+        f"{len(info['clause_features'])} features of each khoản of an article; {c['articles']} gold articles whose khoản",
+        f"the training questions name; out of fold it picks a named khoản for {c['named_khoan_learned']} of them, the",
+        f"lexical score for {c['named_khoan_lexical']}). Seconds per phase: "
+        + ", ".join(f"{k} {v}" for k, v in info.get("phases", {}).items())
+        + ". Every set is split in two by a hash of the question id",
         "(everyday: its own dev/test split; `bench/everyday-train*.jsonl` are training questions only); the models",
         "learn on the dev halves, and the table is of the **test halves**, which they never saw. `hand-written`: the",
         f"same library with `LUAT_MODELS=off` (the rerank rules and the coverage threshold {MIN_COVERAGE} alone).",
@@ -981,7 +990,17 @@ def bench_learned() -> str:
         "0.671, everyday 0.427); letters answered question by question, dropped n's put back, 199 more (0.679, 0.671,",
         "everyday 0.473, answered 0.764); the document title's share in the question as a feature (0.682, 0.675,",
         "everyday 0.473, abstention 0.724); 523 more (0.679, 0.694, everyday 0.464); the heading regexes shared with",
-        "search (the table; R@1 is luat eval's recall at 1). The held-out everyday half is 110 questions: one",
+        "search (0.688, 0.671, everyday 0.436; R@1 is luat eval's recall at 1). Retrained on 2026-12-02 from the same",
+        "code after a fresh ingest: 0.684, 0.683, everyday 0.445 (two trainings on one index gave the same figures;",
+        "across ingests BM25 ties may fall by the index's document order, and until this session the telling-word",
+        "shares' last digit followed the hash seed; one question is 0.002, 0.004, 0.009). Then, each",
+        "step one training: the khoản chooser and whether an article repeats an earlier heading of its document (0.690,",
+        "0.679, everyday 0.455; the same khoản quoted where the first article is gold: TVPL 0.655 → 0.738 of 84, everyday",
+        "0.652 → 0.851 of 47); how often the library's other documents cite the article and its document (0.697, 0.671,",
+        "everyday 0.482, answered 0.782); 409 khoản labels written by a reader for the training questions' gold,",
+        "measured and taken out (a chooser trained with them picked the named khoản of the held-out gold articles less",
+        "often: everyday 0.766 → 0.715 of 137, TVPL 0.682 → 0.673 of 110); predictions on one thread and order-free",
+        "sums (the table: a search with models 69 → 33 ms). The held-out everyday half is 110 questions: one",
         "question is 0.009. Short of the targets for everyday questions (first citation gold ≥ 0.55, answered ≥ 0.80,",
         "wrong ≤ 0.30 of the answered, unanswerable abstained ≥ 0.80).",
     ]
