@@ -83,7 +83,8 @@ def passage_score(
     return mass(lead & terms) / (1 + len(lead) ** 0.5) + mass(set(words) & terms) / (1 + len(words) ** 0.35)
 
 
-def _ranks(values: Sequence[float]) -> list[int]:
+def ranks(values: Sequence[float]) -> list[int]:
+    """Each value's place when they are sorted highest first (0 for the highest; equals in their order)."""
     order = sorted(range(len(values)), key=lambda i: -values[i])
     ranks = [0] * len(values)
     for r, i in enumerate(order):
@@ -107,7 +108,7 @@ def clause_features(
     top = max(lexical, default=0.0) or 1.0
     sims = list(similarity) if similarity is not None else [0.0] * len(passages)
     best_sim = max(sims, default=0.0)
-    lexical_rank, sim_rank = _ranks(lexical), _ranks(sims)
+    lexical_rank, sim_rank = ranks(lexical), ranks(sims)
     asks = float(bool(_ASKS_AMOUNT.search(fold(question))))
     n = len(passages)
     rows = []

@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from .choose import CLAUSE_FEATURES
+from .choose import CLAUSE_FEATURES, ranks
 from .store import luat_home
 from .vocabulary import FINAL_PROVISIONS_HEADING, GLOSSARY_HEADING, SCOPE_HEADING
 
@@ -119,14 +119,6 @@ def _share(part: set, whole: set) -> float:
     return len(part & whole) / len(whole) if whole else 0.0
 
 
-def _ranks(values: list[float]) -> list[int]:
-    order = sorted(range(len(values)), key=lambda i: -values[i])
-    ranks = [0] * len(values)
-    for r, i in enumerate(order):
-        ranks[i] = r
-    return ranks
-
-
 def features(
     terms: list[str], asked: list[str] | None, candidates: list[Candidate], asks_armed: bool = False
 ) -> list[list[float]]:
@@ -141,9 +133,9 @@ def features(
     best_bm25 = max(c.bm25 for c in candidates) or 1.0
     best_rule = max(c.score for c in candidates) or 1.0
     best_sem = max(c.semantic for c in candidates)
-    bm25_rank = _ranks([c.bm25 for c in candidates])
-    rule_rank = _ranks([c.score for c in candidates])
-    sem_rank = _ranks([c.semantic for c in candidates])
+    bm25_rank = ranks([c.bm25 for c in candidates])
+    rule_rank = ranks([c.score for c in candidates])
+    sem_rank = ranks([c.semantic for c in candidates])
     words = [c.text.split() for c in candidates]
     sets = [set(w) for w in words]
     heads = [c.heading.split() for c in candidates]
