@@ -949,6 +949,21 @@ def bench_learned() -> str:
                     + f" | {m.recall[1]:.3f} | {m.ndcg10:.3f} | "
                     f"{latency_ms(ask_t)[1]:.0f} | {m.p95_ms:.0f} |"
                 )
+    # the questions a stranger asked (bench/stranger.jsonl: never trained on), both ways
+    from .evaluate import load_bench
+
+    stranger, _ = load_bench(Path(__file__).resolve().parents[2] / "bench" / "stranger.jsonl")
+    asked_by_stranger: dict[bool, tuple[float, float, float]] = {}
+    for learned in (False, True):
+        consultant = Consultant(lib, Searcher(lib, learned=learned))
+        replies = [consultant.ask(q.question) for q in stranger]
+        firsts = [[key_of(x.doc, x.article) for x in a.citations] for a in replies]
+        asked_by_stranger[learned] = (
+            sum(a.status == "answered" for a in replies) / len(stranger),
+            sum(bool(c) and c[0] in q.relevant for c, q in zip(firsts, stranger, strict=True)) / len(stranger),
+            sum(bool(set(c) & q.relevant) for c, q in zip(firsts, stranger, strict=True)) / len(stranger),
+        )
+    (s_ans, s_first, s_any), (h_ans, h_first, h_any) = asked_by_stranger[True], asked_by_stranger[False]
     e, r, j, c = info["embedding"], info["ranker"], info["judge"], info["chooser"]
     body = [
         "## Learned ranking (`luat train`)",
@@ -1003,6 +1018,14 @@ def bench_learned() -> str:
         "sums (the table: a search with models 69 → 33 ms). The held-out everyday half is 110 questions: one",
         "question is 0.009. Short of the targets for everyday questions (first citation gold ≥ 0.55, answered ≥ 0.80,",
         "wrong ≤ 0.30 of the answered, unanswerable abstained ≥ 0.80).",
+        "",
+        f"{len(stranger)} questions a stranger asked on 2026-12-02 (`bench/stranger.jsonl`, gold read as a lawyer would, never",
+        "trained on; `luat eval bench/stranger.jsonl --ask`, with the trained models and with `LUAT_MODELS=off`): answered",
+        f"{s_ans:.3f} ({h_ans:.3f}), first citation gold **{s_first:.3f}** (hand-written {h_first:.3f}), any citation gold",
+        f"{s_any:.3f} ({h_any:.3f}). Read one by one: the law in force every time, no military or police circular; wrong",
+        "articles where the words match another rule (the pension's amount, Điều 66, for its conditions, Điều 64; the Luật",
+        'Nghĩa vụ quân sự\'s "đủ 17 tuổi" for a 17-year-old\'s job), refused with the gold article first ("Ngày làm việc',
+        'tối đa bao nhiêu giờ?", Điều 105 BLLĐ: coverage 0.525, judge 0.21).',
     ]
     return "\n".join(body)
 
