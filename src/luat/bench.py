@@ -960,7 +960,8 @@ def bench_learned() -> str:
         firsts = [[key_of(x.doc, x.article) for x in a.citations] for a in replies]
         asked_by_stranger[learned] = (
             sum(a.status == "answered" for a in replies) / len(stranger),
-            sum(bool(c) and c[0] in q.relevant for c, q in zip(firsts, stranger, strict=True)) / len(stranger),
+            sum(bool(c) and c[0] in q.relevant for c, q in zip(firsts, stranger, strict=True))
+            / len(stranger),
             sum(bool(set(c) & q.relevant) for c, q in zip(firsts, stranger, strict=True)) / len(stranger),
         )
     (s_ans, s_first, s_any), (h_ans, h_first, h_any) = asked_by_stranger[True], asked_by_stranger[False]
