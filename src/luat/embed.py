@@ -73,8 +73,12 @@ class Vocabulary:
         from scipy.sparse import csr_matrix
 
         indptr, indices, data = [0], [], []
+        known = self.ids.get
         for toks in token_lists:
-            counts = Counter(self.ids[t] for t in toks if t in self.ids)
+            counts = Counter(
+                map(known, toks)
+            )  # in the order first seen; tokens without a vector count as None
+            counts.pop(None, None)
             ids = list(counts)
             w = np.array([self.idf[i] * (1 + math.log(counts[i])) for i in ids], dtype=np.float32)
             if len(w):

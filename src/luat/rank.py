@@ -146,6 +146,7 @@ def features(
     rows = []
     for i, c in enumerate(candidates):
         s, h = sets[i], set(heads[i])
+        pairs = _bigrams(words[i]) if qb or ab else set()
         rows.append(
             [
                 c.bm25,
@@ -155,9 +156,9 @@ def features(
                 rule_rank[i],
                 float(c.held),
                 _share(s, q),
-                _share(_bigrams(words[i]), qb) if qb else 0.0,
+                _share(pairs, qb) if qb else 0.0,
                 _share(s, a),
-                _share(_bigrams(words[i]), ab) if ab else 0.0,
+                _share(pairs, ab) if ab else 0.0,
                 _share(h, q),
                 len(h & q) / len(h) if h else 0.0,
                 len(heads[i]),
