@@ -635,7 +635,7 @@ class Searcher:
             seen: set[str] = set()
             found = set()
             for article, heading in reversed(self.library.headings_last_first(doc_id)):
-                key = fold(heading or "")
+                key = " ".join(fold_same_length(heading or "").split())  # fold's result for the library's NFC text
                 if key and key in seen:
                     found.add(article)
                 seen.add(key)
