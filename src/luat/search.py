@@ -635,7 +635,8 @@ class Searcher:
             seen: set[str] = set()
             found = set()
             for article, heading in reversed(self.library.headings_last_first(doc_id)):
-                key = " ".join(fold_same_length(heading or "").split())  # fold's result for the library's NFC text
+                # what fold gives for the library's NFC text, in one translate
+                key = " ".join(fold_same_length(heading or "").split())
                 if key and key in seen:
                     found.add(article)
                 seen.add(key)
