@@ -341,8 +341,9 @@ class Searcher:
         self.names = library_names(library)
         self.repealed = library.repealed_documents()
         self._repeats: dict[str, set[str]] = {}  # per document, the articles repeating an earlier heading
-        # how often the library's other documents cite each document and article (a feature of the ranker)
-        self.cited_documents, self.cited_articles = library.citation_counts()
+        # how often the library's other documents cite each document and article: a feature of the ranker, read
+        # on the first learned search (a search without models, ``luat search`` on a new library, never needs it)
+        self._citations: tuple[dict[str, int], dict[tuple[str, str], int]] | None = None
         # the criminal code(s) of the library: where a question about criminal liability is answered
         self.criminal_codes = [
             d for d, title in library.documents_of_type("Bộ luật") if fold(title) == "hinh su"
@@ -597,6 +598,9 @@ class Searcher:
         self, ranked: list[CandidateRow], pq: ParsedQuery, question_vector=None
     ) -> dict[tuple[str, str], tuple[list[float], float]]:
         """The features of each candidate row and the ranker's score of it (its rule score without a ranker)."""
+        if self._citations is None:
+            self._citations = self.library.citation_counts()
+        cited_documents, cited_articles = self._citations
         candidates = []
         for row in ranked:
             doc = self.library.document(row.doc_id)
@@ -620,8 +624,8 @@ class Searcher:
                     semantic=semantic,
                     title=" ".join(folded_syllables(doc.title or "")) if doc else "",
                     repeats_heading=row.article in self.repeated_headings(row.doc_id),
-                    document_cited=self.cited_documents.get(row.doc_id, 0),
-                    article_cited=self.cited_articles.get((row.doc_id, row.article), 0),
+                    document_cited=cited_documents.get(row.doc_id, 0),
+                    article_cited=cited_articles.get((row.doc_id, row.article), 0),
                 )
             )
         rows = features(pq.terms, pq.asked, candidates, asks_about_armed_forces(fold(pq.text)))
