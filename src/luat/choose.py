@@ -12,10 +12,10 @@ questions' gold names) a LightGBM model orders them; without one the lexical :fu
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Iterable, Sequence
 
 from .text import WORD, fold, fold_same_length
+from .vocabulary import ASKS_AMOUNT, OPENS_WITH_EXCEPTION, STATES_AMOUNT
 
 CLAUSE_FEATURES = [
     "lexical",
@@ -34,18 +34,6 @@ CLAUSE_FEATURES = [
     "states_amount",
     "exception",
 ]
-
-# the question asks for an amount, a time or a limit: "bao nhiêu năm", "mấy tháng", "tối đa", "mức hưởng"
-_ASKS_AMOUNT = re.compile(
-    r"\b(?:bao nhieu|bao nhiu|bao lau|may (?:nam|thang|ngay|tuoi|lan|%)|muc|toi da|toi thieu)\b"
-)
-# the passage states one: "từ đủ 15 năm", "75% mức tiền lương", "02 lần mức tham chiếu", "dưới 36 tháng tuổi" (not
-# its own number, nor "khoản 1 Điều 2"; folded text)
-_STATES_AMOUNT = re.compile(
-    r"\d(?:[\d.,]*\d)?\s*(?:%|phan tram|nam\b|thang\b|ngay\b|gio\b|tuoi\b|lan\b|trieu\b|dong\b|nghin\b|ty\b)"
-)
-# the passage opens with an exception or a special case: "Trường hợp ...", "Không áp dụng ...", "... trừ trường hợp"
-_EXCEPTION = re.compile(r"^\s*(?:\d+\.\s*)?(?:truong hop|khong ap dung|tru )|\btru truong hop\b")
 
 
 def telling_weights(candidates: list[set[str]], terms: Iterable[str]) -> dict[str, float]:
@@ -109,7 +97,7 @@ def clause_features(
     sims = list(similarity) if similarity is not None else [0.0] * len(passages)
     best_sim = max(sims, default=0.0)
     lexical_rank, sim_rank = ranks(lexical), ranks(sims)
-    asks = float(bool(_ASKS_AMOUNT.search(fold(question))))
+    asks = float(bool(ASKS_AMOUNT.search(fold(question))))
     n = len(passages)
     rows = []
     for i, f in enumerate(folded):
@@ -131,8 +119,8 @@ def clause_features(
                 n,
                 math.log1p(len(words[i])),
                 asks,
-                float(bool(_STATES_AMOUNT.search(f))),
-                float(bool(_EXCEPTION.search(f[:200]))),
+                float(bool(STATES_AMOUNT.search(f))),
+                float(bool(OPENS_WITH_EXCEPTION.search(f[:200]))),
             ]
         )
     return rows

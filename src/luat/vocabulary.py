@@ -347,3 +347,17 @@ ANSWER_TYPES = [
     # "Trợ cấp thôi việc được bao nhiêu tiền?": a provision that states a sum, a share, or who sets it
     AnswerType("sum of money", re.compile(_SUM_ASKED), re.compile(_SUM_STATED), _MISSING_SUM),
 ]
+
+
+# What the khoản chooser (choose.py) reads of a question and of each khoản, on folded text.
+# the question asks for an amount, a time or a limit: "bao nhiêu năm", "mấy tháng", "tối đa", "mức hưởng"
+ASKS_AMOUNT = re.compile(
+    r"\b(?:bao nhieu|bao nhiu|bao lau|may (?:nam|thang|ngay|tuoi|lan|%)|muc|toi da|toi thieu)\b"
+)
+# the passage states one: "từ đủ 15 năm", "75% mức tiền lương", "02 lần mức tham chiếu", "dưới 36 tháng tuổi" (not
+# its own number, nor "khoản 1 Điều 2"; folded text)
+STATES_AMOUNT = re.compile(
+    r"\d(?:[\d.,]*\d)?\s*(?:%|phan tram|nam\b|thang\b|ngay\b|gio\b|tuoi\b|lan\b|trieu\b|dong\b|nghin\b|ty\b)"
+)
+# the passage opens with an exception or a special case: "Trường hợp ...", "Không áp dụng ...", "... trừ trường hợp"
+OPENS_WITH_EXCEPTION = re.compile(r"^\s*(?:\d+\.\s*)?(?:truong hop|khong ap dung|tru )|\btru truong hop\b")
