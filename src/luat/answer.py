@@ -566,7 +566,7 @@ class Consultant:
         unit = self.library.unit(t.doc, t.address) if t.doc is not None and t.address is not None else None
         source = unit.text if unit else ""
         if as_of and unit and unit.article and t.doc is not None:
-            article_text = self._article_text_by_id(t.doc, unit.article, as_of)
+            article_text = self.library.article_text_as_of(t.doc, unit.article, as_of)
             source = article_text
         hay = squash(source)
         problems = []
@@ -579,15 +579,7 @@ class Consultant:
         return problems
 
     def _article_text(self, hit: Hit, as_of: str | None) -> str:
-        return self._article_text_by_id(hit.doc.doc_id, hit.article, as_of)
-
-    def _article_text_by_id(self, doc_id: str, article: str, as_of: str | None) -> str:
-        """The article's current text, or the newest version dated on or before ``as_of``."""
-        if as_of:
-            body = self.library.article_body_on(doc_id, article, as_of)
-            if body is not None:
-                return body
-        return self.library.article_text(doc_id, article) or ""
+        return self.library.article_text_as_of(hit.doc.doc_id, hit.article, as_of)
 
     def _basis(
         self,

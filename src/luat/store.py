@@ -984,6 +984,15 @@ class Library:
         ).fetchone()
         return row[0] if row is not None else None
 
+    def article_text_as_of(self, doc_id: str, article: str, as_of: str | None) -> str:
+        """The article's current text, or its newest version dated on or before ``as_of`` where it has one ("" for
+        an article the library lacks): what an answer quotes on that day."""
+        if as_of:
+            body = self.article_body_on(doc_id, article, as_of)
+            if body is not None:
+                return body
+        return self.article_text(doc_id, article) or ""
+
     # ------------------------------------------------------------------ references
 
     def resolved_references_in(self, doc_id: str) -> list[StoredReference]:

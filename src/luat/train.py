@@ -352,9 +352,7 @@ def clause_groups(lib, questions: list[Labelled], by_key: dict, searcher, halves
         terms = set(pq.asked or pq.terms)
         for key, named in sorted(q.clauses.items()):
             for doc_id, article in by_key.get(key, [])[:1]:
-                text = (lib.article_body_on(doc_id, article, q.as_of) if q.as_of else None) or (
-                    lib.article_text(doc_id, article) or ""
-                )
+                text = lib.article_text_as_of(doc_id, article, q.as_of)
                 units = [u for u in parse_body(text) if u.kind in ("khoan", "section")]
                 labels = [int(u.kind == "khoan" and u.label in named) for u in units]
                 if len(units) < 2 or not any(labels):
