@@ -16,7 +16,6 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from .choose import passage_score, telling_weights
 from .cite import Context, Resolver, find_references, library_names
 from .generate import Generator, GeneratorError
 from .limits import MAX_QUERY_CHARS
@@ -603,16 +602,8 @@ class Consultant:
         quote = text
         if units:
             # the khoản (or section) that holds the answer, as the searcher chooses it (choose.py): the trained
-            # chooser, or the most of the question's words per length, those that tell the khoản apart weighing most;
-            # ``score`` says whether it holds any of them
+            # chooser, or the most of the question's words per length, those that tell the khoản apart weighing most
             words = set(terms)
-            folded = {id(u): fold_same_length(u.text) for u in units}
-            syllables = {key: WORD.findall(f) for key, f in folded.items()}
-            weights = telling_weights([set(s) for s in syllables.values()], words)
-
-            def score(u) -> float:
-                """How well khoản (or section) ``u`` answers the question's words."""
-                return passage_score(u.text, words, folded[id(u)], weights, syllables[id(u)])
 
             several = len(units) > 1
             if (
@@ -636,12 +627,11 @@ class Consultant:
                 outright[0]
                 if len(outright) == 1
                 else units[self.searcher.best_passage([u.text for u in units], words, pq)]
-                if pq is not None
-                else max(units, key=score)
             )
             # (measured and not kept: quoting the whole article when the question is its heading and nothing more;
             # TVPL answers name a khoản even then: same khoản 0.768 -> 0.754)
-            if score(best) > 0 and several:
+            # quoted alone when it holds any of the question's words (its passage_score is then above 0)
+            if several and words & set(WORD.findall(fold_same_length(best.text))):
                 clause = best
                 # a section's heading line is named in the opening sentence; quote what is under it
                 quote = (
