@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from luat.embed import Vocabulary, build, tokens
+from luat.embed import Vocabulary, build, read_articles, tokens
 from luat.rank import FEATURES, Candidate, Models, features
 from luat.train import split_of
 
@@ -111,7 +111,7 @@ def test_embedding_learns_headings_from_a_small_library():
         ),
     }
     articles = [("d", a, h, t) for a, (h, t) in topics.items()] * 3  # each syllable in more than one article
-    emb = build(articles, [])
+    emb = build(read_articles(articles), [])
     assert emb.articles.shape == (len(articles), 128)
     nearest = emb.similar("lương thử việc ít nhất bao nhiêu phần trăm", 1)[0][0]
     assert nearest == ("d", "1")
@@ -179,7 +179,7 @@ def test_an_ingest_gives_new_articles_their_vectors(qd_library):
 
     articles = qd_library.all_heading_texts()
     assert len(articles) >= 2
-    emb = build(articles[1:] * 2, [])
+    emb = build(read_articles(articles[1:] * 2), [])
     emb.keys, emb.articles = emb.keys[: len(articles) - 1], emb.articles[: len(articles) - 1]
     emb.save(models_dir(qd_library.name))
     assert refresh_embedding(qd_library) == 1

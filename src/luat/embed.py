@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -96,17 +97,12 @@ def _unit(m: np.ndarray) -> np.ndarray:
     return m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-8)
 
 
-def train_vectors(
-    vocab: Vocabulary,
-    queries: list[list[str]],
-    targets: list[list[str]],
-    progress: Callable[[], None] | None = None,
-) -> np.ndarray:
-    """Token vectors such that each query is nearer to its own target than to the batch's other targets."""
+def train_vectors(vocab: Vocabulary, Q, T, progress: Callable[[], None] | None = None) -> np.ndarray:
+    """Token vectors such that each query (a row of the sparse ``Q``, :meth:`Vocabulary.rows`) is nearer to its own
+    target (the same row of ``T``) than to the batch's other targets."""
     rng = np.random.default_rng(SEED)
     E = (rng.standard_normal((len(vocab.ids), DIM)) * 0.1).astype(np.float32)
     G = np.full(len(vocab.ids), 1e-3, dtype=np.float32)  # Adagrad's sum of squares, one per row
-    Q, T = vocab.rows(queries), vocab.rows(targets)
     n = Q.shape[0]
     for _epoch in range(EPOCHS):
         order = rng.permutation(n)
@@ -231,34 +227,55 @@ def article_tokens(heading: str | None, text: str) -> list[str]:
     return tokens(f"{heading or ''} {text}", ARTICLE_SYLLABLES)
 
 
+@dataclass
+class ArticleReading:
+    """What every embedding of one library reads of its articles, read once for all of them: their keys, the
+    vocabulary, each article's token row, and the headings that are questions their article answers (each heading's
+    row and its article's index)."""
+
+    keys: list[tuple[str, str]]
+    vocab: Vocabulary
+    rows: Any  # sparse, one row per article
+    headings: Any  # sparse, one row per heading of two words or more
+    heading_articles: list[int]
+
+
+def read_articles(articles: list[tuple[str, str, str | None, str]]) -> ArticleReading:
+    """The :class:`ArticleReading` of ``articles`` ((doc_id, article, heading, text) each)."""
+    arts = [article_tokens(h, t) for _d, _a, h, t in articles]
+    vocab = Vocabulary.build(arts)
+    asked = [(i, h) for i, (_d, _a, h, _t) in enumerate(articles) if h and len(h.split()) >= 2]
+    return ArticleReading(
+        [(d, a) for d, a, _h, _t in articles],
+        vocab,
+        vocab.rows(arts),
+        vocab.rows([tokens(h) for _i, h in asked]),
+        [i for i, _h in asked],
+    )
+
+
 def build(
-    articles: list[tuple[str, str, str | None, str]],
+    reading: ArticleReading,
     pairs: list[tuple[str, tuple[str, str]]],
     progress: Callable[[int, str], Callable[[], None]] | None = None,
 ) -> Embedding:
-    """Learn an embedding from the library's ``articles`` ((doc_id, article, heading, text) each) and labelled
-    ``pairs`` (question, (doc_id, article)); every article's vector is computed with it."""
-    keys = [(d, a) for d, a, _h, _t in articles]
-    arts = [article_tokens(h, t) for _d, _a, h, t in articles]
-    vocab = Vocabulary.build(arts)
-    row_of = {k: i for i, k in enumerate(keys)}
-    queries, targets = [], []
-    for (_d, _a, h, _t), toks in zip(articles, arts, strict=True):
-        if h and len(h.split()) >= 2:
-            queries.append(tokens(h))
-            targets.append(toks)
-    for question, key in pairs:
-        if key in row_of:
-            for _ in range(3):  # the people's questions weigh more than the headings
-                queries.append(tokens(question))
-                targets.append(arts[row_of[key]])
-    steps = EPOCHS * math.ceil(len(queries) / BATCH)
+    """Learn an embedding from a library's articles (``reading``: each heading is a question its text answers) and
+    labelled ``pairs`` (question, (doc_id, article)); every article's vector is computed with it."""
+    from scipy.sparse import vstack
+
+    row_of = {k: i for i, k in enumerate(reading.keys)}
+    asked = [(question, row_of[key]) for question, key in pairs if key in row_of]
+    # the people's questions weigh more than the headings: each is seen three times
+    questions = [tokens(question) for question, _i in asked for _ in range(3)]
+    Q = vstack([reading.headings, reading.vocab.rows(questions)], format="csr")
+    T = reading.rows[reading.heading_articles + [i for _q, i in asked for _ in range(3)]]
+    steps = EPOCHS * math.ceil(Q.shape[0] / BATCH)
     tick = progress(steps, "Học vectơ") if progress is not None else None
-    vectors = train_vectors(vocab, queries, targets, tick)
-    emb = Embedding(vocab, vectors, np.zeros((0, DIM), dtype=np.float32), keys)
+    vectors = train_vectors(reading.vocab, Q, T, tick)
+    emb = Embedding(reading.vocab, vectors, np.zeros((0, DIM), dtype=np.float32), list(reading.keys))
     chunks = [
-        np.asarray(vocab.rows(arts[i : i + 4096]) @ vectors, dtype=np.float32)
-        for i in range(0, len(arts), 4096)
+        np.asarray(reading.rows[i : i + 4096] @ vectors, dtype=np.float32)
+        for i in range(0, len(reading.keys), 4096)
     ]
     emb.articles = _unit(np.vstack(chunks)) if chunks else np.zeros((0, DIM), dtype=np.float32)
     return emb

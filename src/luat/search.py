@@ -558,6 +558,9 @@ class Searcher:
 
     # features are read even without models when set (``luat train`` reads them to learn from)
     keep_features = False
+    # each hit shows the khoản that answers (unset, hits carry no khoản nor snippet: ``luat train``'s ranker learns
+    # from features alone, and choosing 50 candidates' khoản took two thirds of its time)
+    snippets = True
 
     # articles nearest the question in the embedding, added to the lexical candidates
     SEMANTIC_CANDIDATES = 20
@@ -813,7 +816,7 @@ class Searcher:
         assert doc is not None
         heading, text = self.library.heading_and_text(doc_id, article) or (None, "")
         best_clause, snippet = clause, ""
-        if pq.terms or clause:
+        if (pq.terms and self.snippets) or clause:
             best_clause, snippet = self._best_clause(doc_id, article, text, pq, clause)
         path = [("dieu", article)] + ([("khoan", best_clause)] if best_clause and exact and clause else [])
         citation = f"{citation_of(path)} {doc.name}" + (

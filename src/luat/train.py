@@ -142,7 +142,7 @@ def learn(
     import numpy as np
 
     from .answer import MIN_COVERAGE, Bars, Consultant
-    from .embed import build
+    from .embed import build, read_articles
     from .ingest import data_dir
     from .progress import bar
     from .search import Filters, Searcher, key_of
@@ -188,10 +188,11 @@ def learn(
         ticks.append(bar(steps, desc, progress))
         return lambda: ticks[-1].update(1)
 
-    embedding = build(articles, pairs_of(questions), progress_of)
+    reading = read_articles(articles)
+    embedding = build(reading, pairs_of(questions), progress_of)
     embedding.save(out_dir)
     halves = {
-        h: build(articles, pairs_of([q for i, q in enumerate(questions) if i % 2 != h]), progress_of)
+        h: build(reading, pairs_of([q for i, q in enumerate(questions) if i % 2 != h]), progress_of)
         for h in (0, 1)
     }
     for b in ticks:
@@ -201,6 +202,7 @@ def learn(
     # 2. the ranker: every candidate of the lexical and semantic search, gold or not, grouped by question
     searcher = Searcher(lib, learned=False)
     searcher.keep_features = True
+    searcher.snippets = False
     per_question: dict[int, tuple[list[list[float]], list[int]]] = {}
     b = bar(len(questions), "Học thứ hạng", progress)
     for i, q in enumerate(questions):
@@ -261,6 +263,7 @@ def learn(
     b = bar(len(questions), "Học phán đoán", progress)
     for half in (0, 1):
         held = Searcher(lib, learned=False)
+        held.snippets = False  # the answers' khoản are chosen by the consultant; the hits' are not read
         held.embedding = halves[half]
         held.models = Models(fit_ranker(lambda i, h=half: i % 2 != h), None, 0.0, info)
         consultant = Consultant(lib, held)
