@@ -19,6 +19,12 @@ EVERYDAY = [
     ),
     ("làm lại sổ đỏ mất bao lâu", "làm lại giấy chứng nhận quyền sử dụng đất mất bao lâu"),
     ("mất bằng lái xe thì làm sao", "mất giấy phép lái xe thì làm sao"),
+    # "mới được" before a benefit or an act asks its condition; "mới được áp dụng" is a new rule
+    (
+        "Con trai mấy tuổi thì mới được đăng ký kết hôn?",
+        "Con trai mấy tuổi thì đủ điều kiện đăng ký kết hôn?",
+    ),
+    ("quy định mới được áp dụng từ khi nào", "quy định mới được áp dụng từ khi nào"),
     # words that only look alike stay: "điểm k" is a point, "cồn" is not "con"
     ("điểm k khoản 1 Điều 5", "điểm k khoản 1 Điều 5"),
     ("vợ chồng có con nhỏ", "vợ chồng có con nhỏ"),

@@ -26,6 +26,9 @@ EVERYDAY_WORDS: dict[str, str] = {
     r"ve huu|nghi huu som": "nghỉ hưu",
     # "đóng bao nhiêu năm mới được hưởng lương hưu" asks the conditions of the benefit
     r"(?:bao nhieu|may) nam (?:moi|thi|de) (?:duoc|co)": "bao nhiêu năm thì đủ điều kiện",
+    # "mấy tuổi thì mới được đăng ký kết hôn", "bao nhiêu tháng mới được hưởng trợ cấp": a condition (not "quy định
+    # mới được áp dụng", a new rule)
+    r"(?:thi )?moi duoc(?= (?:huong|lanh|nhan|rut|dang ky|ket hon|ly hon|cap|ban|chia|yeu cau|xem xet|nghi huu|ve huu)\b)": "thì đủ điều kiện",
     r"nghi om|om dau nghi": "nghỉ việc hưởng chế độ ốm đau",
     r"nghi de|tien de|che do de": "chế độ thai sản khi sinh con",
     # pregnancy, dismissal, wages owed
