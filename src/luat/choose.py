@@ -136,8 +136,27 @@ def best_passage(
     """The index of the passage that answers the question: the trained chooser's best (``model``: a row of
     :data:`CLAUSE_FEATURES` per passage → a score each) or, without one, the best :func:`passage_score` (the first
     of equals)."""
-    rows = clause_features(passages, terms, question, similarity)
-    if not rows:
-        return 0
-    scores = model(rows) if model is not None else [r[0] for r in rows]
-    return max(range(len(rows)), key=lambda i: scores[i])
+    return best_passages([passages], terms, question, [similarity], model)[0]
+
+
+def best_passages(
+    articles: Sequence[Sequence[str]],
+    terms: set[str],
+    question: str,
+    similarities: Sequence[Sequence[float] | None],
+    model: Callable[[list[list[float]]], list[float]] | None = None,
+) -> list[int]:
+    """:func:`best_passage` of each article's passages (``similarities``: theirs, or None), the model asked once for
+    all of them (a search's ten hits: one prediction instead of ten)."""
+    rows = [
+        clause_features(passages, terms, question, similarity)
+        for passages, similarity in zip(articles, similarities, strict=True)
+    ]
+    flat = [row for article in rows for row in article]
+    scores = model(flat) if model is not None and flat else [row[0] for row in flat]
+    chosen, start = [], 0
+    for article in rows:
+        n = len(article)
+        chosen.append(max(range(n), key=lambda i: scores[start + i]) if n else 0)
+        start += n
+    return chosen

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import tantivy
 
-from .choose import best_passage, telling_weights
+from .choose import best_passages, telling_weights
 from .cite import Context, Resolver, find_references, library_names
 from .cite.check import unread_units
 from .embed import Embedding
@@ -505,7 +505,7 @@ class Searcher:
         if query is None:
             if filters.doc_id and not hits:  # a bare số hiệu: the document's first articles
                 articles = self.library.first_articles(filters.doc_id, k)
-                return [self._hit(filters.doc_id, a, 1.0, pq, exact=True) for a in articles]
+                return self._hits([(filters.doc_id, a, 1.0, False) for a in articles], pq, exact=True)
             return hits[:k]
         # more candidates than asked, reranked: articles of repealed documents give way to those in force, an
         # article whose heading the question contains comes up
@@ -547,8 +547,10 @@ class Searcher:
                 -learned[(r.doc_id, r.article)][1] if learned and self.models is not None else -r.score
             )
         )
-        for row in ranked[: max(0, k - len(hits))]:
-            hit = self._hit(row.doc_id, row.article, row.score, pq, asked_about=row.held)
+        shown = ranked[: max(0, k - len(hits))]
+        for row, hit in zip(
+            shown, self._hits([(r.doc_id, r.article, r.score, r.held) for r in shown], pq), strict=True
+        ):
             if learned:
                 hit.features, hit.rank_score = learned[(row.doc_id, row.article)]
             hits.append(hit)
@@ -812,52 +814,96 @@ class Searcher:
         clause: str | None = None,
         asked_about: bool = False,
     ) -> Hit:
-        doc = self.library.document(doc_id)
-        assert doc is not None
-        heading, text = self.library.heading_and_text(doc_id, article) or (None, "")
-        best_clause, snippet = clause, ""
-        if (pq.terms and self.snippets) or clause:
-            best_clause, snippet = self._best_clause(doc_id, article, text, pq, clause)
-        path = [("dieu", article)] + ([("khoan", best_clause)] if best_clause and exact and clause else [])
-        citation = f"{citation_of(path)} {doc.name}" + (
-            f" ({doc.number})" if doc.number and doc.number not in doc.name else ""
-        )
-        return Hit(
-            doc=doc,
-            article=article,
-            score=score,
-            heading=heading,
-            citation=citation,
-            clause=best_clause,
-            snippet=snippet,
-            exact=exact,
-            asked_about=asked_about,
-        )
+        return self._hits([(doc_id, article, score, asked_about)], pq, exact, clause)[0]
 
-    def _best_clause(
-        self, doc_id: str, article: str, text: str, pq: ParsedQuery, clause: str | None
-    ) -> tuple[str | None, str]:
-        """The khoản of the article the hit shows (``clause`` when the question names it, else the one that answers,
-        as :func:`choose.best_passage` chooses) and its text with the question's words marked."""
+    def _hits(
+        self,
+        articles: list[tuple[str, str, float, bool]],
+        pq: ParsedQuery,
+        exact: bool = False,
+        clause: str | None = None,
+    ) -> list[Hit]:
+        """A hit for each (doc_id, article, score, asked_about), showing the khoản ``clause`` (one the question names)
+        or else the one that answers: the khoản of all of them encoded and scored together (:meth:`_best_clauses`)."""
+        docs = [self.library.document(doc_id) for doc_id, _a, _s, _q in articles]
+        read = [self.library.heading_and_text(doc_id, a) or (None, "") for doc_id, a, _s, _q in articles]
+        shown: list[tuple[str | None, str]] = [(clause, "")] * len(articles)
+        if (pq.terms and self.snippets) or clause:
+            shown = self._best_clauses(
+                [(doc_id, a, text) for (doc_id, a, _s, _q), (_h, text) in zip(articles, read, strict=True)],
+                pq,
+                clause,
+            )
+        hits = []
+        for (_doc, article, score, asked_about), doc, (heading, _text), (best_clause, snippet) in zip(
+            articles, docs, read, shown, strict=True
+        ):
+            assert doc is not None
+            path = [("dieu", article)] + (
+                [("khoan", best_clause)] if best_clause and exact and clause else []
+            )
+            citation = f"{citation_of(path)} {doc.name}" + (
+                f" ({doc.number})" if doc.number and doc.number not in doc.name else ""
+            )
+            hits.append(
+                Hit(
+                    doc=doc,
+                    article=article,
+                    score=score,
+                    heading=heading,
+                    citation=citation,
+                    clause=best_clause,
+                    snippet=snippet,
+                    exact=exact,
+                    asked_about=asked_about,
+                )
+            )
+        return hits
+
+    def _best_clauses(
+        self, articles: list[tuple[str, str, str]], pq: ParsedQuery, clause: str | None
+    ) -> list[tuple[str | None, str]]:
+        """For each (doc_id, article, text): the khoản its hit shows (``clause`` when the question names it, else the
+        one that answers, as :func:`choose.best_passage` chooses) and its text with the question's words marked."""
         terms = set(pq.terms)
-        rows = self.library.clauses_of(doc_id, article)
-        span: tuple[int, int | None] = (0, min(len(text), 400))
-        named = next((r for r in rows if r.label == clause), None) if clause is not None else None
-        if named is not None:
-            span = (named.start, named.end)
-        elif rows and clause is None:
-            best = self.best_passage([text[r.start : r.end] for r in rows], terms, pq)
-            clause, span = rows[best].label, (rows[best].start, rows[best].end)
-        return clause, highlight(text[span[0] : span[1]], terms)
+        rows = [self.library.clauses_of(doc_id, article) for doc_id, article, _t in articles]
+        named = [
+            next((r for r in rs if r.label == clause), None) if clause is not None else None for rs in rows
+        ]
+        choose = [i for i, rs in enumerate(rows) if rs and clause is None]
+        best = self.best_passages(
+            [[articles[i][2][r.start : r.end] for r in rows[i]] for i in choose], terms, pq
+        )
+        chosen = dict(zip(choose, best, strict=True))
+        out: list[tuple[str | None, str]] = []
+        for i, (_d, _a, text) in enumerate(articles):
+            label, span = clause, (0, min(len(text), 400))
+            found = named[i] if named[i] is not None else (rows[i][chosen[i]] if i in chosen else None)
+            if found is not None:
+                label = found.label
+                span = (found.start, found.end if found.end is not None else len(text))
+            out.append((label, highlight(text[span[0] : span[1]], terms)))
+        return out
 
     def best_passage(self, passages: list[str], terms: set[str], pq: ParsedQuery) -> int:
         """The index of the passage (a khoản or section of one article) that answers the question: the trained
         chooser's choice where ``luat train`` built one, else the best lexical score (:mod:`choose`)."""
-        similarity = None
-        if self.embedding is not None and pq.vector is not None and len(passages) > 1:
-            similarity = [float(x) for x in self.embedding.encode(passages) @ pq.vector]
+        return self.best_passages([passages], terms, pq)[0]
+
+    def best_passages(self, articles: list[list[str]], terms: set[str], pq: ParsedQuery) -> list[int]:
+        """:meth:`best_passage` of each article's passages, every passage encoded at once and the chooser asked once."""
+        similarities: list[list[float] | None] = [None] * len(articles)
+        if self.embedding is not None and pq.vector is not None:
+            several = [i for i, passages in enumerate(articles) if len(passages) > 1]
+            texts = [p for i in several for p in articles[i]]
+            if texts:
+                cosines = [float(x) for x in self.embedding.encode(texts) @ pq.vector]
+                start = 0
+                for i in several:
+                    similarities[i] = cosines[start : start + len(articles[i])]
+                    start += len(articles[i])
         model = self.models.choose if self.models is not None and self.models.chooser is not None else None
-        return best_passage(passages, terms, pq.text, similarity, model)
+        return best_passages(articles, terms, pq.text, similarities, model)
 
 
 def highlight(text: str, folded_terms: set[str], limit: int = 420) -> str:
