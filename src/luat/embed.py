@@ -73,7 +73,7 @@ class Vocabulary:
         """A sparse matrix (texts × vocabulary) of idf weights, each row of unit sum."""
         from scipy.sparse import csr_matrix
 
-        indptr, indices, data = [0], [], []
+        indptr, indices, pieces = [0], [], []
         known = self.ids.get
         for toks in token_lists:
             counts = Counter(
@@ -81,16 +81,24 @@ class Vocabulary:
             )  # in the order first seen; tokens without a vector count as None
             counts.pop(None, None)
             ids = list(counts)
-            w = np.array([self.idf[i] * (1 + math.log(counts[i])) for i in ids], dtype=np.float32)
-            if len(w):
+            if ids:
+                # the weights of a text at once: idf (float32) times 1 + log(count), each product in float32
+                w = self.idf[ids] * np.array(
+                    [_LOG_COUNT[c] if c < len(_LOG_COUNT) else 1 + math.log(c) for c in counts.values()],
+                    dtype=np.float32,
+                )
                 w /= w.sum()
+                pieces.append(w)
             indices += ids
-            data += w.tolist()
             indptr.append(len(indices))
+        data = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
         return csr_matrix(
-            (np.array(data, dtype=np.float32), np.array(indices, dtype=np.int64), np.array(indptr)),
+            (data, np.array(indices, dtype=np.int64), np.array(indptr)),
             shape=(len(token_lists), len(self.ids)),
         )
+
+
+_LOG_COUNT = [0.0] + [1 + math.log(c) for c in range(1, 64)]  # 1 + log(count) of the commonest counts
 
 
 def _unit(m: np.ndarray) -> np.ndarray:
