@@ -76,11 +76,10 @@ class Vocabulary:
         indptr, indices, pieces = [0], [], []
         known = self.ids.get
         for toks in token_lists:
-            counts = Counter(
-                map(known, toks)
-            )  # in the order first seen; tokens without a vector count as None
+            # in the order first seen; tokens without a vector count as None
+            counts: Counter[int | None] = Counter(map(known, toks))
             counts.pop(None, None)
-            ids = list(counts)
+            ids = [i for i in counts if i is not None]
             if ids:
                 # the weights of a text at once: idf (float32) times 1 + log(count), each product in float32
                 w = self.idf[ids] * np.array(
