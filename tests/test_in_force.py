@@ -114,6 +114,13 @@ REPEAL_LISTS = [
         "hết hiệu lực kể từ ngày Luật này có hiệu lực thi hành.",
         [("58/2014/QH13", []), ("93/2015/QH13", [])],
     ),
+    # Luật 29/2023/QH15 Điều 82 as the Công báo text wraps it: the statement runs over four lines
+    (
+        "2. Luật Kinh doanh bất động sản số 66/2014/QH13 đã được sửa đổi, bổ sung\nmột  số  điều  theo  Luật  số  "
+        "61/2020/QH14  (sau  đây  gọi  là  Luật  số  66/2014/QH13)\nhết hiệu lực thi hành kể từ ngày Luật này có hiệu lực "
+        "thi hành, trừ trường hợp quy\nđịnh tại các khoản 2, 3, 5, 6, 7, 9, 12 và 13 Điều 83 của Luật này.",
+        [("66/2014/QH13", [])],
+    ),
     # a resolution on the laws it postpones does not repeal them
     (
         "Nghị quyết số 144/2016/QH13 ngày 29 tháng 6 năm 2016 của Quốc hội về việc lùi hiệu lực thi hành của Bộ luật Hình "

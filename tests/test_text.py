@@ -1,6 +1,6 @@
 import pytest
 
-from luat.text import fold, normalize, normalize_tones, squash
+from luat.text import fold, join_wrapped_lines, normalize, normalize_tones, squash
 
 TONES = [
     ("hoà", "hòa"),
@@ -44,3 +44,21 @@ def test_normalize_composes_decomposed_input():
 def test_squash_ignores_spacing_and_case_only():
     assert squash("Người lao động ,  được hưởng") == squash("người lao động, được hưởng")
     assert squash("được hưởng") != squash("không được hưởng")
+
+
+WRAPPED = [
+    # a Công báo paragraph wrapped mid-sentence goes on in lower case: one line
+    ("bổ sung\nmột số điều theo Luật", "bổ sung một số điều theo Luật"),
+    ("trừ trường hợp quy\nđịnh tại khoản 2", "trừ trường hợp quy định tại khoản 2"),
+    # a new khoản, a điểm, a capital or a number starts a line of its own
+    ("như sau:\na) Nghị định số 115/2015/NĐ-CP", "như sau:\na) Nghị định số 115/2015/NĐ-CP"),
+    ("như sau:\nđ) Điểm đ", "như sau:\nđ) Điểm đ"),
+    ("thi hành.\nĐiều 83. Quy định chuyển tiếp", "thi hành.\nĐiều 83. Quy định chuyển tiếp"),
+    ("thi hành.\n3. Khoản ba", "thi hành.\n3. Khoản ba"),
+]
+
+
+@pytest.mark.parametrize("text,expected", WRAPPED)
+def test_wrapped_lines_join_keeping_offsets(text, expected):
+    joined = join_wrapped_lines(text)
+    assert joined == expected and len(joined) == len(text)

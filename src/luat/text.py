@@ -92,6 +92,22 @@ def fold_same_length(text: str) -> str:
 WORD = re.compile(r"[^\W_]+")
 
 
+# a line break inside a hard-wrapped paragraph (Công báo text: "... đã được sửa đổi, bổ sung\nmột số điều theo Luật
+# số 61/2020/QH14 ..."): the next line goes on in lower case, and is not a điểm ("a) ...", "đ) ...")
+_LINE_BREAK = re.compile(r"\n(?=[ \t]*([^\W\d_])([^\W\d_]?\)?))")
+
+
+def _wrapped(m: re.Match[str]) -> str:
+    first, rest = m.group(1), m.group(2)
+    return " " if first.islower() and not rest.endswith(")") else "\n"
+
+
+def join_wrapped_lines(text: str) -> str:
+    """``text`` with the line breaks of hard-wrapped paragraphs read as spaces: the same length, so that what is found
+    in it lies at the same offsets of ``text``; a break before a capital, a number or a điểm stays."""
+    return _LINE_BREAK.sub(_wrapped, text)
+
+
 def folded_syllables(text: str) -> list[str]:
     """The folded syllables of a text (lower-case, no marks, đ→d), as the index and the queries see them."""
     return WORD.findall(fold_same_length(text))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..models import AmendmentKind, Reference
 from ..structure import iso_date
-from ..text import fold_same_length
+from ..text import fold_same_length, join_wrapped_lines
 from .find import NameIndex, find_references
 
 # a sentence (within a line) that may state a repeal, on the folded text
@@ -59,7 +59,9 @@ _AMENDED_BY = re.compile(r"\b(?:theo|ve|cua)\b")
 def find_repeals(text: str, names: NameIndex | None = None) -> list[Repeal]:
     """What ``text`` says is no longer in force: whole documents, several in one sentence, listed items after
     "... sau đây hết hiệu lực thi hành:", and units of a document ("Khoản 2 Điều 3; các khoản 1, 3 Điều 7 ... của
-    Nghị định số 135/2020/NĐ-CP")."""
+    Nghị định số 135/2020/NĐ-CP"). A hard-wrapped paragraph is read as one line (the spans found are those of
+    ``text``)."""
+    text = join_wrapped_lines(text)
     folded = fold_same_length(text)
     out: list[Repeal] = []
     list_kind: AmendmentKind | None = None  # inside the items of a list introduced as repealed
@@ -189,7 +191,8 @@ def find_unit_effects(text: str, names: NameIndex | None = None) -> list[UnitEff
     248 của Luật này có hiệu lực thi hành từ ngày 01 tháng 4 năm 2024", "Các điều từ Điều 1 đến Điều 11, các điều
     14, 15 ... của Nghị định này có hiệu lực từ ngày 01 tháng 7 năm 2025". The units are those cited before the cue,
     of this document ("của Luật này", or no document named); "Luật này có hiệu lực ..., trừ trường hợp quy định tại
-    khoản 2 Điều này" names no unit before its cue."""
+    khoản 2 Điều này" names no unit before its cue. A hard-wrapped paragraph is read as one line."""
+    text = join_wrapped_lines(text)
     folded = fold_same_length(text)
     out: list[UnitEffect] = []
     for m in _SENTENCE.finditer(folded):
