@@ -431,3 +431,36 @@ def test_what_the_ranker_reads_of_a_law_s_structure_and_citations(law_today):
         sum(n for (doc, _article), n in articles.items() if doc == "41/2024/QH15")
         <= documents["41/2024/QH15"]
     )
+
+
+@pytest.fixture(scope="session")
+def housing_2014(luat_home) -> Library:
+    """Luật Nhà ở 2014 alone: the law that replaced it (27/2023/QH15) is not in the library."""
+    lib = Library("test-housing")
+    report = ingest([DATA / "vlc-2021" / "luat-nha-o.txt"], lib, progress=False, workers=1)
+    assert not report.rejected, report.rejected
+    build_index(lib, progress=False)
+    return lib
+
+
+@pytest.mark.data
+def test_a_law_replaced_by_one_the_library_lacks(housing_2014):
+    from luat.replacements import recorded_replacements
+
+    # the record: each row a distinct law, replaced by another on a real date
+    rows = recorded_replacements()
+    assert len({r.lapsed for r in rows}) == len(rows) and all(r.lapsed != r.replaced_by for r in rows)
+    assert all(len(r.since) == 10 and r.since[4] == "-" for r in rows)
+    status, end = housing_2014.document("65/2014/QH13").validity("2026-12-02")
+    assert (status, end.by_number, end.effective) == (REPEALED, "27/2023/QH15", "2024-08-01")
+    assert housing_2014.document("65/2014/QH13").validity("2020-01-01")[0] == IN_FORCE
+    # today the old law is listed, not quoted as the answer; the answer names the law in force and how to add it
+    a = api.ask("Mua nhà ở xã hội rồi thì sau bao lâu được bán lại?", library="test-housing")
+    assert a["status"] == "not_in_library" and not a["citations"]
+    assert "27/2023/QH15" in a["answer"] and "01/08/2024" in a["answer"]
+    assert a["retrieved"] and a["retrieved"][0]["doc"] == "65/2014/QH13"
+    # in 2020 it was the law in force: answered from it
+    a = api.ask(
+        "Mua nhà ở xã hội rồi thì sau bao lâu được bán lại?", library="test-housing", as_of="2020-01-01"
+    )
+    assert a["status"] == "answered" and a["citations"][0]["doc"] == "65/2014/QH13"

@@ -26,6 +26,7 @@ from .models import (
     NOT_YET_IN_FORCE,
     PRESUMED_LAPSED,
     REPEAL_KINDS,
+    REPEALED,
     Document,
     Reference,
     article_address,
@@ -33,6 +34,7 @@ from .models import (
     parse_address,
     sort_key,
 )
+from .replacements import recorded_replacements
 from .search import (
     Filters,
     Hit,
@@ -117,6 +119,12 @@ def asks_meaning(defined: list[str] | None) -> bool:
     if not defined:
         return False
     return not _CONTENT_HEADS.match(" ".join(defined))
+
+
+def _by(units: str) -> str:
+    """ "Điều 140 " before "văn bản số ...", or nothing where the statement's article is not known (a recorded
+    replacement, :mod:`replacements`)."""
+    return f"{units} " if units else ""
 
 
 def money_in(question: str) -> list[int]:
@@ -386,6 +394,18 @@ class Consultant:
                 question,
                 "not_found",
                 "Thư viện không có quy định đủ khớp với câu hỏi này; các điều gần nhất được liệt kê để tham khảo.",
+                retrieved=retrieved,
+                coverage=cov,
+                judged=judged,
+                confidence=confidence,
+            )
+        elsewhere = None if first.exact else self._replaced_elsewhere(first.doc, on)
+        if elsewhere:
+            # the law in force on the matter is not in the library: the old one is listed, not quoted as the answer
+            return Answer(
+                question,
+                "not_in_library",
+                elsewhere,
                 retrieved=retrieved,
                 coverage=cov,
                 judged=judged,
@@ -677,6 +697,8 @@ class Consultant:
         first = hits[0]
         if first.exact or _in_force(first.doc, on):
             return hits
+        if self._replaced_elsewhere(first.doc, on):
+            return hits  # the law in force on the matter is not in the library: another law's provision is no answer
         for h in hits[1 : IN_FORCE_LOOKAHEAD + 1]:
             if not _in_force(h.doc, on):
                 continue
@@ -691,6 +713,34 @@ class Consultant:
                 x for x in hits if (x.doc.doc_id, x.article) != (successor.doc.doc_id, successor.article)
             ]
         return hits
+
+    def _replaced_elsewhere(self, doc: Document, on: str, depth: int = 0) -> str:
+        """What to say when ``doc`` answers but was replaced by ``on`` by a document the library does not hold (Luật
+        Nhà ở 2014 by Luật Nhà ở 27/2023/QH15), or is presumed lapsed with a law that was (a circular detailing Luật
+        Việc làm 2013); "" otherwise."""
+        status, end = doc.validity(on)
+        if status == PRESUMED_LAPSED and end is not None and depth == 0:
+            found = self.library.find_documents(number_key(end.by_number))
+            law = self.library.document(found[0]) if found else None
+            return self._replaced_elsewhere(law, on, depth + 1) if law is not None else ""
+        if status != REPEALED or end is None or self.library.find_documents(number_key(end.by_number)):
+            return ""
+        name = next(
+            (
+                f"{r.name} (số {r.replaced_by})"
+                for r in recorded_replacements()
+                if r.replaced_by == end.by_number
+            ),
+            f"văn bản số {end.by_number}",
+        )
+        number = f" (số {doc.number})" if doc.number and doc.number not in doc.name else ""
+        when = f" từ ngày {_vn_date(end.effective)}" if end.effective else ""
+        return (
+            f"Câu hỏi thuộc phạm vi {doc.name}{number}, văn bản đã {REPEAL_KINDS[end.kind]}{when} bởi {name}; văn "
+            "bản đang có hiệu lực này chưa có trong thư viện, nên không thể trả lời theo quy định hiện hành. Các điều "
+            "gần nhất (quy định cũ) được liệt kê để tham khảo. Để bổ sung, nạp toàn văn bằng lệnh: luat ingest "
+            "ĐƯỜNG_DẪN_TỆP (.txt, .html hoặc .docx)."
+        )
 
     def _successor(self, hit: Hit, question: str, pq: ParsedQuery, on: str, as_of: str | None) -> Hit | None:
         """The article of the document that replaced ``hit``'s which says the same thing: the best match for the
@@ -780,7 +830,7 @@ class Consultant:
                 f"tiết đã hết hiệu lực ({end.by_units}); nội dung dưới đây chỉ để tham khảo."
             )
         return (
-            f"Lưu ý: {doc.name}{number} đã {REPEAL_KINDS[end.kind]}{when} theo {end.by_units} văn bản số "
+            f"Lưu ý: {doc.name}{number} đã {REPEAL_KINDS[end.kind]}{when} theo {_by(end.by_units)}văn bản số "
             f"{end.by_number}; nội dung dưới đây là quy định cũ, hãy đối chiếu với văn bản thay thế."
         )
 

@@ -16,11 +16,14 @@ from ..models import (
     PRESUMPTION_BASIS,
     REPEALED,
     Amendment,
+    AmendmentKind,
     ReferenceStatus,
     Target,
     address_of,
     article_address,
 )
+from ..replacements import recorded_replacements
+from ..sohieu import number_key
 from ..store import Library, StoredReference
 from ..text import fold
 from . import library_names
@@ -181,6 +184,7 @@ def record_repeals(library: Library) -> int:
             found += [
                 (target, u, by.number or doc_id, f"Điều {article}", rep.kind, when, None) for u in units
             ]
+    found += recorded(docs, {f[0] for f in found if not f[1]})
     found += presume_lapsed(library, {f[0]: f[5] for f in found if not f[1]}, docs)
     found += _unit_effects(library, names, docs)
     found += _amended_units(library, names, resolver, docs)
@@ -301,6 +305,18 @@ def _unit_effects(library: Library, names, docs: dict) -> list[tuple]:
 # thi hành Luật Đất đai": the law a document details, named in its title or, untitled, its first article (folded)
 _DETAILS = re.compile(r"\b(?:quy dinh chi tiet|huong dan(?: thi hanh)?)\b.*?\b((?:bo )?luat) (.+)$")
 _NAME_END = re.compile(r"\s+(?:ve|va|doi voi|trong|tai|cua|nam \d{4})\b.*$|[,;(].*$")
+
+
+def recorded(docs: dict, lapsed: set[str]) -> list[tuple]:
+    """Amendment rows for the laws of the library that :mod:`replacements` records as replaced by a law it does not
+    hold, unless a text of the library already ends them (``lapsed``)."""
+    by_number = {number_key(d.number): doc_id for doc_id, d in docs.items() if d.number}
+    out = []
+    for r in recorded_replacements():
+        doc_id = by_number.get(number_key(r.lapsed))
+        if doc_id is not None and doc_id not in lapsed:
+            out.append((doc_id, "", r.replaced_by, "", AmendmentKind.REPLACED, r.since, None))
+    return out
 
 
 def presume_lapsed(library: Library, lapsed: dict[str, str | None], docs: dict) -> list[tuple]:

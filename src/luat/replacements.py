@@ -1,0 +1,30 @@
+"""What replaced what, where the library's own texts cannot tell: a law of the library replaced by one the library
+does not hold (Luật Nhà ở 65/2014/QH13 by Luật Nhà ở 27/2023/QH15 from 2024-08-01). The statement that ends it is in
+the replacing law, so no text of the library says so, and without this record the library would quote the old law
+as in force. The record is ``records/replaced.csv`` of the package: one row per replaced law (its số hiệu, the số
+hiệu and name of the law that replaced it, the day it took effect), written from the replacing laws' own provisions
+on their entry into force; a replacing law ingested later makes its row redundant (its own text says the same)."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+RECORD = Path(__file__).parent / "records" / "replaced.csv"
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A law replaced by one the library does not hold: their số hiệu, the replacing law's name, and from when."""
+
+    lapsed: str
+    replaced_by: str
+    name: str
+    since: str
+
+
+def recorded_replacements(path: Path = RECORD) -> list[Replacement]:
+    """The rows of the record (``path``), in its order."""
+    with open(path, encoding="utf-8", newline="") as f:
+        return [Replacement(r["lapsed"], r["replaced_by"], r["name"], r["since"]) for r in csv.DictReader(f)]
