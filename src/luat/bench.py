@@ -837,10 +837,12 @@ def bench_validity() -> str:
     rows = ["| validity on " + today + " | documents |", "|---|---:|"]
     rows += [f"| {k} | {v} |" for k, v in sorted(by_status.items(), key=lambda kv: -kv[1])]
     stmt = ["| statement read in the library's texts | of | statements | documents |", "|---|---|---:|---:|"]
-    for kind, whole, n, docs in kinds:
+    for kind, whole, n, docs, recorded in kinds:
         how = (
             "presumed: details a lapsed law (khoản 3 Điều 154 Luật 80/2015/QH13)"
             if kind == PRESUMED_LAPSED
+            else f"{kind}: by a law the library lacks, recorded in `records/replaced.csv`"
+            if recorded
             else kind
         )
         stmt.append(f"| {how} | {'whole document' if whole else 'units (khoản, điều)'} | {n} | {docs} |")
@@ -867,7 +869,10 @@ def bench_validity() -> str:
             'that take effect on a date of their own ("Điều 190 và Điều 248 của Luật này có hiệu lực thi hành từ ngày ..."), and',
             'the units an amending law changes ("Sửa đổi, bổ sung khoản 2 Điều 3 như sau:"). Rows of kind sửa đổi / bổ sung /',
             "thay thế on units below are those amending texts' instructions; Pháp điển notes and consolidated texts' footnotes",
-            "add theirs at ingest (not counted here).",
+            "add theirs at ingest (not counted here). A law replaced by one the library does not hold cannot be read from",
+            "its texts (the statement is in the replacing law): those come from `src/luat/records/replaced.csv`, one row per",
+            "law (Luật Nhà ở 2014 by 27/2023/QH15 from 2024-08-01, Luật Việc làm 2013 by 74/2025/QH15 from 2026-01-01 ...),",
+            "and an answer that would rest on one says the law in force is not in the library (`not_in_library`).",
             "",
             *rows,
             "",

@@ -217,6 +217,9 @@ class DerivedCount(NamedTuple):
     whole: bool  # of whole documents (else of units)
     statements: int
     documents: int
+    recorded: bool = (
+        False  # from the record of replacements by laws the library lacks (replacements.py), not a text
+    )
 
 
 class LibraryError(RuntimeError):
@@ -1088,10 +1091,10 @@ class Library:
         """The amendments derived from the library's texts, counted by kind and by whether they end whole documents
         (whole documents first)."""
         return [
-            DerivedCount(r[0], bool(r[1]), r[2], r[3])
+            DerivedCount(r[0], bool(r[1]), r[2], r[3], bool(r[4]))
             for r in self.db.execute(
-                "SELECT kind, target='' AS whole, COUNT(*), COUNT(DISTINCT doc_id) FROM amendments WHERE source_id IS NULL"
-                " GROUP BY kind, whole ORDER BY whole DESC, kind"
+                "SELECT kind, target='' AS whole, COUNT(*), COUNT(DISTINCT doc_id), target='' AND by_units='' AS recorded"
+                " FROM amendments WHERE source_id IS NULL GROUP BY kind, whole, recorded ORDER BY whole DESC, recorded, kind"
             )
         ]
 
