@@ -188,8 +188,13 @@ def test_a_sum_asked(bhxh_library):
     articles do neither."""
     a = api.ask("Trợ cấp mai táng được hưởng bao nhiêu tiền?", library="test-bhxh")
     assert a["status"] == "answered" and "10 lần mức lương cơ sở" in a["citations"][0]["quote"], a["answer"]
-    # the law delegates the sum: that is the answer
-    a = api.ask("Mức hỗ trợ học nghề cho người lao động thất nghiệp là bao nhiêu?", library="test-bhxh")
+    # the law delegates the sum: that is the answer (asked as of a day Luật Việc làm 2013 was in force: Luật Việc làm
+    # 2025 replaced it from 2026-01-01, and is not in this library)
+    a = api.ask(
+        "Mức hỗ trợ học nghề cho người lao động thất nghiệp là bao nhiêu?",
+        library="test-bhxh",
+        as_of="2025-06-30",
+    )
     assert [(c["doc"], c["article"], c["clause"]) for c in a["citations"]][:1] == [
         ("38/2013/QH13", "56", "2")
     ], a["answer"]

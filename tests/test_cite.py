@@ -358,9 +358,12 @@ def test_repeals_need_a_full_number_and_an_earlier_document(bhxh_library):
     assert "10/2012/QH13" in repealed
     for doc_id in repealed:
         rows = bhxh_library.db.execute(
-            "SELECT by_number FROM amendments WHERE doc_id=? AND target='' AND source_id IS NULL", (doc_id,)
+            "SELECT by_number, by_units FROM amendments WHERE doc_id=? AND target='' AND source_id IS NULL",
+            (doc_id,),
         ).fetchall()
-        for (by_number,) in rows:
+        for by_number, by_units in rows:
+            if not by_units:
+                continue  # a recorded replacement (replacements.py): the replacing law is not in the library
             by = bhxh_library.document(bhxh_library.find_documents(number_key(by_number))[0])
             old = bhxh_library.document(doc_id)
             assert not (by.issued and old.issued) or old.issued <= by.issued
