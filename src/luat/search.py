@@ -536,7 +536,7 @@ class Searcher:
             question_vector = self.embedding.encode([pq.text])[0]
             pq.vector = question_vector
             if not (filters.doc_id or filters.doc_type or filters.year or filters.issuer or filters.topic):
-                ranked += self._semantic_candidates(question_vector, seen, filters)
+                ranked += self._semantic_candidates(question_vector, seen, filters, query)
         if ranked and not plain:
             self._rerank(ranked, pq)
         learned: dict[tuple[str, str], tuple[list[float], float]] = {}
@@ -568,9 +568,11 @@ class Searcher:
     SEMANTIC_CANDIDATES = 20
 
     def _semantic_candidates(
-        self, question_vector, seen: set[tuple[str, str]], filters: Filters
+        self, question_vector, seen: set[tuple[str, str]], filters: Filters, query: tantivy.Query
     ) -> list[CandidateRow]:
-        """Candidate rows (scored 0) of the articles the embedding finds nearest and the lexical search did not."""
+        """Candidate rows of the articles the embedding finds nearest and the lexical search did not, each scored as
+        the lexical ``query`` scores it (below the lexical candidates, not 0: "Thời gian thử việc" is found by
+        meaning for "thử việc tối đa bao lâu" and holds its words, though fewer times than the articles ahead)."""
         assert self.embedding is not None
         rows: list[CandidateRow] = []
         for key, _cosine in self.embedding.nearest(question_vector, self.SEMANTIC_CANDIDATES):
@@ -597,6 +599,34 @@ class Searcher:
                     in_force=weight == 1.0,
                 )
             )
+        if rows:
+            # one search: the lexical query, over these articles only
+            occur = tantivy.Occur
+            articles = tantivy.Query.boolean_query(
+                [
+                    (
+                        occur.Should,
+                        tantivy.Query.boolean_query(
+                            [
+                                (occur.Must, tantivy.Query.term_query(self.schema, "doc_id", r.doc_id)),
+                                (occur.Must, tantivy.Query.term_query(self.schema, "article", r.article)),
+                            ]
+                        ),
+                    )
+                    for r in rows
+                ]
+            )
+            scoped = tantivy.Query.boolean_query(
+                [(occur.Must, tantivy.Query.const_score_query(articles, 0.0)), (occur.Should, query)]
+            )
+            scores = {}
+            for score, addr in self.searcher.search(scoped, len(rows)).hits:
+                d = self.searcher.doc(addr)
+                scores[(d["doc_id"][0], d["article"][0])] = score
+            for r in rows:
+                r.bm25 = r.score = scores.get((r.doc_id, r.article), 0.0) * (
+                    1.0 if r.in_force else REPEALED_WEIGHT
+                )
         return rows
 
     def _learned_order(
