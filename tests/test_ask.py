@@ -399,3 +399,15 @@ def test_criminal_liability_named_not_asked(criminal_library):
     """ "Người bị truy cứu trách nhiệm hình sự" names a person: no crime is asked about."""
     hits = api.searcher("test-crime").search("Người bị truy cứu trách nhiệm hình sự có quyền gì?", k=3)
     assert not any(h.asked_about and h.heading.startswith("Tội") for h in hits)
+
+
+@pytest.mark.data
+def test_a_foreign_countrys_law_is_not_in_the_library(bhxh_library):
+    a = api.ask(
+        "Em là thực tập sinh ở Nhật, luật lao động Nhật Bản quy định làm thêm giờ thế nào?",
+        library="test-bhxh",
+    )
+    assert a["status"] == "not_in_library" and not a["citations"] and "nước ngoài" in a["answer"]
+    # Vietnam's own law on the same matter is answered
+    a = api.ask("Làm thêm giờ tối đa bao nhiêu giờ một tháng?", library="test-bhxh")
+    assert a["status"] == "answered"

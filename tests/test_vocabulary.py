@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from luat.text import fold
-from luat.vocabulary import armed_forces_regime, asks_about_armed_forces, in_law_terms
+from luat.vocabulary import armed_forces_regime, asks_about_armed_forces, asks_foreign_law, in_law_terms
 
 EVERYDAY = [
     (
@@ -87,3 +87,20 @@ def test_dropped_n_is_put_back(typed, repaired):
     from luat.vocabulary import repair_spelling
 
     assert repair_spelling(typed) == repaired
+
+
+FOREIGN = [
+    ("Công ty bên Nhật nợ lương thì kiện theo luật lao động Nhật Bản thế nào?", True),
+    ("lao dong o dai loan muon chuyen chu thi theo luat dai loan can dieu kien gi", True),
+    ("Ly hôn ở Hàn thì tài sản chia theo luật dân sự Hàn Quốc thế nào ạ?", True),
+    # Vietnam's law on foreigners, on a legal person, on working abroad: the library's
+    ("Theo luật, người nước ngoài có được mua nhà ở Việt Nam không?", False),
+    ("Người đại diện theo pháp luật của pháp nhân gồm những ai?", False),
+    ("Đi xuất khẩu lao động Nhật Bản thì cần hợp đồng gì theo luật Việt Nam?", False),
+    ("Theo luật mới nhất thì lương tối thiểu là bao nhiêu?", False),
+]
+
+
+@pytest.mark.parametrize("question,foreign", FOREIGN)
+def test_a_question_on_a_foreign_countrys_law(question, foreign):
+    assert asks_foreign_law(fold(question)) is foreign

@@ -49,7 +49,14 @@ from .sohieu import number_key
 from .store import Library
 from .structure import parse_body, sentence_case
 from .text import WORD, fold, fold_same_length, folded_syllables, normalize, squash
-from .vocabulary import ANSWER_TYPES, SCOPE_HEADING, AnswerType, armed_forces_regime, asks_about_armed_forces
+from .vocabulary import (
+    ANSWER_TYPES,
+    SCOPE_HEADING,
+    AnswerType,
+    armed_forces_regime,
+    asks_about_armed_forces,
+    asks_foreign_law,
+)
 
 # How much of the question (see coverage) the best article must hold, unless it is what the question asks about
 # (Hit.asked_about: its heading held by the question, or the criminal code's article on the act). Calibrated on
@@ -84,6 +91,10 @@ GENERAL_RULE_LOOKAHEAD = 10
 GENERAL_RULES = {"earlier"}
 
 
+_FOREIGN_LAW = (
+    "Câu hỏi hỏi về pháp luật của nước ngoài; thư viện chỉ có văn bản pháp luật Việt Nam, nên không thể trả lời. Các "
+    "điều gần nhất của pháp luật Việt Nam được liệt kê để tham khảo."
+)
 _MISSING_DEFINITION = (
     "Thư viện không có văn bản nào định nghĩa khái niệm được hỏi (các điều gần nhất chỉ dùng các từ "
     "đó); các điều gần nhất được liệt kê để tham khảo."
@@ -346,6 +357,8 @@ class Consultant:
                 "Để bổ sung, nạp toàn văn bằng lệnh: luat ingest ĐƯỜNG_DẪN_TỆP (.txt, .html hoặc .docx).",
                 retrieved=retrieved,
             )
+        if not pq.units and asks_foreign_law(fold(question)):
+            return Answer(question, "not_in_library", _FOREIGN_LAW, retrieved=retrieved)
         if pq.missing_units:  # a provision that does not exist is said so, never answered by another unit
             return Answer(
                 question,

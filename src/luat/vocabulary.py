@@ -211,6 +211,21 @@ def in_law_terms(text: str) -> str:
     return re.sub(r"\s+", " ", "".join(out)).strip()
 
 
+# A question about a foreign country's law ("theo luật lao động Nhật Bản", "luật dân sự Hàn Quốc", "theo luật
+# Singapore", folded): the library holds Vietnam's law only. The country is named after the law, four words at most
+# ("pháp luật của pháp nhân" is no country).
+_COUNTRY = (
+    r"(?:nhat ban|han quoc|trung quoc|dai loan|hoa ky|singapore|thai lan|campuchia|malaysia|canada|"
+    r"(?:nuoc|ben|o|tai|cua) (?:nhat|han|my|uc|phap(?! nhan| luat| ly| che)|duc|anh|lao|nga))"
+)
+FOREIGN_LAW = re.compile(rf"\b(?:luat|phap luat|bo luat)\b(?: \w+){{0,4}}? {_COUNTRY}\b")
+
+
+def asks_foreign_law(folded_question: str) -> bool:
+    """Whether the question asks what a foreign country's law says."""
+    return bool(FOREIGN_LAW.search(folded_question))
+
+
 # Documents of the armed forces' and police's own regime (their số hiệu names the Ministry of Defence or of Public
 # Security): they answer a civilian's question only when it is about that regime. What a question says about it (folded).
 ARMED_FORCES_ISSUERS = ("BQP", "BCA")
