@@ -570,63 +570,58 @@ class Searcher:
     def _semantic_candidates(
         self, question_vector, seen: set[tuple[str, str]], filters: Filters, query: tantivy.Query
     ) -> list[CandidateRow]:
-        """Candidate rows of the articles the embedding finds nearest and the lexical search did not, each scored as
-        the lexical ``query`` scores it (below the lexical candidates, not 0: "Thời gian thử việc" is found by
-        meaning for "thử việc tối đa bao lâu" and holds its words, though fewer times than the articles ahead)."""
+        """Candidate rows of the articles the embedding finds nearest and the lexical search did not, read from the
+        index like the lexical ones and scored as the lexical ``query`` scores them (below the lexical candidates, not
+        0: "Thời gian thử việc" is found by meaning for "thử việc tối đa bao lâu" and holds its words, though fewer
+        times than the articles ahead)."""
         assert self.embedding is not None
+        keys = [key for key, _cosine in self.embedding.nearest(question_vector, self.SEMANTIC_CANDIDATES)]
+        keys = [key for key in keys if key not in seen]
+        if not keys:
+            return []
+        # one search: the lexical query, over these articles only (each matches; the query adds its score)
+        occur, query_of = tantivy.Occur, tantivy.Query
+        articles = query_of.boolean_query(
+            [
+                (
+                    occur.Should,
+                    query_of.boolean_query(
+                        [
+                            (occur.Must, query_of.term_query(self.schema, "doc_id", doc_id)),
+                            (occur.Must, query_of.term_query(self.schema, "article", article)),
+                        ]
+                    ),
+                )
+                for doc_id, article in keys
+            ]
+        )
+        scoped = query_of.boolean_query(
+            [(occur.Must, query_of.const_score_query(articles, 0.0)), (occur.Should, query)]
+        )
+        found = {}
+        for score, addr in self.searcher.search(scoped, len(keys)).hits:
+            d = self.searcher.doc(addr)
+            found[(d["doc_id"][0], d["article"][0])] = (score, d)
         rows: list[CandidateRow] = []
-        for key, _cosine in self.embedding.nearest(question_vector, self.SEMANTIC_CANDIDATES):
-            if key in seen:
-                continue
-            found = self.library.heading_and_text(key[0], key[1])
-            doc = self.library.document(key[0])
-            if found is None or doc is None:
+        for key in keys:  # in the embedding's order
+            if key not in found:
                 continue
             seen.add(key)
-            heading, text = found
-            in_force = self._in_force_on(key[0], filters.as_of)
-            weight = 1.0 if in_force else REPEALED_WEIGHT
+            score, d = found[key]
+            weight = 1.0 if self._in_force_on(key[0], filters.as_of) else REPEALED_WEIGHT
             rows.append(
                 CandidateRow(
-                    score=0.0,
+                    score=score * weight,
                     doc_id=key[0],
                     article=key[1],
-                    text=" ".join(folded_syllables(text)),
-                    heading=" ".join(folded_syllables(heading or "")),
+                    text=d["text_f"][0],
+                    heading=d["heading_f"][0],
                     held=False,
-                    bm25=0.0,
-                    doc_type=doc.doc_type,
+                    bm25=score * weight,
+                    doc_type=d["doc_type"][0] if d["doc_type"] else None,
                     in_force=weight == 1.0,
                 )
             )
-        if rows:
-            # one search: the lexical query, over these articles only
-            occur = tantivy.Occur
-            articles = tantivy.Query.boolean_query(
-                [
-                    (
-                        occur.Should,
-                        tantivy.Query.boolean_query(
-                            [
-                                (occur.Must, tantivy.Query.term_query(self.schema, "doc_id", r.doc_id)),
-                                (occur.Must, tantivy.Query.term_query(self.schema, "article", r.article)),
-                            ]
-                        ),
-                    )
-                    for r in rows
-                ]
-            )
-            scoped = tantivy.Query.boolean_query(
-                [(occur.Must, tantivy.Query.const_score_query(articles, 0.0)), (occur.Should, query)]
-            )
-            scores = {}
-            for score, addr in self.searcher.search(scoped, len(rows)).hits:
-                d = self.searcher.doc(addr)
-                scores[(d["doc_id"][0], d["article"][0])] = score
-            for r in rows:
-                r.bm25 = r.score = scores.get((r.doc_id, r.article), 0.0) * (
-                    1.0 if r.in_force else REPEALED_WEIGHT
-                )
         return rows
 
     def _learned_order(
