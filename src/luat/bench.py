@@ -1062,11 +1062,13 @@ def bench_learned() -> str:
         *stranger_rows,
         "",
         "Read one by one (stranger2, trained): right basis for overtime limits, annual leave, severance, the one-time",
-        "social-insurance benefit, an oral will, temporary residence; refused with the right provision first in the",
-        "search (drinking and riding, 168/2024/NĐ-CP Điều 7 khoản 6; a child in the front seat, 36/2024/QH15 Điều 10",
-        "khoản 3; land bought by hand-written deed, 31/2024/QH15 Điều 45): the judge's bars, chosen on the dev halves, refuse",
-        "where the question's words are few in the article; wrong article where a neighbour shares the words (organising",
-        "gambling, Điều 322 BLHS, for gambling, Điều 321).",
+        "social-insurance benefit, maternity leave, an oral will, a land-use term, temporary residence; the law of Japan and",
+        "a law not in the library refused as such; refused with the right provision first in the search (a hospital",
+        "outside the registered one, Luật BHYT Điều 22; drinking and riding, 168/2024/NĐ-CP Điều 7; a child in the front",
+        "seat, 36/2024/QH15 Điều 10; the new tax's family deduction, 109/2025/QH15 Điều 10): the judge gives them 0.06-0.19",
+        "and their coverage is under 0.62, and the rescue bar's grid starts at 0.3; wrong article where a neighbour shares",
+        "the words (organising gambling, Điều 322 BLHS, for gambling, Điều 321; the abuse of family members, Điều 185, for a",
+        "15-year-old's fight, where the age of criminal liability, Điều 12, decides).",
     ]
     return "\n".join(body)
 
