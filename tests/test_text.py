@@ -53,6 +53,8 @@ WRAPPED = [
     # a new khoản, a điểm, a capital or a number starts a line of its own
     ("như sau:\na) Nghị định số 115/2015/NĐ-CP", "như sau:\na) Nghị định số 115/2015/NĐ-CP"),
     ("như sau:\nđ) Điểm đ", "như sau:\nđ) Điểm đ"),
+    ("đã cấp;\na. Giấy phép hết hạn", "đã cấp;\na. Giấy phép hết hạn"),
+    ("nhóm 1;\ne2) Doanh nghiệp", "nhóm 1;\ne2) Doanh nghiệp"),
     ("thi hành.\nĐiều 83. Quy định chuyển tiếp", "thi hành.\nĐiều 83. Quy định chuyển tiếp"),
     ("thi hành.\n3. Khoản ba", "thi hành.\n3. Khoản ba"),
 ]

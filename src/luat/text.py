@@ -93,13 +93,12 @@ WORD = re.compile(r"[^\W_]+")
 
 
 # a line break inside a hard-wrapped paragraph (Công báo text: "... đã được sửa đổi, bổ sung\nmột số điều theo Luật
-# số 61/2020/QH14 ..."): the next line goes on in lower case, and is not a điểm ("a) ...", "đ) ...")
-_LINE_BREAK = re.compile(r"\n(?=[ \t]*([^\W\d_])([^\W\d_]?\)?))")
+# số 61/2020/QH14 ..."): the next line goes on in lower case, and is not a điểm ("a) ...", "đ) ...", "a. ...", "e2) ...")
+_LINE_BREAK = re.compile(r"\n(?=[ \t]*([^\W\d_])([^\W_]{0,2}[.)])?)")
 
 
 def _wrapped(m: re.Match[str]) -> str:
-    first, rest = m.group(1), m.group(2)
-    return " " if first.islower() and not rest.endswith(")") else "\n"
+    return " " if m.group(1).islower() and not m.group(2) else "\n"
 
 
 def join_wrapped_lines(text: str) -> str:
