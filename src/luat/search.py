@@ -124,7 +124,7 @@ class CandidateRow:
     text: str  # folded syllables of the article's text, one space apart (as indexed)
     heading: str  # folded syllables of its heading, one space apart
     held: bool  # the question holds its heading (3 syllables or more) as a phrase; set by the rerank
-    bm25: float  # the index's score at the repealed documents' weight, never reranked (0 for the embedding's)
+    bm25: float  # the index's score at the repealed documents' weight, never reranked
     doc_type: str | None  # loại văn bản of its document
     in_force: bool  # its document is in force on the day asked about
 
