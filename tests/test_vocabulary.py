@@ -19,6 +19,9 @@ EVERYDAY = [
     ),
     ("làm lại sổ đỏ mất bao lâu", "làm lại giấy chứng nhận quyền sử dụng đất mất bao lâu"),
     ("mất bằng lái xe thì làm sao", "mất giấy phép lái xe thì làm sao"),
+    # founding and running a company
+    ("Tôi 17 tuổi muốn lập công ty riêng được không?", "Tôi 17 tuổi muốn thành lập doanh nghiệp được không?"),
+    ("viên chức có được đứng tên giám đốc không", "viên chức có được quản lý doanh nghiệp không"),
     # "mới được" before a benefit or an act asks its condition; "mới được áp dụng" is a new rule
     (
         "Con trai mấy tuổi thì mới được đăng ký kết hôn?",

@@ -42,6 +42,9 @@ EVERYDAY_WORDS: dict[str, str] = {
     r"ly di|bo nhau|chia tay vo|chia tay chong": "ly hôn",
     r"gianh quyen nuoi con|quyen nuoi con|ai (?:se |duoc )?nuoi(?: con| chau| be)?|duoc nuoi con": "trực tiếp nuôi con",
     r"khong co di chuc|khong de lai di chuc|chua lap di chuc": "thừa kế theo pháp luật",
+    # enterprise: "mở công ty", "lập công ty riêng" is to found one; "đứng tên giám đốc" to manage it
+    r"(?:mo|lap|thanh lap) (?:cong ty|cty|doanh nghiep)(?: rieng)?": "thành lập doanh nghiệp",
+    r"dung ten (?:lam )?(?:giam doc|chu cong ty|chu doanh nghiep)": "quản lý doanh nghiệp",
     # land and housing
     r"so do|so hong": "giấy chứng nhận quyền sử dụng đất",
     # traffic
