@@ -357,7 +357,8 @@ class Consultant:
                 "Để bổ sung, nạp toàn văn bằng lệnh: luat ingest ĐƯỜNG_DẪN_TỆP (.txt, .html hoặc .docx).",
                 retrieved=retrieved,
             )
-        if not pq.units and asks_foreign_law(fold(question)):
+        folded = fold(question)
+        if not pq.units and asks_foreign_law(folded):
             return Answer(question, "not_in_library", _FOREIGN_LAW, retrieved=retrieved)
         if pq.missing_units:  # a provision that does not exist is said so, never answered by another unit
             return Answer(
@@ -380,9 +381,9 @@ class Consultant:
         terms = [t for t in asked if not (t.isdigit() or t in _SCALE_FOLDED)] if sums else asked
         # an article that says what its document covers answers nothing: the next match does, unless the
         # question asks about that scope
-        if not SCOPE_HEADING.search(fold(question)):
+        if not SCOPE_HEADING.search(folded):
             hits = [h for h in hits if h.exact or not SCOPE_HEADING.fullmatch(fold(h.heading or ""))] or hits
-        if REGIME_RULE and not asks_about_armed_forces(fold(question)):
+        if REGIME_RULE and not asks_about_armed_forces(folded):
             # a civilian's question is not answered from the armed forces' or police's own circulars
             hits = [h for h in hits if h.exact or not armed_forces_regime(h.doc.number)] or hits
         hits = self._in_force_first(hits, terms, on, as_of, question, pq)

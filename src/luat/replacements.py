@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 RECORD = Path(__file__).parent / "records" / "replaced.csv"
@@ -24,7 +25,11 @@ class Replacement:
     since: str
 
 
-def recorded_replacements(path: Path = RECORD) -> list[Replacement]:
-    """The rows of the record (``path``), in its order."""
+@cache
+def recorded_replacements(path: Path = RECORD) -> tuple[Replacement, ...]:
+    """The rows of the record (``path``), in its order; read once (an answer resting on a replaced law names the law
+    in force from it)."""
     with open(path, encoding="utf-8", newline="") as f:
-        return [Replacement(r["lapsed"], r["replaced_by"], r["name"], r["since"]) for r in csv.DictReader(f)]
+        return tuple(
+            Replacement(r["lapsed"], r["replaced_by"], r["name"], r["since"]) for r in csv.DictReader(f)
+        )

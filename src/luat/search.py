@@ -517,20 +517,7 @@ class Searcher:
             if key in seen:
                 continue
             seen.add(key)
-            weight = REPEALED_WEIGHT if not plain and not self._in_force_on(key[0], filters.as_of) else 1.0
-            ranked.append(
-                CandidateRow(
-                    score=score * weight,
-                    doc_id=key[0],
-                    article=key[1],
-                    text=d["text_f"][0],
-                    heading=d["heading_f"][0],
-                    held=False,
-                    bm25=score * weight,
-                    doc_type=d["doc_type"][0] if d["doc_type"] else None,
-                    in_force=weight == 1.0,
-                )
-            )
+            ranked.append(self._indexed_row(d, score, plain or self._in_force_on(key[0], filters.as_of)))
         question_vector = None
         if self.embedding is not None and not plain:
             question_vector = self.embedding.encode([pq.text])[0]
@@ -608,21 +595,25 @@ class Searcher:
                 continue
             seen.add(key)
             score, d = found[key]
-            weight = 1.0 if self._in_force_on(key[0], filters.as_of) else REPEALED_WEIGHT
-            rows.append(
-                CandidateRow(
-                    score=score * weight,
-                    doc_id=key[0],
-                    article=key[1],
-                    text=d["text_f"][0],
-                    heading=d["heading_f"][0],
-                    held=False,
-                    bm25=score * weight,
-                    doc_type=d["doc_type"][0] if d["doc_type"] else None,
-                    in_force=weight == 1.0,
-                )
-            )
+            rows.append(self._indexed_row(d, score, self._in_force_on(key[0], filters.as_of)))
         return rows
+
+    @staticmethod
+    def _indexed_row(d: tantivy.Document, score: float, in_force: bool) -> CandidateRow:
+        """A candidate row from an article's index document and its score, at the repealed documents' weight unless
+        ``in_force``."""
+        weight = 1.0 if in_force else REPEALED_WEIGHT
+        return CandidateRow(
+            score=score * weight,
+            doc_id=d["doc_id"][0],
+            article=d["article"][0],
+            text=d["text_f"][0],
+            heading=d["heading_f"][0],
+            held=False,
+            bm25=score * weight,
+            doc_type=d["doc_type"][0] if d["doc_type"] else None,
+            in_force=in_force,
+        )
 
     def _learned_order(
         self, ranked: list[CandidateRow], pq: ParsedQuery, question_vector=None
