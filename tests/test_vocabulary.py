@@ -13,6 +13,8 @@ EVERYDAY = [
         "Tôi nghỉ việc thì có được hưởng bảo hiểm xã hội một lần không?",
     ),
     ("cong ty no luong 2 thang", "cong ty trả lương không đúng hạn 2 thang"),
+    # the unemployment benefit is not the one-time social-insurance benefit
+    ("bao lâu mới được rút bảo hiểm thất nghiệp", "bao lâu thì đủ điều kiện rút bảo hiểm thất nghiệp"),
     (
         "Em có bầu 3 tháng bị đuổi việc",
         "Em mang thai 3 tháng bị đơn phương chấm dứt hợp đồng lao động, sa thải",

@@ -22,7 +22,8 @@ from .text import fold, fold_same_length
 # folded everyday phrase (regex, whole words) → the law's words
 EVERYDAY_WORDS: dict[str, str] = {
     # social insurance: "rút BHXH (một lần)" is to take the one-time benefit
-    r"rut (?:tien )?(?:bhxh|bao hiem xa hoi|bao hiem)(?: mot lan)?|rut so(?: bhxh| bao hiem xa hoi)?(?: mot lan)?": "hưởng bảo hiểm xã hội một lần",
+    # (not "rút bảo hiểm thất nghiệp": the unemployment benefit, nor health insurance)
+    r"rut (?:tien )?(?:bhxh|bao hiem xa hoi|bao hiem(?! that nghiep| y te))(?: mot lan)?|rut so(?: bhxh| bao hiem xa hoi)?(?: mot lan)?": "hưởng bảo hiểm xã hội một lần",
     r"ve huu|nghi huu som": "nghỉ hưu",
     # "đóng bao nhiêu năm mới được hưởng lương hưu" asks the conditions of the benefit
     r"(?:bao nhieu|may) nam (?:moi|thi|de) (?:duoc|co)": "bao nhiêu năm thì đủ điều kiện",
