@@ -3,8 +3,8 @@ import json
 import pytest
 
 from luat import api
-from luat.answer import MIN_COVERAGE, Consultant, asked_type, asks_meaning, layout_quote, money_in
-from luat.search import definition_term
+from luat.answer import MIN_COVERAGE, Consultant, asked_type, layout_quote, money_in
+from luat.search import asks_meaning, definition_term
 
 
 @pytest.mark.data
@@ -133,6 +133,28 @@ def test_asked_type(question, kind):
     assert (t.name if t else None) == kind
 
 
+@pytest.mark.parametrize(
+    "text,states",
+    [
+        ("mỗi năm làm việc được trợ cấp một nửa tháng tiền lương", True),
+        ("Mức trợ cấp bằng 50% mức lương cơ sở.", True),
+        ("phạt tiền từ 2.000.000 đồng đến 3.000.000 đồng", True),
+        # a sum set against another (BLDS Điều 328 khoản 2: the deposit back and as much again)
+        (
+            "bên nhận đặt cọc phải trả cho bên đặt cọc tài sản đặt cọc và một khoản tiền tương đương giá trị tài sản "
+            "đặt cọc",
+            True,
+        ),
+        ("bồi thường gấp đôi số tiền đã nhận", True),
+        ("Bên nhận đặt cọc phải trả lại tài sản đặt cọc.", False),
+    ],
+)
+def test_a_sum_stated(text, states):
+    wanted = asked_type("đặt cọc rồi bên bán không bán nữa thì phải trả lại bao nhiêu tiền")
+    assert wanted is not None and wanted.name == "sum of money"
+    assert wanted.answers(text) is states
+
+
 @pytest.mark.data
 @pytest.mark.parametrize(
     "question,doc,article,clause",
@@ -232,6 +254,10 @@ def test_sanction_asked_but_library_sets_none(bhxh_library):
         ("Điều kiện hưởng lương hưu là gì?", False),
         ("nội dung hoạt động của doanh nghiệp bảo hiểm là gì?", False),
         ("Người lao động nghỉ việc có được rút BHXH một lần không?", False),
+        # the term is the clause that asks, not the sentence before it
+        ("rut bhxh 1 lan bay gio con duoc khong, dieu kien la gi", False),
+        ("Cho em hỏi với, hợp đồng vô hiệu là gì?", True),
+        ("Mục đích đánh giá, xếp loại Đơn vị học tập là gì?", False),
     ],
 )
 def test_asks_meaning(question, asks):

@@ -30,6 +30,22 @@ EVERYDAY = [
         "Con trai mấy tuổi thì đủ điều kiện đăng ký kết hôn?",
     ),
     ("quy định mới được áp dụng từ khi nào", "quy định mới được áp dụng từ khi nào"),
+    # the buyer of stolen goods, not the thief; the victim's "xe bị trộm" stays
+    ("mua xe trộm có bị đi tù không", "mua tài sản do người khác phạm tội mà có có bị đi tù không"),
+    ("xe bị trộm thì báo ai", "xe bị trộm thì báo ai"),
+    # an original diploma, the law's "thời hiệu", a guest's stay, personal data, a loan not repaid
+    ("công ty giữ bằng tốt nghiệp bản gốc của tôi", "công ty giữ bản chính văn bằng của tôi"),
+    ("được trả bằng một nửa lương gốc", "được trả bằng một nửa lương gốc"),
+    ("chia đất thì còn thời hạn khởi kiện không", "chia đất thì còn thời hiệu khởi kiện không"),
+    ("em có quyền yêu cầu xóa hết hồ sơ không", "em có quyền yêu cầu xóa dữ liệu cá nhân không"),
+    (
+        "cho bạn vay 40 triệu mà nó nhất quyết không trả",
+        "cho vay tài sản 40 triệu mà nó cố tình không trả",
+    ),
+    ("đi trễ 5 phút là trừ 100k vào lương", "đi trễ 5 phút là phạt tiền, cắt lương"),
+    ("công ty khấu trừ lương để bồi thường", "công ty khấu trừ lương để bồi thường"),
+    ("ngân hàng bắt tôi trả nợ thay", "ngân hàng bắt tôi thực hiện nghĩa vụ thay"),
+    ("đi nâng mũi có được dùng thẻ bảo hiểm y tế không", "đi thẩm mỹ có được dùng thẻ bảo hiểm y tế không"),
     # words that only look alike stay: "điểm k" is a point, "cồn" is not "con"
     ("điểm k khoản 1 Điều 5", "điểm k khoản 1 Điều 5"),
     ("vợ chồng có con nhỏ", "vợ chồng có con nhỏ"),

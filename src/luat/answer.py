@@ -41,6 +41,7 @@ from .search import (
     ParsedQuery,
     Searcher,
     asked_questions,
+    asks_meaning,
     content_terms,
     key_of,
     strip_question_phrasing,
@@ -116,22 +117,6 @@ _SCALE_FOLDED = {fold(word) for word in _SCALE}
 
 
 # Terms that ask for content, not for a meaning: "điều kiện ... là gì", "nội dung ... là gì" (folded).
-_CONTENT_HEADS = re.compile(
-    r"^(?:cac |nhung )?(?:dieu kien|noi dung|nguyen tac|thu tuc|ho so|quyen|nghia vu|trach nhiem|muc|"
-    r"thoi han|thoi gian|thoi hieu|nhiem vu|chuc nang|hinh thuc|doi tuong|pham vi|tieu chuan|trinh tu|"
-    r"quy trinh|che do|co quan|tham quyen|bien phap|hanh vi|quy dinh|muc dich|yeu cau|ly do|hau qua|"
-    r"hieu luc|gia tri|vai tro|so luong|phuong thuc|cach|truong hop)\b"
-)
-
-
-def asks_meaning(defined: list[str] | None) -> bool:
-    """Whether the term a question asks about (``definition_term``) is one whose meaning is asked ("Vận đơn
-    đường biển là gì?"), not the content of a rule ("Điều kiện khai trương hoạt động ngân hàng là gì?")."""
-    if not defined:
-        return False
-    return not _CONTENT_HEADS.match(" ".join(defined))
-
-
 def _by(units: str) -> str:
     """ "Điều 140 " before "văn bản số ...", or nothing where the statement's article is not known (a recorded
     replacement, :mod:`replacements`)."""

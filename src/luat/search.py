@@ -243,8 +243,12 @@ _DEFINITION_QUESTIONS = [
 _DEFINITION_LEAD = re.compile(
     r"^(?:(?:theo|can cu) (?:quy dinh(?: cua)?(?: phap luat)?|phap luat)(?: hien hanh| hien nay)?\s*,?\s*"
     r"|(?:theo|can cu)\b[^,]{1,80},\s*"
-    r"|cho (?:toi|em) hoi\s*,?\s*|xin hoi\s*,?\s*)+"
+    r"|cho (?:toi|em|minh) hoi(?: voi| chut| a)?\s*,?\s*|xin hoi\s*,?\s*)+"
 )
+
+
+# a question already asked in a clause ("... còn được không, điều kiện là gì"), folded
+_ASKS_BEFORE = re.compile(r"\b(?:khong|ko|chua|bao nhieu|the nao|ra sao|nhu nao|duoc k|hay k)\s*$")
 
 
 def definition_term(question: str) -> list[str] | None:
@@ -255,9 +259,32 @@ def definition_term(question: str) -> list[str] | None:
         for pattern in _DEFINITION_QUESTIONS:
             m = pattern.search(sentence)
             if m:
-                words = folded_syllables(m.group("term"))
+                term = m.group("term")
+                # "rút bhxh 1 lần bây giờ còn được không, điều kiện là gì": a question before the comma, the term after
+                # it ("bộ phận của động vật, thực vật hoang dã" is one term)
+                before, comma, after = term.rpartition(",")
+                if comma and _ASKS_BEFORE.search(before):
+                    term = after
+                words = folded_syllables(term)
                 return words if 2 <= len(words) <= 24 else None
     return None
+
+
+# the heads of a term whose content, not meaning, is asked ("Điều kiện hưởng lương hưu là gì?"), folded
+CONTENT_HEADS = re.compile(
+    r"^(?:cac |nhung )?(?:dieu kien|noi dung|nguyen tac|thu tuc|ho so|quyen|nghia vu|trach nhiem|muc|"
+    r"thoi han|thoi gian|thoi hieu|nhiem vu|chuc nang|hinh thuc|doi tuong|pham vi|tieu chuan|trinh tu|"
+    r"quy trinh|che do|co quan|tham quyen|bien phap|hanh vi|quy dinh|muc dich|yeu cau|ly do|hau qua|"
+    r"hieu luc|gia tri|vai tro|so luong|phuong thuc|cach|truong hop)\b"
+)
+
+
+def asks_meaning(defined: list[str] | None) -> bool:
+    """Whether the term a question asks about (``definition_term``) is one whose meaning is asked ("Vận đơn
+    đường biển là gì?"), not the content of a rule ("Điều kiện khai trương hoạt động ngân hàng là gì?")."""
+    if not defined:
+        return False
+    return not CONTENT_HEADS.match(" ".join(defined))
 
 
 # Words that open a qualifier after a term ("thành viên bù trừ chung | trong chứng khoán phái sinh"), folded.
@@ -758,7 +785,7 @@ class Searcher:
         that holds the definition; [] when the question asks for none. Candidates come from the phrase "X là" (then "X được
         hiểu là", then X alone, for "X (còn gọi là ...) là"), are checked by the definition pattern, and rank
         higher in the legal hierarchy first (a code's definition before a circular's), then by BM25."""
-        if not pq.defined:
+        if pq.defined is None or not asks_meaning(pq.defined):
             return []
         # (document, article) → (score, end of the definition, folded heading)
         found: dict[tuple[str, str], tuple[float, int, str]] = {}

@@ -37,17 +37,30 @@ EVERYDAY_WORDS: dict[str, str] = {
     r"duoi viec|cho nghi viec|cho thoi viec": "đơn phương chấm dứt hợp đồng lao động, sa thải",
     r"no luong|cham luong|khong tra luong|quyt luong": "trả lương không đúng hạn",
     r"tang ca|lam them|lam ngoai gio": "làm thêm giờ",
+    # a wage cut for lateness or absence is a fine, which the law forbids (not "khấu trừ tiền lương" for damage)
+    r"(?<!khau )tru (?:tien |\w+ )?vao luong|(?<!khau )tru luong|cat luong": "phạt tiền, cắt lương",
+    # "công ty giữ bằng gốc": the original of a diploma (not "bằng một nửa lương gốc")
+    r"bang(?: tot nghiep| dai hoc| cao dang| trung cap| thac si| cu nhan){0,2} (?:ban )?goc": "bản chính văn bằng",
     r"nghi phep nam|phep nam|ngay phep(?: nam)?": "nghỉ hằng năm",
     r"nghi ngang|bo viec ngang": "đơn phương chấm dứt hợp đồng lao động không báo trước",
     # family
     r"ly di|bo nhau|chia tay vo|chia tay chong": "ly hôn",
     r"gianh quyen nuoi con|quyen nuoi con|ai (?:se |duoc )?nuoi(?: con| chau| be)?|duoc nuoi con": "trực tiếp nuôi con",
     r"khong co di chuc|khong de lai di chuc|chua lap di chuc": "thừa kế theo pháp luật",
+    # how long one may still sue is the law's "thời hiệu"
+    r"thoi han (?:khoi kien|di kien|kien)|(?:con|het) han (?:khoi kien|kien)": "thời hiệu khởi kiện",
     # enterprise: "mở công ty", "lập công ty riêng" is to found one; "đứng tên giám đốc" to manage it
     r"(?:mo|lap|thanh lap) (?:cong ty|cty|doanh nghiep)(?: rieng)?": "thành lập doanh nghiệp",
     r"dung ten (?:lam )?(?:giam doc|chu cong ty|chu doanh nghiep)": "quản lý doanh nghiệp",
+    # residence: a guest's stay is notified ("thông báo lưu trú"), a longer one registered
+    r"khai bao (?:tam tru|luu tru)|bao (?:tam tru|luu tru)": "thông báo lưu trú, đăng ký tạm trú",
+    # personal data: people say "thông tin cá nhân", the 2025 law "dữ liệu cá nhân"; deleting one's file
+    r"thong tin ca nhan": "thông tin, dữ liệu cá nhân",
+    r"xoa (?:het |bo )?(?:ho so|thong tin|anh|du lieu)(?: ca nhan)?": "xóa dữ liệu cá nhân",
     # land and housing
     r"so do|so hong": "giấy chứng nhận quyền sử dụng đất",
+    # health insurance does not pay for beauty treatment
+    r"cat mi(?: mat)?|nang mui|lam dep|bom moi|hut mo|phau thuat tham my": "thẩm mỹ",
     # traffic
     r"bang lai(?: xe)?": "giấy phép lái xe",
     r"giam bang|tuoc bang|thu bang": "tước quyền sử dụng giấy phép lái xe",
@@ -55,9 +68,17 @@ EVERYDAY_WORDS: dict[str, str] = {
     r"uong ruou (?:lai xe|lai xe may|chay xe)|ruou bia": "nồng độ cồn",
     r"xe may": "xe mô tô, xe gắn máy",
     r"khong doi mu bao hiem|khong doi mu": "không đội mũ bảo hiểm",
+    # stolen goods bought or sold ("mua xe trộm", "đồ ăn cắp"): the crime is consuming them (BLHS Điều 323), not
+    # the theft
+    r"(?:do|hang|xe|xe may|dien thoai|tai san) (?:an )?(?:trom cap|trom|cap)": "tài sản do người khác phạm tội mà có",
     # loans and money
     r"vay tien|muon tien|cho vay tien|cho muon tien": "vay tài sản",
     r"quyt no|xu no|khong tra no|bung no": "không trả nợ",
+    # a guarantor made to pay: "ngân hàng bắt tôi trả nợ thay"
+    r"tra (?:no |tien )?thay": "thực hiện nghĩa vụ thay",
+    r"cho (?:ban|ban be|nguoi quen|hang xom|ho hang|em ho|anh ho|chi ho) (?:vay|muon)": "cho vay tài sản",
+    # able to pay and does not (BLHS Điều 175's words)
+    r"(?:nhat quyet|co tinh|co y|chay) khong tra|khong chiu tra": "cố tình không trả",
     # shorthand of chat messages
     r"cty|c ty": "công ty",
     r"bds": "bất động sản",
@@ -310,7 +331,10 @@ _SUM_ASKED = (
 _SUM_STATED = (
     r"\d[\d.,]*\s*(?:dong|trieu|ty|nghin|usd)\b|\d+(?:[.,]\d+)?\s*%|\bphan tram\b|\bmuc luong co so\b|"
     r"\bmuc tham chieu\b|"  # Luật BHXH 2024 sets sums as "02 lần mức tham chiếu", no longer the lương cơ sở
-    r"\blan (?:muc )?luong\b|\bhe so\b"
+    r"\blan (?:muc )?luong\b|\bhe so\b|"
+    # or set against another sum: "nửa tháng tiền lương", "một khoản tiền tương đương giá trị tài sản đặt cọc", "gấp
+    # đôi số tiền"
+    r"\bthang tien luong\b|\bkhoan tien (?:tuong duong|bang|gap)\b|\btuong duong (?:gia tri|so tien|muc)\b|\bgap (?:doi|\w+ lan)\b"
     # or who sets it: "Mức hỗ trợ học nghề theo quy định của Thủ tướng", "Quy chế thưởng do người sử dụng lao
     # động quyết định", "Giám thị trại giam quyết định mức tiền hỗ trợ", "Chính phủ ... quyết định và công bố mức lương
     # tối thiểu"
