@@ -116,6 +116,34 @@ def test_embedding_learns_headings_from_a_small_library():
     nearest = emb.similar("lương thử việc ít nhất bao nhiêu phần trăm", 1)[0][0]
     assert nearest == ("d", "1")
     assert emb.similar("nam mấy tuổi thì được kết hôn", 1)[0][0] == ("d", "4")
+    # within one document ("Theo Bộ luật Lao động, ..."): only its articles, nearest first
+    labour = [(f"lao-dong-{i}", a, h, t) for i, (_d, a, h, t) in enumerate(articles)]
+    emb = build(read_articles(articles + labour), [])
+    within = emb.nearest(
+        emb.encode(["lương thử việc ít nhất bao nhiêu phần trăm"])[0], 3, doc_id="lao-dong-0"
+    )
+    assert [key for key, _cosine in within] == [("lao-dong-0", "1")]
+    assert emb.nearest(emb.encode(["thử việc"])[0], 3, doc_id="không có") == []
+
+
+def test_an_ensemble_is_the_mean_of_its_models(tmp_path):
+    import lightgbm
+    import numpy as np
+
+    from luat.rank import Ensemble
+
+    rng = np.random.default_rng(0)
+    x = rng.random((200, 4))
+    y = (x[:, 0] + 0.3 * rng.random(200) > 0.6).astype(int)
+    params = dict(objective="binary", num_leaves=4, bagging_fraction=0.7, bagging_freq=1, verbose=-1)
+    models = [lightgbm.train(dict(params, seed=s), lightgbm.Dataset(x, y), 20) for s in (1, 2, 3)]
+    ensemble = Ensemble(models)
+    rows = x[:5]
+    assert np.allclose(ensemble.predict(rows), np.mean([m.predict(rows) for m in models], axis=0))
+    assert not np.allclose(models[0].predict(rows), models[1].predict(rows))  # the seeds differ
+    ensemble.save(tmp_path, "judge")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["judge.1.txt", "judge.2.txt", "judge.txt"]
+    assert np.allclose(Ensemble.load(tmp_path, "judge", 3).predict(rows), ensemble.predict(rows))
 
 
 def test_vocabulary_keeps_words_seen_twice():

@@ -151,6 +151,7 @@ class Embedding:
         self.articles = articles  # one unit row per article of ``keys``
         self.keys = keys
         self.row_of = {k: i for i, k in enumerate(keys)}
+        self._rows_of_document: dict[str, np.ndarray] | None = None
 
     def encode(self, texts: list[str], limit: int | None = None) -> np.ndarray:
         """The vectors of ``texts`` (each read to its first ``limit`` syllables), of unit length."""
@@ -161,14 +162,32 @@ class Embedding:
         """The ``k`` articles nearest the question, with their cosine."""
         return self.nearest(self.encode([question])[0], k)
 
-    def nearest(self, vector: np.ndarray, k: int) -> list[tuple[tuple[str, str], float]]:
-        """The ``k`` articles nearest a question's vector (:meth:`encode`), nearest first, with their cosine."""
-        sims = self.articles @ vector
+    def nearest(
+        self, vector: np.ndarray, k: int, doc_id: str | None = None
+    ) -> list[tuple[tuple[str, str], float]]:
+        """The ``k`` articles nearest a question's vector (:meth:`encode`), nearest first, with their cosine; only
+        those of ``doc_id`` when given."""
+        if doc_id is None:
+            rows = None
+            sims = self.articles @ vector
+        else:
+            rows = self.rows_of_document(doc_id)
+            sims = self.articles[rows] @ vector
         k = min(k, len(sims))
         if k == 0:
             return []
         top = np.argpartition(-sims, k - 1)[:k]
-        return [(self.keys[i], float(sims[i])) for i in top[np.argsort(-sims[top])]]
+        order = top[np.argsort(-sims[top])]
+        return [(self.keys[i if rows is None else rows[i]], float(sims[i])) for i in order]
+
+    def rows_of_document(self, doc_id: str) -> np.ndarray:
+        """The rows of a document's articles (indexed once, on first use)."""
+        if self._rows_of_document is None:
+            by_document: dict[str, list[int]] = {}
+            for i, (d, _a) in enumerate(self.keys):
+                by_document.setdefault(d, []).append(i)
+            self._rows_of_document = {d: np.array(r, dtype=np.int64) for d, r in by_document.items()}
+        return self._rows_of_document.get(doc_id, np.zeros(0, dtype=np.int64))
 
     def similarity(self, question_vector: np.ndarray, key: tuple[str, str]) -> float:
         """How near a question's vector is to an article's (cosine), 0 for an article the embedding lacks; ``key`` is
@@ -196,6 +215,7 @@ class Embedding:
         self.articles = np.vstack([self.articles[keep], *[_unit(r) for r in rows]])
         self.keys = [self.keys[i] for i in keep] + [(d, a) for d, a, _h, _t in articles]
         self.row_of = {k: i for i, k in enumerate(self.keys)}
+        self._rows_of_document = None
 
     def save(self, folder: Path) -> None:
         """Write the embedding under ``folder``, each file whole or not at all (written aside, then renamed)."""

@@ -54,6 +54,8 @@ class BenchQuestion:
     split: str | None = None  # "dev" (tune on it) or "test" (report on it) where the set is split
     # the khoản that answer, per relevant (document, Điều) key, where the set names them
     clauses: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    # how it is written, where the set says ("plain", "story", "letter", "no-diacritics", "typo")
+    style: str | None = None
 
 
 def load_bench(path: Path) -> tuple[list[BenchQuestion], list[str]]:
@@ -83,7 +85,14 @@ def load_bench(path: Path) -> tuple[list[BenchQuestion], list[str]]:
             continue
         out.append(
             BenchQuestion(
-                str(d.get("id", i)), q, rel, d.get("expect"), d.get("answer"), d.get("split"), clauses
+                str(d.get("id", i)),
+                q,
+                rel,
+                d.get("expect"),
+                d.get("answer"),
+                d.get("split"),
+                clauses,
+                d.get("style") if isinstance(d.get("style"), str) else None,
             )
         )
     if not out:

@@ -191,6 +191,38 @@ def models_dir(library: str) -> Path:
 
 
 @dataclass
+class Ensemble:
+    """LightGBM models of one task, trained alike but for their seed, whose scores are averaged: one model's order of
+    close candidates, and so the held-out figures, moved by ±0.02 between trainings from one changed question; the
+    mean of a few moves less (docs/BENCHMARKS.md, learned)."""
+
+    boosters: list
+
+    def predict(self, rows, num_threads: int = 1):
+        """The mean of the models' scores of ``rows``."""
+        import numpy as np
+
+        return np.mean([b.predict(rows, num_threads=num_threads) for b in self.boosters], axis=0)
+
+    def save(self, folder: Path, name: str) -> None:
+        """Write the models as ``NAME.txt``, ``NAME.1.txt``, ..."""
+        for i, b in enumerate(self.boosters):
+            b.save_model(str(folder / (f"{name}.txt" if i == 0 else f"{name}.{i}.txt")))
+
+    @classmethod
+    def load(cls, folder: Path, name: str, count: int) -> Ensemble:
+        """The ``count`` models :meth:`save` wrote."""
+        import lightgbm
+
+        return cls(
+            [
+                lightgbm.Booster(model_file=str(folder / (f"{name}.txt" if i == 0 else f"{name}.{i}.txt")))
+                for i in range(max(1, count))
+            ]
+        )
+
+
+@dataclass
 class Models:
     """The trained ranker and judge of a library (``luat train``), with the judge's abstention threshold, and the
     chooser of the khoản that answers (choose.py)."""
@@ -219,8 +251,12 @@ class Models:
                 return None
             import lightgbm
 
-            ranker = lightgbm.Booster(model_file=str(d / "ranker.txt"))
-            judge = lightgbm.Booster(model_file=str(d / "judge.txt")) if (d / "judge.txt").exists() else None
+            ranker = Ensemble.load(d, "ranker", int(info.get("ensemble", 1)))
+            judge = (
+                Ensemble.load(d, "judge", int(info.get("ensemble", 1)))
+                if (d / "judge.txt").exists()
+                else None
+            )
             chooser = (
                 lightgbm.Booster(model_file=str(d / "chooser.txt")) if (d / "chooser.txt").exists() else None
             )

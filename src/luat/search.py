@@ -549,7 +549,8 @@ class Searcher:
         if self.embedding is not None and not plain:
             question_vector = self.embedding.encode([pq.text])[0]
             pq.vector = question_vector
-            if not (filters.doc_id or filters.doc_type or filters.year or filters.issuer or filters.topic):
+            if not (filters.doc_type or filters.year or filters.issuer or filters.topic):
+                # within the document the question names, when it names one ("Theo luật BHXH mới thì ...")
                 ranked += self._semantic_candidates(question_vector, seen, filters, query)
         if ranked and not plain:
             self._rerank(ranked, pq)
@@ -589,7 +590,12 @@ class Searcher:
         0: "Thời gian thử việc" is found by meaning for "thử việc tối đa bao lâu" and holds its words, though fewer
         times than the articles ahead)."""
         assert self.embedding is not None
-        keys = [key for key, _cosine in self.embedding.nearest(question_vector, self.SEMANTIC_CANDIDATES)]
+        keys = [
+            key
+            for key, _cosine in self.embedding.nearest(
+                question_vector, self.SEMANTIC_CANDIDATES, doc_id=filters.doc_id
+            )
+        ]
         keys = [key for key in keys if key not in seen]
         if not keys:
             return []

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .choose import CLAUSE_FEATURES, clause_features
-from .rank import FEATURES, JUDGE_FEATURES, Models, models_dir
+from .rank import FEATURES, JUDGE_FEATURES, Ensemble, Models, models_dir
 
 # the questions of each set, the day its gold is the law of (None: today)
 TRAINING_SETS = [
@@ -34,6 +34,8 @@ TRAINING_SETS = [
 ]
 
 SEED = 7
+# the ranker and the judge are each the mean of this many models, seeds SEED, SEED + 1, ... (rank.Ensemble)
+ENSEMBLE = 3
 # what both models share: small trees, bagging, one seed, deterministic on 2 threads
 _COMMON = dict(
     learning_rate=0.05,
@@ -84,6 +86,7 @@ class Labelled:
     split: str
     # the khoản that answer, per gold (document, Điều) key, where the set names them
     clauses: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    style: str | None = None  # how it is written, where the set says ("letter", "story", ...)
 
 
 def labelled_questions(data: Path, bench: Path, library) -> list[Labelled]:
@@ -116,6 +119,7 @@ def labelled_questions(data: Path, bench: Path, library) -> list[Labelled]:
                     unanswerable,
                     split_of(q.id, q.split),
                     clauses,
+                    q.style,
                 )
             )
     return out
@@ -223,20 +227,22 @@ def learn(
             f"(at least {MIN_QUESTIONS} needed): nothing to learn from; its search keeps the hand-written order"
         )
 
-    def fit_ranker(keep) -> lightgbm.Booster:
-        """The ranker (LightGBM lambdarank) fitted on the candidates of the questions ``keep`` chooses, grouped by
-        question."""
+    def fit_ranker(keep) -> Ensemble:
+        """The ranker (LightGBM lambdarank, :data:`ENSEMBLE` seeds) fitted on the candidates of the questions
+        ``keep`` chooses, grouped by question."""
         chosen = [v for i, v in per_question.items() if keep(i)]
         x = np.array([row for rows, _y in chosen for row in rows])
         labels = np.array([label for _rows, y in chosen for label in y])
-        return lightgbm.train(
-            RANKER_PARAMS, lightgbm.Dataset(x, labels, group=[len(y) for _r, y in chosen]), RANKER_ROUNDS
+        data = lightgbm.Dataset(x, labels, group=[len(y) for _r, y in chosen], free_raw_data=False)
+        return Ensemble(
+            [lightgbm.train(dict(RANKER_PARAMS, seed=SEED + i), data, RANKER_ROUNDS) for i in range(ENSEMBLE)]
         )
 
     ranker = fit_ranker(lambda i: True)
     phases["ranker"] = round(time.perf_counter() - t0 - sum(phases.values()), 1)
-    ranker.save_model(str(out_dir / "ranker.txt"))
+    ranker.save(out_dir, "ranker")
     info = {
+        "ensemble": ENSEMBLE,
         "features": FEATURES,
         "judge_features": JUDGE_FEATURES,
         "clause_features": CLAUSE_FEATURES,
@@ -286,12 +292,17 @@ def learn(
     sizes = {name: jsets.count(name) for name in set(jsets)}
     w = np.array([len(jsets) / (len(sizes) * sizes[name]) for name in jsets])
     folds = np.arange(len(y)) % 5
+
+    def fit_judge(rows: np.ndarray) -> Ensemble:
+        """The judge (LightGBM binary, :data:`ENSEMBLE` seeds) fitted on the answers ``rows`` selects."""
+        data = lightgbm.Dataset(X[rows], y[rows], weight=w[rows], free_raw_data=False)
+        return Ensemble(
+            [lightgbm.train(dict(JUDGE_PARAMS, seed=SEED + i), data, JUDGE_ROUNDS) for i in range(ENSEMBLE)]
+        )
+
     oof = np.zeros(len(y))
     for f in range(5):
-        m = lightgbm.train(
-            JUDGE_PARAMS, lightgbm.Dataset(X[folds != f], y[folds != f], weight=w[folds != f]), JUDGE_ROUNDS
-        )
-        oof[folds == f] = m.predict(X[folds == f])
+        oof[folds == f] = fit_judge(folds != f).predict(X[folds == f])
     # the bars: an answer holds enough of the question (MIN_COVERAGE, or is what it asks about) unless the judge is
     # sure it answers (``rescue``: "lương thử việc thấp nhất bao nhiêu phần trăm" and "ít nhất phải bằng 85%" share
     # few words), and the judge is not sure it does not (``threshold``); chosen where right answers minus
@@ -316,8 +327,7 @@ def learn(
             }
         )
     )
-    judge = lightgbm.train(JUDGE_PARAMS, lightgbm.Dataset(X, y, weight=w), JUDGE_ROUNDS)
-    judge.save_model(str(out_dir / "judge.txt"))
+    fit_judge(np.ones(len(y), dtype=bool)).save(out_dir, "judge")
     info.update(
         threshold=round(threshold, 3),
         rescue=round(rescue, 3),
