@@ -173,6 +173,28 @@ def test_the_khoan_that_answers(bhxh_library, question, doc, article, clause):
 
 
 @pytest.mark.data
+@pytest.mark.parametrize(
+    "question, point",
+    [
+        # one reason of the seven answers: it is cited and quoted after the khoản's lead, alone (a question that
+        # asks for the list is answered with all: test_choose)
+        ("Công ty nợ lương 2 tháng rồi, tôi nghỉ việc luôn không báo trước được không?", "b"),
+    ],
+)
+def test_the_point_that_answers_is_cited(bhxh_library, question, point):
+    a = api.ask(question, library="test-bhxh")
+    c = a["citations"][0]
+    assert (c["doc"], c["article"], c["clause"], c["point"]) == ("45/2019/QH14", "35", "2", point), a[
+        "answer"
+    ]
+    assert a["answer"].startswith(f"Căn cứ điểm {point} khoản 2 Điều 35 Bộ luật Lao động")
+    assert "quấy rối tình dục" not in c["quote"]  # điểm d: the other reasons are not quoted
+    assert c["quote"].startswith(
+        "2. Người lao động có quyền đơn phương chấm dứt hợp đồng lao động không cần báo trước"
+    )
+
+
+@pytest.mark.data
 def test_a_question_with_its_story(bhxh_library):
     """A question sent with greetings and a story (the TVPL style) is measured against the sentence that asks:
     the story's words (Bình Dương, công nhân may, con nhỏ) are in no article and made it not_found."""

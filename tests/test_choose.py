@@ -4,7 +4,7 @@ a chooser's scores decide when there is one. The article is written in the style
 
 import pytest
 
-from luat.choose import CLAUSE_FEATURES, best_passage, clause_features
+from luat.choose import CLAUSE_FEATURES, best_passage, best_point, clause_features
 from luat.text import folded_syllables
 
 ARTICLE_81 = [
@@ -63,3 +63,34 @@ def test_a_trained_chooser_decides_when_there_is_one():
     )
     assert chosen == 2
     assert best_passage([], terms(question), question) == 0
+
+
+# khoản 2 Điều 35 Bộ luật Lao động 2019, its lead and its first four điểm
+LEAD_35_2 = "2. Người lao động có quyền đơn phương chấm dứt hợp đồng lao động không cần báo trước trong trường hợp sau đây:"
+POINTS_35_2 = [
+    "a) Không được bố trí theo đúng công việc, địa điểm làm việc hoặc không được bảo đảm điều kiện làm việc theo "
+    "thỏa thuận, trừ trường hợp quy định tại Điều 29 của Bộ luật này;",
+    "b) Không được trả đủ lương hoặc trả lương không đúng thời hạn, trừ trường hợp quy định tại khoản 4 Điều 97 của "
+    "Bộ luật này;",
+    "c) Bị người sử dụng lao động ngược đãi, đánh đập hoặc có lời nói, hành vi nhục mạ, hành vi làm ảnh hưởng đến sức "
+    "khỏe, nhân phẩm, danh dự; bị cưỡng bức lao động;",
+    "d) Bị quấy rối tình dục tại nơi làm việc;",
+]
+
+
+@pytest.mark.parametrize(
+    "question, point",
+    [
+        # one điểm holds what the question tells: it alone is quoted
+        ("không được trả đủ lương, trả lương không đúng thời hạn thì nghỉ không báo trước được không", 1),
+        ("bị sếp đánh đập, nhục mạ thì có được nghỉ ngay không", 2),
+        # the question asks for the list: the whole khoản
+        ("người lao động được nghỉ không cần báo trước trong những trường hợp nào", None),
+        # only the lead's words: no điểm stands out
+        ("người lao động có quyền đơn phương chấm dứt hợp đồng lao động không cần báo trước không", None),
+        # two điểm hold as much: no one of them
+        ("bị cưỡng bức lao động hoặc quấy rối tình dục tại nơi làm việc", None),
+    ],
+)
+def test_the_point_that_answers(question, point):
+    assert best_point(LEAD_35_2, POINTS_35_2, folded_syllables(question), question) == point

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from .choose import best_point
 from .cite import Context, Resolver, find_references, library_names
 from .generate import Generator, GeneratorError
 from .limits import MAX_QUERY_CHARS
@@ -29,6 +30,7 @@ from .models import (
     REPEALED,
     Document,
     Reference,
+    address_of,
     article_address,
     citation_of,
     parse_address,
@@ -581,7 +583,11 @@ class Consultant:
         if ref.status != "resolved":
             return [("unresolved", ref.message or f"trích dẫn «{ref.text}» không giải được")]
         t = ref.targets[0]
-        unit = self.library.unit(t.doc, t.address) if t.doc is not None and t.address is not None else None
+        address = t.address
+        if address is not None and parse_address(address)[-1][0] == "diem":
+            # a điểm is quoted after the lead of its khoản ("... không cần báo trước trong trường hợp sau đây:")
+            address = address_of(parse_address(address)[:-1])
+        unit = self.library.unit(t.doc, address) if t.doc is not None and address is not None else None
         source = unit.text if unit else ""
         if as_of and unit and unit.article and t.doc is not None:
             article_text = self.library.article_text_as_of(t.doc, unit.article, as_of)
@@ -659,6 +665,19 @@ class Consultant:
         path = [("dieu", hit.article)]
         if clause is not None:
             path.append((clause.kind, clause.label))
+        point = None
+        if clause is not None and clause.kind == "khoan" and not hit.exact:
+            # one điểm of the khoản answers ("nợ lương": điểm b of the reasons to quit without notice): the khoản's
+            # lead and that điểm are quoted, the điểm cited
+            points = [c for c in clause.children if c.kind == "diem"]
+            at = clause.text.find(points[0].text) if points else -1
+            chosen = (
+                best_point(clause.text[:at], [c.text for c in points], terms, question) if at > 0 else None
+            )
+            if chosen is not None:
+                point = points[chosen]
+                quote = clause.text[:at].rstrip() + "\n" + point.text
+                path.append(("diem", point.label))
         cite = citation_of(path)
         name = doc.name
         number = f" (số {doc.number})" if doc.number and doc.number not in name else ""
@@ -676,7 +695,7 @@ class Consultant:
             doc_title=doc.name,
             article=hit.article,
             clause=clause.label if clause is not None and clause.kind == "khoan" else None,
-            point=None,
+            point=point.label if point is not None else None,
             section=clause.label if clause is not None and clause.kind == "section" else None,
             quote=quote,
             version=version[0],

@@ -12,8 +12,10 @@ questions' gold names) a LightGBM model orders them; without one the lexical :fu
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 
+from .index import bigrams
 from .text import WORD, fold, fold_same_length
 from .vocabulary import ASKS_AMOUNT, OPENS_WITH_EXCEPTION, STATES_AMOUNT
 
@@ -160,3 +162,30 @@ def best_passages(
         chosen.append(max(range(n), key=lambda i: scores[start + i]) if n else 0)
         start += n
     return chosen
+
+
+# a question that asks for the whole list ("trong những trường hợp nào", "gồm những gì"): every điểm answers (folded)
+ASKS_LIST = re.compile(
+    r"\b(?:nhung|cac) (?:truong hop|dieu kien|giay to|ho so|hanh vi|noi dung|quyen|loai|doi tuong|ai|gi)\b"
+    r"|\btruong hop nao\b|\bgom (?:nhung )?(?:gi|ai)\b|\bbao gom\b|\bnhung ai\b|\bnhung gi\b"
+)
+# the question's word pairs that one điểm alone holds: fewer than this, and no điểm stands out
+POINT_TELLING_PAIRS = 2
+
+
+def best_point(lead: str, points: Sequence[str], terms: Sequence[str], question: str) -> int | None:
+    """The index of the one điểm of a khoản that answers (Bộ luật Lao động Điều 35 khoản 2 lists seven reasons to
+    quit without notice; "công ty nợ lương" is its điểm b), or None: where the question asks for the list, or no
+    điểm holds at least :data:`POINT_TELLING_PAIRS` of the question's word pairs (``terms``: its folded content
+    words, in order; single syllables, "giáo viên trường" against "trách nhiệm giao", tell nothing) that neither
+    the khoản's ``lead`` nor any other điểm holds, and three times as many as any other."""
+    if len(points) < 2 or ASKS_LIST.search(fold(question)):
+        return None
+    asked = set(bigrams(list(terms))) - set(bigrams(WORD.findall(fold_same_length(lead).lower())))
+    held = [set(bigrams(WORD.findall(fold_same_length(p).lower()))) for p in points]
+    telling = [sum(1 for t in asked if t in h and not any(t in o for o in held if o is not h)) for h in held]
+    order = sorted(range(len(points)), key=lambda i: -telling[i])
+    best, second = telling[order[0]], telling[order[1]]
+    if best >= POINT_TELLING_PAIRS and best >= 3 * second:
+        return order[0]
+    return None
