@@ -75,6 +75,15 @@ def test_tone_distinct_words(bhxh_library):
 
 
 @pytest.mark.data
+def test_the_law_in_force_named_as_new(bhxh_library):
+    """ "luật BHXH mới" names the law in force: "mới" is no content word (folded it is "mỗi", as in "mỗi năm")."""
+    s = api.searcher("test-bhxh")
+    pq = s.parse("Theo luật BHXH mới thì phải đóng bao nhiêu năm mới được hưởng lương hưu?")
+    assert pq.doc_ids and "moi" not in pq.terms and "huu" in pq.terms
+    assert "moi" in s.parse("Theo luật BHXH thì mỗi năm đóng được tính bao nhiêu").terms
+
+
+@pytest.mark.data
 def test_filters(bhxh_library):
     hits = top("bảo hiểm xã hội một lần", filters=Filters(doc_type="Nghị định"))
     assert hits and all(h["document"]["type"] == "Nghị định" for h in hits)

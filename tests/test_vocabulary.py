@@ -12,7 +12,12 @@ EVERYDAY = [
         "Tôi nghỉ việc thì có được rút BHXH một lần không?",
         "Tôi nghỉ việc thì có được hưởng bảo hiểm xã hội một lần không?",
     ),
-    ("cong ty no luong 2 thang", "cong ty trả lương không đúng hạn 2 thang"),
+    (
+        "nợ lương thì nghỉ việc luôn không báo trước được không",
+        "không được trả đủ lương, trả lương không đúng thời hạn thì đơn phương chấm dứt hợp đồng lao động không báo trước "
+        "được không",
+    ),
+    ("cong ty no luong 2 thang", "cong ty không được trả đủ lương, trả lương không đúng thời hạn 2 thang"),
     # the unemployment benefit is not the one-time social-insurance benefit
     ("bao lâu mới được rút bảo hiểm thất nghiệp", "bao lâu thì đủ điều kiện rút bảo hiểm thất nghiệp"),
     (

@@ -173,6 +173,9 @@ def strip_question_phrasing(text: str) -> str:
     return " ".join(" ".join(kept).split())
 
 
+# after a document's name: the one in force ("luật BHXH mới", "mới nhất", "hiện hành", "hiện nay")
+_IN_FORCE_QUALIFIER = r"(?:\s+(?:mới nhất|mới|hiện hành|hiện nay|moi nhat|moi|hien hanh|hien nay)(?![^\W_]))?"
+
 _SENTENCE_END = re.compile(r"(?<=[?.!])\s+")
 
 
@@ -413,7 +416,9 @@ class Searcher:
             for t in ref.targets:
                 if t.address and t.exists:
                     pq.units.append((ref.doc_id, t.address))
-            rest = rest.replace(ref.text, " ")
+            # the document and what qualifies it as the one in force ("luật BHXH mới", "... hiện hành"): "mới" is
+            # no content word (folded it is "mỗi", as in Điều 66's "mỗi năm đóng")
+            rest = re.sub(re.escape(ref.text) + _IN_FORCE_QUALIFIER, " ", rest)
         pq.terms = content_terms(rest)
         asking = asking_sentence(rest)
         pq.asked = content_terms(asking) if asking else None

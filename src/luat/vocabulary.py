@@ -35,14 +35,15 @@ EVERYDAY_WORDS: dict[str, str] = {
     # pregnancy, dismissal, wages owed
     r"co bau|mang bau|bau bi|dang bau|co thai": "mang thai",
     r"duoi viec|cho nghi viec|cho thoi viec": "đơn phương chấm dứt hợp đồng lao động, sa thải",
-    r"no luong|cham luong|khong tra luong|quyt luong": "trả lương không đúng hạn",
+    # wages owed, in the words of BLLĐ Điều 35 khoản 2 điểm b (quitting without notice) and Điều 97
+    r"no luong|cham luong|khat luong|khong tra luong|quyt luong|giam luong|treo luong": "không được trả đủ lương, trả lương không đúng thời hạn",
     r"tang ca|lam them|lam ngoai gio": "làm thêm giờ",
     # a wage cut for lateness or absence is a fine, which the law forbids (not "khấu trừ tiền lương" for damage)
     r"(?<!khau )tru (?:tien |\w+ )?vao luong|(?<!khau )tru luong|cat luong": "phạt tiền, cắt lương",
     # "công ty giữ bằng gốc": the original of a diploma (not "bằng một nửa lương gốc")
     r"bang(?: tot nghiep| dai hoc| cao dang| trung cap| thac si| cu nhan){0,2} (?:ban )?goc": "bản chính văn bằng",
     r"nghi phep nam|phep nam|ngay phep(?: nam)?": "nghỉ hằng năm",
-    r"nghi ngang|bo viec ngang": "đơn phương chấm dứt hợp đồng lao động không báo trước",
+    r"nghi ngang|bo viec ngang|(?:nghi|bo) viec(?: luon| ngay)?(?: ma)? khong (?:can )?bao truoc": "đơn phương chấm dứt hợp đồng lao động không báo trước",
     # family
     r"ly di|bo nhau|chia tay vo|chia tay chong": "ly hôn",
     r"gianh quyen nuoi con|quyen nuoi con|ai (?:se |duoc )?nuoi(?: con| chau| be)?|duoc nuoi con": "trực tiếp nuôi con",
