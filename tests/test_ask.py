@@ -430,6 +430,9 @@ def criminal_library(luat_home):
         ),
         ("Hành vi phát tán vi rút máy tính bị phạt tù bao nhiêu năm?", "286"),
         ("Xâm nhập trái phép vào mạng máy tính của người khác có bị đi tù không?", "289"),
+        # the crime the question names, not a neighbour whose text says its words more often
+        ("danh bai an tien bi cong an bat, lan dau bi bat thi co bi di tu khong", "321"),  # not Điều 322
+        ("Tổ chức đánh bạc tại nhà có bị đi tù không?", "322"),
     ],
 )
 def test_asked_about_criminal_liability(criminal_library, question, article):

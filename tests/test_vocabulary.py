@@ -35,9 +35,11 @@ EVERYDAY = [
         "Con trai mấy tuổi thì đủ điều kiện đăng ký kết hôn?",
     ),
     ("quy định mới được áp dụng từ khi nào", "quy định mới được áp dụng từ khi nào"),
-    # the buyer of stolen goods, not the thief; the victim's "xe bị trộm" stays
+    # the buyer of stolen goods, not the thief; theft in the law's words
     ("mua xe trộm có bị đi tù không", "mua tài sản do người khác phạm tội mà có có bị đi tù không"),
-    ("xe bị trộm thì báo ai", "xe bị trộm thì báo ai"),
+    ("xe bị trộm thì báo ai", "xe bị trộm cắp tài sản thì báo ai"),
+    ("ăn trộm xe máy", "trộm cắp tài sản xe mô tô, xe gắn máy"),
+    ("danh bai an tien co bi bat khong", "đánh bạc co bi bat khong"),
     # an original diploma, the law's "thời hiệu", a guest's stay, personal data, a loan not repaid
     ("công ty giữ bằng tốt nghiệp bản gốc của tôi", "công ty giữ bản chính văn bằng của tôi"),
     ("được trả bằng một nửa lương gốc", "được trả bằng một nửa lương gốc"),

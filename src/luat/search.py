@@ -345,6 +345,8 @@ _ASKS_CRIME = re.compile(
 )
 # How many defining articles a definition question puts first.
 DEFINITIONS_FIRST = 2
+# the criminal code's best-scoring articles among which the crime the question names whole is looked for
+CRIME_CANDIDATES = 10
 # Field weights, measured on zalo-phapdien-dev (docs/BENCHMARKS.md); "asked": the words of the sentence that asks,
 # where a question comes with a story (TVPL: first citation gold 0.567 -> 0.583 at 2, 0.583 at 3).
 WEIGHTS = {"text": 1.0, "heading": 1.0, "title": 0.3, "bigram": 1.6, "accented": 2.0, "asked": 2.0}
@@ -718,14 +720,30 @@ class Searcher:
             asked=[t for t in pq.asked if t not in asking] if pq.asked else None,
         )
         best = None
+        said = set(bigrams(folded_syllables(pq.text)))
         for doc_id in self.criminal_codes:
             if not self._in_force_on(doc_id, filters.as_of):
                 continue
             query = self.build_query(act, Filters(**{**filters.__dict__, "doc_id": doc_id}))
-            top = self.searcher.search(query, 1).hits if query is not None else []
-            if top and (best is None or top[0][0] > best[0]):
-                d = self.searcher.doc(top[0][1])
-                best = (top[0][0], d["doc_id"][0], d["article"][0])
+            top = self.searcher.search(query, CRIME_CANDIDATES).hits if query is not None else []
+            found = []
+            for score, addr in top:
+                d = self.searcher.doc(addr)
+                heading = d["heading_f"][0].split()
+                named = set(bigrams(heading[1:] if heading[:1] == ["toi"] else heading))
+                found.append((score, d["doc_id"][0], d["article"][0], named))
+            if not found:
+                continue
+            first = found[0]
+            # the crime the question names, not the graver one whose heading holds it and whose text says its
+            # words more often ("đánh bạc": "Tội đánh bạc", not "Tội tổ chức đánh bạc hoặc gá bạc", unless "tổ chức"
+            # is said); word pairs, as single syllables collide ("mô tô", "tố giác")
+            for other in found[1:]:
+                if other[3] and other[3] <= said and other[3] < first[3] and not (first[3] - other[3]) & said:
+                    first = (first[0], *other[1:])
+                    break
+            if best is None or first[0] > best[0]:
+                best = first
         return self._hit(best[1], best[2], best[0], pq, asked_about=True) if best else None
 
     def _effect_article(self, doc_id: str, pq: ParsedQuery) -> Hit | None:

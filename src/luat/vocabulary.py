@@ -72,6 +72,10 @@ EVERYDAY_WORDS: dict[str, str] = {
     # stolen goods bought or sold ("mua xe trộm", "đồ ăn cắp"): the crime is consuming them (BLHS Điều 323), not
     # the theft
     r"(?:do|hang|xe|xe may|dien thoai|tai san) (?:an )?(?:trom cap|trom|cap)": "tài sản do người khác phạm tội mà có",
+    # theft: "trộm xe", "ăn trộm", "bị trộm" (after the stolen goods above)
+    r"(?:an )?trom(?: cap)?": "trộm cắp tài sản",
+    # gambling: "đánh bài ăn tiền", "cá độ bóng đá", "đánh đề" (BLHS Điều 321, the crime of the player)
+    r"(?:danh|choi) bai (?:an|an thua|sat phat|an that) tien|(?:danh|choi) bai|ca do(?: bong da)?|danh de|(?:choi|danh) lo de": "đánh bạc",
     # loans and money
     r"vay tien|muon tien|cho vay tien|cho muon tien": "vay tài sản",
     r"quyt no|xu no|khong tra no|bung no": "không trả nợ",
