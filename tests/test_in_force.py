@@ -464,3 +464,39 @@ def test_a_law_replaced_by_one_the_library_lacks(housing_2014):
         "Mua nhà ở xã hội rồi thì sau bao lâu được bán lại?", library="test-housing", as_of="2020-01-01"
     )
     assert a["status"] == "answered" and a["citations"][0]["doc"] == "65/2014/QH13"
+
+
+@pytest.mark.parametrize(
+    "question, lapsed",
+    [
+        ("Trợ cấp thất nghiệp được hưởng tối đa mấy tháng?", "38/2013/QH13"),
+        ("dong bhtn bao lau thi duoc huong", "38/2013/QH13"),
+        ("Điều kiện mua nhà ở xã hội là gì?", "65/2014/QH13"),
+        ("Chữ ký điện tử có giá trị như chữ ký tay không?", "51/2005/QH11"),
+        # words that only contain a subject's syllables: none
+        ("Tôi nghỉ việc thì có được rút BHXH một lần không?", None),
+    ],
+)
+def test_the_matter_of_a_law_replaced_by_one_the_library_lacks(question, lapsed):
+    from luat.replacements import subjects_asked
+    from luat.text import fold
+
+    found = [r.lapsed for r, _said in subjects_asked(fold(question))]
+    assert found == ([lapsed] if lapsed else [])
+
+
+@pytest.mark.data
+def test_asked_about_that_matter_no_other_law_answers(housing_2014):
+    """A question on social housing is Luật Nhà ở's, whose law in force the library lacks: whatever article of another
+    law shares its other words is no answer, unless that article speaks of the matter itself."""
+    from luat.search import Searcher
+    from luat.text import fold
+
+    consultant = Consultant(housing_2014, Searcher(housing_2014))
+    asked = fold("Vợ chồng công nhân lương 9 triệu có được mua nhà ở xã hội không?")
+    elsewhere = consultant._matter_elsewhere(asked, "Điều 5. Thu nhập chịu thuế từ tiền lương", "2026-12-02")
+    assert "27/2023/QH15" in elsewhere and "01/08/2024" in elsewhere
+    assert consultant._matter_elsewhere(asked, "Người thuê nhà ở xã hội ...", "2026-12-02") == ""
+    assert (
+        consultant._matter_elsewhere(asked, "Điều 5. Thu nhập chịu thuế", "2020-01-01") == ""
+    )  # then in force

@@ -36,7 +36,7 @@ from .models import (
     parse_address,
     sort_key,
 )
-from .replacements import recorded_replacements
+from .replacements import recorded_replacements, subjects_asked
 from .search import (
     Filters,
     Hit,
@@ -383,6 +383,25 @@ class Consultant:
         # the act, asked whether it is a crime): the question's other words (a date, "theo quy định mới", the asker's
         # circumstances) need not be in it
         judged, confidence = self._judge(first, hits, cov)
+        # the law in force on the matter is not in the library: the best match is the old law (listed, not quoted
+        # as the answer), or the question asks about the matter of a law replaced by one the library lacks
+        # (unemployment insurance: Luật Việc làm 2013 → 74/2025/QH15) and the best match does not speak of it
+        elsewhere = (
+            ""
+            if first.exact
+            else self._replaced_elsewhere(first.doc, on)
+            or ("" if pq.units else self._matter_elsewhere(folded, text, on))
+        )
+        if elsewhere:
+            return Answer(
+                question,
+                "not_in_library",
+                elsewhere,
+                retrieved=retrieved,
+                coverage=cov,
+                judged=judged,
+                confidence=confidence,
+            )
         # whether the first article answers: it holds enough of the question (or is what the question asks about)
         # and, where the library has a trained judge, the judge is sure enough of it
         bars = self.bars()
@@ -395,18 +414,6 @@ class Consultant:
                 question,
                 "not_found",
                 "Thư viện không có quy định đủ khớp với câu hỏi này; các điều gần nhất được liệt kê để tham khảo.",
-                retrieved=retrieved,
-                coverage=cov,
-                judged=judged,
-                confidence=confidence,
-            )
-        elsewhere = None if first.exact else self._replaced_elsewhere(first.doc, on)
-        if elsewhere:
-            # the law in force on the matter is not in the library: the old one is listed, not quoted as the answer
-            return Answer(
-                question,
-                "not_in_library",
-                elsewhere,
                 retrieved=retrieved,
                 coverage=cov,
                 judged=judged,
@@ -731,6 +738,22 @@ class Consultant:
                 x for x in hits if (x.doc.doc_id, x.article) != (successor.doc.doc_id, successor.article)
             ]
         return hits
+
+    def _matter_elsewhere(self, folded: str, text: str, on: str) -> str:
+        """What :meth:`_replaced_elsewhere` says of the law whose matter the ``folded`` question speaks of (the
+        record's subjects: "trợ cấp thất nghiệp" is Luật Việc làm's), when that law was replaced by ``on`` by one the
+        library lacks and the best match's ``text`` does not speak of it (BLLĐ Điều 46 on severance names "bảo hiểm
+        thất nghiệp" and answers); "" otherwise."""
+        held = fold(text)
+        for r, said in subjects_asked(folded):
+            if on < r.since or re.search(rf"\b{re.escape(said)}\b", held):
+                continue
+            found = self.library.find_documents(number_key(r.lapsed))
+            law = self.library.document(found[0]) if found else None
+            said_elsewhere = self._replaced_elsewhere(law, on) if law is not None else ""
+            if said_elsewhere:
+                return said_elsewhere
+        return ""
 
     def _replaced_elsewhere(self, doc: Document, on: str, depth: int = 0) -> str:
         """What to say when ``doc`` answers but was replaced by ``on`` by a document the library does not hold (Luật

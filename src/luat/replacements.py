@@ -8,9 +8,12 @@ on their entry into force; a replacing law ingested later makes its row redundan
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from .text import fold
 
 RECORD = Path(__file__).parent / "records" / "replaced.csv"
 
@@ -23,6 +26,9 @@ class Replacement:
     replaced_by: str
     name: str
     since: str
+    # what questions on its matter say, folded ("bao hiem that nghiep" for Luật Việc làm): asked about it, the law
+    # in force is the one the library lacks, whatever article shares the other words
+    subjects: tuple[str, ...] = ()
 
 
 @cache
@@ -31,5 +37,22 @@ def recorded_replacements(path: Path = RECORD) -> tuple[Replacement, ...]:
     in force from it)."""
     with open(path, encoding="utf-8", newline="") as f:
         return tuple(
-            Replacement(r["lapsed"], r["replaced_by"], r["name"], r["since"]) for r in csv.DictReader(f)
+            Replacement(
+                r["lapsed"],
+                r["replaced_by"],
+                r["name"],
+                r["since"],
+                tuple(fold(x) for x in (r.get("subjects") or "").split("|") if x.strip()),
+            )
+            for r in csv.DictReader(f)
         )
+
+
+def subjects_asked(folded: str) -> list[tuple[Replacement, str]]:
+    """The recorded replacements whose matter a folded question speaks of, each with the phrase it says."""
+    out = []
+    for r in recorded_replacements():
+        said = next((x for x in r.subjects if re.search(rf"\b{re.escape(x)}\b", folded)), None)
+        if said:
+            out.append((r, said))
+    return out
