@@ -53,6 +53,10 @@ EVERYDAY = [
     ("công ty khấu trừ lương để bồi thường", "công ty khấu trừ lương để bồi thường"),
     ("ngân hàng bắt tôi trả nợ thay", "ngân hàng bắt tôi thực hiện nghĩa vụ thay"),
     ("đi nâng mũi có được dùng thẻ bảo hiểm y tế không", "đi thẩm mỹ có được dùng thẻ bảo hiểm y tế không"),
+    (
+        "cty dọa đuổi việc nếu tham gia cđoàn",
+        "công ty dọa đơn phương chấm dứt hợp đồng lao động, sa thải nếu tham gia công đoàn",
+    ),
     # words that only look alike stay: "điểm k" is a point, "cồn" is not "con"
     ("điểm k khoản 1 Điều 5", "điểm k khoản 1 Điều 5"),
     ("vợ chồng có con nhỏ", "vợ chồng có con nhỏ"),

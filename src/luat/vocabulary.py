@@ -86,6 +86,7 @@ EVERYDAY_WORDS: dict[str, str] = {
     r"(?:nhat quyet|co tinh|co y|chay) khong tra|khong chiu tra": "cố tình không trả",
     # shorthand of chat messages
     r"cty|c ty": "công ty",
+    r"cdoan|c doan": "công đoàn",
     r"bds": "bất động sản",
     r"ng(?= (?:ta|lao dong|mat|than|nha|khac|dan|mua|ban|thue|vay|nuoc ngoai))": "người",
     r"dc|đc|duoc k": "được",
