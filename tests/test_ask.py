@@ -462,3 +462,27 @@ def test_a_foreign_countrys_law_is_not_in_the_library(bhxh_library):
     # Vietnam's own law on the same matter is answered
     a = api.ask("Làm thêm giờ tối đa bao nhiêu giờ một tháng?", library="test-bhxh")
     assert a["status"] == "answered"
+
+
+@pytest.mark.data
+def test_a_further_basis_is_quoted_only_when_ranked_close_to_the_first(bhxh_library, monkeypatch):
+    """ "Ngoài ra, theo ..." quotes a further article only when the learned ranker scores it near the first (within
+    BASIS_RANK_MARGIN): on everyday questions nine in ten further bases answered nothing."""
+    from luat.answer import BASIS_RANK_MARGIN, Consultant
+
+    searcher = api.searcher("test-bhxh")
+    question = "Công ty nợ lương 2 tháng rồi, tôi nghỉ việc luôn không báo trước được không?"
+    first = next(
+        h for h in searcher.search(question, k=10) if (h.doc.number, h.article) == ("45/2019/QH14", "35")
+    )
+    pq = searcher.parse(question)
+    # as close as the first by the lexical ratio: the ranker's scores decide
+    near, far = (searcher._hit(first.doc.doc_id, article, first.score, pq) for article in ("36", "97"))
+    first.rank_score, near.rank_score, far.rank_score = (
+        2.0,
+        2.0 - BASIS_RANK_MARGIN / 2,
+        2.0 - 2 * BASIS_RANK_MARGIN,
+    )
+    monkeypatch.setattr(searcher, "search", lambda *a, **k: [first, far, near])
+    a = Consultant(bhxh_library, searcher).ask(question)
+    assert [c.article for c in a.citations] == ["35", "36"], a.answer
