@@ -77,6 +77,12 @@ JUDGE_DECIDES = True
 # zalo-dev and TVPL: two bases within 0.85 gave 0.684 of questions a gold citation, three within 0.7 give 0.735).
 SECOND_BASIS_RATIO = 0.7
 MAX_BASES = 3
+# a question that asks the conditions of a right, and an article that refers to another of its document for them
+# ("đối tượng đủ điều kiện quy định tại Điều 64 của Luật này"), folded
+_ASKS_CONDITIONS = re.compile(r"\bdu dieu kien\b|\bdieu kien (?:gi|nao|la gi|the nao|ra sao|de|duoc)\b")
+_REFERS_CONDITIONS = re.compile(
+    r"\bdu dieu kien(?: [a-z]+){0,6}? (?:quy dinh|theo quy dinh) tai dieu (\d+[a-z]?)(?: cua (?:bo )?luat nay)?\b(?! cua)"
+)
 # and, where the learned ranker ordered them, its score is at most this far below the first's: on the everyday
 # training questions, further bases within 1.5 kept 19 of the 23 gold ones and 128 of the 525 that answered nothing
 BASIS_RANK_MARGIN = 1.5
@@ -379,6 +385,7 @@ class Consultant:
         hits = self._in_force_first(hits, terms, on, as_of, question, pq)
         for _ in range(2):  # a Luật before its decree, then the first of its articles headed alike
             hits = self._general_rule_first(hits, terms, as_of)
+        hits = self._conditions_first(hits, fold(pq.text), as_of)
         first = hits[0]
         text = self._article_text(first, as_of)
         cov = 1.0 if first.exact else coverage(terms, (first.heading or "") + " " + text)
@@ -857,6 +864,21 @@ class Consultant:
             if coverage(terms, (h.heading or "") + " " + self._article_text(h, as_of)) >= max(
                 MIN_COVERAGE, bar
             ):
+                return [h] + [x for x in hits if x is not h]
+        return hits
+
+    def _conditions_first(self, hits: list[Hit], folded: str, as_of: str | None) -> list[Hit]:
+        """Asked the conditions of a right ("đóng bao nhiêu năm thì đủ điều kiện hưởng lương hưu"), the article that
+        sets them goes first when the best match only refers to it ("Mức lương hưu hằng tháng của đối tượng đủ điều
+        kiện quy định tại Điều 64 của Luật này") and it is among the next matches."""
+        first = hits[0]
+        if first.exact or first.defines or not _ASKS_CONDITIONS.search(folded):
+            return hits
+        referred = _REFERS_CONDITIONS.search(fold(self._article_text(first, as_of)))
+        if referred is None:
+            return hits
+        for h in hits[1 : GENERAL_RULE_LOOKAHEAD + 1]:
+            if h.doc.doc_id == first.doc.doc_id and h.article == referred.group(1):
                 return [h] + [x for x in hits if x is not h]
         return hits
 
