@@ -127,7 +127,6 @@ _RANGE = re.compile(
 _SCALE_FOLDED = {fold(word) for word in _SCALE}
 
 
-# Terms that ask for content, not for a meaning: "điều kiện ... là gì", "nội dung ... là gì" (folded).
 def _by(units: str) -> str:
     """ "Điều 140 " before "văn bản số ...", or nothing where the statement's article is not known (a recorded
     replacement, :mod:`replacements`)."""
