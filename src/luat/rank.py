@@ -204,10 +204,15 @@ class Ensemble:
 
         return np.mean([b.predict(rows, num_threads=num_threads) for b in self.boosters], axis=0)
 
+    @staticmethod
+    def file(folder: Path, name: str, i: int) -> Path:
+        """Where the ``i``-th model is kept: ``NAME.txt`` (a single model's file, as before ensembles), ``NAME.1.txt``, ..."""
+        return folder / (f"{name}.txt" if i == 0 else f"{name}.{i}.txt")
+
     def save(self, folder: Path, name: str) -> None:
-        """Write the models as ``NAME.txt``, ``NAME.1.txt``, ..."""
+        """Write the models (:meth:`file`)."""
         for i, b in enumerate(self.boosters):
-            b.save_model(str(folder / (f"{name}.txt" if i == 0 else f"{name}.{i}.txt")))
+            b.save_model(str(self.file(folder, name, i)))
 
     @classmethod
     def load(cls, folder: Path, name: str, count: int) -> Ensemble:
@@ -215,10 +220,7 @@ class Ensemble:
         import lightgbm
 
         return cls(
-            [
-                lightgbm.Booster(model_file=str(folder / (f"{name}.txt" if i == 0 else f"{name}.{i}.txt")))
-                for i in range(max(1, count))
-            ]
+            [lightgbm.Booster(model_file=str(cls.file(folder, name, i))) for i in range(max(1, count))]
         )
 
 
@@ -254,7 +256,7 @@ class Models:
             ranker = Ensemble.load(d, "ranker", int(info.get("ensemble", 1)))
             judge = (
                 Ensemble.load(d, "judge", int(info.get("ensemble", 1)))
-                if (d / "judge.txt").exists()
+                if Ensemble.file(d, "judge", 0).exists()
                 else None
             )
             chooser = (
