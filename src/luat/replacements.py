@@ -48,11 +48,22 @@ def recorded_replacements(path: Path = RECORD) -> tuple[Replacement, ...]:
         )
 
 
-def subjects_asked(folded: str) -> list[tuple[Replacement, str]]:
-    """The recorded replacements whose matter a folded question speaks of, each with the phrase it says."""
+@cache
+def _subject_patterns() -> tuple[tuple[Replacement, tuple[re.Pattern[str], ...]], ...]:
+    """Each recorded replacement with its subjects as whole-word patterns, compiled once (every answer asks)."""
+    return tuple(
+        (r, tuple(re.compile(rf"\b{re.escape(x)}\b") for x in r.subjects))
+        for r in recorded_replacements()
+        if r.subjects
+    )
+
+
+def subjects_asked(folded: str) -> list[tuple[Replacement, re.Pattern[str]]]:
+    """The recorded replacements whose matter a folded question speaks of, each with the pattern of the phrase it
+    says (to look for the same phrase in a provision)."""
     out = []
-    for r in recorded_replacements():
-        said = next((x for x in r.subjects if re.search(rf"\b{re.escape(x)}\b", folded)), None)
-        if said:
+    for r, patterns in _subject_patterns():
+        said = next((p for p in patterns if p.search(folded)), None)
+        if said is not None:
             out.append((r, said))
     return out
