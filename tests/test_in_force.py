@@ -92,6 +92,28 @@ def test_consolidated_footnotes_become_notes():
     assert amendment_of(c.footnotes[2].text, [("dieu", "3"), ("khoan", "3")]).kind == "thay thế"
 
 
+def test_a_provision_citing_another_with_quy_dinh_tai_is_no_footnote():
+    """ "quy định tại khoản 1 Điều này mà ... được hưởng ... theo quy định tại khoản 3 Điều 45" is the law's text (Luật
+    BHXH 2024 Điều 43 khoản 2): a note says a unit was amended, replaced or repealed, and only that is taken out."""
+    provision = (
+        "2. Hết thời hạn hưởng chế độ ốm đau quy định tại khoản 1 Điều này mà vẫn tiếp tục điều trị thì người lao động "
+        "nghỉ việc do mắc bệnh thuộc danh mục bệnh cần chữa trị dài ngày do Bộ trưởng Bộ Y tế ban hành được hưởng tiếp "
+        "chế độ ốm đau với mức theo quy định tại khoản 3 Điều 45 của Luật này."
+    )
+    text = (
+        "LUẬT\nBẢO HIỂM XÃ HỘI\nLuật Bảo hiểm xã hội số 41/2024/QH15 ngày 29 tháng 6 năm 2024 của Quốc hội, có hiệu lực "
+        "kể từ ngày 01 tháng 7 năm 2025, được sửa đổi, bổ sung bởi:\n1. Luật số 84/2025/QH15 ...\n"
+        "Điều 43. Thời gian hưởng chế độ ốm đau\n" + provision + "\n3. Thanh tra1 bảo hiểm xã hội.\n"
+        "Khoản này được sửa đổi, bổ sung theo quy định tại khoản 2 Điều 1 của Luật số 84/2025/QH15, có hiệu lực kể "
+        "từ ngày 01 tháng 7 năm 2025.\n===== CHÚ THÍCH =====\n1 Cụm từ “thanh tra,” được bỏ theo quy định tại điểm s "
+        "khoản 1 Điều 62 của Luật Thanh tra số 84/2025/QH15.\n"
+    )
+    c = clean(text)
+    assert provision in c.text
+    assert "Khoản này được sửa đổi" not in c.text and "Thanh tra bảo hiểm" in c.text
+    assert sorted(f.number for f in c.footnotes) == [0, 1]  # the note on its line, the marked footnote
+
+
 REPEAL_LISTS = [
     # NĐ 158/2025/NĐ-CP Điều 44: a list of whole documents and units
     (

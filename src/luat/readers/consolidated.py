@@ -41,7 +41,8 @@ _PROVISION_BLOCK = re.compile(
 # được sửa đổi, bổ sung theo quy định tại khoản 2 Điều 1 của Luật số ...", "do Bộ trưởng 54 Điểm này được bổ sung
 # theo quy định tại ... 2026.\nBộ Y tế quy định"
 _NOTE_LINE = re.compile(
-    r"(?m)(?:^|(?<=\s)\d{1,3} )(?:Điều|Khoản|Điểm|Mục|Chương|Cụm từ|Từ|Nội dung)\b[^\n]{0,300}?\b(?:được|bị)\b[^\n]{0,120}?"
+    r"(?m)(?:^|(?<=\s)\d{1,3} )(?:Điều|Khoản|Điểm|Mục|Chương|Cụm từ|Từ|Nội dung)\b[^\n]{0,300}?\b(?:được|bị)"
+    r" (?:sửa đổi|bổ sung|thay thế|thay|bãi bỏ|bỏ|hủy bỏ|đình chỉ)\b[^\n]{0,120}?"
     r"theo quy định tại [^\n]*(?:\n(?!Điều \d|Chương |Mục \d|Phần |\d{1,3}\.\s|[a-zđ]\)\s))?"
 )  # the line break goes with the note unless a unit starts after it
 # a marker: a footnote number glued to a word or a closing sign ("xã hội3 và", "đặc khu30;", "3.22 Thanh toán")
