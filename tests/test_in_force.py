@@ -112,6 +112,20 @@ def test_a_provision_citing_another_with_quy_dinh_tai_is_no_footnote():
     assert provision in c.text
     assert "Khoản này được sửa đổi" not in c.text and "Thanh tra bảo hiểm" in c.text
     assert sorted(f.number for f in c.footnotes) == [0, 1]  # the note on its line, the marked footnote
+    # a note inlined in the middle of a sentence (Điều 53 khoản 3): the sentence goes on after its day of effect
+    c = clean(
+        text.replace(
+            "3. Thanh tra1 bảo hiểm xã hội.",
+            "3. Ngày bắt đầu nghỉ việc quy định tại khoản 2 Điều này phải trong khoảng thời gian 60 ngày, trường hợp "
+            "người 5 Điểm này được sửa đổi, bổ sung theo quy định tại khoản 2 Điều 29 của Luật Dân số số 113/2025/QH15, có "
+            "hiệu lực kể từ ngày 01 tháng 7 năm 2026. lao động nghỉ nhiều lần thì tính lần cuối cùng.",
+        )
+    )
+    assert (
+        "trong khoảng thời gian 60 ngày, trường hợp người lao động nghỉ nhiều lần thì tính lần cuối cùng."
+        in c.text
+    )
+    assert any("Điểm này được sửa đổi" in f.text for f in c.footnotes)
 
 
 REPEAL_LISTS = [

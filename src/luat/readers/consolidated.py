@@ -39,12 +39,16 @@ _PROVISION_BLOCK = re.compile(
 )
 # a note on a line of its own, or after its marker to the end of the line (the line goes on after it): "Khoản này
 # được sửa đổi, bổ sung theo quy định tại khoản 2 Điều 1 của Luật số ...", "do Bộ trưởng 54 Điểm này được bổ sung
-# theo quy định tại ... 2026.\nBộ Y tế quy định"
+# theo quy định tại ... 2026.\nBộ Y tế quy định". It says what became of a unit ("Khoản này", "Cụm từ “...”") right
+# before its verb: the law's own "khoản 2 Điều này phải ... được hưởng ... theo quy định tại" is no note
 _NOTE_LINE = re.compile(
-    r"(?m)(?:^|(?<=\s)\d{1,3} )(?:Điều|Khoản|Điểm|Mục|Chương|Cụm từ|Từ|Nội dung)\b[^\n]{0,300}?\b(?:được|bị)"
-    r" (?:sửa đổi|bổ sung|thay thế|thay|bãi bỏ|bỏ|hủy bỏ|đình chỉ)\b[^\n]{0,120}?"
+    r"(?m)(?:^|(?<=\s)\d{1,3} |(?<=\s)(?=(?:Điều|Khoản|Điểm) này (?:được|bị) ))"
+    r"(?:(?:Điều|Khoản|Điểm|Mục|Chương) này|(?:Cụm từ|Từ) “[^”\n]{0,200}”[^\n]{0,100}?|(?:Nội dung|Điều \d+)\b[^\n]{0,300}?)"
+    r" (?:được|bị) (?:sửa đổi|bổ sung|thay thế|thay|bãi bỏ|bỏ|hủy bỏ|đình chỉ)\b[^\n]{0,120}?"
     r"theo quy định tại [^\n]*(?:\n(?!Điều \d|Chương |Mục \d|Phần |\d{1,3}\.\s|[a-zđ]\)\s))?"
 )  # the line break goes with the note unless a unit starts after it
+_MARKED_UNIT = re.compile(r"\d{1,3}\.\d{1,3}\s|[a-zđ]\)\d{1,3}\s")
+_NOTE_ENDS_IN_SENTENCE = re.compile(r"có hiệu lực[^\n]*?năm \d{4}\.[ \t]*(?=[a-zà-ỹđ])")
 # a marker: a footnote number glued to a word or a closing sign ("xã hội3 và", "đặc khu30;", "3.22 Thanh toán")
 _MARKER = re.compile(r"(?:(?<=[a-zà-ỹđ”)])|(?<=^\d\.)|(?<=^\d\d\.))(\d{1,3})(?=[\s.,;:”)]|$)", re.M)
 _VBHN_DATE = re.compile(
@@ -102,9 +106,22 @@ def clean(text: str) -> Consolidation:
     # notes on their own line: removed, kept with the place they stood
     out, pos = [], 0
     for n in _NOTE_LINE.finditer(body):
+        if n.start() < pos:
+            continue
+        end = n.end()
+        if n.start() > 0 and body[n.start() - 1] != "\n":
+            # a note inlined in the middle of a sentence ends with its day of effect; the sentence goes on after it
+            # ("trường hợp người 5 Điểm này được sửa đổi ... năm 2026. lao động nghỉ nhiều lần")
+            rest = _NOTE_ENDS_IN_SENTENCE.search(n.group(0))
+            if rest is not None:
+                end = n.start() + rest.end()
+            elif body[end - 1] == "\n" and _MARKED_UNIT.match(body, end):
+                end -= (
+                    1  # the next line is a unit with its marker ("4.49 (được bãi bỏ)"): it stays on its own
+                )
         out.append(body[pos : n.start()])
-        inline.append((sum(map(len, out)), n.group(0).strip()))
-        pos = n.end()
+        inline.append((sum(map(len, out)), body[n.start() : end].strip()))
+        pos = end
     out.append(body[pos:])
     body = "".join(out)
     # markers, in increasing order of their footnote numbers (a number that breaks the order is text)
