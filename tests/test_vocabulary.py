@@ -27,7 +27,10 @@ EVERYDAY = [
     ("làm lại sổ đỏ mất bao lâu", "làm lại giấy chứng nhận quyền sử dụng đất mất bao lâu"),
     ("mất bằng lái xe thì làm sao", "mất giấy phép lái xe thì làm sao"),
     # founding and running a company
-    ("Tôi 17 tuổi muốn lập công ty riêng được không?", "Tôi 17 tuổi muốn thành lập doanh nghiệp được không?"),
+    (
+        "Tôi 17 tuổi muốn lập công ty riêng được không?",
+        "Tôi 17 tuổi, chưa thành niên muốn thành lập doanh nghiệp được không?",
+    ),
     ("viên chức có được đứng tên giám đốc không", "viên chức có được quản lý doanh nghiệp không"),
     # "mới được" before a benefit or an act asks its condition; "mới được áp dụng" is a new rule
     (
@@ -57,6 +60,27 @@ EVERYDAY = [
         "cty dọa đuổi việc nếu tham gia cđoàn",
         "công ty dọa đơn phương chấm dứt hợp đồng lao động, sa thải nếu tham gia công đoàn",
     ),
+    # chat shorthand is written out before the everyday phrases are read: "ko để lại di chúc" is inheritance at law
+    ("me chong toi mat ko de lai di chuc", "me chong toi mat thừa kế theo pháp luật"),
+    (
+        "cty khat luong co dc nghi ngang k?",
+        "công ty không được trả đủ lương, trả lương không đúng thời hạn co được đơn phương chấm dứt hợp đồng lao động "
+        "không báo trước không?",
+    ),
+    ("cong ty k tra luong", "cong ty không được trả đủ lương, trả lương không đúng thời hạn"),
+    # overtime, not a part-time job; a workforce cut; how long one may still sue; a beating that injures
+    ("cty bắt làm thêm 4 tiếng mỗi ngày", "công ty bắt làm thêm giờ 4 tiếng mỗi ngày"),
+    ("con 16 tuổi đi làm thêm buổi tối", "con 16 tuổi, chưa thành niên làm việc không trọn thời gian tối"),
+    ("cty giảm biên chế cho tôi nghỉ", "công ty thay đổi cơ cấu, cho thôi việc cho tôi nghỉ"),
+    ("quá 3 năm rồi còn kiện được không", "quá 3 năm rồi thời hiệu khởi kiện không"),
+    ("nó đánh bạn gãy tay", "nó cố ý gây thương tích gây thương tích"),
+    # marrying, a parent's visits, paying for a damage ("đến", which folds alike, stays), a payment made late
+    ("anh em họ có được lấy nhau không", "anh em họ có được kết hôn không"),
+    ("chồng cũ không cho tôi gặp con", "chồng cũ không cho tôi thăm nom con"),
+    ("hàng xóm bắt đền cái kính", "hàng xóm bồi thường cái kính"),
+    ("phải đến cơ quan nào", "phải đến cơ quan nào"),
+    ("nợ tiền hàng mà trả chậm", "nợ tiền hàng mà chậm thực hiện nghĩa vụ trả tiền"),
+    ("mấy tuổi thì bị gọi đi nghĩa vụ quân sự", "mấy tuổi thì bị nhập ngũ, thực hiện nghĩa vụ quân sự"),
     # words that only look alike stay: "điểm k" is a point, "cồn" is not "con"
     ("điểm k khoản 1 Điều 5", "điểm k khoản 1 Điều 5"),
     ("vợ chồng có con nhỏ", "vợ chồng có con nhỏ"),

@@ -37,7 +37,13 @@ EVERYDAY_WORDS: dict[str, str] = {
     r"duoi viec|cho nghi viec|cho thoi viec": "đơn phương chấm dứt hợp đồng lao động, sa thải",
     # wages owed, in the words of BLLĐ Điều 35 khoản 2 điểm b (quitting without notice) and Điều 97
     r"no luong|cham luong|khat luong|khong tra luong|quyt luong|giam luong|treo luong": "không được trả đủ lương, trả lương không đúng thời hạn",
-    r"tang ca|lam them|lam ngoai gio": "làm thêm giờ",
+    # overtime ("tăng ca", "làm thêm giờ"), not a part-time job ("đi làm thêm ở quán cà phê")
+    r"tang ca|(?<!di )lam them(?! (?:o|tai|cho|buoi|ban thoi gian|part)\b)|lam ngoai gio": "làm thêm giờ",
+    r"(?:di )?lam them (?:o|tai|cho|buoi|ban thoi gian|part time)\b|lam part time|lam ban thoi gian": "làm việc không trọn thời gian",
+    # a child of 15 to 17 is a minor (BLLĐ's "lao động chưa thành niên", BLHS's "người dưới 18 tuổi")
+    r"15 tuoi": "15 tuổi, chưa thành niên",
+    r"16 tuoi": "16 tuổi, chưa thành niên",
+    r"17 tuoi": "17 tuổi, chưa thành niên",
     # a wage cut for lateness or absence is a fine, which the law forbids (not "khấu trừ tiền lương" for damage)
     r"(?<!khau )tru (?:tien |\w+ )?vao luong|(?<!khau )tru luong|cat luong": "phạt tiền, cắt lương",
     # "công ty giữ bằng gốc": the original of a diploma (not "bằng một nửa lương gốc")
@@ -48,8 +54,19 @@ EVERYDAY_WORDS: dict[str, str] = {
     r"ly di|bo nhau|chia tay vo|chia tay chong": "ly hôn",
     r"gianh quyen nuoi con|quyen nuoi con|ai (?:se |duoc )?nuoi(?: con| chau| be)?|duoc nuoi con": "trực tiếp nuôi con",
     r"khong co di chuc|khong de lai di chuc|chua lap di chuc": "thừa kế theo pháp luật",
+    # to marry ("lấy nhau", "cưới vợ"), a parent's visits ("không cho gặp con"), father and mother
+    r"lay nhau|cuoi nhau|lay (?:vo|chong)|cuoi (?:vo|chong)|(?:lam )?dam cuoi": "kết hôn",
+    r"(?:gap|tham|tham gap|tham nom) (?:con|chau|be)": "thăm nom con",
+    r"bo me|ba me|ba ma": "cha mẹ",
+    # to pay for a damage ("bắt đền", "đền bù"; not "đến", which folds alike), a payment made late
+    r"den bu|bat den|doi den|den tien": "bồi thường",
+    r"tra cham|cham tra|cham thanh toan": "chậm thực hiện nghĩa vụ trả tiền",
+    # called up ("đi bộ đội", "đi nghĩa vụ")
+    r"di (?:bo doi|linh|nghia vu)(?! quan su)|goi (?:di )?(?:bo doi|nghia vu(?: quan su)?|nhap ngu)": "nhập ngũ, thực hiện nghĩa vụ quân sự",
     # how long one may still sue is the law's "thời hiệu"
-    r"thoi han (?:khoi kien|di kien|kien)|(?:con|het) han (?:khoi kien|kien)": "thời hiệu khởi kiện",
+    r"thoi han (?:khoi kien|di kien|kien)|(?:con|het) han (?:khoi kien|kien)|con (?:khoi kien|kien|doi) (?:duoc|lai duoc)": "thời hiệu khởi kiện",
+    # a workforce cut is a change of structure, its workers let go (BLLĐ Điều 42)
+    r"giam bien che|cat giam (?:nhan su|nhan vien|lao dong)|tinh gian bien che": "thay đổi cơ cấu, cho thôi việc",
     # enterprise: "mở công ty", "lập công ty riêng" is to found one; "đứng tên giám đốc" to manage it
     r"(?:mo|lap|thanh lap) (?:cong ty|cty|doanh nghiep)(?: rieng)?": "thành lập doanh nghiệp",
     r"dung ten (?:lam )?(?:giam doc|chu cong ty|chu doanh nghiep)": "quản lý doanh nghiệp",
@@ -69,6 +86,9 @@ EVERYDAY_WORDS: dict[str, str] = {
     r"uong ruou (?:lai xe|lai xe may|chay xe)|ruou bia": "nồng độ cồn",
     r"xe may": "xe mô tô, xe gắn máy",
     r"khong doi mu bao hiem|khong doi mu": "không đội mũ bảo hiểm",
+    # a beating that injures: "đánh bạn gãy tay", "đánh người nhập viện" (BLHS Điều 134)
+    r"(?:danh|dam|chem) (?:nguoi(?: ta| khac)?|ban|hang xom|nhau)(?= (?:gay|bi thuong|chay mau|nhap vien|trong thuong|thuong tich)\b)": "cố ý gây thương tích",
+    r"gay (?:tay|chan|xuong|mui|rang)|trong thuong": "gây thương tích",
     # stolen goods bought or sold ("mua xe trộm", "đồ ăn cắp"): the crime is consuming them (BLHS Điều 323), not
     # the theft
     r"(?:do|hang|xe|xe may|dien thoai|tai san) (?:an )?(?:trom cap|trom|cap)": "tài sản do người khác phạm tội mà có",
@@ -84,21 +104,34 @@ EVERYDAY_WORDS: dict[str, str] = {
     r"cho (?:ban|ban be|nguoi quen|hang xom|ho hang|em ho|anh ho|chi ho) (?:vay|muon)": "cho vay tài sản",
     # able to pay and does not (BLHS Điều 175's words)
     r"(?:nhat quyet|co tinh|co y|chay) khong tra|khong chiu tra": "cố tình không trả",
-    # shorthand of chat messages
+}
+
+# the shorthand of chat messages, written out before the everyday phrases are read ("ko để lại di chúc" is "không
+# để lại di chúc", which is "thừa kế theo pháp luật")
+SHORTHAND: dict[str, str] = {
     r"cty|c ty": "công ty",
     r"cdoan|c doan": "công đoàn",
     r"bds": "bất động sản",
     r"ng(?= (?:ta|lao dong|mat|than|nha|khac|dan|mua|ban|thue|vay|nuoc ngoai))": "người",
     r"dc|đc|duoc k": "được",
-    r"ko|hok": "không",  # not "k": "điểm k khoản 1"
+    r"ko|hok|khog": "không",
+    # "k" is "không" before a verb or at the end of a question, never "điểm k (khoản 1)"
+    r"(?<!diem )k(?= (?:tra|co|duoc|de lai|bao|can|phai|ky|dong|chiu|cho|biet|lam|di)\b|\s*[?.!]|\s*$)": "không",
     r"bao nhiu|bn tien": "bao nhiêu",
     r"mn|moi nguoi oi|ad oi|luat su oi": "",
 }
 
-_PATTERN = re.compile(
-    r"(?<![\w])(?:" + "|".join(f"(?P<w{i}>{p})" for i, p in enumerate(EVERYDAY_WORDS)) + r")(?![\w])"
-)
-_LAW = list(EVERYDAY_WORDS.values())
+
+def _phrases(words: dict[str, str]) -> re.Pattern[str]:
+    return re.compile(
+        r"(?<![\w])(?:" + "|".join(f"(?P<w{i}>{p})" for i, p in enumerate(words)) + r")(?![\w])"
+    )
+
+
+_PASSES = [
+    (_phrases(SHORTHAND), list(SHORTHAND.values())),
+    (_phrases(EVERYDAY_WORDS), list(EVERYDAY_WORDS.values())),
+]
 
 
 # Question phrasing that carries no legal content (folded, longest first).
@@ -226,20 +259,20 @@ def repair_spelling(text: str) -> str:
 
 def in_law_terms(text: str) -> str:
     """``text`` with each everyday phrase replaced by the law's words ("Tôi có bầu bị đuổi việc" → "Tôi mang thai bị
-    đơn phương chấm dứt hợp đồng lao động, sa thải"), dropped letters put back first (:func:`repair_spelling`);
-    linear in the text."""
+    đơn phương chấm dứt hợp đồng lao động, sa thải"), dropped letters put back and chat shorthand written out first
+    (:func:`repair_spelling`, :data:`SHORTHAND`); linear in the text."""
     text = repair_spelling(text)
-    folded = fold_same_length(text).lower()
-    out, pos = [], 0
-    for m in _PATTERN.finditer(folded):
-        i = int(m.lastgroup[1:])  # type: ignore[index]
-        out.append(text[pos : m.start()])
-        out.append(_LAW[i])
-        pos = m.end()
-    if not out:
-        return text
-    out.append(text[pos:])
-    return re.sub(r"\s+", " ", "".join(out)).strip()
+    for pattern, law in _PASSES:
+        folded = fold_same_length(text).lower()
+        out, pos = [], 0
+        for m in pattern.finditer(folded):
+            out.append(text[pos : m.start()])
+            out.append(law[int(m.lastgroup[1:])])  # type: ignore[index]
+            pos = m.end()
+        if out:
+            out.append(text[pos:])
+            text = re.sub(r"\s+", " ", "".join(out)).strip()
+    return text
 
 
 # A question about a foreign country's law ("theo luật lao động Nhật Bản", "luật dân sự Hàn Quốc", "theo luật
