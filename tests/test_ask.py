@@ -433,6 +433,8 @@ def criminal_library(luat_home):
         # the crime the question names, not a neighbour whose text says its words more often
         ("danh bai an tien bi cong an bat, lan dau bi bat thi co bi di tu khong", "321"),  # not Điều 322
         ("Tổ chức đánh bạc tại nhà có bị đi tù không?", "322"),
+        # a crime, not a rule of the general part the question does not name (Điều 48 on returning property)
+        ("vay tiền không trả có bị đi tù không", "175"),
     ],
 )
 def test_asked_about_criminal_liability(criminal_library, question, article):
@@ -486,3 +488,12 @@ def test_a_further_basis_is_quoted_only_when_ranked_close_to_the_first(bhxh_libr
     monkeypatch.setattr(searcher, "search", lambda *a, **k: [first, far, near])
     a = Consultant(bhxh_library, searcher).ask(question)
     assert [c.article for c in a.citations] == ["35", "36"], a.answer
+
+
+@pytest.mark.data
+def test_a_refusal_names_the_law_in_force_on_the_matter(bhxh_library):
+    """Unemployment benefit is Luật Việc làm's, replaced from 2026 by a law the library lacks: when no provision
+    answers, the refusal says so and names that law, even where the nearest article mentions the benefit."""
+    a = api.ask("Trợ cấp thất nghiệp được hưởng tối đa mấy tháng?", library="test-bhxh")
+    assert a["status"] == "not_in_library" and not a["citations"], a["answer"]
+    assert "74/2025/QH15" in a["answer"] and "01/01/2026" in a["answer"], a["answer"]

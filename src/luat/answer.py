@@ -419,10 +419,14 @@ class Consultant:
             confidence is not None and confidence < bars.min_confidence
         )
         if unmatched:
+            # no provision answers, and the question speaks of the matter of a law replaced by one the library
+            # lacks (a best match merely naming it, as Luật BHYT names "trợ cấp thất nghiệp", answered nothing)
+            elsewhere = "" if pq.units else self._matter_elsewhere(folded, "", on)
             return Answer(
                 question,
-                "not_found",
-                "Thư viện không có quy định đủ khớp với câu hỏi này; các điều gần nhất được liệt kê để tham khảo.",
+                "not_in_library" if elsewhere else "not_found",
+                elsewhere
+                or "Thư viện không có quy định đủ khớp với câu hỏi này; các điều gần nhất được liệt kê để tham khảo.",
                 retrieved=retrieved,
                 coverage=cov,
                 judged=judged,

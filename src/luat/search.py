@@ -731,6 +731,11 @@ class Searcher:
                 d = self.searcher.doc(addr)
                 heading = d["heading_f"][0].split()
                 named = set(bigrams(heading[1:] if heading[:1] == ["toi"] else heading))
+                if heading[:1] != ["toi"] and not (named and named <= said):
+                    # asked whether an act is a crime, the answer is the crime's article; a rule of the general
+                    # part (Điều 48 on returning property) only when the question names it ("án treo", "tuổi chịu
+                    # trách nhiệm hình sự")
+                    continue
                 found.append((score, d["doc_id"][0], d["article"][0], named))
             if not found:
                 continue
