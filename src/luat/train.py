@@ -31,6 +31,8 @@ TRAINING_SETS = [
     ("everyday-train3.jsonl", None),
     ("everyday-train4.jsonl", None),
     ("everyday-train5.jsonl", None),
+    ("everyday-train6.jsonl", None),
+    ("everyday-train7.jsonl", None),
 ]
 
 SEED = 7
