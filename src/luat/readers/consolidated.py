@@ -106,19 +106,16 @@ def clean(text: str) -> Consolidation:
     # notes on their own line: removed, kept with the place they stood
     out, pos = [], 0
     for n in _NOTE_LINE.finditer(body):
-        if n.start() < pos:
-            continue
         end = n.end()
         if n.start() > 0 and body[n.start() - 1] != "\n":
             # a note inlined in the middle of a sentence ends with its day of effect; the sentence goes on after it
-            # ("trường hợp người 5 Điểm này được sửa đổi ... năm 2026. lao động nghỉ nhiều lần")
+            # ("trường hợp người 5 Điểm này được sửa đổi ... năm 2026. lao động nghỉ nhiều lần"); the next line, a
+            # unit with its marker ("4.49 (được bãi bỏ)"), stays on a line of its own
             rest = _NOTE_ENDS_IN_SENTENCE.search(n.group(0))
             if rest is not None:
                 end = n.start() + rest.end()
             elif body[end - 1] == "\n" and _MARKED_UNIT.match(body, end):
-                end -= (
-                    1  # the next line is a unit with its marker ("4.49 (được bãi bỏ)"): it stays on its own
-                )
+                end -= 1
         out.append(body[pos : n.start()])
         inline.append((sum(map(len, out)), body[n.start() : end].strip()))
         pos = end
