@@ -80,6 +80,11 @@ EVERYDAY = [
     ("hàng xóm bắt đền cái kính", "hàng xóm bồi thường cái kính"),
     ("phải đến cơ quan nào", "phải đến cơ quan nào"),
     ("nợ tiền hàng mà trả chậm", "nợ tiền hàng mà chậm thực hiện nghĩa vụ trả tiền"),
+    (
+        "công ty trả chậm lương 2 tháng",
+        "công ty trả không được trả đủ lương, trả lương không đúng thời hạn 2 tháng",
+    ),
+    ("bên thuê chậm trả tài sản thuê", "bên thuê chậm trả tài sản thuê"),
     ("mấy tuổi thì bị gọi đi nghĩa vụ quân sự", "mấy tuổi thì bị nhập ngũ, thực hiện nghĩa vụ quân sự"),
     # words that only look alike stay: "điểm k" is a point, "cồn" is not "con"
     ("điểm k khoản 1 Điều 5", "điểm k khoản 1 Điều 5"),

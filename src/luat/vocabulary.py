@@ -60,7 +60,8 @@ EVERYDAY_WORDS: dict[str, str] = {
     r"bo me|ba me|ba ma": "cha mẹ",
     # to pay for a damage ("bắt đền", "đền bù"; not "đến", which folds alike), a payment made late
     r"den bu|bat den|doi den|den tien": "bồi thường",
-    r"tra cham|cham tra|cham thanh toan": "chậm thực hiện nghĩa vụ trả tiền",
+    # (not wages, "trả chậm lương", nor a thing lent or rented, "chậm trả tài sản thuê")
+    r"(?:tra cham|cham tra)(?! (?:luong|tai san|xe|nha|do|hang|dat))|cham thanh toan": "chậm thực hiện nghĩa vụ trả tiền",
     # called up ("đi bộ đội", "đi nghĩa vụ")
     r"di (?:bo doi|linh|nghia vu)(?! quan su)|goi (?:di )?(?:bo doi|nghia vu(?: quan su)?|nhap ngu)": "nhập ngũ, thực hiện nghĩa vụ quân sự",
     # how long one may still sue is the law's "thời hiệu"
