@@ -421,7 +421,7 @@ class Consultant:
         if unmatched:
             # no provision answers, and the question speaks of the matter of a law replaced by one the library
             # lacks (a best match merely naming it, as Luật BHYT names "trợ cấp thất nghiệp", answered nothing)
-            elsewhere = "" if pq.units else self._matter_elsewhere(folded, "", on)
+            elsewhere = "" if pq.units else self._matter_elsewhere(folded, None, on)
             return Answer(
                 question,
                 "not_in_library" if elsewhere else "not_found",
@@ -760,14 +760,14 @@ class Consultant:
             ]
         return hits
 
-    def _matter_elsewhere(self, folded: str, text: str, on: str) -> str:
+    def _matter_elsewhere(self, folded: str, text: str | None, on: str) -> str:
         """What :meth:`_replaced_elsewhere` says of the law whose matter the ``folded`` question speaks of (the
         record's subjects: "trợ cấp thất nghiệp" is Luật Việc làm's), when that law was replaced by ``on`` by one the
         library lacks and the best match's ``text`` does not speak of it (BLLĐ Điều 46 on severance names "bảo hiểm
-        thất nghiệp" and answers); "" otherwise."""
-        held = fold(text)
+        thất nghiệp" and answers; None: no match answers, whatever it names); "" otherwise."""
+        held = fold(text) if text is not None else None
         for r, said in subjects_asked(folded):
-            if on < r.since or said.search(held):
+            if on < r.since or (held is not None and said.search(held)):
                 continue
             found = self.library.find_documents(number_key(r.lapsed))
             law = self.library.document(found[0]) if found else None

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 
 from .index import bigrams
-from .text import WORD, fold, fold_same_length
+from .text import WORD, fold, fold_same_length, folded_syllables
 from .vocabulary import ASKS_AMOUNT, OPENS_WITH_EXCEPTION, STATES_AMOUNT
 
 CLAUSE_FEATURES = [
@@ -181,8 +181,8 @@ def best_point(lead: str, points: Sequence[str], terms: Sequence[str], question:
     the khoản's ``lead`` nor any other điểm holds, and three times as many as any other."""
     if len(points) < 2 or ASKS_LIST.search(fold(question)):
         return None
-    asked = set(bigrams(list(terms))) - set(bigrams(WORD.findall(fold_same_length(lead).lower())))
-    held = [set(bigrams(WORD.findall(fold_same_length(p).lower()))) for p in points]
+    asked = set(bigrams(list(terms))) - set(bigrams(folded_syllables(lead)))
+    held = [set(bigrams(folded_syllables(p))) for p in points]
     telling = [sum(1 for t in asked if t in h and not any(t in o for o in held if o is not h)) for h in held]
     order = sorted(range(len(points)), key=lambda i: -telling[i])
     best, second = telling[order[0]], telling[order[1]]
