@@ -126,6 +126,29 @@ def test_embedding_learns_headings_from_a_small_library():
     assert emb.nearest(emb.encode(["thử việc"])[0], 3, doc_id="không có") == []
 
 
+def test_embedding_blocks_are_each_of_unit_length(tmp_path):
+    import numpy as np
+
+    from luat.embed import BLOCKS, Embedding, _unit
+
+    m = np.array([[3.0, 4.0, 1.0, 0.0], [0.0, 2.0, 0.0, 5.0]])
+    u = _unit(m, 2)
+    assert np.allclose(np.linalg.norm(u, axis=1), 1.0)
+    assert np.allclose(u[:, :2] * np.sqrt(2), [[0.6, 0.8], [0.0, 1.0]])
+    # the dot product of two rows is the mean of their blocks' cosines
+    assert np.isclose(u[0] @ u[1], (0.8 + 0.0) / 2)
+    articles = [
+        ("d", str(i), h, t)
+        for i, (h, t) in enumerate([("Thời giờ làm thêm", "Số giờ làm thêm không quá 40 giờ")] * 4)
+    ]
+    emb = build(read_articles(articles), [])
+    assert emb.blocks == BLOCKS
+    emb.save(tmp_path)
+    again = Embedding.load(tmp_path)
+    assert again is not None and again.blocks == BLOCKS
+    assert np.allclose(again.encode(["làm thêm"]), emb.encode(["làm thêm"]), atol=1e-2)
+
+
 def test_an_ensemble_is_the_mean_of_its_models(tmp_path):
     import lightgbm
     import numpy as np

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from luat.text import fold
-from luat.vocabulary import armed_forces_regime, asks_about_armed_forces, asks_foreign_law, in_law_terms
+from luat.vocabulary import (
+    armed_forces_regime,
+    asks_about_armed_forces,
+    asks_about_court,
+    asks_foreign_law,
+    in_law_terms,
+    procedural_code,
+)
 
 EVERYDAY = [
     (
@@ -124,6 +131,34 @@ def test_armed_forces_regime(number, armed):
 )
 def test_asks_about_armed_forces(question, asks):
     assert asks_about_armed_forces(fold(question)) is asks
+
+
+@pytest.mark.parametrize(
+    "question,asks",
+    [
+        ("ko đồng ý bản án dân sự sơ thẩm thì kháng cáo trong bao nhiêu ngày", True),
+        ("muon kien doi no nguoi o tinh khac thi nop don o toa an noi nao", True),
+        ("Người nhà đang bị tạm giam, gia đình có thể xin bảo lĩnh không?", True),
+        ("Bất cứ ai cũng có quyền bắt người phạm tội quả tang đúng không?", True),
+        ("Bị lừa mất tiền qua mạng thì trình báo ở đâu?", True),
+        ("Xác định người bị kiện sau khi sáp nhập địa giới hành chính", True),
+        # "kiện" folds like the "kiện" of "điều kiện", "bắt" like "bất" and "bắt buộc"
+        ("Có bầu 5 tháng thì công ty có được đuổi việc mình không ạ?", False),
+        ("điều kiện hưởng lương hưu là gì", False),
+        ("mua bán đất có bắt buộc phải công chứng không, bất động sản có thuế gì", False),
+        ("Kính gửi luật sư. Công ty cho tôi nghỉ việc không báo trước", False),
+    ],
+)
+def test_asks_about_court(question, asks):
+    assert asks_about_court(fold(question)) is asks
+
+
+@pytest.mark.parametrize(
+    "title,procedural",
+    [("Bộ luật Tố tụng dân sự", True), ("Luật Tố tụng hành chính", True), ("Bộ luật Lao động", False)],
+)
+def test_procedural_code(title, procedural):
+    assert procedural_code(fold(title)) is procedural
 
 
 @pytest.mark.parametrize(

@@ -1017,7 +1017,7 @@ def bench_learned() -> str:
         + ".",
         "",
         f"`luat train` took **{info['seconds']} s** on the default library: a static embedding ({e['vocabulary']} tokens:",
-        f"folded syllables and frequent pairs, 128 dimensions, learned contrastively from the {e['articles']} articles'",
+        f"folded syllables and frequent pairs, 128 dimensions in two blocks of different seeds, learned contrastively from the {e['articles']} articles'",
         f"headings and texts and {e['pairs']} (training question, gold article) pairs), a LightGBM lambdarank over",
         f"{len(info['features'])} features of the lexical top 30 and the embedding's nearest 20 ({r['questions']} training",
         f"questions, {r['rows']} candidates) and a judge (out-of-fold AUC {j['oof_auc']} on {j['answers']} answers of a",

@@ -26,6 +26,9 @@ from .index import bigrams
 from .text import folded_syllables
 
 DIM = 128
+# the vectors are this many independently learned blocks of DIM / BLOCKS each (seeds SEED, SEED + 1, ...), each of unit
+# length: a cosine is the mean of the blocks' cosines, so one training's luck in where its descent lands weighs less
+BLOCKS = 2
 MIN_WORD_DF = 2  # a syllable in fewer articles has no vector of its own
 MIN_PAIR_DF = 5
 MAX_PAIRS = 120_000
@@ -100,15 +103,22 @@ class Vocabulary:
 _LOG_COUNT = [0.0] + [1 + math.log(c) for c in range(1, 64)]  # 1 + log(count) of the commonest counts
 
 
-def _unit(m: np.ndarray) -> np.ndarray:
-    return m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-8)
+def _unit(m: np.ndarray, blocks: int = 1) -> np.ndarray:
+    """Each row of ``m`` with each of its ``blocks`` equal parts of length 1 / sqrt(blocks): of unit length, and
+    the dot product of two such rows is the mean of their blocks' cosines."""
+    parts = np.split(m, blocks, axis=1) if blocks > 1 else [m]
+    return np.hstack(
+        [p / np.maximum(np.linalg.norm(p, axis=1, keepdims=True), 1e-8) / math.sqrt(blocks) for p in parts]
+    )
 
 
-def train_vectors(vocab: Vocabulary, Q, T, progress: Callable[[], None] | None = None) -> np.ndarray:
-    """Token vectors such that each query (a row of the sparse ``Q``, :meth:`Vocabulary.rows`) is nearer to its own
-    target (the same row of ``T``) than to the batch's other targets."""
-    rng = np.random.default_rng(SEED)
-    E = (rng.standard_normal((len(vocab.ids), DIM)) * 0.1).astype(np.float32)
+def train_vectors(
+    vocab: Vocabulary, Q, T, progress: Callable[[], None] | None = None, seed: int = SEED, dim: int = DIM
+) -> np.ndarray:
+    """Token vectors (``dim`` each) such that each query (a row of the sparse ``Q``, :meth:`Vocabulary.rows`) is
+    nearer to its own target (the same row of ``T``) than to the batch's other targets."""
+    rng = np.random.default_rng(seed)
+    E = (rng.standard_normal((len(vocab.ids), dim)) * 0.1).astype(np.float32)
     G = np.full(len(vocab.ids), 1e-3, dtype=np.float32)  # Adagrad's sum of squares, one per row
     n = Q.shape[0]
     for _epoch in range(EPOCHS):
@@ -144,9 +154,15 @@ class Embedding:
     """A trained static embedding and the vectors of the library's articles."""
 
     def __init__(
-        self, vocab: Vocabulary, vectors: np.ndarray, articles: np.ndarray, keys: list[tuple[str, str]]
+        self,
+        vocab: Vocabulary,
+        vectors: np.ndarray,
+        articles: np.ndarray,
+        keys: list[tuple[str, str]],
+        blocks: int = 1,
     ):
         self.vocab = vocab
+        self.blocks = blocks  # the vectors' independently learned parts (:data:`BLOCKS`)
         self.vectors = vectors
         self.articles = articles  # one unit row per article of ``keys``
         self.keys = keys
@@ -156,7 +172,7 @@ class Embedding:
     def encode(self, texts: list[str], limit: int | None = None) -> np.ndarray:
         """The vectors of ``texts`` (each read to its first ``limit`` syllables), of unit length."""
         m = self.vocab.rows([tokens(t, limit) for t in texts]) @ self.vectors
-        return _unit(np.asarray(m, dtype=np.float32))
+        return _unit(np.asarray(m, dtype=np.float32), self.blocks)
 
     def similar(self, question: str, k: int) -> list[tuple[tuple[str, str], float]]:
         """The ``k`` articles nearest the question, with their cosine."""
@@ -212,7 +228,7 @@ class Embedding:
             if articles
             else []
         )
-        self.articles = np.vstack([self.articles[keep], *[_unit(r) for r in rows]])
+        self.articles = np.vstack([self.articles[keep], *[_unit(r, self.blocks) for r in rows]])
         self.keys = [self.keys[i] for i in keep] + [(d, a) for d, a, _h, _t in articles]
         self.row_of = {k: i for i, k in enumerate(self.keys)}
         self._rows_of_document = None
@@ -222,7 +238,13 @@ class Embedding:
         folder.mkdir(parents=True, exist_ok=True)
         vocab = sorted(self.vocab.ids, key=self.vocab.ids.__getitem__)
         meta = json.dumps(
-            {"vocabulary": vocab, "idf": self.vocab.idf.tolist(), "articles": self.keys}, ensure_ascii=False
+            {
+                "vocabulary": vocab,
+                "idf": self.vocab.idf.tolist(),
+                "articles": self.keys,
+                "blocks": self.blocks,
+            },
+            ensure_ascii=False,
         )
         for name, write in (
             ("vectors.npy", lambda f: np.save(f, self.vectors.astype(np.float16))),
@@ -246,7 +268,7 @@ class Embedding:
         vocab = Vocabulary(
             {t: i for i, t in enumerate(meta["vocabulary"])}, np.array(meta["idf"], dtype=np.float32)
         )
-        return cls(vocab, vectors, articles, [tuple(k) for k in meta["articles"]])
+        return cls(vocab, vectors, articles, [tuple(k) for k in meta["articles"]], meta.get("blocks", 1))
 
 
 def article_tokens(heading: str | None, text: str) -> list[str]:
@@ -296,13 +318,15 @@ def build(
     questions = [tokens(question) for question, _i in asked for _ in range(3)]
     Q = vstack([reading.headings, reading.vocab.rows(questions)], format="csr")
     T = reading.rows[reading.heading_articles + [i for _q, i in asked for _ in range(3)]]
-    steps = EPOCHS * math.ceil(Q.shape[0] / BATCH)
+    steps = EPOCHS * math.ceil(Q.shape[0] / BATCH) * BLOCKS
     tick = progress(steps, "Học vectơ") if progress is not None else None
-    vectors = train_vectors(reading.vocab, Q, T, tick)
-    emb = Embedding(reading.vocab, vectors, np.zeros((0, DIM), dtype=np.float32), list(reading.keys))
+    vectors = np.hstack(
+        [train_vectors(reading.vocab, Q, T, tick, SEED + b, DIM // BLOCKS) for b in range(BLOCKS)]
+    )
+    emb = Embedding(reading.vocab, vectors, np.zeros((0, DIM), dtype=np.float32), list(reading.keys), BLOCKS)
     chunks = [
         np.asarray(reading.rows[i : i + 4096] @ vectors, dtype=np.float32)
         for i in range(0, len(reading.keys), 4096)
     ]
-    emb.articles = _unit(np.vstack(chunks)) if chunks else np.zeros((0, DIM), dtype=np.float32)
+    emb.articles = _unit(np.vstack(chunks), BLOCKS) if chunks else np.zeros((0, DIM), dtype=np.float32)
     return emb

@@ -41,7 +41,9 @@ from .vocabulary import (
     STOP,
     armed_forces_regime,
     asks_about_armed_forces,
+    asks_about_court,
     in_law_terms,
+    procedural_code,
 )
 
 
@@ -569,6 +571,9 @@ class Searcher:
                 -learned[(r.doc_id, r.article)][1] if learned and self.models is not None else -r.score
             )
         )
+        if ranked and not plain and not asks_about_court(fold(pq.text)):
+            # a procedural code's article after the others, unless the question holds its heading
+            ranked.sort(key=lambda r: not r.held and self._procedural(r.doc_id))
         shown = ranked[: max(0, k - len(hits))]
         for row, hit in zip(
             shown, self._hits([(r.doc_id, r.article, r.score, r.held) for r in shown], pq), strict=True
@@ -692,6 +697,12 @@ class Searcher:
         rows = features(pq.terms, pq.asked, candidates, asks_about_armed_forces(fold(pq.text)))
         scores = self.models.order(rows) if self.models is not None else [c.score for c in candidates]
         return {(c.doc_id, c.article): (row, sc) for c, row, sc in zip(candidates, rows, scores, strict=True)}
+
+    def _procedural(self, doc_id: str) -> bool:
+        """Whether a document is a procedural code (vocabulary.procedural_code), which answers only a question about a
+        court, a lawsuit or a criminal case."""
+        doc = self.library.document(doc_id)
+        return procedural_code(" ".join(folded_syllables(doc.title or ""))) if doc else False
 
     def repeated_headings(self, doc_id: str) -> set[str]:
         """The articles of a document whose heading an earlier article of it already has (read once per document)."""

@@ -315,6 +315,31 @@ def asks_about_armed_forces(folded_question: str) -> bool:
     return bool(ARMED_FORCES_WORDS.search(folded_question))
 
 
+# The procedural codes (Bộ luật Tố tụng dân sự, hình sự, Luật Tố tụng hành chính: "tố tụng" in the title) rule what
+# courts, prosecutors and investigators do: they answer a question about a lawsuit, a trial, an arrest or a report
+# of a crime, and such a question says so (every one of the 63 labelled questions whose gold is in such a code holds
+# one of these words). Said of a dismissal, "đơn phương chấm dứt hợp đồng lao động, sa thải" is also the heading of
+# BLTTDS Điều 119, a court's interim measure, which then came first for "có bầu bị đuổi việc".
+PROCEDURAL_TITLE = re.compile(r"\bto tung\b")
+COURT_WORDS = re.compile(
+    r"\b(?:toa|toa an|(?:di|khoi|vu|bi|don|thang|thua|dam) kien|kien(?= (?:ra|doi|len|ai|duoc|toi|nguoi|cong ty|ho|no)\b)|"
+    r"vu an|xet xu|xu an|ban an|phien toa|tham phan|kiem sat|khang cao|khang nghi|thu ly|nguyen don|bi don|an phi|"
+    r"tranh chap|hoa giai|to tung|bi can|bi cao|bi hai|dieu tra|truy to|khoi to|to giac|to cao|trinh bao|"
+    r"(?:bi|bat) bat|bat (?:giu|nguoi|khan cap|tam giam|qua tang)|tam giu|tam giam|giu nguoi|tai ngoai|bao linh|"
+    r"bao chua|(?:dat )?tien bao dam|cong an|vo toi|dinh gia tai san|thi hanh an|giam doc tham|tai tham)\b"
+)
+
+
+def procedural_code(folded_title: str) -> bool:
+    """Whether a document's folded title names a procedural code ("bo luat to tung dan su")."""
+    return bool(PROCEDURAL_TITLE.search(folded_title))
+
+
+def asks_about_court(folded_question: str) -> bool:
+    """Whether a folded question is about a lawsuit, a trial, an arrest or a report of a crime (:data:`COURT_WORDS`)."""
+    return bool(COURT_WORDS.search(folded_question))
+
+
 # What a question asks for (a fine's amount, a sum of money, a licence's withdrawal, ...) and what a provision
 # must state to answer it; answer.asked_type picks the first type whose question pattern matches.
 @dataclass(frozen=True)
