@@ -224,6 +224,56 @@ def test_document_detailing_a_lapsed_law_is_presumed_lapsed(law_today):
     assert "158/2025/NĐ-CP" not in presumed
 
 
+class _LawsAndDecrees:
+    """The two questions presume_lapsed asks a library: its laws' names, and the documents below them with their scope."""
+
+    def __init__(self, aliases, below):
+        self.aliases, self.below = aliases, below
+
+    def law_aliases(self):
+        return self.aliases
+
+    def documents_below_laws(self):
+        return self.below
+
+
+@pytest.mark.parametrize(
+    "title,presumed",
+    [
+        # the law's name holds "và": read whole, not cut at it ("luật phòng cháy" names no law)
+        (
+            "Quy định chi tiết một số điều và biện pháp thi hành Luật Phòng cháy và chữa cháy và Luật sửa đổi, bổ "
+            "sung một số điều của Luật Phòng cháy và chữa cháy",
+            True,
+        ),
+        ("Quy định chi tiết Luật Giao thông đường bộ về kết cấu hạ tầng", True),
+        ("Quy định chi tiết Luật Trật tự, an toàn giao thông đường bộ", False),
+        ("Về đăng ký doanh nghiệp", False),
+    ],
+)
+def test_presumed_lapsed_with_the_law_its_title_names(title, presumed):
+    from luat.cite.link import presume_lapsed
+    from luat.models import Document
+    from luat.store import LawAlias
+
+    laws = {"27/2001/QH10": "2001-06-29", "23/2008/QH12": "2008-11-13", "36/2024/QH15": "2024-06-27"}
+    aliases = [
+        LawAlias("luat phong chay va chua chay", "27/2001/QH10", laws["27/2001/QH10"]),
+        LawAlias("luat giao thong duong bo", "23/2008/QH12", laws["23/2008/QH12"]),
+        LawAlias("luat trat tu an toan giao thong duong bo", "36/2024/QH15", laws["36/2024/QH15"]),
+    ]
+    decree = Document(doc_id="1/2020/NĐ-CP", title=title, doc_type="Nghị định", issued="2020-11-24")
+    docs = {d: Document(doc_id=d, number=d, doc_type="Luật", issued=i) for d, i in laws.items()}
+    rows = presume_lapsed(
+        _LawsAndDecrees(aliases, [(decree, title)]),
+        {"27/2001/QH10": "2025-07-01", "23/2008/QH12": "2025-01-01"},
+        docs,
+    )
+    assert bool(rows) is presumed
+    if presumed:
+        assert rows[0][0] == "1/2020/NĐ-CP" and rows[0][2] in ("27/2001/QH10", "23/2008/QH12")
+
+
 @pytest.mark.data
 def test_consolidated_text_is_the_current_version_of_its_base_law(law_today):
     shown = api.show("Điều 66 Luật 41/2024/QH15", library="test-today")

@@ -1,5 +1,6 @@
-"""What replaced what, where the library's own texts cannot tell: a law of the library replaced by one the library
-does not hold (Luật Nhà ở 65/2014/QH13 by Luật Nhà ở 27/2023/QH15 from 2024-08-01). The statement that ends it is in
+"""What replaced what, where the library's own texts cannot tell: a law (or a decree) of the library replaced by one
+the library does not hold (Luật Nhà ở 65/2014/QH13 by Luật Nhà ở 27/2023/QH15 from 2024-08-01; Nghị định 01/2021/NĐ-CP
+on business registration by Nghị định 168/2025/NĐ-CP from 2025-07-01). The statement that ends it is in
 the replacing law, so no text of the library says so, and without this record the library would quote the old law
 as in force. The record is ``records/replaced.csv`` of the package: one row per replaced law (its số hiệu, the số
 hiệu and name of the law that replaced it, the day it took effect), written from the replacing laws' own provisions

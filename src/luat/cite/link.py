@@ -333,7 +333,14 @@ def presume_lapsed(library: Library, lapsed: dict[str, str | None], docs: dict) 
         m = _DETAILS.search(fold(scope))
         if not m:
             continue
-        name = f"{m.group(1)} {_NAME_END.sub('', m.group(2))}".strip()
+        # the longest law name the words start with ("luật phòng cháy và chữa cháy", whose "và" is not the end of
+        # the name), else the words up to the first that cannot belong to a name
+        said = f"{m.group(1)} {m.group(2)}"
+        name = max(
+            (a for a in laws if said == a or said.startswith(a + " ")),
+            key=len,
+            default=f"{m.group(1)} {_NAME_END.sub('', m.group(2))}".strip(),
+        )
         # undated (a law_dict text): the year its số hiệu carries ("59/2015/TT-BLĐTBXH"), to its last day
         year = re.search(r"/((?:19|20)\d\d)/", r.doc_id)
         issued = r.issued or (f"{year.group(1)}-12-31" if year else "")
