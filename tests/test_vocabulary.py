@@ -32,6 +32,8 @@ EVERYDAY = [
         "Em mang thai 3 tháng bị đơn phương chấm dứt hợp đồng lao động, sa thải",
     ),
     ("làm lại sổ đỏ mất bao lâu", "làm lại giấy chứng nhận quyền sử dụng đất mất bao lâu"),
+    # "được k": the question's "được không", not "được" alone
+    ("ly hon thuan tinh dc k a", "ly hon thuan tinh được không a"),
     ("mất bằng lái xe thì làm sao", "mất giấy phép lái xe thì làm sao"),
     # founding and running a company
     (

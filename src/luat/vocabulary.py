@@ -114,7 +114,8 @@ SHORTHAND: dict[str, str] = {
     r"cdoan|c doan": "công đoàn",
     r"bds": "bất động sản",
     r"ng(?= (?:ta|lao dong|mat|than|nha|khac|dan|mua|ban|thue|vay|nuoc ngoai))": "người",
-    r"dc|đc|duoc k": "được",
+    r"(?:duoc|dc) k": "được không",
+    r"dc|đc": "được",
     r"ko|hok|khog": "không",
     # "k" is "không" before a verb or at the end of a question, never "điểm k (khoản 1)"
     r"(?<!diem )k(?= (?:tra|co|duoc|de lai|bao|can|phai|ky|dong|chiu|cho|biet|lam|di)\b|\s*[?.!]|\s*$)": "không",
