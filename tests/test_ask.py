@@ -497,3 +497,29 @@ def test_a_refusal_names_the_law_in_force_on_the_matter(bhxh_library):
     a = api.ask("Trợ cấp thất nghiệp được hưởng tối đa mấy tháng?", library="test-bhxh")
     assert a["status"] == "not_in_library" and not a["citations"], a["answer"]
     assert "74/2025/QH15" in a["answer"] and "01/01/2026" in a["answer"], a["answer"]
+
+
+def test_a_question_marked_unanswerable_expects_no_answer(tmp_path):
+    """The everyday sets mark what the library cannot answer with "unanswerable": true; read as expecting
+    not_in_library, so that `luat eval --ask` scores the abstention and `luat train` learns from the question."""
+    from luat.evaluate import load_bench
+
+    path = tmp_path / "q.jsonl"
+    lines = [
+        {
+            "id": "u",
+            "question": "Luật Nhật Bản phạt lái xe say rượu thế nào?",
+            "relevant": [],
+            "unanswerable": True,
+        },
+        {
+            "id": "a",
+            "question": "Thử việc tối đa bao lâu?",
+            "relevant": [{"doc": "45/2019/QH14", "article": "25"}],
+        },
+        {"id": "e", "question": "Nhà ở xã hội mua thế nào?", "relevant": [], "expect": "not_in_library"},
+    ]
+    path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines), encoding="utf-8")
+    questions, errors = load_bench(path)
+    assert not errors
+    assert [q.expect for q in questions] == ["not_in_library", None, "not_in_library"]

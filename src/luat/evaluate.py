@@ -88,7 +88,8 @@ def load_bench(path: Path) -> tuple[list[BenchQuestion], list[str]]:
                 str(d.get("id", i)),
                 q,
                 rel,
-                d.get("expect"),
+                # a question written as one the library cannot answer ("unanswerable": true) expects no answer
+                d.get("expect") or ("not_in_library" if d.get("unanswerable") is True else None),
                 d.get("answer"),
                 d.get("split"),
                 clauses,

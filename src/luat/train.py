@@ -33,6 +33,8 @@ TRAINING_SETS = [
     ("everyday-train5.jsonl", None),
     ("everyday-train6.jsonl", None),
     ("everyday-train7.jsonl", None),
+    ("everyday-train8.jsonl", None),
+    ("everyday-train9.jsonl", None),
 ]
 
 SEED = 7
