@@ -357,8 +357,7 @@ def test_evaluating_ask(bhxh_library, tmp_path):
     """`luat eval --ask` scores the consultant itself: gold pairs (zalo style), the human answer's legal basis
     and its khoản (TVPL style), abstentions where the file expects not_in_library, and a wrong first citation
     counted as such."""
-    from luat.answer import evaluate_ask
-    from luat.evaluate import load_bench
+    from luat.evaluate import evaluate_ask, load_bench
 
     lines = [
         {

@@ -147,6 +147,11 @@ def test_embedding_blocks_are_each_of_unit_length(tmp_path):
     again = Embedding.load(tmp_path)
     assert again is not None and again.blocks == BLOCKS
     assert np.allclose(again.encode(["làm thêm"]), emb.encode(["làm thêm"]), atol=1e-2)
+    # passages are encoded once and kept: the same vectors, in the order asked, repeats included
+    texts = ["Số giờ làm thêm", "không quá 40 giờ", "Số giờ làm thêm"]
+    assert np.array_equal(emb.encode_passages(texts), emb.encode(texts))
+    assert np.array_equal(emb.encode_passages(texts[1:]), emb.encode(texts[1:]))
+    assert emb.encode_passages([]).shape == (0, emb.vectors.shape[1])
 
 
 def test_an_ensemble_is_the_mean_of_its_models(tmp_path):

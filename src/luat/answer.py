@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from .choose import best_point
 from .cite import Context, Resolver, find_references, library_names
@@ -45,7 +45,6 @@ from .search import (
     asked_questions,
     asks_meaning,
     content_terms,
-    key_of,
     strip_question_phrasing,
 )
 from .sohieu import number_key
@@ -1002,96 +1001,3 @@ def _unit_of(ref: Reference | None) -> tuple[str | None, str, str | None] | None
 def _vn_date(iso: str) -> str:
     y, m, d = iso.split("-")
     return f"{d}/{m}/{y}"
-
-
-# ------------------------------------------------------------------------------------------- evaluation
-
-
-def evaluate_ask(
-    questions, library: str = "default", progress: bool = True, as_of: str | None = None
-) -> dict:
-    """Score ``luat ask``: first citation gold, any citation gold, answered share, abstentions on
-    not-in-library questions, p50/p95 time, the counts of unresolved citations and non-verbatim quotes, and for
-    answers in the TVPL style, how often a right first article is quoted at the human answer's khoản."""
-    from . import api
-    from .evaluate import latency_ms
-    from .progress import bar
-
-    lib = api.open_library(library)
-    consultant = Consultant(lib, api.searcher(library))
-    first_gold = any_gold = answered = abstain_ok = expect_abstain = with_gold = 0
-    unresolved = not_verbatim = with_clause = same_clause = 0
-    times = []
-    b = bar(len(questions), "Đánh giá ask", progress)
-    details = []
-    for q in questions:
-        gold, gold_clause = set(q.relevant), None
-        if not gold and q.answer:
-            gold, gold_clause = _gold_from_answer(q.answer, lib)
-        t0 = time.perf_counter()
-        a = consultant.ask(q.question, as_of=as_of)
-        times.append(time.perf_counter() - t0)
-        b.update(1)
-        cited = [key_of(c.doc, c.article) for c in a.citations]
-        if q.expect == "not_in_library":
-            expect_abstain += 1
-            abstain_ok += a.status != "answered"
-        if a.status == "answered":
-            answered += 1
-            # audit what was shown, line by line, against the library
-            for basis in a.bases:
-                for kind, _message in consultant.verify(basis.opening, basis.body, as_of):
-                    unresolved += kind == "unresolved"
-                    not_verbatim += kind == "not_verbatim"
-        if gold and q.expect != "not_in_library":
-            with_gold += 1
-            first_gold += bool(cited) and cited[0] in gold
-            any_gold += any(c in gold for c in cited)
-            if (
-                gold_clause and cited and cited[0] in gold
-            ):  # the human answer names a khoản of the same article
-                with_clause += 1
-                same_clause += a.citations[0].clause == gold_clause
-        details.append({"id": q.id, "status": a.status, "cited": cited[:3]})
-    b.close()
-    p50, p95 = latency_ms(times)
-    n = len(questions)
-    out: dict[str, Any] = {
-        "questions": n,
-        "answered": round(answered / max(1, n), 4),
-        "questions_with_gold": with_gold,
-        "first_citation_gold": round(first_gold / max(1, with_gold), 4),
-        "any_citation_gold": round(any_gold / max(1, with_gold), 4),
-        "unresolved_citations": unresolved,
-        "non_verbatim_quotes": not_verbatim,
-        "p50_ms": round(p50, 1) if times else None,
-        "p95_ms": round(p95, 1) if times else None,
-    }
-    if expect_abstain:
-        out["abstained_when_not_in_library"] = round(abstain_ok / expect_abstain, 4)
-    if with_clause:  # answers in the TVPL style: is the khoản quoted the one the human answer cites?
-        out["first_citation_same_khoan"] = round(same_clause / with_clause, 4)
-        out["first_citations_with_khoan"] = with_clause
-    out["details"] = details
-    return out
-
-
-def _gold_from_answer(answer: str, lib: Library) -> tuple[set[tuple[str, str]], str | None]:
-    """The legal basis a human answer opens with ("căn cứ khoản 1 điều 25 nghị định 29/2024/nđ-cp"), as
-    (document, article) pairs through the reference engine, only when the document is in the library; and the
-    khoản its first target names, if any."""
-    first = re.split(r"(?<=[.:])\s|\n", answer.strip(), maxsplit=1)[0]
-    resolver = Resolver(lib)
-    for ref in find_references(first, library_names(lib)):
-        if ref.doc is None or ref.doc.this or not ref.targets:
-            continue
-        resolver.resolve(ref, Context())
-        if ref.doc_id is None:
-            return set(), None
-        doc = lib.document(ref.doc_id)
-        key = number_key(doc.number or doc.doc_id) if doc else number_key(ref.doc_id)
-        clause = next(
-            (label for kind, label in parse_address(ref.targets[0].address or "") if kind == "khoan"), None
-        )
-        return {(key, t.article.lower()) for t in ref.targets if t.article}, clause
-    return set(), None

@@ -277,7 +277,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.limit:
         questions = questions[: args.limit]
     if args.ask:
-        from .answer import evaluate_ask
+        from .evaluate import evaluate_ask
 
         result = evaluate_ask(questions, library=args.library, progress=not args.json, as_of=args.as_of)
         result["as_of"] = args.as_of

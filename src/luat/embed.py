@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,9 @@ BATCH = 256
 EPOCHS = 4
 LEARNING_RATE = 0.2
 SEED = 7
+# the vectors of this many passages (khoản) are kept, the least recently used dropped first: a search encodes every
+# khoản of its hits to choose the one that answers, and the same articles come up again and again
+PASSAGE_CACHE = 20_000
 
 
 def tokens(text: str, limit: int | None = None) -> list[str]:
@@ -168,11 +172,32 @@ class Embedding:
         self.keys = keys
         self.row_of = {k: i for i, k in enumerate(keys)}
         self._rows_of_document: dict[str, np.ndarray] | None = None
+        self._passages: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._passages_lock = threading.Lock()
 
     def encode(self, texts: list[str], limit: int | None = None) -> np.ndarray:
         """The vectors of ``texts`` (each read to its first ``limit`` syllables), of unit length."""
         m = self.vocab.rows([tokens(t, limit) for t in texts]) @ self.vectors
         return _unit(np.asarray(m, dtype=np.float32), self.blocks)
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        """:meth:`encode` of passages, each encoded once while it is among the :data:`PASSAGE_CACHE` last used."""
+        with self._passages_lock:
+            known = {t: self._passages[t] for t in texts if t in self._passages}
+            for t in known:
+                self._passages.move_to_end(t)
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:
+            for t, v in zip(missing, self.encode(missing), strict=True):
+                known[t] = v
+            with self._passages_lock:
+                for t in missing:
+                    self._passages[t] = known[t]
+                while len(self._passages) > PASSAGE_CACHE:
+                    self._passages.popitem(last=False)
+        if not texts:
+            return np.zeros((0, self.vectors.shape[1]), dtype=np.float32)
+        return np.vstack([known[t] for t in texts])
 
     def similar(self, question: str, k: int) -> list[tuple[tuple[str, str], float]]:
         """The ``k`` articles nearest the question, with their cosine."""

@@ -1,4 +1,5 @@
-"""``luat eval``: retrieval quality and speed on a benchmark file, side by side with a plain BM25 baseline.
+"""``luat eval``: retrieval quality and speed on a benchmark file, side by side with a plain BM25 baseline; with
+``--ask``, the consultant's answers scored (:func:`evaluate_ask`: first citation gold, abstentions, quotes verified).
 
 A benchmark line is ``{"id", "question", "relevant": [{"doc", "article"}]}``. A hit is a result whose source
 document and article equal a gold pair (numbers compared after normalisation). Metrics are at the level of
@@ -9,15 +10,20 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .models import InputError
 from .readers.common import read_input
 from .search import Filters, Searcher, key_of
+
+if TYPE_CHECKING:
+    from .store import Library
 
 
 def compact_reference(ref) -> tuple[str | None, list[str]]:
@@ -192,3 +198,100 @@ def run_search(
         if progress:
             progress()
     return ranked, lat
+
+
+# ------------------------------------------------------------------------------------------- evaluation
+
+
+def evaluate_ask(
+    questions, library: str = "default", progress: bool = True, as_of: str | None = None
+) -> dict:
+    """Score ``luat ask``: first citation gold, any citation gold, answered share, abstentions on
+    not-in-library questions, p50/p95 time, the counts of unresolved citations and non-verbatim quotes, and for
+    answers in the TVPL style, how often a right first article is quoted at the human answer's khoản."""
+    from . import api
+    from .answer import Consultant
+    from .progress import bar
+
+    lib = api.open_library(library)
+    consultant = Consultant(lib, api.searcher(library))
+    first_gold = any_gold = answered = abstain_ok = expect_abstain = with_gold = 0
+    unresolved = not_verbatim = with_clause = same_clause = 0
+    times = []
+    b = bar(len(questions), "Đánh giá ask", progress)
+    details = []
+    for q in questions:
+        gold, gold_clause = set(q.relevant), None
+        if not gold and q.answer:
+            gold, gold_clause = gold_from_answer(q.answer, lib)
+        t0 = time.perf_counter()
+        a = consultant.ask(q.question, as_of=as_of)
+        times.append(time.perf_counter() - t0)
+        b.update(1)
+        cited = [key_of(c.doc, c.article) for c in a.citations]
+        if q.expect == "not_in_library":
+            expect_abstain += 1
+            abstain_ok += a.status != "answered"
+        if a.status == "answered":
+            answered += 1
+            # audit what was shown, line by line, against the library
+            for basis in a.bases:
+                for kind, _message in consultant.verify(basis.opening, basis.body, as_of):
+                    unresolved += kind == "unresolved"
+                    not_verbatim += kind == "not_verbatim"
+        if gold and q.expect != "not_in_library":
+            with_gold += 1
+            first_gold += bool(cited) and cited[0] in gold
+            any_gold += any(c in gold for c in cited)
+            if (
+                gold_clause and cited and cited[0] in gold
+            ):  # the human answer names a khoản of the same article
+                with_clause += 1
+                same_clause += a.citations[0].clause == gold_clause
+        details.append({"id": q.id, "status": a.status, "cited": cited[:3]})
+    b.close()
+    p50, p95 = latency_ms(times)
+    n = len(questions)
+    out: dict[str, Any] = {
+        "questions": n,
+        "answered": round(answered / max(1, n), 4),
+        "questions_with_gold": with_gold,
+        "first_citation_gold": round(first_gold / max(1, with_gold), 4),
+        "any_citation_gold": round(any_gold / max(1, with_gold), 4),
+        "unresolved_citations": unresolved,
+        "non_verbatim_quotes": not_verbatim,
+        "p50_ms": round(p50, 1) if times else None,
+        "p95_ms": round(p95, 1) if times else None,
+    }
+    if expect_abstain:
+        out["abstained_when_not_in_library"] = round(abstain_ok / expect_abstain, 4)
+    if with_clause:  # answers in the TVPL style: is the khoản quoted the one the human answer cites?
+        out["first_citation_same_khoan"] = round(same_clause / with_clause, 4)
+        out["first_citations_with_khoan"] = with_clause
+    out["details"] = details
+    return out
+
+
+def gold_from_answer(answer: str, lib: Library) -> tuple[set[tuple[str, str]], str | None]:
+    """The legal basis a human answer opens with ("căn cứ khoản 1 điều 25 nghị định 29/2024/nđ-cp"), as
+    (document, article) pairs through the reference engine, only when the document is in the library; and the
+    khoản its first target names, if any."""
+    from .cite import Context, Resolver, find_references, library_names
+    from .models import parse_address
+    from .sohieu import number_key
+
+    first = re.split(r"(?<=[.:])\s|\n", answer.strip(), maxsplit=1)[0]
+    resolver = Resolver(lib)
+    for ref in find_references(first, library_names(lib)):
+        if ref.doc is None or ref.doc.this or not ref.targets:
+            continue
+        resolver.resolve(ref, Context())
+        if ref.doc_id is None:
+            return set(), None
+        doc = lib.document(ref.doc_id)
+        key = number_key(doc.number or doc.doc_id) if doc else number_key(ref.doc_id)
+        clause = next(
+            (label for kind, label in parse_address(ref.targets[0].address or "") if kind == "khoan"), None
+        )
+        return {(key, t.article.lower()) for t in ref.targets if t.article}, clause
+    return set(), None

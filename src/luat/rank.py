@@ -136,8 +136,13 @@ def features(
     bm25_rank = ranks([c.bm25 for c in candidates])
     rule_rank = ranks([c.score for c in candidates])
     sem_rank = ranks([c.semantic for c in candidates])
-    words = [c.text.split() for c in candidates]
-    sets = [set(w) for w in words]
+    # which of the question's words and word pairs each text holds, by a padded substring test on the folded
+    # syllables one space apart (splitting the long texts into sets of words and pairs cost a search 10 ms)
+    padded = [f" {c.text} " for c in candidates]
+    asked_words = q | a
+    asked_pairs = qb | ab
+    sets = [{t for t in asked_words if f" {t} " in text} for text in padded]
+    pair_sets = [{p for p in asked_pairs if f" {p[0]} {p[1]} " in text} for text in padded]
     heads = [c.heading.split() for c in candidates]
     # the question's words that tell the candidates apart weigh more (those that every candidate holds, less)
     n = len(candidates)
@@ -146,7 +151,7 @@ def features(
     rows = []
     for i, c in enumerate(candidates):
         s, h = sets[i], set(heads[i])
-        pairs = _bigrams(words[i]) if qb or ab else set()
+        pairs = pair_sets[i]
         rows.append(
             [
                 c.bm25,
@@ -164,7 +169,7 @@ def features(
                 len(heads[i]),
                 math.fsum(w for t, w in weight.items() if t in s) / total,
                 math.fsum(w for t, w in weight.items() if t in h) / total,
-                math.log1p(len(words[i])),
+                math.log1p(c.text.count(" ") + 1 if c.text else 0),
                 DOC_RANK.get(c.doc_type or "", OTHER_DOC),
                 float(c.in_force),
                 float(c.armed and not asks_armed),

@@ -985,7 +985,7 @@ class Searcher:
             several = [i for i, passages in enumerate(articles) if len(passages) > 1]
             texts = [p for i in several for p in articles[i]]
             if texts:
-                cosines = [float(x) for x in self.embedding.encode(texts) @ pq.vector]
+                cosines = [float(x) for x in self.embedding.encode_passages(texts) @ pq.vector]
                 start = 0
                 for i in several:
                     similarities[i] = cosines[start : start + len(articles[i])]

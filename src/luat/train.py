@@ -96,8 +96,7 @@ class Labelled:
 def labelled_questions(data: Path, bench: Path, library) -> list[Labelled]:
     """Every labelled question of :data:`TRAINING_SETS` found under ``data`` (the corpora) or ``bench`` (the
     project's own sets), with its gold (document, article) pairs and split."""
-    from .answer import _gold_from_answer
-    from .evaluate import load_bench
+    from .evaluate import gold_from_answer, load_bench
 
     out = []
     for name, as_of in TRAINING_SETS:
@@ -108,7 +107,7 @@ def labelled_questions(data: Path, bench: Path, library) -> list[Labelled]:
         for q in questions:
             gold, clauses = set(q.relevant), dict(q.clauses)
             if not gold and q.answer:
-                gold, clause = _gold_from_answer(q.answer, library)
+                gold, clause = gold_from_answer(q.answer, library)
                 if clause and len(gold) == 1:
                     clauses = {next(iter(gold)): {clause}}
             unanswerable = q.expect == "not_in_library" or "not-in-library" in name
