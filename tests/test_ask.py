@@ -434,6 +434,11 @@ def criminal_library(luat_home):
         ("Tổ chức đánh bạc tại nhà có bị đi tù không?", "322"),
         # a crime, not a rule of the general part the question does not name (Điều 48 on returning property)
         ("vay tiền không trả có bị đi tù không", "175"),
+        # "bị xử lý hình sự thế nào" asks the same (the ranker put Điều 138, the negligent injury, first)
+        ("Đánh người ta bị thương tỷ lệ 15% thì bị xử lý hình sự thế nào?", "134"),
+        # not the negligent form (Điều 138), nor a provoked one, unless the question says so
+        ("đánh nhau gây thương tích 20% có bị truy cứu trách nhiệm hình sự không", "134"),
+        ("lái xe gây tai nạn chết người có bị đi tù không", "260"),  # not Điều 266 (handing over the vehicle)
     ],
 )
 def test_asked_about_criminal_liability(criminal_library, question, article):

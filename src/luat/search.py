@@ -342,8 +342,14 @@ _ASKS_EFFECT = re.compile(
 # hình sự không?", "... bị phạt tù bao nhiêu năm?", "... có bị đi tù không?"; not "Người bị truy cứu trách nhiệm
 # hình sự có quyền gì?" (the phrase names a person), "hình phạt tù" as a noun, "Ngồi tù có được ...".
 _ASKS_CRIME = re.compile(
-    r"\b(?:truy cuu trach nhiem hinh su|di tu|bi tu)(?: (?:hay )?khong| ra sao| the nao| nhu the nao)?\s*(?:\?|$)"
+    r"\b(?:truy cuu trach nhiem hinh su|(?:bi )?xu ly hinh su|di tu|bi tu)(?: (?:hay )?khong| ra sao| the nao| nhu the nao)?"
+    r"\s*(?:\?|$)"
     r"|(?<!hinh )\bphat tu (?:bao nhieu|may)(?: nam)?\b"
+)
+# the forms of a crime that the facts must show (a heading that holds one is for that form only): by negligence, in
+# a state of strong provocation, beyond the limits of self-defence or of what an arrest needed (folded)
+_CRIME_VARIANT = re.compile(
+    r"\b(?:vo y|kich dong manh|vuot qua gioi han phong ve chinh dang|vuot qua muc can thiet khi bat giu)\b"
 )
 # How many defining articles a definition question puts first.
 DEFINITIONS_FIRST = 2
@@ -732,6 +738,7 @@ class Searcher:
         )
         best = None
         said = set(bigrams(folded_syllables(pq.text)))
+        question = " ".join(folded_syllables(pq.text))
         for doc_id in self.criminal_codes:
             if not self._in_force_on(doc_id, filters.as_of):
                 continue
@@ -746,6 +753,11 @@ class Searcher:
                     # asked whether an act is a crime, the answer is the crime's article; a rule of the general
                     # part (Điều 48 on returning property) only when the question names it ("án treo", "tuổi chịu
                     # trách nhiệm hình sự")
+                    continue
+                variant = _CRIME_VARIANT.search(" ".join(heading))
+                if variant and variant.group(0) not in question:
+                    # the negligent, provoked or excessive form of a crime only when the question says so: "đánh
+                    # người bị thương 15%" is Điều 134, not the shorter Điều 138 (vô ý) that BM25 preferred
                     continue
                 found.append((score, d["doc_id"][0], d["article"][0], named))
             if not found:

@@ -85,6 +85,8 @@ EVERYDAY_WORDS: dict[str, str] = {
     r"giam bang|tuoc bang|thu bang": "tước quyền sử dụng giấy phép lái xe",
     r"vuot den do|vuot den vang|chay den do": "không chấp hành hiệu lệnh của đèn tín hiệu giao thông",
     r"uong ruou (?:lai xe|lai xe may|chay xe)|ruou bia": "nồng độ cồn",
+    # a crash caused by a driver is the crime of BLHS Điều 260 (not the one of handing a vehicle to an unfit driver)
+    r"(?:lai|chay|dieu khien) (?:xe(?: may| o to| oto)?|o to|oto) gay tai nan|gay tai nan giao thong": "vi phạm quy định về tham gia giao thông đường bộ gây tai nạn",
     r"xe may": "xe mô tô, xe gắn máy",
     r"khong doi mu bao hiem|khong doi mu": "không đội mũ bảo hiểm",
     # a beating that injures: "đánh bạn gãy tay", "đánh người nhập viện" (BLHS Điều 134)
