@@ -142,7 +142,11 @@ def features(
     asked_words = q | a
     asked_pairs = qb | ab
     sets = [{t for t in asked_words if f" {t} " in text} for text in padded]
-    pair_sets = [{p for p in asked_pairs if f" {p[0]} {p[1]} " in text} for text in padded]
+    # a pair only where the text holds both its words (a set lookup spares most substring tests)
+    pair_sets = [
+        {p for p in asked_pairs if p[0] in words and p[1] in words and f" {p[0]} {p[1]} " in text}
+        for text, words in zip(padded, sets, strict=True)
+    ]
     heads = [c.heading.split() for c in candidates]
     # the question's words that tell the candidates apart weigh more (those that every candidate holds, less)
     n = len(candidates)
