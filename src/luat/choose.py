@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 
 from .index import bigrams
 from .text import WORD, fold, fold_same_length, folded_syllables
@@ -38,7 +39,7 @@ CLAUSE_FEATURES = [
 ]
 
 
-def telling_weights(candidates: list[set[str]], terms: Iterable[str]) -> dict[str, float]:
+def telling_weights(candidates: Sequence[AbstractSet[str]], terms: Iterable[str]) -> dict[str, float]:
     """Weights of the query's terms for choosing among candidates (``candidates``: the folded syllables each
     holds): a term every candidate holds says little about which one answers, a rarer one says more:
     log((n + 1) / (candidates holding it + 0.5)). Among the top 30 articles of a search, the long name of a

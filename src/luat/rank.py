@@ -109,6 +109,8 @@ class Candidate:
     # rest of the law leans on (the Bộ luật Lao động, its Điều 169) is what people ask about more often
     document_cited: int = 0
     article_cited: int = 0
+    # the question's content words its text holds, where the search's rerank found them already
+    holds: frozenset[str] | None = None
 
 
 def _bigrams(words: list[str]) -> set[tuple[str, str]]:
@@ -141,7 +143,12 @@ def features(
     padded = [f" {c.text} " for c in candidates]
     asked_words = q | a
     asked_pairs = qb | ab
-    sets = [{t for t in asked_words if f" {t} " in text} for text in padded]
+    sets = [
+        {t for t in asked_words if f" {t} " in text}
+        if c.holds is None
+        else set(c.holds & q) | {t for t in a - q if f" {t} " in text}
+        for c, text in zip(candidates, padded, strict=True)
+    ]
     # a pair only where the text holds both its words (a set lookup spares most substring tests)
     pair_sets = [
         {p for p in asked_pairs if p[0] in words and p[1] in words and f" {p[0]} {p[1]} " in text}

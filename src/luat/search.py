@@ -129,6 +129,9 @@ class CandidateRow:
     bm25: float  # the index's score at the repealed documents' weight, never reranked
     doc_type: str | None  # loại văn bản of its document
     in_force: bool  # its document is in force on the day asked about
+    # the question's content words its text holds, as the rerank found them (None before it): the ranker's features
+    # read them rather than look again
+    holds: frozenset[str] | None = None
 
 
 @dataclass
@@ -698,6 +701,7 @@ class Searcher:
                     repeats_heading=row.article in self.repeated_headings(row.doc_id),
                     document_cited=cited_documents.get(row.doc_id, 0),
                     article_cited=cited_articles.get((row.doc_id, row.article), 0),
+                    holds=row.holds,
                 )
             )
         rows = features(pq.terms, pq.asked, candidates, asks_about_armed_forces(fold(pq.text)))
@@ -821,7 +825,9 @@ class Searcher:
         # which terms each candidate holds in its heading and text (the folded syllables as indexed, one space
         # apart: a padded substring test, much cheaper than splitting the long texts)
         padded = [f" {r.text} " for r in ranked]
-        holds = [{t for t in terms if f" {t} " in text} for text in padded]
+        holds = [frozenset(t for t in terms if f" {t} " in text) for text in padded]
+        for r, held in zip(ranked, holds, strict=True):
+            r.holds = held
         weight = telling_weights(holds, terms)
         total = math.fsum(weight.values())  # fsum: the same sum whatever the set's order (hash seed)
         if total <= 0:
