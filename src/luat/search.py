@@ -742,7 +742,7 @@ class Searcher:
         )
         best = None
         said = set(bigrams(folded_syllables(pq.text)))
-        question = " ".join(folded_syllables(pq.text))
+        question = f" {' '.join(folded_syllables(pq.text))} "
         for doc_id in self.criminal_codes:
             if not self._in_force_on(doc_id, filters.as_of):
                 continue
@@ -759,7 +759,7 @@ class Searcher:
                     # trách nhiệm hình sự")
                     continue
                 variant = _CRIME_VARIANT.search(" ".join(heading))
-                if variant and variant.group(0) not in question:
+                if variant and f" {variant.group(0)} " not in question:
                     # the negligent, provoked or excessive form of a crime only when the question says so: "đánh
                     # người bị thương 15%" is Điều 134, not the shorter Điều 138 (vô ý) that BM25 preferred
                     continue
