@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .models import InputError
+from .cite import Context, Resolver, find_references, library_names
+from .models import InputError, parse_address
 from .readers.common import read_input
 from .search import Filters, Searcher, key_of
+from .sohieu import number_key
 
 if TYPE_CHECKING:
     from .store import Library
@@ -276,10 +278,6 @@ def gold_from_answer(answer: str, lib: Library) -> tuple[set[tuple[str, str]], s
     """The legal basis a human answer opens with ("căn cứ khoản 1 điều 25 nghị định 29/2024/nđ-cp"), as
     (document, article) pairs through the reference engine, only when the document is in the library; and the
     khoản its first target names, if any."""
-    from .cite import Context, Resolver, find_references, library_names
-    from .models import parse_address
-    from .sohieu import number_key
-
     first = re.split(r"(?<=[.:])\s|\n", answer.strip(), maxsplit=1)[0]
     resolver = Resolver(lib)
     for ref in find_references(first, library_names(lib)):

@@ -146,7 +146,7 @@ def features(
     sets = [
         {t for t in asked_words if f" {t} " in text}
         if c.holds is None
-        else set(c.holds & q) | {t for t in a - q if f" {t} " in text}
+        else set(c.holds) | {t for t in a - q if f" {t} " in text}
         for c, text in zip(candidates, padded, strict=True)
     ]
     # a pair only where the text holds both its words (a set lookup spares most substring tests)

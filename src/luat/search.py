@@ -384,6 +384,7 @@ class Searcher:
         self.names = library_names(library)
         self.repealed = library.repealed_documents()
         self._repeats: dict[str, set[str]] = {}  # per document, the articles repeating an earlier heading
+        self._procedural_docs: dict[str, bool] = {}  # per document, whether it is a procedural code
         # how often the library's other documents cite each document and article: a feature of the ranker, read
         # on the first learned search (a search without models, ``luat search`` on a new library, never needs it)
         self._citations: tuple[dict[str, int], dict[tuple[str, str], int]] | None = None
@@ -710,9 +711,12 @@ class Searcher:
 
     def _procedural(self, doc_id: str) -> bool:
         """Whether a document is a procedural code (vocabulary.procedural_code), which answers only a question about a
-        court, a lawsuit or a criminal case."""
-        doc = self.library.document(doc_id)
-        return procedural_code(" ".join(folded_syllables(doc.title or ""))) if doc else False
+        court, a lawsuit or a criminal case; read once per document."""
+        found = self._procedural_docs.get(doc_id)
+        if found is None:
+            doc = self.library.document(doc_id)
+            found = self._procedural_docs[doc_id] = procedural_code(fold(doc.title or "")) if doc else False
+        return found
 
     def repeated_headings(self, doc_id: str) -> set[str]:
         """The articles of a document whose heading an earlier article of it already has (read once per document)."""
@@ -741,8 +745,9 @@ class Searcher:
             asked=[t for t in pq.asked if t not in asking] if pq.asked else None,
         )
         best = None
-        said = set(bigrams(folded_syllables(pq.text)))
-        question = f" {' '.join(folded_syllables(pq.text))} "
+        words = folded_syllables(pq.text)
+        said = set(bigrams(words))
+        question = f" {' '.join(words)} "
         for doc_id in self.criminal_codes:
             if not self._in_force_on(doc_id, filters.as_of):
                 continue

@@ -325,10 +325,10 @@ def asks_about_armed_forces(folded_question: str) -> bool:
 # BLTTDS Điều 119, a court's interim measure, which then came first for "có bầu bị đuổi việc".
 PROCEDURAL_TITLE = re.compile(r"\bto tung\b")
 COURT_WORDS = re.compile(
-    r"\b(?:toa|toa an|(?:di|khoi|vu|bi|don|thang|thua|dam) kien|kien(?= (?:ra|doi|len|ai|duoc|toi|nguoi|cong ty|ho|no)\b)|"
+    r"\b(?:toa|(?:di|khoi|vu|bi|don|thang|thua|dam) kien|kien(?= (?:ra|doi|len|ai|duoc|toi|nguoi|cong ty|ho|no)\b)|"
     r"vu an|xet xu|xu an|ban an|phien toa|tham phan|kiem sat|khang cao|khang nghi|thu ly|nguyen don|bi don|an phi|"
     r"tranh chap|hoa giai|to tung|bi can|bi cao|bi hai|dieu tra|truy to|khoi to|to giac|to cao|trinh bao|"
-    r"(?:bi|bat) bat|bat (?:giu|nguoi|khan cap|tam giam|qua tang)|tam giu|tam giam|giu nguoi|tai ngoai|bao linh|"
+    r"bi bat|bat (?:giu|nguoi|khan cap|tam giam|qua tang)|tam giu|tam giam|giu nguoi|tai ngoai|bao linh|"
     r"bao chua|(?:dat )?tien bao dam|cong an|vo toi|dinh gia tai san|thi hanh an|giam doc tham|tai tham)\b"
 )
 
